@@ -1,0 +1,151 @@
+package kiosk
+
+import (
+	"errors"
+	"fmt"
+)
+
+// MaxQty bounds one line's quantity: a self-checkout sells to one person.
+const MaxQty = 99
+
+// Errors from Basket.
+var (
+	ErrNotInBasket = errors.New("kiosk: not in basket")
+	ErrBadQty      = errors.New("kiosk: quantity out of range")
+	ErrOutOfStock  = errors.New("kiosk: out of stock")
+)
+
+// Line is one product and its quantity in a basket.
+type Line struct {
+	Product Product
+	Qty     int
+}
+
+// Total is the line's price, VAT included.
+func (l Line) Total() Money { return l.Product.Price * Money(l.Qty) }
+
+// Basket is a customer's basket. The zero value is empty and ready to use.
+// Lines keep the order in which products were first added.
+type Basket struct {
+	Lines []Line
+}
+
+func (b *Basket) find(g GTIN) int {
+	for i, l := range b.Lines {
+		if l.Product.GTIN == g {
+			return i
+		}
+	}
+	return -1
+}
+
+// Add puts one more of p into the basket. It refuses to go beyond p's
+// stock or MaxQty.
+func (b *Basket) Add(p Product) error {
+	i := b.find(p.GTIN)
+	if i < 0 {
+		if p.Stock < 1 {
+			return fmt.Errorf("%w: %s", ErrOutOfStock, p.Name)
+		}
+		b.Lines = append(b.Lines, Line{Product: p, Qty: 1})
+		return nil
+	}
+	return b.SetQty(p.GTIN, b.Lines[i].Qty+1)
+}
+
+// SetQty changes a line's quantity; 0 removes the line.
+func (b *Basket) SetQty(g GTIN, qty int) error {
+	i := b.find(g)
+	if i < 0 {
+		return fmt.Errorf("%w: %s", ErrNotInBasket, g)
+	}
+	if qty < 0 || qty > MaxQty {
+		return fmt.Errorf("%w: %d", ErrBadQty, qty)
+	}
+	if qty > b.Lines[i].Product.Stock {
+		return fmt.Errorf("%w: %s (%d left)", ErrOutOfStock, b.Lines[i].Product.Name, b.Lines[i].Product.Stock)
+	}
+	if qty == 0 {
+		b.Lines = append(b.Lines[:i], b.Lines[i+1:]...)
+		return nil
+	}
+	b.Lines[i].Qty = qty
+	return nil
+}
+
+// Remove takes a line out of the basket.
+func (b *Basket) Remove(g GTIN) error { return b.SetQty(g, 0) }
+
+// RemoveRestricted takes every age-restricted line out (after staff refused
+// the age check) and reports how many lines went.
+func (b *Basket) RemoveRestricted() int {
+	kept := b.Lines[:0]
+	n := 0
+	for _, l := range b.Lines {
+		if l.Product.Restricted() {
+			n++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	b.Lines = kept
+	return n
+}
+
+// Empty reports whether the basket has no lines.
+func (b *Basket) Empty() bool { return len(b.Lines) == 0 }
+
+// Count is the number of items (sum of quantities).
+func (b *Basket) Count() int {
+	n := 0
+	for _, l := range b.Lines {
+		n += l.Qty
+	}
+	return n
+}
+
+// Total is what the customer pays, VAT included.
+func (b *Basket) Total() Money {
+	var t Money
+	for _, l := range b.Lines {
+		t += l.Total()
+	}
+	return t
+}
+
+// Restricted reports whether any line needs an age check.
+func (b *Basket) Restricted() bool {
+	for _, l := range b.Lines {
+		if l.Product.Restricted() {
+			return true
+		}
+	}
+	return false
+}
+
+// CabinetLines are the lines delivered from the locked cabinet.
+func (b *Basket) CabinetLines() []Line {
+	var out []Line
+	for _, l := range b.Lines {
+		if l.Product.Cabinet {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// VAT is the basket's VAT breakdown per rate.
+func (b *Basket) VAT() []VATLine { return VATBreakdown(grossByRate(b.Lines)) }
+
+func grossByRate(lines []Line) map[VATRate]Money {
+	m := make(map[VATRate]Money)
+	for _, l := range lines {
+		m[l.Product.VAT] += l.Total()
+	}
+	return m
+}
+
+// Clone returns a deep copy of b.
+func (b *Basket) Clone() Basket {
+	return Basket{Lines: append([]Line(nil), b.Lines...)}
+}

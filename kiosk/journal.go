@@ -1,0 +1,195 @@
+package kiosk
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Code is a journal event code from the SAF-T Cash Register code list
+// PredefinedBasicID-13 (../shared/saft). The numbers are the official codes
+// and are persisted.
+type Code uint16
+
+const (
+	CodePOSStart      Code = 13001
+	CodePOSStop       Code = 13002
+	CodeEmployeeLogIn Code = 13003
+	CodeXReport       Code = 13008
+	CodeZReport       Code = 13009
+	CodeSalesReceipt  Code = 13012
+	CodeCopyReceipt   Code = 13014
+	CodePriceLookup   Code = 13022
+	CodeVoidReceipt   Code = 13028
+	CodeNoReceipt     Code = 13030 // concluded sale without receipt printed
+	CodeOther         Code = 13999 // with a Subtype below
+)
+
+var codeNames = map[Code]string{
+	CodePOSStart: "POS application start", CodePOSStop: "POS application shut down",
+	CodeEmployeeLogIn: "Employee log in", CodeXReport: "X report", CodeZReport: "Z report",
+	CodeSalesReceipt: "Sales receipt printed", CodeCopyReceipt: "Copy receipt",
+	CodePriceLookup: "Price look-up", CodeVoidReceipt: "Void receipt",
+	CodeNoReceipt: "Concluded sale without receipt printed", CodeOther: "Other",
+}
+
+func (c Code) String() string {
+	if n, ok := codeNames[c]; ok {
+		return fmt.Sprintf("%d %s", uint16(c), n)
+	}
+	return fmt.Sprintf("%d", uint16(c))
+}
+
+// Subtypes of CodeOther (13999), and of other codes where the code alone is
+// too coarse. They are persisted.
+const (
+	SubAgeApproved     = "age-approved"
+	SubAgeRefused      = "age-refused"
+	SubPaymentIntent   = "payment-intent"
+	SubPaymentApproved = "payment-approved"
+	SubPaymentDeclined = "payment-declined"
+	SubPaymentUnknown  = "payment-unknown"
+	SubCabinetUnlock   = "cabinet-unlock"
+	SubCabinetDoor     = "cabinet-door"
+	SubCabinetLock     = "cabinet-lock"
+	SubSaleCancelled   = "sale-cancelled"
+	SubAssistance      = "assistance"
+	SubDeviceFault     = "device-fault"
+	SubRecovery        = "recovery"
+	SubScanError       = "scan-error"
+	SubLookupMiss      = "lookup-miss" // with CodePriceLookup
+)
+
+// Entry is what the kiosk asks the journal to record.
+type Entry struct {
+	Code      Code              `json:"code"`
+	Subtype   string            `json:"sub,omitempty"`
+	Time      time.Time         `json:"time"`
+	Kiosk     string            `json:"kiosk,omitempty"`
+	SaleID    string            `json:"sale,omitempty"`
+	ReceiptNo uint64            `json:"receipt,omitempty"`
+	Amount    Money             `json:"amount,omitempty"`
+	Text      string            `json:"text,omitempty"`
+	Data      map[string]string `json:"data,omitempty"`
+}
+
+// Hash is a SHA-256 digest linking journal records.
+type Hash [32]byte
+
+func (h Hash) String() string { return hex.EncodeToString(h[:]) }
+
+// MarshalText encodes h as hex.
+func (h Hash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+
+// UnmarshalText decodes hex.
+func (h *Hash) UnmarshalText(b []byte) error {
+	if len(b) != 64 {
+		return fmt.Errorf("kiosk: hash has %d hex digits, want 64", len(b))
+	}
+	_, err := hex.Decode(h[:], b)
+	return err
+}
+
+// Record is a sealed journal entry: numbered from 1 without gaps, and
+// carrying the hash of the record before it (zero for the first), so that
+// an edited, inserted or deleted record breaks the chain.
+type Record struct {
+	Seq  uint64 `json:"seq"`
+	Prev Hash   `json:"prev"`
+	Entry
+	Hash Hash `json:"-"`
+}
+
+// body is the canonical bytes that are hashed: the record's JSON without
+// its own hash. Field order is fixed by the struct; map keys are sorted by
+// encoding/json, so the encoding is deterministic.
+func (r Record) body() ([]byte, error) {
+	e := r
+	e.Time = e.Time.UTC()
+	return json.Marshal(e)
+}
+
+// Seal numbers e after prev and computes its hash. prev is the zero Record
+// for the first entry.
+func Seal(prev Record, e Entry) (Record, error) {
+	r := Record{Seq: prev.Seq + 1, Prev: prev.Hash, Entry: e}
+	r.Time = r.Time.UTC()
+	b, err := r.body()
+	if err != nil {
+		return Record{}, fmt.Errorf("kiosk: seal journal record: %w", err)
+	}
+	r.Hash = sha256.Sum256(b)
+	return r, nil
+}
+
+type wireRecord struct {
+	Body json.RawMessage `json:"body"`
+	Hash Hash            `json:"hash"`
+}
+
+// Encode is the record's stored form: its canonical body and its hash.
+func (r Record) Encode() ([]byte, error) {
+	b, err := r.body()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(wireRecord{Body: b, Hash: r.Hash})
+}
+
+// ErrCorruptRecord is returned for stored bytes that are not a record.
+var ErrCorruptRecord = errors.New("kiosk: corrupt journal record")
+
+// DecodeRecord reads a stored record. It does not check the hash: that is
+// VerifyChain's job, so that a tampered record can be reported by number.
+func DecodeRecord(b []byte) (Record, error) {
+	var w wireRecord
+	if err := json.Unmarshal(b, &w); err != nil {
+		return Record{}, fmt.Errorf("%w: %v", ErrCorruptRecord, err)
+	}
+	var r Record
+	dec := json.NewDecoder(bytes.NewReader(w.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return Record{}, fmt.Errorf("%w: %v", ErrCorruptRecord, err)
+	}
+	r.Hash = w.Hash
+	return r, nil
+}
+
+// ErrChainBroken is returned by a ChainVerifier when a record does not
+// follow from the one before it.
+var ErrChainBroken = errors.New("kiosk: journal chain broken")
+
+// ChainVerifier checks records fed to it in order.
+type ChainVerifier struct {
+	last  Record
+	Count uint64
+}
+
+// Add checks r against the record before it: the next number, the previous
+// hash, and its own hash recomputed from its content.
+func (v *ChainVerifier) Add(r Record) error {
+	if r.Seq != v.last.Seq+1 {
+		return fmt.Errorf("%w: record %d follows record %d", ErrChainBroken, r.Seq, v.last.Seq)
+	}
+	if r.Prev != v.last.Hash {
+		return fmt.Errorf("%w: record %d does not link to record %d", ErrChainBroken, r.Seq, v.last.Seq)
+	}
+	b, err := r.body()
+	if err != nil {
+		return fmt.Errorf("%w: record %d: %v", ErrChainBroken, r.Seq, err)
+	}
+	if sha256.Sum256(b) != r.Hash {
+		return fmt.Errorf("%w: record %d was altered (hash mismatch)", ErrChainBroken, r.Seq)
+	}
+	v.last = r
+	v.Count++
+	return nil
+}
+
+// Last is the last record accepted.
+func (v *ChainVerifier) Last() Record { return v.last }

@@ -1,0 +1,214 @@
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors the ports return and the core branches on.
+var (
+	// ErrNotFound: the catalog or store has no such item.
+	ErrNotFound = errors.New("kiosk: not found")
+	// ErrDeviceUnavailable: a device is unplugged, offline or not answering.
+	// The caller may retry later; nothing was done.
+	ErrDeviceUnavailable = errors.New("kiosk: device unavailable")
+	// ErrBadScan: the scanner read something that is not a usable code
+	// (noise, an overlong or broken line). The scanner keeps working.
+	ErrBadScan = errors.New("kiosk: bad scan")
+	// ErrOutcomeUnknown: the payment request may have reached the terminal
+	// but no result came back. The payment must be recovered, never re-sent.
+	ErrOutcomeUnknown = errors.New("kiosk: payment outcome unknown")
+	// ErrLockFault: the cabinet lock did not move.
+	ErrLockFault = errors.New("kiosk: cabinet lock fault")
+	// ErrConflict: a store write conflicts with one already made (a sale
+	// completed twice, a pending sale that is no longer pending).
+	ErrConflict = errors.New("kiosk: conflict")
+)
+
+// Scan is one code read by the scanner.
+type Scan struct {
+	Code      string    // the data, symbology identifier stripped
+	Symbology string    // AIM identifier such as "]E0", empty if none was sent
+	At        time.Time // when the terminator arrived
+}
+
+// Scanner reads barcodes.
+//
+// ReadScan blocks until a code is read or ctx ends. Errors: ctx.Err() when
+// ctx ends; ErrBadScan (wrapped, with the reason) for a garbled read, after
+// which the next call reads on; ErrDeviceUnavailable while the scanner is
+// unplugged (the caller waits and calls again).
+type Scanner interface {
+	ReadScan(ctx context.Context) (Scan, error)
+}
+
+// PaymentRequest asks for one payment. SaleID and Attempt identify it
+// across restarts.
+type PaymentRequest struct {
+	SaleID  string
+	Attempt int
+	Amount  Money
+}
+
+// PaymentTerminal takes card payments. It is two-phase, like a vending
+// machine's terminal (ZVT §2.2): after an approval the kiosk releases the
+// goods and then confirms, or reverses.
+//
+// Authorize asks the terminal to take req.Amount. A decline is a result
+// with Approved false and a nil error. Errors: ErrDeviceUnavailable when the
+// request surely did not reach the terminal (nothing was charged);
+// ErrOutcomeUnknown when it may have (the caller must use Recover, and must
+// never send the request again); ctx.Err() only before sending.
+//
+// Confirm ends an approved transaction: released true keeps the payment,
+// false makes the terminal reverse it. Errors: ErrDeviceUnavailable.
+//
+// Recover asks the terminal for the outcome of req after a restart or an
+// unknown outcome. Errors: ErrOutcomeUnknown when the terminal cannot tell;
+// ErrDeviceUnavailable when it does not answer.
+type PaymentTerminal interface {
+	Authorize(ctx context.Context, req PaymentRequest) (PaymentResult, error)
+	Confirm(ctx context.Context, req PaymentRequest, released bool) error
+	Recover(ctx context.Context, req PaymentRequest) (PaymentResult, error)
+}
+
+// PrinterStatus is the receipt printer's state.
+type PrinterStatus struct {
+	Ready    bool   // can print a receipt now
+	PaperLow bool   // near end: tell staff
+	Problem  string // why not ready, in plain words ("paper out", "cover open")
+}
+
+// Printer prints documents.
+//
+// Status reports whether a receipt can be printed. Errors:
+// ErrDeviceUnavailable when the printer does not answer.
+//
+// Print prints d and cuts. Errors: ErrDeviceUnavailable when it cannot
+// (offline, paper out): nothing or only part was printed.
+type Printer interface {
+	Status(ctx context.Context) (PrinterStatus, error)
+	Print(ctx context.Context, d Document) error
+}
+
+// DoorEvent is a change of the cabinet door sensor.
+type DoorEvent struct {
+	Open bool
+	At   time.Time
+}
+
+// CabinetLock drives the locked tobacco cabinet and reads its door sensor.
+//
+// Unlock releases the lock so the door can be opened; Lock engages it.
+// Errors: ErrLockFault when the lock did not move; ErrDeviceUnavailable when
+// the lock does not answer.
+//
+// WaitDoor blocks until the door opens or closes, or ctx ends (ctx.Err()).
+// DoorOpen reads the sensor now.
+type CabinetLock interface {
+	Unlock(ctx context.Context) error
+	Lock(ctx context.Context) error
+	DoorOpen(ctx context.Context) (bool, error)
+	WaitDoor(ctx context.Context) (DoorEvent, error)
+}
+
+// AgeCheck asks staff to verify a customer's age.
+type AgeCheck struct {
+	SaleID string
+	MinAge int
+	Items  []string // names of the restricted items
+}
+
+// Approval is staff's answer.
+type Approval struct {
+	Approved bool
+	Staff    string // who decided (badge id or name)
+	Method   string // "key switch", "badge", "screen" …
+}
+
+// StaffApproval asks staff to check the customer's age.
+//
+// RequestAgeCheck blocks until staff decides or ctx ends (ctx.Err(); the
+// request is then withdrawn). Errors: ErrDeviceUnavailable when no staff
+// channel is available.
+type StaffApproval interface {
+	RequestAgeCheck(ctx context.Context, req AgeCheck) (Approval, error)
+}
+
+// Catalog holds the products.
+//
+// Lookup finds a product by canonical GTIN. Errors: ErrNotFound.
+// Cabinet lists the products delivered from the cabinet, by name.
+// List lists all products, by name.
+// Put adds or replaces a product after Validate. Errors: ErrInvalidProduct.
+type Catalog interface {
+	Lookup(ctx context.Context, g GTIN) (Product, error)
+	Cabinet(ctx context.Context) ([]Product, error)
+	List(ctx context.Context) ([]Product, error)
+	Put(ctx context.Context, p Product) error
+}
+
+// SaleStore keeps pending and completed sales. Every write is durable when
+// it returns and, with the journal entry it is given, all or nothing: a
+// crash leaves either both or neither.
+//
+// SavePending stores p (replacing the pending sale with the same ID) and
+// journals e. Pending lists the pending sales, oldest first.
+//
+// CompleteSale assigns s the next receipt number (per kiosk, from 1, no
+// gaps), stores it, decrements the stock of its lines, deletes the pending
+// sale with its ID and journals e with e.ReceiptNo set to the number. It
+// returns s with No set. Errors: ErrConflict when a sale with s.ID is
+// already completed.
+//
+// VoidPending deletes the pending sale id and journals e. Errors:
+// ErrNotFound when there is no such pending sale.
+//
+// Sale returns the completed sale with receipt number no. Errors:
+// ErrNotFound.
+type SaleStore interface {
+	SavePending(ctx context.Context, p PendingSale, e Entry) error
+	Pending(ctx context.Context) ([]PendingSale, error)
+	CompleteSale(ctx context.Context, s Sale, e Entry) (Sale, error)
+	VoidPending(ctx context.Context, id string, e Entry) error
+	Sale(ctx context.Context, no uint64) (Sale, error)
+}
+
+// Journal is the append-only electronic journal (kassasystemforskrifta
+// § 2-3): every event, each record chained to the one before by SHA-256.
+//
+// Append seals e after the last record and stores it durably; it returns
+// the record. Scan calls fn for each record from number from (1 is the
+// first) in order, stopping at fn's first error, which it returns. A
+// record whose bytes cannot be decoded is reported as ErrCorruptRecord.
+// Head returns the last record (the zero Record when the journal is
+// empty); it is kept apart from the records, so that a deleted last record
+// is detected by VerifyJournal.
+type Journal interface {
+	Append(ctx context.Context, e Entry) (Record, error)
+	Scan(ctx context.Context, from uint64, fn func(Record) error) error
+	Head(ctx context.Context) (Record, error)
+}
+
+// Timer is a stoppable timer from a Clock.
+type Timer interface {
+	// Stop prevents the timer from firing; it reports whether it did.
+	Stop() bool
+}
+
+// Clock tells the time and runs functions later. Tests use a fake that
+// moves only when told.
+type Clock interface {
+	Now() time.Time
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// SystemClock is the real Clock.
+type SystemClock struct{}
+
+// Now is time.Now.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// AfterFunc is time.AfterFunc.
+func (SystemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

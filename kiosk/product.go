@@ -1,0 +1,105 @@
+package kiosk
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Group is a product group. The numbers are persisted. Each maps to a SAF-T
+// predefined article group (basicType 04, ../shared/saft code list 04).
+type Group uint8
+
+const (
+	GroupOther     Group = 1 // 04014 other goods
+	GroupTobacco   Group = 2 // 04013 tobacco: cigarettes, snus, rolling tobacco
+	GroupFood      Group = 3 // 04006 food, incl. confectionery
+	GroupSoftDrink Group = 4 // 04011 soft drinks / mineral water
+	GroupPress     Group = 5 // 04003 sale of goods: newspapers and magazines
+)
+
+var groupNames = map[Group]string{
+	GroupOther:     "other",
+	GroupTobacco:   "tobacco",
+	GroupFood:      "food",
+	GroupSoftDrink: "soft drink",
+	GroupPress:     "press",
+}
+
+func (g Group) String() string {
+	if s, ok := groupNames[g]; ok {
+		return s
+	}
+	return fmt.Sprintf("group(%d)", uint8(g))
+}
+
+// SAFTArticleGroup is the predefined SAF-T article group code.
+func (g Group) SAFTArticleGroup() string {
+	switch g {
+	case GroupTobacco:
+		return "04013"
+	case GroupFood:
+		return "04006"
+	case GroupSoftDrink:
+		return "04011"
+	case GroupPress:
+		return "04003"
+	default:
+		return "04014"
+	}
+}
+
+// AdultAge is the minimum age for tobacco in Norway (tobakksskadeloven § 16).
+const AdultAge = 18
+
+// Product is an item in the catalog.
+type Product struct {
+	GTIN    GTIN
+	Name    string
+	Group   Group
+	VAT     VATRate
+	Price   Money // per unit, VAT included
+	MinAge  int   // 0 or 18
+	Cabinet bool  // delivered from the locked cabinet, never on an open shelf
+	Stock   int
+}
+
+// ErrInvalidProduct is returned by Product.Validate.
+var ErrInvalidProduct = errors.New("kiosk: invalid product")
+
+// Validate checks the rules every product in the catalog obeys. Tobacco is
+// 18+ and kept out of view in the cabinet (tobakksskadeloven §§ 16, 25).
+func (p Product) Validate() error {
+	bad := func(why string) error { return fmt.Errorf("%w: %s: %s", ErrInvalidProduct, p.GTIN, why) }
+	if _, err := ParseGTIN(string(p.GTIN)); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidProduct, err)
+	}
+	if p.GTIN != canonical(p.GTIN) {
+		return bad("GTIN is not in 14-digit form")
+	}
+	switch {
+	case p.Name == "":
+		return bad("no name")
+	case p.Price <= 0:
+		return bad("price must be positive")
+	case !p.VAT.Valid():
+		return bad("unknown VAT rate")
+	case p.MinAge != 0 && p.MinAge != AdultAge:
+		return bad("minimum age must be 0 or 18")
+	case p.Group == GroupTobacco && (p.MinAge != AdultAge || !p.Cabinet):
+		return bad("tobacco must be 18+ and in the cabinet")
+	case groupNames[p.Group] == "":
+		return bad("unknown group")
+	}
+	return nil
+}
+
+func canonical(g GTIN) GTIN {
+	c, err := ParseGTIN(string(g))
+	if err != nil {
+		return ""
+	}
+	return c
+}
+
+// Restricted reports whether selling p needs an age check.
+func (p Product) Restricted() bool { return p.MinAge > 0 }
