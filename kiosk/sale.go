@@ -24,7 +24,8 @@ type PendingState uint8
 
 const (
 	PendingIntent   PendingState = 1 // intent journaled; the terminal may have been asked
-	PendingApproved PendingState = 2 // approval journaled; goods not yet released
+	PendingApproved PendingState = 2 // approval journaled; cabinet not yet unlocked
+	PendingReleased PendingState = 3 // cabinet unlocked: the customer may have the goods
 )
 
 func (p PendingState) String() string {
@@ -33,6 +34,8 @@ func (p PendingState) String() string {
 		return "intent"
 	case PendingApproved:
 		return "approved"
+	case PendingReleased:
+		return "released"
 	}
 	return "pending(?)"
 }

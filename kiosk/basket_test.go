@@ -1,0 +1,87 @@
+package kiosk
+
+import (
+	"errors"
+	"testing"
+)
+
+func mustProduct(tb testing.TB, gtin, name string, g Group, vat VATRate, price Money, age int, cab bool) Product {
+	tb.Helper()
+	p := Product{GTIN: MustGTIN(gtin), Name: name, Group: g, VAT: vat, Price: price, MinAge: age, Cabinet: cab, Stock: 10}
+	if err := p.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func TestProductValidate(t *testing.T) {
+	ok := Product{GTIN: MustGTIN("7038010009457"), Name: "Snus", Group: GroupTobacco, VAT: VAT25, Price: 13900, MinAge: 18, Cabinet: true}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]func(p *Product){
+		"shelf tobacco":    func(p *Product) { p.Cabinet = false },
+		"tobacco under 18": func(p *Product) { p.MinAge = 0 },
+		"age 16":           func(p *Product) { p.MinAge = 16 },
+		"free":             func(p *Product) { p.Price = 0 },
+		"no name":          func(p *Product) { p.Name = "" },
+		"VAT 7":            func(p *Product) { p.VAT = 7 },
+		"short GTIN":       func(p *Product) { p.GTIN = "7038010009457" },
+		"bad group":        func(p *Product) { p.Group = 99 },
+	}
+	for name, f := range tests {
+		p := ok
+		f(&p)
+		if err := p.Validate(); !errors.Is(err, ErrInvalidProduct) {
+			t.Errorf("%s: err = %v, want ErrInvalidProduct", name, err)
+		}
+	}
+}
+
+func TestBasket(t *testing.T) {
+	snus := mustProduct(t, "7038010009457", "Snus", GroupTobacco, VAT25, 13900, 18, true)
+	soda := mustProduct(t, "96385074", "Brus", GroupSoftDrink, VAT15, 2990, 0, false)
+	var b Basket
+	if err := b.Add(soda); err != nil {
+		t.Fatal(err)
+	}
+	if b.Restricted() {
+		t.Fatal("soda is not restricted")
+	}
+	if err := b.Add(snus); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add(soda); err != nil {
+		t.Fatal(err)
+	}
+	if b.Count() != 3 || len(b.Lines) != 2 || b.Total() != 2*2990+13900 {
+		t.Fatalf("basket = %+v", b)
+	}
+	if !b.Restricted() || len(b.CabinetLines()) != 1 {
+		t.Fatal("snus is restricted and from the cabinet")
+	}
+	vat := b.VAT()
+	if len(vat) != 2 || vat[0].VAT != 2780 || vat[1].VAT != 780 {
+		t.Fatalf("VAT = %+v", vat)
+	}
+	if err := b.SetQty(soda.GTIN, 11); !errors.Is(err, ErrOutOfStock) {
+		t.Errorf("qty over stock: %v", err)
+	}
+	if err := b.SetQty(soda.GTIN, -1); !errors.Is(err, ErrBadQty) {
+		t.Errorf("negative qty: %v", err)
+	}
+	if err := b.Remove(MustGTIN("96385074")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Remove(soda.GTIN); !errors.Is(err, ErrNotInBasket) {
+		t.Errorf("remove twice: %v", err)
+	}
+	if n := b.RemoveRestricted(); n != 1 || !b.Empty() {
+		t.Errorf("RemoveRestricted = %d, basket %+v", n, b)
+	}
+	none := soda
+	none.Stock = 0
+	if err := b.Add(none); !errors.Is(err, ErrOutOfStock) {
+		t.Errorf("add out of stock: %v", err)
+	}
+}
