@@ -7,10 +7,10 @@ import (
 
 // Shop is the seller as printed on receipts.
 type Shop struct {
-	Name    string
-	OrgNo   string // organisasjonsnummer, 9 digits
-	Address string
-	Phone   string
+	Name    string `json:"name"`
+	OrgNo   string `json:"org_no"` // organisasjonsnummer, 9 digits
+	Address string `json:"address"`
+	Phone   string `json:"phone,omitempty"`
 }
 
 // oslo is used for receipt times; the zone database may be missing on a

@@ -12,10 +12,10 @@ func TestVATOf(t *testing.T) {
 		{11500, VAT15, 1500},
 		{11200, VAT12, 1200},
 		{5000, VAT0, 0},
-		{100, VAT25, 20},    // 1,00 incl. 25 % holds 0,20
-		{3, VAT25, 1},       // 0,6 øre rounds up
-		{2, VAT25, 0},       // 0,4 øre rounds down
-		{10, VAT15, 1},      // 1,304 → 1
+		{100, VAT25, 20}, // 1,00 incl. 25 % holds 0,20
+		{3, VAT25, 1},    // 0,6 øre rounds up
+		{2, VAT25, 0},    // 0,4 øre rounds down
+		{10, VAT15, 1},   // 1,304 → 1
 		{-12500, VAT25, -2500},
 		{13900, VAT25, 2780}, // snus at 139,00
 		{2990, VAT15, 390},   // 29,90 soda: 390,0 øre

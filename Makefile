@@ -1,0 +1,66 @@
+# Selvkasse. `make run` starts the demo, `make test` runs every check.
+# Targets install the Debian packages they need when run as root.
+
+GO      ?= go
+BIN     := bin/selvkasse
+# cgo/X11/GL headers for Fyne, Xvfb and tools for the screen test.
+DEBS    := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+           libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev xvfb xauth \
+           x11-utils xdotool imagemagick curl
+
+.PHONY: all deps build run test vet fmt-check unit xvfb-test bench fuzz clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "deps: missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(GO) build -o $(BIN) ./app/cmd/selvkasse
+
+# The demo: simulated devices, data in ~/.local/share/selvkasse.
+run: build
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then echo "run: no display; start one (e.g. Xvfb :1 & export DISPLAY=:1)"; exit 1; fi
+	./$(BIN) demo
+
+fmt-check:
+	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
+
+vet: deps
+	$(GO) vet ./...
+
+unit: deps
+	$(GO) test -count=1 ./...
+
+# The real binary in a real X server: window, /healthz, a whole sale via
+# `selvkasse sim`, a screenshot.
+xvfb-test: build
+	SELVKASSE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run TestDemoUnderXvfb -v ./app/ 2>&1 | tail -40
+
+test: fmt-check vet unit xvfb-test
+
+# Benchmarks. Figures are ratios against a baseline measured in the same run.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./storage/
+	$(GO) test -run '^$$' -bench . -benchmem ./kiosk/...
+
+# Longer fuzzing of the parsers of outside bytes (FUZZTIME per target).
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseGTIN -fuzztime $(FUZZTIME) ./kiosk/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME) ./kiosk/
+	$(GO) test -run '^$$' -fuzz FuzzParseMoney -fuzztime $(FUZZTIME) ./kiosk/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,10 @@
+// Command selvkasse is the Selvkasse self-checkout kiosk. See package app.
+package main
+
+import (
+	"os"
+
+	"selvkasse/app"
+)
+
+func main() { os.Exit(app.Main(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"selvkasse/kiosk"
+)
+
+// Config is the kiosk's configuration file (JSON), read by `selvkasse run`.
+type Config struct {
+	KioskID string     `json:"kiosk_id"`
+	Shop    kiosk.Shop `json:"shop"`
+	DataDir string     `json:"data_dir"`
+	Health  string     `json:"health"` // loopback address of /healthz
+	Lang    string     `json:"lang"`   // "nb" or "en"
+
+	IdleWarn    Duration `json:"idle_warn"`
+	IdleTimeout Duration `json:"idle_timeout"`
+
+	Devices DevicesConfig `json:"devices"`
+}
+
+// DevicesConfig names the real devices.
+type DevicesConfig struct {
+	Scanner  SerialConfig `json:"scanner"`
+	Printer  SerialConfig `json:"printer"`
+	Terminal SerialConfig `json:"terminal"` // or TCP: set Addr
+	Cabinet  GPIOConfig   `json:"cabinet"`
+}
+
+// SerialConfig is one serial device.
+type SerialConfig struct {
+	Path string `json:"path"` // e.g. /dev/selvkasse-scanner (udev symlink)
+	Baud int    `json:"baud"`
+	Addr string `json:"addr,omitempty"` // host:port for a terminal on TCP
+}
+
+// GPIOConfig is the cabinet's lock, door sensor and staff key lines.
+type GPIOConfig struct {
+	Chip     string `json:"chip"` // e.g. gpiochip0
+	LockLine int    `json:"lock_line"`
+	DoorLine int    `json:"door_line"`
+	KeyLine  int    `json:"key_line"`
+}
+
+// Duration is a time.Duration written as "60s" in JSON.
+type Duration time.Duration
+
+// UnmarshalJSON reads "60s".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string like \"60s\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes "60s".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// ErrBadConfig is returned for a configuration file that cannot be used.
+var ErrBadConfig = errors.New("bad configuration")
+
+// LoadConfig reads and checks a configuration file.
+func LoadConfig(path string) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("%w: %v", ErrBadConfig, err)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("%w: %s: %v", ErrBadConfig, path, err)
+	}
+	var missing []string
+	if c.KioskID == "" {
+		missing = append(missing, "kiosk_id")
+	}
+	if c.Shop.Name == "" || c.Shop.OrgNo == "" {
+		missing = append(missing, "shop.name and shop.org_no (printed on every receipt)")
+	}
+	if c.DataDir == "" {
+		missing = append(missing, "data_dir")
+	}
+	if len(missing) > 0 {
+		return c, fmt.Errorf("%w: %s: missing %v", ErrBadConfig, path, missing)
+	}
+	if c.Health == "" {
+		c.Health = DefaultHealthAddr
+	}
+	return c, nil
+}

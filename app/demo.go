@@ -1,0 +1,150 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"selvkasse/app/ui"
+	"selvkasse/devices/sim"
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// demoCmd runs the kiosk with simulated devices and a Simulator window.
+func demoCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", DefaultDataDir(), "data directory (Badger)")
+	health := fs.String("health", DefaultHealthAddr, "loopback address for /healthz and the simulator endpoint")
+	lang := fs.String("lang", "nb", "screen language: nb or en")
+	fullscreen := fs.Bool("fullscreen", false, "kiosk window full screen")
+	if err := fs.Parse(args); err != nil {
+		return usageError("demo: " + err.Error())
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	db, err := storage.Open(*data, storage.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("cannot open the data dir %s: %w", *data, err)
+	}
+	defer db.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if err := seedIfEmpty(ctx, db); err != nil {
+		return err
+	}
+
+	devs := sim.New(kiosk.SystemClock{})
+	co := kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: DemoShop, Log: log}, kiosk.Deps{
+		Catalog: db, Sales: db, Journal: db,
+		Scanner: devs.Scanner(), Terminal: devs.Terminal(), Printer: devs.Printer(),
+		Cabinet: devs.Cabinet(), Staff: devs.StaffApproval(), Clock: kiosk.SystemClock{},
+	})
+	cancelPay := devs.OnChange(func() { co.SetPayStatus(devs.Pending().PayStatus) })
+	defer cancelPay()
+	srv, err := serve(*health, &server{co: co, sim: devs, start: time.Now()}, log)
+	if err != nil {
+		return err
+	}
+	defer shutdown(srv)
+	if err := co.Start(ctx); err != nil {
+		return err
+	}
+	ran := make(chan struct{})
+	go func() { defer close(ran); _ = co.Run(ctx) }()
+
+	products, err := db.List(ctx)
+	if err != nil {
+		return err
+	}
+	a := fyneapp.NewWithID("no.selvkasse.demo")
+	a.Settings().SetTheme(ui.Theme())
+	w := a.NewWindow("Selvkasse")
+	screen := ui.NewScreen(co, *lang)
+	screen.SetOnError(func(err error) { log.Info("screen action refused", "err", err) })
+	w.SetContent(screen.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	w.SetFullScreen(*fullscreen)
+	w.SetMaster()
+	unbind := screen.Bind()
+	defer unbind()
+
+	sw := a.NewWindow("Selvkasse Simulator")
+	simPanel := ui.NewSimulator(simControls{devs}, products)
+	sw.SetContent(simPanel.Content())
+	sw.Resize(fyne.NewSize(560, 760))
+	simPanel.Bind()
+	sw.Show()
+
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	fmt.Fprintf(stdout, "selvkasse demo: data %s, health http://%s/healthz\n", *data, *health)
+	w.ShowAndRun()
+
+	stop()
+	<-ran
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := co.Stop(sctx); err != nil {
+		log.Error("journal stop", "err", err)
+	}
+	return nil
+}
+
+// serve starts the loopback endpoint.
+func serve(addr string, s *server, log *slog.Logger) (*http.Server, error) {
+	l, err := listenLoopback(addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("health endpoint", "err", err)
+		}
+	}()
+	return srv, nil
+}
+
+func shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+}
+
+// simControls adapts the simulated devices to the Simulator window.
+type simControls struct{ d *sim.Devices }
+
+func (s simControls) Scan(code string)   { s.d.Scan(code) }
+func (s simControls) Card(approve bool)  { s.d.Card(approve) }
+func (s simControls) Staff(approve bool) { s.d.Staff(approve) }
+func (s simControls) Door(open bool)     { s.d.Door(open) }
+func (s simControls) OnChange(fn func()) { s.d.OnChange(fn) }
+func (s simControls) Status() ui.SimStatus {
+	p, st := s.d.Pending(), s.d.Status()
+	out := ui.SimStatus{
+		PaymentWaiting: p.Payment != nil, AgeCheckWaiting: p.AgeCheck != nil,
+		DoorOpen: st.DoorOpen, Locked: st.Locked,
+	}
+	if doc, ok := s.d.LastReceipt(); ok {
+		out.LastReceipt = doc.PlainText(42)
+	}
+	return out
+}

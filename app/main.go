@@ -1,0 +1,55 @@
+package app
+
+import (
+	"fmt"
+	"io"
+)
+
+const usage = `selvkasse — self-checkout kiosk for tobacco shops
+
+Usage:
+  selvkasse demo [--data DIR] [--health ADDR]   the kiosk with simulated devices
+  selvkasse sim COMMAND [--addr ADDR]             drive a running demo:
+      scan CODE | pick GTIN | card approve|decline | staff approve|refuse |
+      door open|close | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete |
+      state
+  selvkasse run --config FILE                     the kiosk with real devices
+  selvkasse journal verify --data DIR             check the journal's hash chain
+`
+
+// Main runs the selvkasse command line and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "demo":
+		err = demoCmd(args[1:], stdout, stderr)
+	case "sim":
+		err = simCmd(args[1:], stdout)
+	case "run":
+		err = runCmd(args[1:], stderr)
+	case "journal":
+		err = journalCmd(args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "selvkasse: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "selvkasse: %v\n", err)
+		if _, ok := err.(usageError); ok {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+type usageError string
+
+func (u usageError) Error() string { return string(u) }

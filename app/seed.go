@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"selvkasse/kiosk"
+)
+
+// DemoShop is the demo's seller. 999999999 is the organisation number
+// Skatteetaten uses for its fictitious example company.
+var DemoShop = kiosk.Shop{
+	Name:    "Selvkasse Demo Tobakk",
+	OrgNo:   "999 999 999",
+	Address: "Karl Johans gate 1, 0154 Oslo",
+}
+
+// DemoCatalog is a small Norwegian tobacco kiosk. The brands are made up
+// and the GTINs are fictitious codes with valid check digits.
+func DemoCatalog() []kiosk.Product {
+	p := func(gtin, name string, g kiosk.Group, vat kiosk.VATRate, price kiosk.Money, stock int) kiosk.Product {
+		pr := kiosk.Product{GTIN: kiosk.MustGTIN(gtin), Name: name, Group: g, VAT: vat, Price: price, Stock: stock}
+		if g == kiosk.GroupTobacco {
+			pr.MinAge, pr.Cabinet = kiosk.AdultAge, true
+		}
+		return pr
+	}
+	return []kiosk.Product{
+		// Cabinet: chosen from a text-only list, never shown as pictures.
+		p("7039990000014", "Nordlys Snus Original Portion 24 g", kiosk.GroupTobacco, kiosk.VAT25, 12900, 40),
+		p("7039990000021", "Nordlys Snus White Mint 24 g", kiosk.GroupTobacco, kiosk.VAT25, 13400, 30),
+		p("7039990000038", "Fjell Sigaretter Blå 20 stk", kiosk.GroupTobacco, kiosk.VAT25, 17900, 25),
+		p("7039990000045", "Fjell Sigaretter Rød 20 stk", kiosk.GroupTobacco, kiosk.VAT25, 17900, 25),
+		p("7039990000052", "Vestkyst Rulletobakk 50 g", kiosk.GroupTobacco, kiosk.VAT25, 18900, 12),
+		// Shelf goods: scanned.
+		p("7039990000113", "Cola 0,5 l", kiosk.GroupSoftDrink, kiosk.VAT15, 3290, 48),
+		p("7039990000120", "Farris Naturell 0,5 l", kiosk.GroupSoftDrink, kiosk.VAT15, 2990, 48),
+		p("7039990000137", "Melkesjokolade 200 g", kiosk.GroupFood, kiosk.VAT15, 4290, 20),
+		p("7039990000144", "Dagsavisen (avis)", kiosk.GroupPress, kiosk.VAT0, 4500, 15),
+		p("7039990000151", "Lighter", kiosk.GroupOther, kiosk.VAT25, 1990, 50),
+		p("7039990000168", "Tyggegummi Peppermynte", kiosk.GroupFood, kiosk.VAT15, 2490, 30),
+	}
+}
+
+// seedIfEmpty fills an empty catalog with the demo products.
+func seedIfEmpty(ctx context.Context, c kiosk.Catalog) error {
+	have, err := c.List(ctx)
+	if err != nil {
+		return fmt.Errorf("read catalog: %w", err)
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	for _, p := range DemoCatalog() {
+		if err := c.Put(ctx, p); err != nil {
+			return fmt.Errorf("seed catalog: %w", err)
+		}
+	}
+	return nil
+}

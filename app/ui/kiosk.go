@@ -1,0 +1,497 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
+)
+
+// Kiosk is what the customer screens drive. *kiosk.Checkout (written by the
+// lead) implements it.
+//
+// View returns the current snapshot. Subscribe registers fn, which is
+// called from any goroutine with the new snapshot after each change, until
+// the returned cancel is called.
+//
+// The commands are called on the Fyne goroutine when the customer (or, on
+// the Assistance screen, staff) taps a button, so they must return
+// promptly: device work happens elsewhere and is reported through
+// Subscribe. A command that does not apply in the current state returns an
+// error (wrapping kiosk.ErrNoTransition, or a basket error such as
+// kiosk.ErrOutOfStock) and changes nothing; the screen then shows a short
+// "that did not work" banner and passes the error to the OnError hook.
+type Kiosk interface {
+	View() kiosk.View
+	Subscribe(fn func(kiosk.View)) (cancel func())
+	Add(g kiosk.GTIN) error // from the cabinet list
+	SetQty(g kiosk.GTIN, qty int) error
+	Remove(g kiosk.GTIN) error
+	Pay() error
+	Retry() error
+	Cancel() error
+	Help() error
+	Touch() // any touch during the inactivity warning
+	FinishReceipt() error
+	StaffResume() error // Assistance screen, staff buttons
+	StaffCancel() error
+	StaffComplete() error
+}
+
+// Screen is the customer touchscreen: one screen per checkout state, a
+// notice banner, the language toggle and the text-only cabinet list.
+// Create it, put Content in a window and call Bind. All methods run on
+// the Fyne goroutine.
+type Screen struct {
+	k        Kiosk
+	baseLang string
+	lang     string
+	onError  func(error)
+
+	view     kiosk.View
+	rendered bool
+	cabinet  bool // the cabinet list is open
+	failed   bool // the customer's last command failed
+
+	root      *fyne.Container
+	title     *widget.Label
+	langBtn   *widget.Button
+	banners   *fyne.Container
+	bannerBox *fyne.Container // banners with padding; hidden when empty
+	body      *fyne.Container
+}
+
+// NewScreen builds the customer screen for k in lang ("nb" or "en"; any
+// other value means DefaultLang) and renders k's current view. Call it on
+// the Fyne goroutine.
+func NewScreen(k Kiosk, lang string) *Screen {
+	s := &Screen{k: k, baseLang: normLang(lang)}
+	s.lang = s.baseLang
+
+	s.title = leftLabel("", theme.SizeNameSubHeadingText, true)
+	s.langBtn = widget.NewButton("", s.toggleLang)
+	header := container.NewStack(
+		canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground)),
+		container.NewPadded(container.NewBorder(nil, nil, nil,
+			atLeast(s.langBtn, 180, MinTouch), s.title)),
+	)
+	s.banners = container.NewVBox()
+	s.bannerBox = container.NewPadded(s.banners)
+	s.body = container.NewStack()
+	s.root = container.NewBorder(
+		container.NewVBox(header, s.bannerBox), nil, nil, nil,
+		container.NewPadded(s.body))
+	s.Render(k.View())
+	return s
+}
+
+// Content is the screen's root object, to be set as the window content.
+func (s *Screen) Content() fyne.CanvasObject { return s.root }
+
+// Lang is the language shown now.
+func (s *Screen) Lang() string { return s.lang }
+
+// SetLang switches the language and redraws.
+func (s *Screen) SetLang(lang string) {
+	s.lang = normLang(lang)
+	s.redraw()
+}
+
+// SetOnError sets a hook called with the error of every command the
+// checkout rejected (for the log). The customer sees only a short,
+// translated banner.
+func (s *Screen) SetOnError(fn func(error)) { s.onError = fn }
+
+// Bind renders k's current view and subscribes to its changes, rendering
+// each through fyne.Do. It returns the function that unsubscribes.
+func (s *Screen) Bind() (cancel func()) {
+	cancel = s.k.Subscribe(func(v kiosk.View) {
+		fyne.Do(func() { s.Render(v) })
+	})
+	s.Render(s.k.View())
+	return cancel
+}
+
+// Render shows v. It must be called on the Fyne goroutine.
+//
+// When the state changes, an error banner from the last command goes away,
+// the cabinet list closes unless the customer is still shopping, and the
+// language goes back to the default when a sale ends (the receipt was
+// finished, or the kiosk gave up an abandoned sale), so the next customer
+// starts in Norwegian.
+func (s *Screen) Render(v kiosk.View) {
+	prev, first := s.view.State, !s.rendered
+	s.view, s.rendered = v, true
+	if !first && v.State != prev {
+		s.failed = false
+		if v.State != kiosk.Shopping && v.State != kiosk.TimeoutWarning {
+			s.cabinet = false
+		}
+		if v.State == kiosk.Idle && (prev == kiosk.Receipt || v.Notice == kiosk.NoticeSaleTimedOut) {
+			s.lang = s.baseLang
+		}
+	}
+	s.redraw()
+}
+
+func (s *Screen) t(m msg, args ...any) string { return tr(s.lang, m, args...) }
+
+func (s *Screen) toggleLang() { s.SetLang(otherLang(s.lang)) }
+
+// run calls a command and shows whether it failed.
+func (s *Screen) run(cmd func() error) {
+	err := cmd()
+	failed := err != nil
+	if failed && s.onError != nil {
+		s.onError(err)
+	}
+	if failed != s.failed {
+		s.failed = failed
+		s.redraw()
+	}
+}
+
+func (s *Screen) openCabinet(open bool) {
+	s.cabinet = open
+	s.redraw()
+}
+
+func (s *Screen) redraw() {
+	s.title.SetText(s.t(mAppTitle))
+	s.langBtn.SetText(s.t(mLangButton))
+
+	var bs []fyne.CanvasObject
+	if s.failed {
+		bs = append(bs, banner(s.t(mActionFailed), theme.ColorNameError, theme.ColorNameForegroundOnError))
+	}
+	// On PaymentDeclined the notice is the reason, shown in the body.
+	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" && s.view.State != kiosk.PaymentDeclined {
+		bs = append(bs, banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning))
+	}
+	s.banners.Objects = bs
+	s.banners.Refresh()
+	if len(bs) == 0 {
+		s.bannerBox.Hide()
+	} else {
+		s.bannerBox.Show()
+	}
+
+	s.body.Objects = []fyne.CanvasObject{s.build()}
+	s.body.Refresh()
+}
+
+// build makes the body for the current view.
+func (s *Screen) build() fyne.CanvasObject {
+	v := s.view
+	switch v.State {
+	case kiosk.Idle:
+		if s.cabinet {
+			return s.cabinetList()
+		}
+		return s.idle()
+	case kiosk.Shopping:
+		if s.cabinet {
+			return s.cabinetList()
+		}
+		return s.shopping()
+	case kiosk.TimeoutWarning:
+		return s.timeoutWarning()
+	case kiosk.AgeCheckPending:
+		return s.ageCheck()
+	case kiosk.Paying:
+		return s.paying()
+	case kiosk.PaymentDeclined:
+		return s.declined()
+	case kiosk.Releasing:
+		return s.releasing()
+	case kiosk.Receipt:
+		return s.receipt()
+	case kiosk.Assistance:
+		return s.assistance()
+	case kiosk.OutOfOrder:
+		return s.outOfOrder()
+	}
+	// A state this screen does not know: say so rather than show nothing.
+	return s.outOfOrder()
+}
+
+// Buttons shared by several screens.
+
+func (s *Screen) helpButton() fyne.CanvasObject {
+	return button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() { s.run(s.k.Help) })
+}
+
+func (s *Screen) cancelButton() fyne.CanvasObject {
+	return button(s.t(mCancelSale), widget.DangerImportance, 0, MinTouch, func() { s.run(s.k.Cancel) })
+}
+
+func (s *Screen) cabinetButton(h float32) fyne.CanvasObject {
+	return button(s.t(mCabinet), widget.MediumImportance, 320, h, func() { s.openCabinet(true) })
+}
+
+func (s *Screen) payButton() fyne.CanvasObject {
+	return button(s.t(mPay, s.view.Total.String()), widget.HighImportance, 360, BigTouch, func() { s.run(s.k.Pay) })
+}
+
+// Idle: welcome, scan to start, the cabinet list.
+func (s *Screen) idle() fyne.CanvasObject {
+	return middle(
+		heading(s.t(mWelcome)),
+		subheading(s.t(mScanToStart)),
+		layout.NewSpacer(),
+		centred(s.cabinetButton(BigTouch)),
+		centred(s.helpButton()),
+	)
+}
+
+// Shopping: the basket, its total and what to do next.
+func (s *Screen) shopping() fyne.CanvasObject {
+	v := s.view
+	top := container.NewBorder(nil, nil,
+		leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true),
+		rightLabel(itemCount(s.lang, v.Count), theme.SizeNameText, false))
+
+	lines := container.NewVBox()
+	for _, l := range v.Lines {
+		lines.Add(s.basketLine(l))
+		lines.Add(widget.NewSeparator())
+	}
+	if len(v.Lines) == 0 {
+		lines.Add(body(s.t(mBasketEmpty)))
+	}
+
+	total := container.NewHBox(
+		container.NewCenter(rightLabel(s.t(mTotal), theme.SizeNameText, false)),
+		rightLabel(v.Total.String(), theme.SizeNameHeadingText, true))
+
+	var pay fyne.CanvasObject = layout.NewSpacer()
+	if len(v.Lines) > 0 {
+		pay = s.payButton()
+	}
+	actions := container.NewBorder(nil, nil,
+		container.NewHBox(s.cancelButton(), s.helpButton(), s.cabinetButton(MinTouch)),
+		pay)
+	bottom := container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, leftLabel(s.vatNote(), theme.SizeNameCaptionText, false), total), actions)
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(lines))
+}
+
+// vatNote says prices include VAT, and how much VAT per rate.
+func (s *Screen) vatNote() string {
+	note := s.t(mVATIncluded)
+	var rates []string
+	for _, l := range s.view.VAT {
+		if l.VAT != 0 { // zero-rated goods (newspapers) add nothing
+			rates = append(rates, l.Rate.String()+": "+l.VAT.String())
+		}
+	}
+	if len(rates) > 0 {
+		note += "\n" + s.t(mVATLine, strings.Join(rates, "; "))
+	}
+	return note
+}
+
+// basketLine is one basket line on one row: 18+ mark, name, unit price,
+// − qty +, line total, remove.
+func (s *Screen) basketLine(l kiosk.Line) fyne.CanvasObject {
+	g, qty := l.Product.GTIN, l.Qty
+	// The badge column is there on every line, so the names line up.
+	left := atLeast(layout.NewSpacer(), 64, 0)
+	if l.Product.Restricted() {
+		left = atLeast(badge(s.t(mAdult)), 64, 0)
+	}
+	minus := button("−", widget.MediumImportance, MinTouch, MinTouch, func() {
+		s.run(func() error { return s.k.SetQty(g, qty-1) })
+	})
+	plus := widget.NewButton("+", func() { s.run(func() error { return s.k.SetQty(g, qty+1) }) })
+	if qty >= kiosk.MaxQty {
+		plus.Disable()
+	}
+	count := widget.NewLabelWithStyle(strconv.Itoa(qty), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	remove := button(s.t(mRemove), widget.LowImportance, 120, MinTouch, func() {
+		s.run(func() error { return s.k.Remove(g) })
+	})
+	right := container.NewHBox(
+		container.NewCenter(rightLabel(s.t(mEach, l.Product.Price.String()), theme.SizeNameCaptionText, false)),
+		minus,
+		atLeast(container.NewCenter(count), 64, MinTouch),
+		atLeast(plus, MinTouch, MinTouch),
+		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, MinTouch),
+		remove,
+	)
+	return container.NewBorder(nil, nil, left, right, nameLabel(l.Product.Name, theme.SizeNameText, true))
+}
+
+// cabinetList is the text-only list of cabinet goods: name and price per
+// row, no pictures or logos (tobakksskadeloven § 25). A tap adds one.
+func (s *Screen) cabinetList() fyne.CanvasObject {
+	v := s.view
+	top := container.NewVBox(
+		leftLabel(s.t(mCabinet), theme.SizeNameSubHeadingText, true),
+		leftLabel(s.t(mCabinetHint), theme.SizeNameText, false),
+		leftLabel(s.t(mCabinetNote), theme.SizeNameCaptionText, false))
+
+	var list fyne.CanvasObject
+	if len(v.Cabinet) == 0 {
+		list = middle(body(s.t(mCabinetEmpty)))
+	} else {
+		rows := container.NewGridWithColumns(2) // in a VBox: rows keep their height
+		for _, p := range v.Cabinet {
+			price := p.Price.String()
+			if p.Stock < 1 {
+				price = s.t(mSoldOut)
+			}
+			g := p.GTIN
+			r := newProductRow(p.Name, price, func() { s.run(func() error { return s.k.Add(g) }) })
+			if p.Stock < 1 {
+				r.Disable()
+			}
+			rows.Add(r)
+		}
+		list = container.NewVScroll(container.NewVBox(rows))
+	}
+
+	summary := s.t(mBasketEmpty)
+	var pay fyne.CanvasObject = layout.NewSpacer()
+	if v.Count > 0 {
+		summary = s.t(mInBasket, itemCount(s.lang, v.Count), v.Total.String())
+		pay = s.payButton()
+	}
+	closeList := button(s.t(mCabinetClose), widget.MediumImportance, 240, MinTouch, func() { s.openCabinet(false) })
+	bottom := container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, leftLabel(summary, theme.SizeNameText, true), container.NewHBox(closeList, pay)))
+	return container.NewBorder(top, bottom, nil, nil, list)
+}
+
+// TimeoutWarning: "are you still there?" Any tap counts.
+func (s *Screen) timeoutWarning() fyne.CanvasObject {
+	touch := func() { s.k.Touch() }
+	return container.NewStack(
+		newTouchArea(touch),
+		middle(
+			heading(s.t(mStillThere)),
+			subheading(s.t(mStillThereHint)),
+			centred(button(s.t(mYes), widget.HighImportance, 320, BigTouch, touch)),
+			centred(s.cancelButton()),
+		))
+}
+
+// AgeCheckPending: staff is coming to check ID.
+func (s *Screen) ageCheck() fyne.CanvasObject {
+	return middle(
+		heading(s.t(mAgeCheckTitle)),
+		subheading(s.t(mAgeCheck)),
+		body(s.t(mAgeCheckWhy)),
+		body(s.t(mTotal)+": "+s.view.Total.String()),
+		centred(s.cancelButton(), s.helpButton()),
+	)
+}
+
+// Paying: the terminal has control.
+func (s *Screen) paying() fyne.CanvasObject {
+	var status fyne.CanvasObject
+	if s.view.PayStatus != "" {
+		// Not wrapped: a terminal prompt is one short line, and a wrapped
+		// label would shrink to one letter per line in a centring box.
+		status = centred(pill(theme.Color(theme.ColorNameHeaderBackground),
+			widget.NewLabelWithStyle(s.view.PayStatus, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})))
+	}
+	return middle(
+		subheading(s.t(mToPay)),
+		heading(s.view.Total.String()),
+		subheading(s.t(mFollowTerminal)),
+		status,
+	)
+}
+
+// PaymentDeclined: why, and retry or cancel.
+func (s *Screen) declined() fyne.CanvasObject {
+	var reason fyne.CanvasObject
+	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" {
+		reason = banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)
+	}
+	return middle(
+		heading(s.t(mDeclinedTitle)),
+		reason,
+		body(s.t(mTotal)+": "+s.view.Total.String()),
+		centred(
+			s.cancelButton(),
+			s.helpButton(),
+			button(s.t(mRetry), widget.HighImportance, 320, BigTouch, func() { s.run(s.k.Retry) })),
+	)
+}
+
+// Releasing: the cabinet is unlocked.
+func (s *Screen) releasing() fyne.CanvasObject {
+	door, bg, fg := s.t(mDoorClosed), theme.ColorNameButton, theme.ColorNameForeground
+	if s.view.DoorOpen {
+		door, bg, fg = s.t(mDoorOpen), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning
+	}
+	return middle(
+		heading(s.t(mReleasing)),
+		centred(atLeast(pill(theme.Color(bg), colouredText(door, fg, theme.SizeNameSubHeadingText)), 480, 0)),
+	)
+}
+
+// Receipt: thank you, and the receipt as printed.
+func (s *Screen) receipt() fyne.CanvasObject {
+	v := s.view
+	top := container.NewVBox(heading(s.t(mThanks)))
+	if v.ReceiptNo > 0 {
+		top.Add(subheading(s.t(mReceiptNo, v.ReceiptNo)))
+	}
+	var doc fyne.CanvasObject
+	if v.Receipt != nil {
+		text := strings.TrimRight(v.Receipt.PlainText(42), "\n")
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		l.SizeName = theme.SizeNameCaptionText
+		doc = container.NewVScroll(container.NewHBox(layout.NewSpacer(), paper(l), layout.NewSpacer()))
+	} else {
+		doc = middle(body(s.t(mReceiptNone)))
+	}
+	done := centred(button(s.t(mDone), widget.HighImportance, 320, BigTouch, func() { s.run(s.k.FinishReceipt) }))
+	return container.NewBorder(top, done, nil, nil, doc)
+}
+
+// Assistance: staff is coming; the staff buttons are here too. All three
+// are shown: the checkout rejects what does not apply (Complete only after
+// payment).
+func (s *Screen) assistance() fyne.CanvasObject {
+	var paperLow fyne.CanvasObject
+	if s.view.PaperLow {
+		paperLow = banner(s.t(mPaperLow), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)
+	}
+	return middle(
+		heading(s.t(mAssistTitle)),
+		subheading(s.t(mAssistHint)),
+		layout.NewSpacer(),
+		widget.NewSeparator(),
+		body(s.t(mStaffOnly)),
+		centred(
+			button(s.t(mStaffResume), widget.MediumImportance, 280, MinTouch, func() { s.run(s.k.StaffResume) }),
+			button(s.t(mStaffCancel), widget.DangerImportance, 280, MinTouch, func() { s.run(s.k.StaffCancel) }),
+			button(s.t(mStaffComplete), widget.SuccessImportance, 280, MinTouch, func() { s.run(s.k.StaffComplete) }),
+		),
+		paperLow,
+	)
+}
+
+// OutOfOrder: a device the kiosk needs is faulty.
+func (s *Screen) outOfOrder() fyne.CanvasObject {
+	var fault fyne.CanvasObject
+	if s.view.Fault != "" {
+		fault = body(s.t(mFault, s.view.Fault))
+	}
+	return middle(
+		heading(s.t(mOutOfOrder)),
+		subheading(s.t(mOutOfOrderHint)),
+		fault,
+	)
+}

@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
+)
+
+// SimControls drives the simulated devices of the demo (devices/sim).
+//
+// The commands do not block: Scan queues a code for the scanner, Card and
+// Staff answer a waiting payment or age check (and do nothing when none
+// waits), Door moves the cabinet door. Status says what the simulators
+// wait for now; OnChange registers fn, called from any goroutine whenever
+// the status changes.
+type SimControls interface {
+	Scan(code string)
+	Card(approve bool)
+	Staff(approve bool)
+	Door(open bool)
+	Status() SimStatus
+	OnChange(fn func())
+}
+
+// SimStatus is what the simulated devices are waiting for.
+type SimStatus struct {
+	PaymentWaiting  bool   // the terminal waits for a card: approve or decline
+	AgeCheckWaiting bool   // staff is asked to check the customer's age
+	DoorOpen        bool   // the cabinet door is open
+	Locked          bool   // the cabinet lock is engaged
+	LastReceipt     string // the last printed receipt, plain text ("" if none)
+}
+
+// Simulator is the demo's control panel for the simulated devices: type or
+// quick-scan a barcode, answer the card terminal and the age check, open
+// and close the cabinet door, and read the last receipt. All methods run
+// on the Fyne goroutine.
+type Simulator struct {
+	s    SimControls
+	lang string
+
+	root          *fyne.Container
+	title         *widget.Label
+	status        *widget.Label
+	code          *widget.Entry
+	scan          *widget.Button
+	quickTitle    *widget.Label
+	quick         []*productRow
+	termTitle     *widget.Label
+	cardOK        *widget.Button
+	cardNo        *widget.Button
+	staffTitle    *widget.Label
+	staffOK       *widget.Button
+	staffNo       *widget.Button
+	doorTitle     *widget.Label
+	doorOpen      *widget.Button
+	doorClose     *widget.Button
+	receiptTitle  *widget.Label
+	receipt       *widget.Label
+	quickProducts []kiosk.Product
+}
+
+// NewSimulator builds the panel for s. products are the demo catalogue;
+// those not in the cabinet (scanned from the open shelf) get a quick-scan
+// button each. Call it on the Fyne goroutine.
+func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
+	sim := &Simulator{s: s, lang: DefaultLang}
+	for _, p := range products {
+		if !p.Cabinet {
+			sim.quickProducts = append(sim.quickProducts, p)
+		}
+	}
+
+	sim.title = leftLabel("", theme.SizeNameSubHeadingText, true)
+	sim.status = widget.NewLabel("")
+	sim.status.Wrapping = fyne.TextWrapWord
+
+	sim.code = widget.NewEntry()
+	sim.code.OnSubmitted = func(string) { sim.scanEntry() }
+	sim.scan = widget.NewButton("", sim.scanEntry)
+	sim.scan.Importance = widget.HighImportance
+
+	sim.quickTitle = leftLabel("", theme.SizeNameText, true)
+	quick := container.NewVBox()
+	for _, p := range sim.quickProducts {
+		code := p.GTIN.Short()
+		// A row, not a button: a long name truncates instead of widening
+		// the panel.
+		r := newProductRow(p.Name, code, func() { sim.s.Scan(code) })
+		sim.quick = append(sim.quick, r)
+		quick.Add(r)
+	}
+
+	sim.termTitle = leftLabel("", theme.SizeNameText, true)
+	sim.cardOK = widget.NewButton("", func() { sim.s.Card(true) })
+	sim.cardOK.Importance = widget.SuccessImportance
+	sim.cardNo = widget.NewButton("", func() { sim.s.Card(false) })
+	sim.cardNo.Importance = widget.DangerImportance
+
+	sim.staffTitle = leftLabel("", theme.SizeNameText, true)
+	sim.staffOK = widget.NewButton("", func() { sim.s.Staff(true) })
+	sim.staffOK.Importance = widget.SuccessImportance
+	sim.staffNo = widget.NewButton("", func() { sim.s.Staff(false) })
+	sim.staffNo.Importance = widget.DangerImportance
+
+	sim.doorTitle = leftLabel("", theme.SizeNameText, true)
+	sim.doorOpen = widget.NewButton("", func() { sim.s.Door(true) })
+	sim.doorClose = widget.NewButton("", func() { sim.s.Door(false) })
+
+	sim.receiptTitle = leftLabel("", theme.SizeNameText, true)
+	sim.receipt = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	sim.receipt.SizeName = theme.SizeNameCaptionText
+
+	pair := func(a, b *widget.Button) *fyne.Container {
+		return container.NewGridWithColumns(2, atLeast(a, 0, MinTouch), atLeast(b, 0, MinTouch))
+	}
+	sim.root = container.NewBorder(
+		container.NewVBox(sim.title, sim.status, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(
+			container.NewBorder(nil, nil, nil, atLeast(sim.scan, 160, MinTouch), atLeast(sim.code, 0, MinTouch)),
+			sim.quickTitle, quick,
+			sim.termTitle, pair(sim.cardOK, sim.cardNo),
+			sim.staffTitle, pair(sim.staffOK, sim.staffNo),
+			sim.doorTitle, pair(sim.doorOpen, sim.doorClose),
+			widget.NewSeparator(),
+			sim.receiptTitle, container.NewHScroll(paper(sim.receipt)),
+		)))
+	sim.Render()
+	return sim
+}
+
+// Content is the panel's root object.
+func (sim *Simulator) Content() fyne.CanvasObject { return sim.root }
+
+// SetLang switches the panel's language ("nb" or "en") and redraws.
+func (sim *Simulator) SetLang(lang string) {
+	sim.lang = normLang(lang)
+	sim.Render()
+}
+
+// Bind subscribes to status changes and renders each through fyne.Do.
+func (sim *Simulator) Bind() {
+	sim.s.OnChange(func() { fyne.Do(sim.Render) })
+	sim.Render()
+}
+
+// Render reads the simulators' status and updates the panel: the card
+// buttons work only while a payment waits, the staff buttons only while an
+// age check waits, the door opens only when unlocked and closes only when
+// open. Scanning always works. It must be called on the Fyne goroutine.
+func (sim *Simulator) Render() {
+	st := sim.s.Status()
+	t := func(m msg, args ...any) string { return tr(sim.lang, m, args...) }
+
+	sim.title.SetText(t(mSimTitle))
+	var waiting []string
+	if st.PaymentWaiting {
+		waiting = append(waiting, t(mSimPayment))
+	}
+	if st.AgeCheckWaiting {
+		waiting = append(waiting, t(mSimAgeCheck))
+	}
+	if len(waiting) == 0 {
+		waiting = append(waiting, t(mSimNothing))
+	}
+	door, lock := t(mSimDoorShut), t(mSimUnlocked)
+	if st.DoorOpen {
+		door = t(mSimDoorOpen)
+	}
+	if st.Locked {
+		lock = t(mSimLocked)
+	}
+	sim.status.SetText(t(mSimWaiting, strings.Join(waiting, ", ")) + "\n" + door + ". " + lock + ".")
+
+	sim.code.SetPlaceHolder(t(mSimBarcode))
+	sim.scan.SetText(t(mSimScan))
+	sim.quickTitle.SetText(t(mSimQuick))
+	sim.termTitle.SetText(t(mSimTerminal))
+	sim.cardOK.SetText(t(mSimApprove))
+	sim.cardNo.SetText(t(mSimDecline))
+	sim.staffTitle.SetText(t(mSimStaff))
+	sim.staffOK.SetText(t(mSimApprove))
+	sim.staffNo.SetText(t(mSimRefuse))
+	sim.doorTitle.SetText(t(mSimDoor))
+	sim.doorOpen.SetText(t(mSimOpen))
+	sim.doorClose.SetText(t(mSimClose))
+	sim.receiptTitle.SetText(t(mSimReceipt))
+
+	enable(sim.cardOK, st.PaymentWaiting)
+	enable(sim.cardNo, st.PaymentWaiting)
+	enable(sim.staffOK, st.AgeCheckWaiting)
+	enable(sim.staffNo, st.AgeCheckWaiting)
+	enable(sim.doorOpen, !st.DoorOpen && !st.Locked)
+	enable(sim.doorClose, st.DoorOpen)
+
+	if st.LastReceipt != "" {
+		sim.receipt.SetText(strings.TrimRight(st.LastReceipt, "\n"))
+	} else {
+		sim.receipt.SetText(t(mSimNoReceipt))
+	}
+}
+
+// scanEntry scans what was typed, and clears the entry for the next code.
+func (sim *Simulator) scanEntry() {
+	code := strings.TrimSpace(sim.code.Text)
+	if code == "" {
+		return
+	}
+	sim.s.Scan(code)
+	sim.code.SetText("")
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}

@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
+)
+
+func showSimulator(t *testing.T, s SimControls, products ...kiosk.Product) (*Simulator, fyne.Window) {
+	t.Helper()
+	if len(products) == 0 {
+		products = mustDemo(t).all()
+	}
+	sim := NewSimulator(s, products)
+	w := test.NewTempWindow(t, sim.Content())
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(560, 760)) // as the demo opens it
+	return sim, w
+}
+
+func TestSimulatorGolden(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, Locked: true,
+		LastReceipt: d.receiptDoc().PlainText(42)}}
+	gum := d.choc
+	gum.GTIN, gum.Name = kiosk.MustGTIN("7020000000100"), "Tyggegummi Peppermynte Ekstra Sterk, stor pakke"
+	sim, w := showSimulator(t, fs, append(d.all(), gum)...)
+	assertMarkup(t, "simulator.xml", w)
+	for _, s := range []string{"Simulator", "Venter på: kortbetaling", "Skapet er låst", "Skann",
+		"Cola 0,5 l", d.cola.GTIN.Short(), "Dagsavisen", d.paper.GTIN.Short(), "TOBAKKSHUSET AS"} {
+		if !hasText(w, s) {
+			t.Errorf("simulator does not show %q; it shows %q", s, texts(w))
+		}
+	}
+	// Cabinet goods are picked on the customer screen, not scanned.
+	for _, r := range sim.quick {
+		if strings.Contains(r.name, d.cigs.Name) {
+			t.Errorf("cabinet product %q has a quick-scan button", d.cigs.Name)
+		}
+	}
+	if len(sim.quick) != 4 {
+		t.Errorf("%d quick-scan buttons, want 4 (cola, chocolate, paper, gum)", len(sim.quick))
+	}
+	assertTouchTargets(t, w)
+	assertNoMissingText(t, w)
+	assertFits(t, w)
+}
+
+// TestSimulatorEnablesByStatus: each pair of buttons works only while its
+// device waits.
+func TestSimulatorEnablesByStatus(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		st   SimStatus
+		on   []string // enabled among the status-driven buttons
+	}{
+		{"nothing waits, locked", SimStatus{Locked: true}, nil},
+		{"payment", SimStatus{PaymentWaiting: true, Locked: true}, []string{"card+", "card-"}},
+		{"age check", SimStatus{AgeCheckWaiting: true, Locked: true}, []string{"staff+", "staff-"}},
+		{"unlocked, closed", SimStatus{}, []string{"open"}},
+		{"unlocked, open", SimStatus{DoorOpen: true}, []string{"close"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			newTestApp(t)
+			fs := &fakeSim{status: c.st}
+			sim, _ := showSimulator(t, fs)
+			buttons := map[string]*widget.Button{
+				"card+": sim.cardOK, "card-": sim.cardNo, "staff+": sim.staffOK, "staff-": sim.staffNo,
+				"open": sim.doorOpen, "close": sim.doorClose,
+			}
+			want := map[string]bool{}
+			for _, n := range c.on {
+				want[n] = true
+			}
+			for n, b := range buttons {
+				if b.Disabled() == want[n] {
+					t.Errorf("%s enabled = %v, want %v", n, !b.Disabled(), want[n])
+				}
+			}
+			if sim.scan.Disabled() {
+				t.Error("scan is disabled")
+			}
+		})
+	}
+}
+
+func TestSimulatorCommands(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, AgeCheckWaiting: true}}
+	sim, w := showSimulator(t, fs)
+	sim.Bind()
+
+	test.Type(sim.code, " 7310000000017 ")
+	test.Tap(findButton(t, w, "Skann"))
+	if sim.code.Text != "" {
+		t.Errorf("entry keeps %q after scanning", sim.code.Text)
+	}
+	test.Tap(findButton(t, w, "Skann")) // empty: nothing to scan
+	test.Type(sim.code, "12345")
+	sim.code.OnSubmitted(sim.code.Text) // Enter on the keyboard
+	test.Tap(findRow(t, w, "Cola 0,5 l"))
+	test.Tap(sim.cardOK)
+	test.Tap(sim.cardNo)
+	test.Tap(sim.staffOK)
+	test.Tap(sim.staffNo)
+	test.Tap(sim.doorOpen)
+
+	fs.set(SimStatus{DoorOpen: true, LastReceipt: "KVITTERING 7\n"})
+	if !hasText(w, "KVITTERING 7") || !hasText(w, "Skapdøren er åpen") {
+		t.Errorf("status change not rendered: %q", texts(w))
+	}
+	test.Tap(sim.cardOK) // no payment waits any more: disabled
+	test.Tap(sim.doorClose)
+
+	equalCalls(t, fs.Calls(),
+		"Scan 7310000000017", "Scan 12345", "Scan "+d.cola.GTIN.Short(),
+		"Card true", "Card false", "Staff true", "Staff false", "Door true", "Door false")
+}
+
+func TestSimulatorLanguage(t *testing.T) {
+	newTestApp(t)
+	sim, w := showSimulator(t, &fakeSim{})
+	sim.SetLang(LangEnglish)
+	for _, s := range []string{"Waiting for: nothing", "Scan", "Quick scan", "Approve", "Refuse", "No receipt yet"} {
+		if !hasText(w, s) {
+			t.Errorf("English simulator does not show %q: %q", s, texts(w))
+		}
+	}
+	assertNoMissingText(t, w)
+}

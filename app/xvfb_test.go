@@ -1,0 +1,222 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// TestDemoUnderXvfb runs the real binary in a real X server: the kiosk
+// window appears, /healthz answers, a soda and a snus are bought with
+// `selvkasse sim` while /healthz shows each state, a screenshot is taken,
+// the process stops cleanly on SIGTERM, the journal verifies and the stock
+// went down. `make xvfb-test` runs it with SELVKASSE_BIN set.
+func TestDemoUnderXvfb(t *testing.T) {
+	bin := os.Getenv("SELVKASSE_BIN")
+	if bin == "" {
+		t.Skip("SELVKASSE_BIN not set; run `make xvfb-test`")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not installed (make deps installs it): %v", tool, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	display := startXvfb(t, ctx)
+	data := t.TempDir()
+	addr := freeLoopbackAddr(t)
+
+	demo := exec.CommandContext(ctx, bin, "demo", "--data", data, "--health", addr)
+	demo.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	var logs bytes.Buffer
+	demo.Stdout, demo.Stderr = &logs, &logs
+	if err := demo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- demo.Wait() }()
+	defer func() {
+		if t.Failed() {
+			t.Logf("demo output:\n%s", logs.String())
+		}
+	}()
+	defer demo.Process.Kill()
+
+	h := waitHealth(t, ctx, addr, exited)
+	if h.State != "Idle" {
+		t.Fatalf("started in %s, want Idle", h.State)
+	}
+	// The window is there.
+	win := run(t, ctx, display, "xdotool", "search", "--sync", "--name", "^Selvkasse$")
+	if strings.TrimSpace(win) == "" {
+		t.Fatal("no kiosk window")
+	}
+	run(t, ctx, display, "xdotool", "search", "--sync", "--name", "Simulator")
+
+	sim := func(args ...string) string {
+		t.Helper()
+		return run(t, ctx, display, bin, append([]string{"sim", "--addr", addr}, args...)...)
+	}
+	sim("scan", "1234567890128") // unknown code: a notice, journaled
+	sim("scan", "7039990000113") // Cola from the shelf
+	sim("wait", "Shopping")
+	sim("pick", "7039990000014") // snus from the cabinet list
+	sim("tap", "pay")
+	sim("wait", "AgeCheckPending")
+	sim("staff", "approve")
+	sim("wait", "Paying")
+	sim("card", "approve")
+	sim("wait", "Releasing")
+	sim("door", "open")
+	sim("door", "close")
+	out := sim("wait", "Receipt")
+	var got Health
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("health: %v: %s", err, out)
+	}
+	if got.ReceiptNo != 1 {
+		t.Errorf("receipt number %d, want 1", got.ReceiptNo)
+	}
+
+	shot := filepath.Join(os.Getenv("SELVKASSE_SHOT_DIR"), "selvkasse-xvfb.png")
+	if os.Getenv("SELVKASSE_SHOT_DIR") == "" {
+		shot = filepath.Join(t.TempDir(), "selvkasse-xvfb.png")
+	}
+	run(t, ctx, display, "import", "-window", "root", shot)
+	checkNotBlank(t, shot)
+	t.Logf("screenshot: %s", shot)
+
+	if err := demo.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("demo exited with %v after SIGTERM", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("demo did not stop on SIGTERM")
+	}
+
+	v := run(t, ctx, display, bin, "journal", "verify", "--data", data)
+	if !strings.Contains(v, "journal OK") {
+		t.Fatalf("journal verify: %s", v)
+	}
+	db, err := storage.Open(data, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for gtin, want := range map[string]int{"7039990000113": 47, "7039990000014": 39} {
+		p, err := db.Lookup(ctx, kiosk.MustGTIN(gtin))
+		if err != nil || p.Stock != want {
+			t.Errorf("%s stock = %d, %v; want %d", gtin, p.Stock, err, want)
+		}
+	}
+}
+
+func startXvfb(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb gave no display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// waitHealth waits for /healthz to answer, or for the demo to exit.
+func waitHealth(t *testing.T, ctx context.Context, addr string, exited <-chan error) Health {
+	t.Helper()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			var h Health
+			err = json.NewDecoder(resp.Body).Decode(&h)
+			resp.Body.Close()
+			if err == nil {
+				return h
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("demo exited before /healthz answered: %v", err)
+		case <-ctx.Done():
+			t.Fatal("/healthz never answered")
+		case <-tick.C:
+		}
+	}
+}
+
+func run(t *testing.T, ctx context.Context, display, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// checkNotBlank fails for a screenshot of one flat colour.
+func checkNotBlank(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	colours := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			colours[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	if len(colours) < 8 {
+		t.Fatalf("screenshot %s looks blank (%d colours, %v)", path, len(colours), b)
+	}
+}

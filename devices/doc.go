@@ -1,0 +1,5 @@
+// Package devices holds one package per device protocol: the drivers that
+// implement the kiosk's device ports over an io.ReadWriter or stream, never
+// a path. Only devices/serialport may import the serial library; drivers
+// never import each other, storage or app. devices/sim holds simulators.
+package devices

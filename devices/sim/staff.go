@@ -1,0 +1,85 @@
+package sim
+
+import (
+	"context"
+	"slices"
+
+	"selvkasse/kiosk"
+)
+
+// How the simulated staff answers an age check.
+const (
+	StaffName   = "Ansatt (simulator)"
+	StaffMethod = "simulator"
+)
+
+type ageWait struct {
+	req kiosk.AgeCheck
+	ch  chan ageAnswer // buffered 1
+}
+
+type ageAnswer struct {
+	a   kiosk.Approval
+	err error
+}
+
+func cloneCheck(c kiosk.AgeCheck) kiosk.AgeCheck {
+	c.Items = slices.Clone(c.Items)
+	return c
+}
+
+type staff struct{ d *Devices }
+
+var _ kiosk.StaffApproval = staff{}
+
+// StaffApproval is the simulated staff's port: RequestAgeCheck shows the
+// request (Pending) until staff answers with Staff or the kiosk withdraws
+// it.
+func (d *Devices) StaffApproval() kiosk.StaffApproval { return staff{d} }
+
+// Staff is staff's answer to the oldest age check shown: approve true
+// means the customer is old enough. It does nothing when none is shown.
+func (d *Devices) Staff(approve bool) {
+	d.mu.Lock()
+	if len(d.ages) == 0 {
+		d.mu.Unlock()
+		return
+	}
+	w := d.ages[0]
+	d.ages = d.ages[1:]
+	w.ch <- ageAnswer{a: kiosk.Approval{Approved: approve, Staff: StaffName, Method: StaffMethod}}
+	d.unlockChanged()
+}
+
+// RequestAgeCheck implements kiosk.StaffApproval.
+func (s staff) RequestAgeCheck(ctx context.Context, req kiosk.AgeCheck) (kiosk.Approval, error) {
+	d := s.d
+	d.mu.Lock()
+	if err := ctx.Err(); err != nil {
+		d.mu.Unlock()
+		return kiosk.Approval{}, err
+	}
+	if d.offline[DevStaff] {
+		d.mu.Unlock()
+		return kiosk.Approval{}, offline(DevStaff)
+	}
+	w := &ageWait{req: cloneCheck(req), ch: make(chan ageAnswer, 1)}
+	d.ages = append(d.ages, w)
+	d.unlockChanged()
+
+	select {
+	case r := <-w.ch:
+		return r.a, r.err
+	case <-ctx.Done():
+	}
+	d.mu.Lock()
+	i := slices.Index(d.ages, w)
+	if i < 0 { // answered just as ctx ended
+		d.mu.Unlock()
+		r := <-w.ch
+		return r.a, r.err
+	}
+	d.ages = slices.Delete(d.ages, i, i+1)
+	d.unlockChanged()
+	return kiosk.Approval{}, ctx.Err()
+}

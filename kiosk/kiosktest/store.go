@@ -1,0 +1,520 @@
+package kiosktest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"selvkasse/kiosk"
+)
+
+var (
+	_ kiosk.Catalog   = (*Store)(nil)
+	_ kiosk.SaleStore = (*Store)(nil)
+	_ kiosk.Journal   = (*Store)(nil)
+	_ KioskSales      = (*Store)(nil)
+)
+
+// KioskSales is implemented by stores that keep the receipt series of
+// several kiosks. kiosk.SaleStore.Sale asks by number alone, which is
+// ambiguous once two kiosks share a store; KioskSale asks by kiosk and
+// number. Errors: kiosk.ErrNotFound.
+type KioskSales interface {
+	KioskSale(ctx context.Context, kioskID string, no uint64) (kiosk.Sale, error)
+}
+
+// Store is an in-memory kiosk.Catalog, kiosk.SaleStore and kiosk.Journal in
+// one object, as the real store is one object: a SaleStore write and the
+// journal entry it carries happen together or not at all.
+//
+// It keeps every value in the JSON form the real store persists, so what
+// comes back has been through the same encoding (times lose their monotonic
+// reading, nil and empty collections look alike). It is safe for
+// concurrent use. The zero value is not usable; call NewStore.
+type Store struct {
+	mu sync.Mutex
+
+	products map[kiosk.GTIN][]byte
+	sales    map[storeSaleRef][]byte
+	saleIDs  map[string]storeSaleRef
+	done     []storeSaleRef // completion order
+	counters map[string]uint64
+	pending  map[string]storePendingRec
+	records  [][]byte
+	head     []byte // kept apart from records, as the real store does
+
+	fails []storeFailure
+	calls []string
+}
+
+type storeSaleRef struct {
+	kiosk string
+	no    uint64
+}
+
+type storePendingRec struct {
+	order   uint64 // journal sequence of the first save: the tie-break
+	started time.Time
+	data    []byte
+}
+
+type storeFailure struct {
+	method string // "" for any write
+	err    error
+}
+
+// NewStore returns an empty store.
+func NewStore() *Store {
+	return &Store{
+		products: map[kiosk.GTIN][]byte{},
+		sales:    map[storeSaleRef][]byte{},
+		saleIDs:  map[string]storeSaleRef{},
+		counters: map[string]uint64{},
+		pending:  map[string]storePendingRec{},
+	}
+}
+
+// FailNext makes the next write (Put, SavePending, CompleteSale,
+// VoidPending or Append) return err and change nothing. Calls queue: two
+// calls fail the next two writes.
+func (s *Store) FailNext(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = append(s.fails, storeFailure{err: err})
+}
+
+// FailNextCall is FailNext for the next call of the named write method
+// only ("CompleteSale", "Append", …); other writes go through.
+func (s *Store) FailNextCall(method string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = append(s.fails, storeFailure{method: method, err: err})
+}
+
+// Calls lists the write methods called so far, in order, failed ones
+// included.
+func (s *Store) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.calls)
+}
+
+// Records returns every journal record, in order.
+func (s *Store) Records() []kiosk.Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]kiosk.Record, 0, len(s.records))
+	for _, b := range s.records {
+		r, err := kiosk.DecodeRecord(b)
+		if err != nil {
+			panic(fmt.Sprintf("kiosktest: stored record does not decode: %v", err))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Sales returns the completed sales in the order they were completed.
+func (s *Store) Sales() []kiosk.Sale {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]kiosk.Sale, 0, len(s.done))
+	for _, ref := range s.done {
+		var sale kiosk.Sale
+		storeUnmarshal(s.sales[ref], &sale)
+		out = append(out, sale)
+	}
+	return out
+}
+
+// write records a write call and takes the failure queued for it, if any.
+// s.mu is held.
+func (s *Store) write(ctx context.Context, method string) error {
+	s.calls = append(s.calls, method)
+	for i, f := range s.fails {
+		if f.method == "" || f.method == method {
+			s.fails = append(s.fails[:i], s.fails[i+1:]...)
+			return f.err
+		}
+	}
+	return ctx.Err()
+}
+
+// Lookup implements kiosk.Catalog. g is canonicalised first, so an EAN-13
+// finds its GTIN-14.
+func (s *Store) Lookup(ctx context.Context, g kiosk.GTIN) (kiosk.Product, error) {
+	if err := ctx.Err(); err != nil {
+		return kiosk.Product{}, err
+	}
+	c, err := kiosk.ParseGTIN(string(g))
+	if err != nil {
+		return kiosk.Product{}, fmt.Errorf("kiosktest: lookup %q: %w", g, kiosk.ErrNotFound)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.products[c]
+	if !ok {
+		return kiosk.Product{}, fmt.Errorf("kiosktest: lookup %s: %w", c, kiosk.ErrNotFound)
+	}
+	var p kiosk.Product
+	storeUnmarshal(b, &p)
+	return p, nil
+}
+
+// Cabinet implements kiosk.Catalog.
+func (s *Store) Cabinet(ctx context.Context) ([]kiosk.Product, error) {
+	ps, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Cabinet {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// List implements kiosk.Catalog: by name, then GTIN.
+func (s *Store) List(ctx context.Context) ([]kiosk.Product, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	out := make([]kiosk.Product, 0, len(s.products))
+	for _, b := range s.products {
+		var p kiosk.Product
+		storeUnmarshal(b, &p)
+		out = append(out, p)
+	}
+	s.mu.Unlock()
+	storeSortProducts(out)
+	return out, nil
+}
+
+// storeSortProducts sorts ps the way Catalog.Cabinet and Catalog.List return
+// them: by name, then by GTIN.
+func storeSortProducts(ps []kiosk.Product) {
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].Name != ps[j].Name {
+			return ps[i].Name < ps[j].Name
+		}
+		return ps[i].GTIN < ps[j].GTIN
+	})
+}
+
+// Put implements kiosk.Catalog.
+func (s *Store) Put(ctx context.Context, p kiosk.Product) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(ctx, "Put"); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("kiosktest: put %s: %w", p.GTIN, err)
+	}
+	s.products[p.GTIN] = b
+	return nil
+}
+
+// SavePending implements kiosk.SaleStore. Errors besides the contract's:
+// ErrConflict when a sale with p.ID is already completed; an error for an
+// empty ID.
+func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(ctx, "SavePending"); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		return errors.New("kiosktest: save pending: empty sale ID")
+	}
+	if _, ok := s.saleIDs[p.ID]; ok {
+		return fmt.Errorf("kiosktest: save pending %s: already completed: %w", p.ID, kiosk.ErrConflict)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("kiosktest: save pending %s: %w", p.ID, err)
+	}
+	rec, recB, err := s.seal(e)
+	if err != nil {
+		return err
+	}
+	old, ok := s.pending[p.ID]
+	order := rec.Seq
+	if ok {
+		order = old.order
+	}
+	s.pending[p.ID] = storePendingRec{order: order, started: p.Started, data: b}
+	s.commitRecord(recB)
+	return nil
+}
+
+// Pending implements kiosk.SaleStore: oldest Started first; sales started
+// at the same time in the order they were first saved.
+func (s *Store) Pending(ctx context.Context) ([]kiosk.PendingSale, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	recs := make([]storePendingRec, 0, len(s.pending))
+	for _, r := range s.pending {
+		recs = append(recs, r)
+	}
+	s.mu.Unlock()
+	sort.Slice(recs, func(i, j int) bool {
+		if !recs[i].started.Equal(recs[j].started) {
+			return recs[i].started.Before(recs[j].started)
+		}
+		return recs[i].order < recs[j].order
+	})
+	out := make([]kiosk.PendingSale, 0, len(recs))
+	for _, r := range recs {
+		var p kiosk.PendingSale
+		storeUnmarshal(r.data, &p)
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// CompleteSale implements kiosk.SaleStore. Stock is decremented even below
+// zero (the goods are gone; a stocktake puts it right), and lines whose
+// product is no longer in the catalog are skipped: a paid sale is never
+// refused over stock. Errors besides the contract's: an empty ID, or a
+// kiosk ID containing a NUL byte.
+func (s *Store) CompleteSale(ctx context.Context, sale kiosk.Sale, e kiosk.Entry) (kiosk.Sale, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(ctx, "CompleteSale"); err != nil {
+		return kiosk.Sale{}, err
+	}
+	if sale.ID == "" {
+		return kiosk.Sale{}, errors.New("kiosktest: complete sale: empty sale ID")
+	}
+	if strings.ContainsRune(sale.Kiosk, 0) {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: kiosk ID %q contains NUL", sale.ID, sale.Kiosk)
+	}
+	if ref, ok := s.saleIDs[sale.ID]; ok {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: already completed as receipt %d: %w", sale.ID, ref.no, kiosk.ErrConflict)
+	}
+	ref := storeSaleRef{kiosk: sale.Kiosk, no: s.counters[sale.Kiosk] + 1}
+	sale.No = ref.no
+	b, err := json.Marshal(sale)
+	if err != nil {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, err)
+	}
+	stock := map[kiosk.GTIN][]byte{}
+	for g, qty := range storeLineQuantities(sale.Lines) {
+		pb, ok := s.products[g]
+		if !ok {
+			continue
+		}
+		var p kiosk.Product
+		storeUnmarshal(pb, &p)
+		p.Stock -= qty
+		if stock[g], err = json.Marshal(p); err != nil {
+			return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, err)
+		}
+	}
+	e.ReceiptNo = ref.no
+	_, recB, err := s.seal(e)
+	if err != nil {
+		return kiosk.Sale{}, err
+	}
+	// Nothing can fail from here on: all or nothing.
+	s.counters[sale.Kiosk] = ref.no
+	s.sales[ref] = b
+	s.saleIDs[sale.ID] = ref
+	s.done = append(s.done, ref)
+	for g, pb := range stock {
+		s.products[g] = pb
+	}
+	delete(s.pending, sale.ID)
+	s.commitRecord(recB)
+	var out kiosk.Sale
+	storeUnmarshal(b, &out)
+	return out, nil
+}
+
+// storeLineQuantities sums the quantities of lines by GTIN: what CompleteSale
+// takes off the stock.
+func storeLineQuantities(lines []kiosk.Line) map[kiosk.GTIN]int {
+	m := map[kiosk.GTIN]int{}
+	for _, l := range lines {
+		m[l.Product.GTIN] += l.Qty
+	}
+	return m
+}
+
+// VoidPending implements kiosk.SaleStore. When the sale id was completed
+// the error wraps kiosk.ErrConflict as well as kiosk.ErrNotFound.
+func (s *Store) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(ctx, "VoidPending"); err != nil {
+		return err
+	}
+	if _, ok := s.pending[id]; !ok {
+		if ref, done := s.saleIDs[id]; done {
+			return fmt.Errorf("kiosktest: void pending %s: %w (completed as receipt %d: %w)", id, kiosk.ErrNotFound, ref.no, kiosk.ErrConflict)
+		}
+		return fmt.Errorf("kiosktest: void pending %s: %w", id, kiosk.ErrNotFound)
+	}
+	_, recB, err := s.seal(e)
+	if err != nil {
+		return err
+	}
+	delete(s.pending, id)
+	s.commitRecord(recB)
+	return nil
+}
+
+// Sale implements kiosk.SaleStore. When more than one kiosk has a receipt
+// numbered no the answer is ambiguous and Sale returns an error (not
+// ErrNotFound); ask KioskSale.
+func (s *Store) Sale(ctx context.Context, no uint64) (kiosk.Sale, error) {
+	if err := ctx.Err(); err != nil {
+		return kiosk.Sale{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var found []string
+	for k, n := range s.counters {
+		if no >= 1 && no <= n {
+			found = append(found, k)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: sale %d: %w", no, kiosk.ErrNotFound)
+	case 1:
+		var sale kiosk.Sale
+		storeUnmarshal(s.sales[storeSaleRef{found[0], no}], &sale)
+		return sale, nil
+	}
+	sort.Strings(found)
+	return kiosk.Sale{}, fmt.Errorf("kiosktest: sale %d: ambiguous: kiosks %q each have a receipt %d; ask by kiosk", no, found, no)
+}
+
+// KioskSale implements KioskSales.
+func (s *Store) KioskSale(ctx context.Context, kioskID string, no uint64) (kiosk.Sale, error) {
+	if err := ctx.Err(); err != nil {
+		return kiosk.Sale{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.sales[storeSaleRef{kioskID, no}]
+	if !ok {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: sale %q/%d: %w", kioskID, no, kiosk.ErrNotFound)
+	}
+	var sale kiosk.Sale
+	storeUnmarshal(b, &sale)
+	return sale, nil
+}
+
+// Append implements kiosk.Journal.
+func (s *Store) Append(ctx context.Context, e kiosk.Entry) (kiosk.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(ctx, "Append"); err != nil {
+		return kiosk.Record{}, err
+	}
+	_, recB, err := s.seal(e)
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	s.commitRecord(recB)
+	r, err := kiosk.DecodeRecord(recB)
+	if err != nil {
+		return kiosk.Record{}, fmt.Errorf("kiosktest: append: %w", err)
+	}
+	return r, nil
+}
+
+// seal makes the record for e after the head, without storing it. s.mu is
+// held.
+func (s *Store) seal(e kiosk.Entry) (kiosk.Record, []byte, error) {
+	head, err := s.headLocked()
+	if err != nil {
+		return kiosk.Record{}, nil, err
+	}
+	r, err := kiosk.Seal(head, e)
+	if err != nil {
+		return kiosk.Record{}, nil, err
+	}
+	b, err := r.Encode()
+	if err != nil {
+		return kiosk.Record{}, nil, fmt.Errorf("kiosktest: encode journal record: %w", err)
+	}
+	return r, b, nil
+}
+
+func (s *Store) commitRecord(b []byte) {
+	s.records = append(s.records, b)
+	s.head = b
+}
+
+func (s *Store) headLocked() (kiosk.Record, error) {
+	if s.head == nil {
+		return kiosk.Record{}, nil
+	}
+	return kiosk.DecodeRecord(s.head)
+}
+
+// Scan implements kiosk.Journal. It scans a snapshot, so fn may call the
+// store.
+func (s *Store) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if from == 0 {
+		from = 1
+	}
+	s.mu.Lock()
+	var snap [][]byte
+	if from <= uint64(len(s.records)) {
+		snap = slices.Clone(s.records[from-1:])
+	}
+	s.mu.Unlock()
+	for _, b := range snap {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := kiosk.DecodeRecord(b)
+		if err != nil {
+			return fmt.Errorf("kiosktest: scan journal: %w", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Head implements kiosk.Journal.
+func (s *Store) Head(ctx context.Context) (kiosk.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return kiosk.Record{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.headLocked()
+}
+
+// storeUnmarshal decodes JSON the store itself wrote.
+func storeUnmarshal(b []byte, v any) {
+	if err := json.Unmarshal(b, v); err != nil {
+		panic(fmt.Sprintf("kiosktest: stored value does not decode: %v", err))
+	}
+}

@@ -1,0 +1,212 @@
+//go:build linux
+
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+)
+
+// The benchmarks measure on the disk of $STORAGE_BENCH_DIR when it is set
+// (the kiosk's SD card, say), else in the system temp dir.
+
+func benchDir(b *testing.B) string {
+	b.Helper()
+	parent := os.Getenv("STORAGE_BENCH_DIR")
+	if parent == "" {
+		return b.TempDir()
+	}
+	dir, err := os.MkdirTemp(parent, "storage-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// saleWriteBytes is about what CompleteSale writes for s: the sale, its
+// ID index, the counter, three products, the journal record and the head.
+func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
+	b.Helper()
+	sale, err := json.Marshal(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := kiosk.Seal(kiosk.Record{}, receiptEntry(s))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := r.Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(sale) + 40 + 8 + 2*len(rec)
+	for _, l := range s.Lines {
+		p, _ := json.Marshal(l.Product)
+		n += len(p)
+	}
+	return n
+}
+
+// BenchmarkCompleteSale is one durable commit of a three-line sale:
+// receipt number, sale, stock of three products and the journal record in
+// one fsynced Badger transaction.
+func BenchmarkCompleteSale(b *testing.B) {
+	ctx := context.Background()
+	d := mustOpen(b, benchDir(b))
+	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
+		p.Stock = 1 << 30
+		if err := d.Put(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	n := saleWriteBytes(b, threeLineSale("size", "K1"))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := threeLineSale(fmt.Sprintf("bench-%d", i), "K1")
+		if _, err := d.CompleteSale(ctx, s, receiptEntry(s)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "bytes/sale")
+}
+
+// BenchmarkRawAppendFdatasync is the floor under BenchmarkCompleteSale:
+// appending as many bytes to a plain file and fdatasync(2) after each.
+func BenchmarkRawAppendFdatasync(b *testing.B) {
+	n := saleWriteBytes(b, threeLineSale("size", "K1"))
+	f, err := os.OpenFile(filepath.Join(benchDir(b), "append.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	for i := range buf {
+		buf[i] = byte('a' + i%26)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "bytes/sale")
+}
+
+// catalog100k is a closed store holding 100 000 products, built once per
+// test binary run and removed by TestMain.
+var catalog100k struct {
+	once  sync.Once
+	dir   string
+	gtins []kiosk.GTIN
+	err   error
+}
+
+const catalogSize = 100_000
+
+func buildCatalog100k(b *testing.B) (string, []kiosk.GTIN) {
+	b.Helper()
+	c := &catalog100k
+	c.once.Do(func() {
+		parent := os.Getenv("STORAGE_BENCH_DIR")
+		c.dir, c.err = os.MkdirTemp(parent, "storage-catalog100k-")
+		if c.err != nil {
+			return
+		}
+		d, err := Open(c.dir, Options{})
+		if err != nil {
+			c.err = err
+			return
+		}
+		wb := d.bdb.NewWriteBatch()
+		for i := 0; i < catalogSize; i++ {
+			body := fmt.Sprintf("70%010d", i)
+			p := kiosk.Product{
+				GTIN: kiosk.MustGTIN(body + string(kiosk.CheckDigit(body))), Name: fmt.Sprintf("Vare %06d", i),
+				Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: kiosk.Money(1000 + i%5000), Stock: 50,
+			}
+			v, err := json.Marshal(p)
+			if err == nil {
+				err = wb.Set(catKey(p.GTIN), v)
+			}
+			if err != nil {
+				wb.Cancel()
+				d.Close()
+				c.err = err
+				return
+			}
+			c.gtins = append(c.gtins, p.GTIN)
+		}
+		if c.err = wb.Flush(); c.err != nil {
+			d.Close()
+			return
+		}
+		c.err = d.Close() // closed: the products are in tables on disk
+	})
+	if c.err != nil {
+		b.Fatalf("build the 100k catalog: %v", c.err)
+	}
+	return c.dir, c.gtins
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if catalog100k.dir != "" {
+		os.RemoveAll(catalog100k.dir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkLookup100k looks up random GTINs in a 100 000-product catalog
+// and reports the median and 99th percentile latency of one Lookup.
+func BenchmarkLookup100k(b *testing.B) {
+	ctx := context.Background()
+	dir, gtins := buildCatalog100k(b)
+	d := mustOpen(b, dir)
+	rng := rand.New(rand.NewPCG(42, 100_000))
+	lat := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g := gtins[rng.IntN(len(gtins))]
+		start := time.Now()
+		p, err := d.Lookup(ctx, g)
+		lat[i] = time.Since(start)
+		if err != nil || p.GTIN != g {
+			b.Fatalf("Lookup(%s) = %s, %v", g, p.GTIN, err)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// BenchmarkOpen100k is the cost of Open, which reads and checks every table,
+// on the 100 000-product catalog.
+func BenchmarkOpen100k(b *testing.B) {
+	dir, _ := buildCatalog100k(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := Open(dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := d.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,21 @@
+// Package storage keeps the kiosk's catalog, sales and electronic journal in
+// a Badger key-value store (github.com/dgraph-io/badger/v4) on the kiosk's
+// own disk. *DB implements kiosk.Catalog, kiosk.SaleStore and kiosk.Journal
+// and passes the conformance suites in kiosk/kiosktest.
+//
+// Every write is one Badger transaction, committed with SyncWrites, so it
+// is on disk when the call returns: a completed sale, its stock changes and
+// its journal record are stored together or not at all, as
+// kassasystemforskrifta § 2-3 wants of the journal. The key layout is in
+// keys.go, in one place.
+//
+// Open refuses a data dir it cannot trust with a clear error: ErrCorrupt
+// for damaged files (it checks every table listed in the MANIFEST before
+// Badger opens them, because Badger panics in its own goroutines on some
+// damaged tables and silently drops others), ErrUnavailable for a dir it
+// cannot use (not a dir, no permission, disk full), ErrInUse for a dir
+// another process has open.
+//
+// It may import the standard library, selvkasse/kiosk, and Badger with its
+// own dependency ristretto (for the table check).
+package storage

@@ -1,0 +1,144 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"selvkasse/kiosk"
+)
+
+var _ kiosk.Journal = (*DB)(nil)
+
+// Append implements kiosk.Journal: it reads the head, seals e after it and
+// writes the record and the new head in one transaction.
+func (d *DB) Append(ctx context.Context, e kiosk.Entry) (r kiosk.Record, err error) {
+	err = d.call("append", func() error {
+		return d.update(ctx, "append", func(txn *badger.Txn) error {
+			r, err = appendRecord(txn, e)
+			return err
+		})
+	})
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	return r, nil
+}
+
+// appendRecord seals e after the head read in txn and writes the record and
+// the head. It returns the record as Scan will read it back.
+func appendRecord(txn *badger.Txn, e kiosk.Entry) (kiosk.Record, error) {
+	head, err := readHead(txn)
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	r, err := kiosk.Seal(head, e)
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	b, err := r.Encode()
+	if err != nil {
+		return kiosk.Record{}, fmt.Errorf("storage: encode journal record %d: %w", r.Seq, err)
+	}
+	if err := set(txn, jrnlKey(r.Seq), b); err != nil {
+		return kiosk.Record{}, err
+	}
+	if err := set(txn, []byte(keyHead), b); err != nil {
+		return kiosk.Record{}, err
+	}
+	// Give back the decoded form, not r: it shares nothing with e (its
+	// Data map) and is exactly what Scan returns.
+	out, err := kiosk.DecodeRecord(b)
+	if err != nil {
+		return kiosk.Record{}, fmt.Errorf("storage: journal record %d: %w", r.Seq, err)
+	}
+	return out, nil
+}
+
+func readHead(txn *badger.Txn) (kiosk.Record, error) {
+	b, err := getRaw(txn, []byte(keyHead))
+	if err != nil || b == nil {
+		return kiosk.Record{}, err
+	}
+	r, err := kiosk.DecodeRecord(b)
+	if err != nil {
+		return kiosk.Record{}, fmt.Errorf("storage: journal head: %w", err)
+	}
+	return r, nil
+}
+
+// scanBatch is how many records Scan reads per transaction.
+const scanBatch = 256
+
+// Scan implements kiosk.Journal. It reads the records in batches and calls
+// fn outside any lock or transaction, so fn may call the DB (and records it
+// appends may be scanned too).
+func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error) error {
+	if from == 0 {
+		from = 1
+	}
+	for {
+		// On a bad record, the records before it still go to fn first.
+		batch, next, readErr := d.readRecords(ctx, from, scanBatch)
+		for _, r := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if readErr != nil {
+			return readErr
+		}
+		if len(batch) < scanBatch || next == 0 {
+			return nil
+		}
+		from = next
+	}
+}
+
+// readRecords reads up to max records from key from on, and the key to go
+// on from. On an error it returns the records before the bad one too. A
+// record whose key and number disagree is returned as it is: the chain
+// check reports it.
+func (d *DB) readRecords(ctx context.Context, from uint64, max int) (out []kiosk.Record, next uint64, err error) {
+	err = d.call("scan journal", func() error {
+		return d.view(ctx, func(txn *badger.Txn) error {
+			prefix := []byte(prefJrnl)
+			it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
+			defer it.Close()
+			for it.Seek(jrnlKey(from)); it.ValidForPrefix(prefix) && len(out) < max; it.Next() {
+				item := it.Item()
+				seq, ok := jrnlSeq(item.Key())
+				if !ok {
+					return fmt.Errorf("storage: scan journal: key %q: %w", item.Key(), kiosk.ErrCorruptRecord)
+				}
+				b, err := item.ValueCopy(nil)
+				if err != nil {
+					return fmt.Errorf("storage: scan journal: read record %d: %w", seq, err)
+				}
+				r, err := kiosk.DecodeRecord(b)
+				if err != nil {
+					return fmt.Errorf("storage: scan journal: record %d: %w", seq, err)
+				}
+				out = append(out, r)
+				next = seq + 1
+			}
+			return nil
+		})
+	})
+	return out, next, err
+}
+
+// Head implements kiosk.Journal.
+func (d *DB) Head(ctx context.Context) (r kiosk.Record, err error) {
+	err = d.call("journal head", func() error {
+		return d.view(ctx, func(txn *badger.Txn) error {
+			r, err = readHead(txn)
+			return err
+		})
+	})
+	return r, err
+}

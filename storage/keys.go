@@ -1,0 +1,97 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"selvkasse/kiosk"
+)
+
+// The key layout: every key this package writes, in one place.
+//
+//	meta/schema                        → schemaVersion as decimal text ("1")
+//	meta/head                          → the last journal record, kiosk.Record.Encode
+//	cat/<GTIN-14>                      → kiosk.Product, JSON
+//	sale/<kiosk ID> 0x00 <no, 8 B BE>  → kiosk.Sale, JSON
+//	saleid/<sale ID>                   → saleRef (kiosk ID and number), JSON
+//	seq/<kiosk ID>                     → the kiosk's last receipt number, 8 B BE
+//	pend/<sale ID>                     → pendingValue (order and kiosk.PendingSale), JSON
+//	jrnl/<seq, 8 B BE>                 → journal record seq, kiosk.Record.Encode
+//
+// Numbers are big-endian so that Badger's byte order is number order: a
+// kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
+// byte, so kiosk IDs may not contain one; "K1" and "K10" then never share a
+// key prefix. The journal head is kept apart from the records so that a
+// deleted last record is caught by kiosk.VerifyJournal (ports.go, Journal).
+// No prefix is a prefix of another.
+const (
+	keySchema  = "meta/schema"
+	keyHead    = "meta/head"
+	prefCat    = "cat/"
+	prefSale   = "sale/"
+	prefSaleID = "saleid/"
+	prefSeq    = "seq/"
+	prefPend   = "pend/"
+	prefJrnl   = "jrnl/"
+)
+
+// schemaVersion is the layout above. Open writes it into a new store and
+// refuses a store written with another.
+const schemaVersion = 1
+
+func catKey(g kiosk.GTIN) []byte { return []byte(prefCat + string(g)) }
+
+func saleKey(kioskID string, no uint64) []byte {
+	k := make([]byte, 0, len(prefSale)+len(kioskID)+9)
+	k = append(k, prefSale...)
+	k = append(k, kioskID...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, no)
+}
+
+func saleIDKey(id string) []byte { return []byte(prefSaleID + id) }
+
+func seqKey(kioskID string) []byte { return []byte(prefSeq + kioskID) }
+
+func pendKey(id string) []byte { return []byte(prefPend + id) }
+
+func jrnlKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefJrnl), seq)
+}
+
+// jrnlSeq reads the sequence number back from a journal key.
+func jrnlSeq(k []byte) (uint64, bool) {
+	if len(k) != len(prefJrnl)+8 || !strings.HasPrefix(string(k), prefJrnl) {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(k[len(prefJrnl):]), true
+}
+
+func encodeUint64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+func decodeUint64(b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, fmt.Errorf("%w: counter has %d bytes, want 8", ErrCorrupt, len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+func encodeSchema(v int) []byte { return []byte(strconv.Itoa(v)) }
+
+func decodeSchema(b []byte) (int, error) {
+	v, err := strconv.Atoi(string(b))
+	if err != nil || v < 1 {
+		return 0, fmt.Errorf("%w: schema version %q", ErrCorrupt, b)
+	}
+	return v, nil
+}
+
+// checkKioskID refuses kiosk IDs the sale key cannot hold.
+func checkKioskID(id string) error {
+	if strings.IndexByte(id, 0) >= 0 {
+		return fmt.Errorf("kiosk ID %q contains a NUL byte", id)
+	}
+	return nil
+}

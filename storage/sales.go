@@ -1,0 +1,261 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"selvkasse/kiosk"
+)
+
+var _ kiosk.SaleStore = (*DB)(nil)
+
+// saleRef is the value of a sale-ID index key: where the completed sale is.
+type saleRef struct {
+	Kiosk string `json:"kiosk"`
+	No    uint64 `json:"no"`
+}
+
+// pendingValue is the value of a pending-sale key. Order is the journal
+// sequence number of the sale's first SavePending: among sales started at
+// the same time, the one saved first is listed first.
+type pendingValue struct {
+	Order uint64            `json:"order"`
+	Sale  kiosk.PendingSale `json:"sale"`
+}
+
+// SavePending implements kiosk.SaleStore. Errors besides the contract's:
+// kiosk.ErrConflict when a sale with p.ID is already completed (it is no
+// longer pending); an error for an empty ID.
+func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry) error {
+	if p.ID == "" {
+		return errors.New("storage: save pending: empty sale ID")
+	}
+	return d.call("save pending", func() error {
+		return d.update(ctx, "save pending "+p.ID, func(txn *badger.Txn) error {
+			var ref saleRef
+			done, err := getJSON(txn, saleIDKey(p.ID), &ref)
+			if err != nil {
+				return err
+			}
+			if done {
+				return fmt.Errorf("storage: save pending %s: already completed as receipt %d: %w", p.ID, ref.No, kiosk.ErrConflict)
+			}
+			var old pendingValue
+			had, err := getJSON(txn, pendKey(p.ID), &old)
+			if err != nil {
+				return err
+			}
+			r, err := appendRecord(txn, e)
+			if err != nil {
+				return err
+			}
+			v := pendingValue{Order: r.Seq, Sale: p}
+			if had {
+				v.Order = old.Order
+			}
+			return setJSON(txn, pendKey(p.ID), v)
+		})
+	})
+}
+
+// Pending implements kiosk.SaleStore: oldest Started first; sales started
+// at the same time in the order they were first saved.
+func (d *DB) Pending(ctx context.Context) ([]kiosk.PendingSale, error) {
+	var vs []pendingValue
+	err := d.call("pending", func() error {
+		return d.view(ctx, func(txn *badger.Txn) error {
+			return scanPrefix(txn, []byte(prefPend), func(k, b []byte) error {
+				var v pendingValue
+				if err := unmarshal(k, b, &v); err != nil {
+					return err
+				}
+				vs = append(vs, v)
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		a, b := vs[i], vs[j]
+		if !a.Sale.Started.Equal(b.Sale.Started) {
+			return a.Sale.Started.Before(b.Sale.Started)
+		}
+		return a.Order < b.Order
+	})
+	out := make([]kiosk.PendingSale, len(vs))
+	for i, v := range vs {
+		out[i] = v.Sale
+	}
+	return out, nil
+}
+
+// CompleteSale implements kiosk.SaleStore in one transaction: the next
+// receipt number of s.Kiosk, the sale, its ID index, the stock, the
+// pending sale and the journal record. Stock is decremented even below
+// zero (the goods are gone; a stocktake puts it right), and lines whose
+// product is no longer in the catalog are skipped: a paid sale is never
+// refused over stock. Errors besides the contract's: an empty ID, a kiosk
+// ID containing a NUL byte.
+func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kiosk.Sale, error) {
+	if s.ID == "" {
+		return kiosk.Sale{}, errors.New("storage: complete sale: empty sale ID")
+	}
+	if err := checkKioskID(s.Kiosk); err != nil {
+		return kiosk.Sale{}, fmt.Errorf("storage: complete sale %s: %w", s.ID, err)
+	}
+	qty := map[kiosk.GTIN]int{}
+	for _, l := range s.Lines {
+		qty[l.Product.GTIN] += l.Qty
+	}
+	var out kiosk.Sale
+	err := d.call("complete sale", func() error {
+		return d.update(ctx, "complete sale "+s.ID, func(txn *badger.Txn) error {
+			var ref saleRef
+			done, err := getJSON(txn, saleIDKey(s.ID), &ref)
+			if err != nil {
+				return err
+			}
+			if done {
+				return fmt.Errorf("storage: complete sale %s: already completed as receipt %d: %w", s.ID, ref.No, kiosk.ErrConflict)
+			}
+			last, err := getRaw(txn, seqKey(s.Kiosk))
+			if err != nil {
+				return err
+			}
+			var n uint64
+			if last != nil {
+				if n, err = decodeUint64(last); err != nil {
+					return fmt.Errorf("storage: complete sale %s: receipt counter of %q: %w", s.ID, s.Kiosk, err)
+				}
+			}
+			sale := s
+			sale.No = n + 1
+			if err := set(txn, seqKey(s.Kiosk), encodeUint64(sale.No)); err != nil {
+				return err
+			}
+			if err := setJSON(txn, saleKey(s.Kiosk, sale.No), sale); err != nil {
+				return err
+			}
+			if err := setJSON(txn, saleIDKey(s.ID), saleRef{Kiosk: s.Kiosk, No: sale.No}); err != nil {
+				return err
+			}
+			for g, q := range qty {
+				var p kiosk.Product
+				found, err := getJSON(txn, catKey(g), &p)
+				if err != nil {
+					return err
+				}
+				if !found {
+					continue
+				}
+				p.Stock -= q
+				if err := setJSON(txn, catKey(g), p); err != nil {
+					return err
+				}
+			}
+			if err := del(txn, pendKey(s.ID)); err != nil {
+				return err
+			}
+			e := e
+			e.ReceiptNo = sale.No
+			if _, err := appendRecord(txn, e); err != nil {
+				return err
+			}
+			out = sale
+			return nil
+		})
+	})
+	if err != nil {
+		return kiosk.Sale{}, err
+	}
+	return out, nil
+}
+
+// VoidPending implements kiosk.SaleStore. When the sale id was completed
+// the error wraps kiosk.ErrConflict as well as kiosk.ErrNotFound.
+func (d *DB) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
+	return d.call("void pending", func() error {
+		return d.update(ctx, "void pending "+id, func(txn *badger.Txn) error {
+			old, err := getRaw(txn, pendKey(id))
+			if err != nil {
+				return err
+			}
+			if old == nil {
+				var ref saleRef
+				done, err := getJSON(txn, saleIDKey(id), &ref)
+				if err != nil {
+					return err
+				}
+				if done {
+					return fmt.Errorf("storage: void pending %s: %w (completed as receipt %d: %w)", id, kiosk.ErrNotFound, ref.No, kiosk.ErrConflict)
+				}
+				return fmt.Errorf("storage: void pending %s: %w", id, kiosk.ErrNotFound)
+			}
+			if _, err := appendRecord(txn, e); err != nil {
+				return err
+			}
+			return del(txn, pendKey(id))
+		})
+	})
+}
+
+// Sale implements kiosk.SaleStore. When more than one kiosk has a receipt
+// numbered no the answer is ambiguous and Sale returns an error (not
+// ErrNotFound); ask KioskSale.
+func (d *DB) Sale(ctx context.Context, no uint64) (s kiosk.Sale, err error) {
+	err = d.call("sale", func() error {
+		return d.view(ctx, func(txn *badger.Txn) error {
+			var kiosks []string
+			err := scanPrefix(txn, []byte(prefSeq), func(k, v []byte) error {
+				n, err := decodeUint64(v)
+				if err != nil {
+					return fmt.Errorf("storage: sale %d: receipt counter %q: %w", no, k, err)
+				}
+				if no >= 1 && no <= n {
+					kiosks = append(kiosks, string(k[len(prefSeq):]))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			switch len(kiosks) {
+			case 0:
+				return fmt.Errorf("storage: sale %d: %w", no, kiosk.ErrNotFound)
+			case 1:
+				return getSale(txn, kiosks[0], no, &s)
+			}
+			return fmt.Errorf("storage: sale %d: ambiguous: kiosks %q each have a receipt %d; ask by kiosk", no, kiosks, no)
+		})
+	})
+	return s, err
+}
+
+// KioskSale returns kiosk kioskID's completed sale with receipt number no
+// (kiosktest.KioskSales). Errors: kiosk.ErrNotFound.
+func (d *DB) KioskSale(ctx context.Context, kioskID string, no uint64) (s kiosk.Sale, err error) {
+	err = d.call("sale", func() error {
+		if checkKioskID(kioskID) != nil {
+			return fmt.Errorf("storage: sale %q/%d: %w", kioskID, no, kiosk.ErrNotFound)
+		}
+		return d.view(ctx, func(txn *badger.Txn) error { return getSale(txn, kioskID, no, &s) })
+	})
+	return s, err
+}
+
+func getSale(txn *badger.Txn, kioskID string, no uint64, s *kiosk.Sale) error {
+	found, err := getJSON(txn, saleKey(kioskID, no), s)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("storage: sale %q/%d: %w", kioskID, no, kiosk.ErrNotFound)
+	}
+	return nil
+}

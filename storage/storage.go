@@ -1,0 +1,339 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// Errors Open returns (wrapped, with the reason); callers branch on them.
+var (
+	// ErrCorrupt: the data dir holds damaged or missing files. Staff must
+	// restore it from a backup; the kiosk must not sell without its journal.
+	ErrCorrupt = errors.New("storage: data corrupt")
+	// ErrUnavailable: the data dir cannot be used (not a directory, no
+	// permission, disk full, written by a newer program). The data itself
+	// may be fine.
+	ErrUnavailable = errors.New("storage: data dir unavailable")
+	// ErrInUse: another process (or another DB in this one) has the data
+	// dir open. An ErrInUse error is also an ErrUnavailable one.
+	ErrInUse = errors.New("storage: data dir in use")
+	// ErrClosed: the DB was closed.
+	ErrClosed = errors.New("storage: closed")
+)
+
+// Options tunes Open. The zero value is the production setting.
+type Options struct {
+	// Logger receives Badger's own messages, at their level, with
+	// component=badger. Nil discards them.
+	Logger *slog.Logger
+}
+
+// DB is the kiosk's store. It is safe for concurrent use.
+type DB struct {
+	mu     sync.RWMutex // held for reading by every call, for writing by Close
+	bdb    *badger.DB
+	dir    string
+	closed bool
+}
+
+// badgerOptions is Badger set up for a kiosk: a small single-board
+// computer with little memory and an SD card or small SSD, storing small
+// values (products, sales, journal records of a few hundred bytes to a few
+// KiB) where every write must survive a power cut.
+func badgerOptions(dir string, logger *slog.Logger) badger.Options {
+	o := badger.DefaultOptions(dir)
+	// Durability: every commit waits for fsync of the write-ahead log, so
+	// a sale is on disk when CompleteSale returns (kassasystemforskrifta
+	// § 2-3: the journal must not lose events).
+	o.SyncWrites = true
+	// Memtables: 4 MiB instead of 64, and two instead of five. A kiosk
+	// writes a few KiB per sale; small memtables bound memory (each is
+	// also a memory-mapped WAL file of twice its size) and make flushes
+	// short.
+	o.MemTableSize = 4 << 20
+	o.NumMemtables = 2
+	// Level 0 flushes into level 1 after two tables and stalls writes at
+	// six: with small memtables L0 stays small and reads stay cheap.
+	o.NumLevelZeroTables = 2
+	o.NumLevelZeroTablesStall = 6
+	// Smaller tables and levels (defaults 2 MiB and 10 MiB): the whole
+	// store is a few tens of MiB, and compactions rewrite less at a time.
+	o.BaseTableSize = 1 << 20
+	o.BaseLevelSize = 4 << 20
+	// Caches: 8 MiB of blocks (default 256 MiB) holds the hot part of the
+	// catalog; 2 MiB for table indexes and bloom filters (default 0, which
+	// keeps every index in memory without bound).
+	o.BlockCacheSize = 8 << 20
+	o.IndexCacheSize = 2 << 20
+	// Two compactors is Badger's minimum when compaction runs at all (the
+	// default is four); the device has few cores and the checkout must
+	// keep its share.
+	o.NumCompactors = 2
+	// Stream goroutines (backups): two, not eight.
+	o.NumGoroutines = 2
+	// Keep every value inside the LSM tree: our values are far below 256
+	// KiB, so the value log stays empty and never needs garbage
+	// collection. The limit must stay below 15 % of MemTableSize, which is
+	// Badger's largest batch.
+	o.ValueThreshold = 256 << 10
+	// Value log files of 16 MiB (default 1 GiB); they are created sparse
+	// and memory-mapped, so a small size keeps the address space small.
+	o.ValueLogFileSize = 16 << 20
+	// No compression: values are small JSON, the CPU is small, and the
+	// table check in Open reads tables without a decompressor.
+	o.Compression = options.None
+	// Verify each table block's checksum when it is read, and value
+	// checksums too: a flipped bit on the SD card becomes an error, not a
+	// wrong price or a wrong journal record.
+	o.ChecksumVerificationMode = options.OnBlockRead
+	o.VerifyValueChecksum = true
+	// One version per key: history lives in the journal, not in Badger.
+	o.NumVersionsToKeep = 1
+	// No expvar metrics: nothing reads them on a kiosk.
+	o.MetricsEnabled = false
+	// Conflict detection stays on (the default): concurrent writers retry.
+	o.DetectConflicts = true
+	// Badger's default logger writes to stderr; send it to the caller's
+	// logger or nowhere.
+	o.Logger = nil
+	if logger != nil {
+		o.Logger = badgerLogger{logger}
+	}
+	return o
+}
+
+// Open opens or creates the store in dir. Errors wrap ErrUnavailable,
+// ErrInUse (with ErrUnavailable) or ErrCorrupt.
+func Open(dir string, opts Options) (_ *DB, err error) {
+	fail := func(sentinel error, format string, args ...any) error {
+		return fmt.Errorf("storage: open %s: %w: %s", dir, sentinel, fmt.Sprintf(format, args...))
+	}
+	if dir == "" {
+		return nil, fmt.Errorf("storage: open: %w: no data dir given", ErrUnavailable)
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fail(ErrUnavailable, "%v", err)
+		}
+	case err != nil:
+		return nil, fail(ErrUnavailable, "%v", err)
+	case !fi.IsDir():
+		return nil, fail(ErrUnavailable, "not a directory")
+	}
+	if err := checkAccess(dir); err != nil {
+		return nil, fail(ErrUnavailable, "%v", err)
+	}
+	if held, err := lockHeld(dir); err != nil {
+		return nil, fail(ErrUnavailable, "%v", err)
+	} else if held {
+		return nil, fail(errInUse, "another process has it open")
+	}
+	found, err := checkFiles(dir)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
+	bdb, err := openBadger(badgerOptions(dir, opts.Logger))
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", dir, classify(dir, err))
+	}
+	d := &DB{bdb: bdb, dir: dir}
+	if err := d.checkSchema(found); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
+	return d, nil
+}
+
+// errInUse matches both ErrInUse and ErrUnavailable.
+var errInUse = fmt.Errorf("%w (%w)", ErrInUse, ErrUnavailable)
+
+// openBadger is badger.Open, with a panic on damaged files turned into an
+// error. (Badger's panics in its own goroutines cannot be caught here;
+// checkFiles runs first so that they do not happen.)
+func openBadger(o badger.Options) (db *badger.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w: badger panicked: %v", ErrCorrupt, firstLine(r))
+		}
+	}()
+	return badger.Open(o)
+}
+
+// classify turns an error from badger.Open into ours. Badger flattens the
+// errors it wraps into text, so after the checks Open makes first, what is
+// left is told apart by the operating system's messages.
+func classify(dir string, err error) error {
+	if errors.Is(err, ErrCorrupt) {
+		return err
+	}
+	if held, _ := lockHeld(dir); held {
+		return fmt.Errorf("%w: %v", errInUse, err)
+	}
+	msg := err.Error()
+	for _, e := range []syscall.Errno{syscall.EACCES, syscall.EPERM, syscall.ENOSPC, syscall.EROFS,
+		syscall.EDQUOT, syscall.EMFILE, syscall.ENFILE, syscall.ENOMEM, syscall.ENOTDIR} {
+		if strings.Contains(msg, e.Error()) {
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
+	return fmt.Errorf("%w: %v", ErrCorrupt, err)
+}
+
+// checkSchema writes the schema version into a new store and checks it in
+// an old one. A store that has data, or had tables on disk, but no version
+// has lost data: Badger drops (and deletes) tables that its MANIFEST no
+// longer lists. An empty store without tables is new, or was opened once
+// and cut off before the version was written.
+func (d *DB) checkSchema(found dirFiles) error {
+	var (
+		has     bool
+		ver     int
+		hasData bool
+	)
+	err := d.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte(keySchema))
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+			it := txn.NewIterator(badger.IteratorOptions{})
+			defer it.Close()
+			it.Rewind()
+			hasData = it.Valid()
+			return nil
+		case err != nil:
+			return err
+		}
+		has = true
+		return item.Value(func(v []byte) error {
+			ver, err = decodeSchema(v)
+			return err
+		})
+	})
+	switch {
+	case err != nil && errors.Is(err, ErrCorrupt):
+		return err
+	case err != nil:
+		return fmt.Errorf("%w: read schema version: %v", ErrCorrupt, err)
+	case has && ver > schemaVersion:
+		return fmt.Errorf("%w: written with schema version %d; this program knows %d and older", ErrUnavailable, ver, schemaVersion)
+	case has && ver < schemaVersion:
+		return fmt.Errorf("%w: schema version %d needs a migration to %d", ErrUnavailable, ver, schemaVersion)
+	case has:
+		return nil
+	case hasData:
+		return fmt.Errorf("%w: the store has data but no schema version: part of it was lost", ErrCorrupt)
+	case found.tables > 0:
+		return fmt.Errorf("%w: %d table files on disk but no data: the MANIFEST lost them", ErrCorrupt, found.tables)
+	}
+	return d.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set([]byte(keySchema), encodeSchema(schemaVersion))
+	})
+}
+
+// Close closes the store. Calls after the first return nil; calls of other
+// methods after Close return ErrClosed.
+func (d *DB) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	if err := d.bdb.Close(); err != nil {
+		return fmt.Errorf("storage: close %s: %w", d.dir, err)
+	}
+	return nil
+}
+
+// maxAttempts bounds the retries of a write transaction that conflicts with
+// a concurrent one. Every round of conflicts lets at least one writer
+// through, so only a crowd of writers gets near it; a conflicting attempt
+// costs no disk write.
+const maxAttempts = 1000
+
+// call runs fn under the read lock, refusing after Close and turning a
+// panic from Badger (a damaged block it did not check) into ErrCorrupt.
+func (d *DB) call(op string, fn func() error) (err error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return fmt.Errorf("storage: %s: %w", op, ErrClosed)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("storage: %s: %w: badger panicked: %v", op, ErrCorrupt, firstLine(r))
+		}
+	}()
+	return fn()
+}
+
+// update runs fn in a read-write transaction and commits it durably,
+// retrying the whole transaction when it conflicts with a concurrent one
+// (badger.ErrConflict). fn's own errors are returned as they are; fn may
+// run several times and must not keep state between runs.
+func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) error) error {
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		txn := d.bdb.NewTransaction(true)
+		if err := fn(txn); err != nil {
+			txn.Discard()
+			return err
+		}
+		err := txn.Commit()
+		txn.Discard()
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, badger.ErrConflict):
+			return fmt.Errorf("storage: %s: commit: %w", op, err)
+		case attempt == maxAttempts:
+			return fmt.Errorf("storage: %s: gave up after %d conflicting attempts: %w", op, attempt, err)
+		}
+		runtime.Gosched()
+	}
+}
+
+// view runs fn in a read-only transaction.
+func (d *DB) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.bdb.View(fn)
+}
+
+// badgerLogger sends Badger's messages to a slog.Logger.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) log(level slog.Level, format string, args []any) {
+	b.l.Log(context.Background(), level, strings.TrimSpace(fmt.Sprintf(format, args...)), "component", "badger")
+}
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.log(slog.LevelError, f, a) }
+func (b badgerLogger) Warningf(f string, a ...any) { b.log(slog.LevelWarn, f, a) }
+func (b badgerLogger) Infof(f string, a ...any)    { b.log(slog.LevelInfo, f, a) }
+func (b badgerLogger) Debugf(f string, a ...any)   { b.log(slog.LevelDebug, f, a) }
+
+// firstLine shortens a panic value to its first line: Badger's panics carry
+// pages of debug text.
+func firstLine(r any) string {
+	s := fmt.Sprint(r)
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
