@@ -50,14 +50,32 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	}
 
 	devs := sim.New(kiosk.SystemClock{})
-	co := kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: DemoShop, Log: log}, kiosk.Deps{
-		Catalog: db, Sales: db, Journal: db,
+	co := newCheckout("K1", DemoShop, db, Devices{
 		Scanner: devs.Scanner(), Terminal: devs.Terminal(), Printer: devs.Printer(),
-		Cabinet: devs.Cabinet(), Staff: devs.StaffApproval(), Clock: kiosk.SystemClock{},
+		Cabinet: devs.Cabinet(), Staff: devs.StaffApproval(),
+	}, kiosk.SystemClock{}, log)
+	// The terminal's prompt goes to the screen. Device hooks run inside the
+	// checkout's port calls, so they only signal; a goroutine forwards.
+	payChanged := make(chan struct{}, 1)
+	cancelPay := devs.OnChange(func() {
+		select {
+		case payChanged <- struct{}{}:
+		default:
+		}
 	})
-	cancelPay := devs.OnChange(func() { co.SetPayStatus(devs.Pending().PayStatus) })
 	defer cancelPay()
-	srv, err := serve(*health, &server{co: co, sim: devs, start: time.Now()}, log)
+	go func() {
+		for {
+			select {
+			case <-payChanged:
+				co.SetPayStatus(devs.Pending().PayStatus)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	hs := &server{co: co, sim: devs, start: time.Now()}
+	srv, err := serve(*health, hs, log)
 	if err != nil {
 		return err
 	}
@@ -77,6 +95,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	w := a.NewWindow("Selvkasse")
 	screen := ui.NewScreen(co, *lang)
 	screen.SetOnError(func(err error) { log.Info("screen action refused", "err", err) })
+	screen.SetOnRender(func(v kiosk.View) { hs.screen.Store(uint32(v.State)) })
 	w.SetContent(screen.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(*fullscreen)
@@ -87,7 +106,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	sw := a.NewWindow("Selvkasse Simulator")
 	simPanel := ui.NewSimulator(simControls{devs}, products)
 	sw.SetContent(simPanel.Content())
-	sw.Resize(fyne.NewSize(560, 760))
+	sw.Resize(fyne.NewSize(560, 1000))
 	simPanel.Bind()
 	sw.Show()
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"selvkasse/kiosk"
@@ -17,6 +18,7 @@ type Health struct {
 	Status    string `json:"status"` // "ok" or "out-of-order"
 	State     string `json:"state"`
 	StateCode int    `json:"state_code"`
+	Screen    string `json:"screen,omitempty"` // the state the kiosk screen last rendered
 	Sale      string `json:"sale,omitempty"`
 	Items     int    `json:"items"`
 	TotalOre  int64  `json:"total_ore"`
@@ -57,15 +59,24 @@ type SimDevices interface {
 // server is the loopback HTTP endpoint: /healthz always, /sim/… in the
 // demo only.
 type server struct {
-	co    *kiosk.Checkout
-	sim   SimDevices // nil: no /sim endpoints
-	start time.Time
+	co     *kiosk.Checkout
+	sim    SimDevices // nil: no /sim endpoints
+	start  time.Time
+	screen atomic.Uint32 // kiosk.State last rendered; 0 before the first
+}
+
+func (s *server) health() Health {
+	h := healthOf(s.co.View(), s.start)
+	if st := kiosk.State(s.screen.Load()); st != 0 {
+		h.Screen = st.String()
+	}
+	return h
 }
 
 func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, healthOf(s.co.View(), s.start))
+		writeJSON(w, http.StatusOK, s.health())
 	})
 	if s.sim != nil {
 		mux.HandleFunc("POST /sim/{action}", s.simAction)
@@ -90,7 +101,7 @@ func (s *server) simAction(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, code, map[string]string{"error": err.Error(), "state": s.co.View().State.String()})
 		return
 	}
-	writeJSON(w, http.StatusOK, healthOf(s.co.View(), s.start))
+	writeJSON(w, http.StatusOK, s.health())
 }
 
 // do performs one simulator command.

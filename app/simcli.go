@@ -18,6 +18,7 @@ func simCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	addr := fs.String("addr", DefaultHealthAddr, "the demo's health address")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long `wait` waits")
+	screen := fs.Bool("screen", false, "`wait` also waits for the screen to show the state")
 	fs.SetOutput(io.Discard)
 	// Flags may come before or after the command words.
 	var words []string
@@ -47,7 +48,7 @@ func simCmd(args []string, stdout io.Writer) error {
 		if len(words) != 2 {
 			return usageError("sim wait STATE")
 		}
-		return waitState(client, base, words[1], *timeout, stdout)
+		return waitState(client, base, words[1], *screen, *timeout, stdout)
 	}
 	if len(words) != 2 {
 		return usageError(fmt.Sprintf("sim %s takes one argument", words[0]))
@@ -84,7 +85,8 @@ func getHealth(c *http.Client, base string) (Health, error) {
 }
 
 // waitState polls /healthz until the kiosk is in state, for scripts.
-func waitState(c *http.Client, base, state string, timeout time.Duration, stdout io.Writer) error {
+// With screen, the kiosk screen must have rendered the state too.
+func waitState(c *http.Client, base, state string, screen bool, timeout time.Duration, stdout io.Writer) error {
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
@@ -93,7 +95,7 @@ func waitState(c *http.Client, base, state string, timeout time.Duration, stdout
 		h, err := getHealth(c, base)
 		if err == nil {
 			last = h
-			if h.State == state {
+			if h.State == state && (!screen || h.Screen == state) {
 				return json.NewEncoder(stdout).Encode(h)
 			}
 		}

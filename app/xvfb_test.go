@@ -42,7 +42,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 	addr := freeLoopbackAddr(t)
 
 	demo := exec.CommandContext(ctx, bin, "demo", "--data", data, "--health", addr)
-	demo.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	demo.Env = append(os.Environ(), "DISPLAY="+display, "LANG=nb_NO.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1", "XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
 	var logs bytes.Buffer
 	demo.Stdout, demo.Stderr = &logs, &logs
 	if err := demo.Start(); err != nil {
@@ -66,7 +66,8 @@ func TestDemoUnderXvfb(t *testing.T) {
 	if strings.TrimSpace(win) == "" {
 		t.Fatal("no kiosk window")
 	}
-	run(t, ctx, display, "xdotool", "search", "--sync", "--name", "Simulator")
+	// No window manager: put the simulator beside the kiosk.
+	run(t, ctx, display, "xdotool", "search", "--sync", "--name", "Simulator", "windowmove", "1300", "0")
 
 	sim := func(args ...string) string {
 		t.Helper()
@@ -84,7 +85,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 	sim("wait", "Releasing")
 	sim("door", "open")
 	sim("door", "close")
-	out := sim("wait", "Receipt")
+	out := sim("--screen", "wait", "Receipt")
 	var got Health
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("health: %v: %s", err, out)
@@ -97,7 +98,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 	if os.Getenv("SELVKASSE_SHOT_DIR") == "" {
 		shot = filepath.Join(t.TempDir(), "selvkasse-xvfb.png")
 	}
-	run(t, ctx, display, "import", "-window", "root", shot)
+	screenshotSettled(t, ctx, display, shot)
 	checkNotBlank(t, shot)
 	t.Logf("screenshot: %s", shot)
 
@@ -136,7 +137,7 @@ func startXvfb(t *testing.T, ctx context.Context) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
@@ -188,12 +189,33 @@ func waitHealth(t *testing.T, ctx context.Context, addr string, exited <-chan er
 func run(t *testing.T, ctx context.Context, display, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	out, err := cmd.CombinedOutput()
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=nb_NO.UTF-8")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out, stderr.Bytes())
 	}
 	return string(out)
+}
+
+// screenshotSettled takes screenshots until two in a row are the same, so
+// the picture is of a finished frame.
+func screenshotSettled(t *testing.T, ctx context.Context, display, path string) {
+	t.Helper()
+	var prev []byte
+	for i := 0; i < 50; i++ {
+		run(t, ctx, display, "import", "-window", "root", path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(b, prev) {
+			return
+		}
+		prev = b
+	}
+	t.Fatal("the screen never settled")
 }
 
 // checkNotBlank fails for a screenshot of one flat colour.

@@ -88,9 +88,14 @@ func (d Document) PlainText(columns int) string {
 			if l.Right != "" {
 				gap := columns - runeLen(l.Text) - runeLen(l.Right)
 				if gap < 1 {
-					gap = 1
+					// Too long for one line: the text, then the right
+					// part flush right below it.
+					out = append(out, []rune(l.Text)...)
+					out = append(out, '\n')
+					gap = columns - runeLen(l.Right)
+					line = ""
 				}
-				line = l.Text + repeat(' ', gap) + l.Right
+				line += repeat(' ', gap) + l.Right
 			}
 		}
 		if l.Style.Align == AlignCenter && l.Right == "" {

@@ -44,7 +44,9 @@ func (c *Config) defaults() {
 	}
 }
 
-// Deps are the ports the checkout drives.
+// Deps are the ports the checkout drives. A port must not call back into
+// the Checkout from inside one of its methods: the checkout may hold its
+// lock while it calls a port.
 type Deps struct {
 	Catalog  Catalog
 	Sales    SaleStore
@@ -547,6 +549,9 @@ func (c *Checkout) Touch() {
 // Pay starts paying: an age check first when the basket holds restricted
 // items, then the terminal. The printer is checked first: without a
 // receipt the kiosk takes no money and calls staff.
+//
+// Pay returns at once (the screen must not wait for a device); the rest
+// happens in the background and shows in the View.
 func (c *Checkout) Pay() error {
 	c.mu.Lock()
 	if c.state != Shopping || c.basket.Empty() {
@@ -555,6 +560,11 @@ func (c *Checkout) Pay() error {
 		return fmt.Errorf("%w: pay in %v", ErrNotNow, st)
 	}
 	c.mu.Unlock()
+	go c.pay()
+	return nil
+}
+
+func (c *Checkout) pay() {
 	if !c.printerReady() {
 		c.mu.Lock()
 		c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID, Text: "receipt printer unavailable before payment"})
@@ -562,21 +572,24 @@ func (c *Checkout) Pay() error {
 		c.notice, c.arg = NoticePrinterDown, ""
 		c.mu.Unlock()
 		c.notify()
-		return nil
+		return
 	}
 	c.mu.Lock()
+	if c.state != Shopping || c.basket.Empty() {
+		c.mu.Unlock() // the customer moved on meanwhile
+		return
+	}
 	if c.basket.Restricted() && c.ageBy == "" {
 		c.fire(EvCheckoutRestricted)
 		c.startAgeCheckLocked()
 		c.mu.Unlock()
 		c.notify()
-		return nil
+		return
 	}
 	c.fire(EvCheckout)
 	c.mu.Unlock()
 	c.notify()
 	c.startPayment()
-	return nil
 }
 
 // printerReady asks the printer and records paper-low for staff.

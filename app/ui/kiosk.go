@@ -54,6 +54,7 @@ type Screen struct {
 	baseLang string
 	lang     string
 	onError  func(error)
+	onRender func(kiosk.View)
 
 	view     kiosk.View
 	rendered bool
@@ -109,6 +110,11 @@ func (s *Screen) SetLang(lang string) {
 // translated banner.
 func (s *Screen) SetOnError(fn func(error)) { s.onError = fn }
 
+// SetOnRender sets fn, called on the Fyne goroutine after each Render with
+// the view just shown (the health endpoint reports what the screen shows,
+// and a watchdog can tell the UI loop is alive).
+func (s *Screen) SetOnRender(fn func(kiosk.View)) { s.onRender = fn }
+
 // Bind renders k's current view and subscribes to its changes, rendering
 // each through fyne.Do. It returns the function that unsubscribes.
 func (s *Screen) Bind() (cancel func()) {
@@ -139,6 +145,9 @@ func (s *Screen) Render(v kiosk.View) {
 		}
 	}
 	s.redraw()
+	if s.onRender != nil {
+		s.onRender(v)
+	}
 }
 
 func (s *Screen) t(m msg, args ...any) string { return tr(s.lang, m, args...) }

@@ -119,14 +119,16 @@ func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
 	pair := func(a, b *widget.Button) *fyne.Container {
 		return container.NewGridWithColumns(2, atLeast(a, 0, MinTouch), atLeast(b, 0, MinTouch))
 	}
+	// The device answers stay in view; codes and the receipt scroll.
 	sim.root = container.NewBorder(
-		container.NewVBox(sim.title, sim.status, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(
-			container.NewBorder(nil, nil, nil, atLeast(sim.scan, 160, MinTouch), atLeast(sim.code, 0, MinTouch)),
-			sim.quickTitle, quick,
+		container.NewVBox(sim.title, sim.status,
 			sim.termTitle, pair(sim.cardOK, sim.cardNo),
 			sim.staffTitle, pair(sim.staffOK, sim.staffNo),
 			sim.doorTitle, pair(sim.doorOpen, sim.doorClose),
+			widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(
+			container.NewBorder(nil, nil, nil, atLeast(sim.scan, 160, MinTouch), atLeast(sim.code, 0, MinTouch)),
+			sim.quickTitle, quick,
 			widget.NewSeparator(),
 			sim.receiptTitle, container.NewHScroll(paper(sim.receipt)),
 		)))

@@ -3,6 +3,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // receipts show Oslo time even where zoneinfo is missing
 
 	"selvkasse/app"
 )

@@ -1,0 +1,28 @@
+package app
+
+import (
+	"log/slog"
+
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// Devices are one kiosk's device ports: simulated in the demo, real
+// drivers in `selvkasse run`, fakes in tests.
+type Devices struct {
+	Scanner  kiosk.Scanner
+	Terminal kiosk.PaymentTerminal
+	Printer  kiosk.Printer
+	Cabinet  kiosk.CabinetLock
+	Staff    kiosk.StaffApproval
+}
+
+// newCheckout wires the checkout to the store and the devices. The demo,
+// `run` and the end-to-end tests all go through here.
+func newCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk kiosk.Clock, log *slog.Logger) *kiosk.Checkout {
+	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log}, kiosk.Deps{
+		Catalog: db, Sales: db, Journal: db,
+		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
+		Clock: clk,
+	})
+}
