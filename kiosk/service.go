@@ -22,6 +22,7 @@ type Config struct {
 	IdleTimeout    time.Duration // warning (or declined screen) before the sale is given up (default 30 s)
 	ReceiptTime    time.Duration // receipt screen before Idle (default 15 s)
 	ReleaseTimeout time.Duration // cabinet open/unopened before staff is called (default 120 s)
+	NoticeTime     time.Duration // a notice on the welcome or basket screen goes after this (default 8 s)
 
 	Log *slog.Logger // nil: discard
 }
@@ -36,6 +37,7 @@ func (c *Config) defaults() {
 	set(&c.IdleTimeout, 30*time.Second)
 	set(&c.ReceiptTime, 15*time.Second)
 	set(&c.ReleaseTimeout, 120*time.Second)
+	set(&c.NoticeTime, 8*time.Second)
 	if c.KioskID == "" {
 		c.KioskID = "K1"
 	}
@@ -94,6 +96,10 @@ type Checkout struct {
 
 	timer    Timer
 	timerGen uint64
+
+	noticeTimer Timer
+	noticeSeen  [2]string // notice and arg the timer was armed for
+	noticeGen   uint64
 	ageStop  context.CancelFunc
 
 	subMu  sync.Mutex
@@ -317,6 +323,9 @@ func (c *Checkout) Subscribe(fn func(View)) (cancel func()) {
 func (c *Checkout) notify() {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
+	c.mu.Lock()
+	c.armNoticeLocked()
+	c.mu.Unlock()
 	v := c.View() // the newest, whoever changed it
 	c.subMu.Lock()
 	fns := make([]func(View), 0, len(c.subs))
@@ -398,6 +407,36 @@ func (c *Checkout) timeout(gen uint64, ev Event) {
 }
 
 func (c *Checkout) clearNotice() { c.notice, c.arg = NoticeNone, "" }
+
+// armNoticeLocked lets a new notice on the welcome or basket screen go
+// away after a while, so the next customer does not read the last one's
+// message. Notices that explain a screen (declined, assistance) stay.
+func (c *Checkout) armNoticeLocked() {
+	now := [2]string{c.notice.String(), c.arg}
+	if now == c.noticeSeen {
+		return
+	}
+	c.noticeSeen = now
+	if c.noticeTimer != nil {
+		c.noticeTimer.Stop()
+		c.noticeTimer = nil
+	}
+	if c.notice == NoticeNone || (c.state != Idle && c.state != Shopping) {
+		return
+	}
+	c.noticeGen++
+	gen := c.noticeGen
+	c.noticeTimer = c.d.Clock.AfterFunc(c.cfg.NoticeTime, func() {
+		c.mu.Lock()
+		if gen != c.noticeGen || (c.state != Idle && c.state != Shopping) {
+			c.mu.Unlock()
+			return
+		}
+		c.clearNotice()
+		c.mu.Unlock()
+		c.notify()
+	})
+}
 
 func (c *Checkout) setNotice(n Notice, arg string) {
 	c.mu.Lock()

@@ -574,3 +574,29 @@ func TestBasketEdits(t *testing.T) {
 		t.Errorf("pay with empty basket: %v", err)
 	}
 }
+
+func TestNoticeGoesAway(t *testing.T) {
+	r := mustRig(t)
+	r.co.Scan("1234567890128")
+	if r.co.View().Notice != kiosk.NoticeUnknownCode {
+		t.Fatal("no notice")
+	}
+	r.clock.Advance(7 * time.Second)
+	if r.co.View().Notice != kiosk.NoticeUnknownCode {
+		t.Fatal("notice went too early")
+	}
+	r.clock.Advance(time.Second)
+	r.until(func(v kiosk.View) bool { return v.Notice == kiosk.NoticeNone }, "notice cleared")
+	// A decline's reason stays while its screen does.
+	r.co.Scan("7039990000113")
+	r.must(r.co.Pay())
+	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
+	r.wait(kiosk.PaymentDeclined)
+	r.clock.Advance(10 * time.Second)
+	if v := r.co.View(); v.Notice != kiosk.NoticeDeclined {
+		t.Fatalf("decline reason went: %v", v.Notice)
+	}
+}
