@@ -100,7 +100,7 @@ type Checkout struct {
 	noticeTimer Timer
 	noticeSeen  [2]string // notice and arg the timer was armed for
 	noticeGen   uint64
-	ageStop  context.CancelFunc
+	ageStop     context.CancelFunc
 
 	subMu  sync.Mutex
 	subs   map[int]func(View)
