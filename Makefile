@@ -8,7 +8,7 @@ DEBS    := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-de
            libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev xvfb xauth \
            x11-utils xdotool imagemagick curl
 
-.PHONY: all deps build run test vet fmt-check unit xvfb-test bench fuzz clean
+.PHONY: all deps build run test vet fmt-check unit race xvfb-test bench fuzz clean
 
 all: build
 
@@ -43,12 +43,16 @@ vet: deps
 unit: deps
 	$(GO) test -count=1 ./...
 
+# The core, storage and devices once more under the race detector.
+race: deps
+	$(GO) test -race -count=1 ./kiosk/... ./storage/ ./devices/...
+
 # The real binary in a real X server: window, /healthz, a whole sale via
 # `selvkasse sim`, a screenshot.
 xvfb-test: build
 	SELVKASSE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run TestDemoUnderXvfb -v ./app/ 2>&1 | tail -40
 
-test: fmt-check vet unit xvfb-test
+test: fmt-check vet unit race xvfb-test
 
 # Benchmarks. Figures are ratios against a baseline measured in the same run.
 BENCHTIME ?= 2000x

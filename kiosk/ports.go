@@ -165,14 +165,14 @@ type Catalog interface {
 // VoidPending deletes the pending sale id and journals e. Errors:
 // ErrNotFound when there is no such pending sale.
 //
-// Sale returns the completed sale with receipt number no. Errors:
-// ErrNotFound.
+// Sale returns kiosk kioskID's completed sale with receipt number no
+// (receipt numbers are per kiosk). Errors: ErrNotFound.
 type SaleStore interface {
 	SavePending(ctx context.Context, p PendingSale, e Entry) error
 	Pending(ctx context.Context) ([]PendingSale, error)
 	CompleteSale(ctx context.Context, s Sale, e Entry) (Sale, error)
 	VoidPending(ctx context.Context, id string, e Entry) error
-	Sale(ctx context.Context, no uint64) (Sale, error)
+	Sale(ctx context.Context, kioskID string, no uint64) (Sale, error)
 }
 
 // Journal is the append-only electronic journal (kassasystemforskrifta

@@ -205,41 +205,9 @@ func (d *DB) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
 	})
 }
 
-// Sale implements kiosk.SaleStore. When more than one kiosk has a receipt
-// numbered no the answer is ambiguous and Sale returns an error (not
-// ErrNotFound); ask KioskSale.
-func (d *DB) Sale(ctx context.Context, no uint64) (s kiosk.Sale, err error) {
-	err = d.call("sale", func() error {
-		return d.view(ctx, func(txn *badger.Txn) error {
-			var kiosks []string
-			err := scanPrefix(txn, []byte(prefSeq), func(k, v []byte) error {
-				n, err := decodeUint64(v)
-				if err != nil {
-					return fmt.Errorf("storage: sale %d: receipt counter %q: %w", no, k, err)
-				}
-				if no >= 1 && no <= n {
-					kiosks = append(kiosks, string(k[len(prefSeq):]))
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			switch len(kiosks) {
-			case 0:
-				return fmt.Errorf("storage: sale %d: %w", no, kiosk.ErrNotFound)
-			case 1:
-				return getSale(txn, kiosks[0], no, &s)
-			}
-			return fmt.Errorf("storage: sale %d: ambiguous: kiosks %q each have a receipt %d; ask by kiosk", no, kiosks, no)
-		})
-	})
-	return s, err
-}
-
-// KioskSale returns kiosk kioskID's completed sale with receipt number no
-// (kiosktest.KioskSales). Errors: kiosk.ErrNotFound.
-func (d *DB) KioskSale(ctx context.Context, kioskID string, no uint64) (s kiosk.Sale, err error) {
+// Sale implements kiosk.SaleStore: kiosk kioskID's completed sale with
+// receipt number no. Errors: kiosk.ErrNotFound.
+func (d *DB) Sale(ctx context.Context, kioskID string, no uint64) (s kiosk.Sale, err error) {
 	err = d.call("sale", func() error {
 		if checkKioskID(kioskID) != nil {
 			return fmt.Errorf("storage: sale %q/%d: %w", kioskID, no, kiosk.ErrNotFound)

@@ -26,8 +26,6 @@ import (
 )
 
 var (
-	_ kiosktest.KioskSales = (*DB)(nil)
-
 	t0 = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 
 	pCigs  = kiosk.Product{GTIN: mkGTIN("704100000001"), Name: "Marlboro Gold", Group: kiosk.GroupTobacco, VAT: kiosk.VAT25, Price: 16200, MinAge: 18, Cabinet: true, Stock: 1000}
@@ -112,7 +110,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	records := fill(t, d)
 	wantList, _ := d.List(ctx)
 	wantPending, _ := d.Pending(ctx)
-	wantSale, _ := d.Sale(ctx, 3)
+	wantSale, _ := d.Sale(ctx, "K1", 3)
 	wantHead, _ := d.Head(ctx)
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
@@ -121,7 +119,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	d = mustOpen(t, dir)
 	sameValue(t, "List", must(d.List(ctx)), wantList)
 	sameValue(t, "Pending", must(d.Pending(ctx)), wantPending)
-	sameValue(t, "Sale(3)", must(d.Sale(ctx, 3)), wantSale)
+	sameValue(t, "Sale(3)", must(d.Sale(ctx, "K1", 3)), wantSale)
 	head := must(d.Head(ctx))
 	if head.Seq != uint64(records) || head.Hash != wantHead.Hash {
 		t.Errorf("Head after reopen = record %d %s, want %d %s", head.Seq, head.Hash, records, wantHead.Hash)
@@ -159,8 +157,7 @@ func TestCloseIsIdempotentAndFinal(t *testing.T) {
 		"Pending":      second(d.Pending(ctx)),
 		"CompleteSale": second(d.CompleteSale(ctx, s, receiptEntry(s))),
 		"VoidPending":  d.VoidPending(ctx, "x", kiosk.Entry{}),
-		"Sale":         second(d.Sale(ctx, 1)),
-		"KioskSale":    second(d.KioskSale(ctx, "K1", 1)),
+		"Sale":         second(d.Sale(ctx, "K1", 1)),
 		"Append":       second(d.Append(ctx, kiosk.Entry{})),
 		"Scan":         d.Scan(ctx, 1, func(kiosk.Record) error { return nil }),
 		"Head":         second(d.Head(ctx)),
@@ -198,7 +195,7 @@ func TestCompleteSaleIsAllOrNothing(t *testing.T) {
 	if _, err := d.CompleteSale(ctx, s, e); !errors.Is(err, badger.ErrTxnTooBig) {
 		t.Fatalf("CompleteSale with a huge entry: err = %v, want ErrTxnTooBig", err)
 	}
-	if _, err := d.Sale(ctx, 6); !errors.Is(err, kiosk.ErrNotFound) {
+	if _, err := d.Sale(ctx, "K1", 6); !errors.Is(err, kiosk.ErrNotFound) {
 		t.Errorf("Sale(6) after the failed write: %v, want ErrNotFound", err)
 	}
 	if p := must(d.Lookup(ctx, pSnus.GTIN)); p.Stock != pSnus.Stock-10 {
@@ -573,7 +570,7 @@ func TestCrashImageReopens(t *testing.T) {
 	if err != nil || sum.Records != 7 {
 		t.Errorf("VerifyJournal of the crash image = %d records, %v; want 7", sum.Records, err)
 	}
-	if s, err := d.Sale(ctx, 5); err != nil || s.ID != "sale-4" {
+	if s, err := d.Sale(ctx, "K1", 5); err != nil || s.ID != "sale-4" {
 		t.Errorf("Sale(5) = %s, %v; want sale-4", s.ID, err)
 	}
 }

@@ -18,16 +18,7 @@ var (
 	_ kiosk.Catalog   = (*Store)(nil)
 	_ kiosk.SaleStore = (*Store)(nil)
 	_ kiosk.Journal   = (*Store)(nil)
-	_ KioskSales      = (*Store)(nil)
 )
-
-// KioskSales is implemented by stores that keep the receipt series of
-// several kiosks. kiosk.SaleStore.Sale asks by number alone, which is
-// ambiguous once two kiosks share a store; KioskSale asks by kiosk and
-// number. Errors: kiosk.ErrNotFound.
-type KioskSales interface {
-	KioskSale(ctx context.Context, kioskID string, no uint64) (kiosk.Sale, error)
-}
 
 // Store is an in-memory kiosk.Catalog, kiosk.SaleStore and kiosk.Journal in
 // one object, as the real store is one object: a SaleStore write and the
@@ -380,35 +371,8 @@ func (s *Store) VoidPending(ctx context.Context, id string, e kiosk.Entry) error
 	return nil
 }
 
-// Sale implements kiosk.SaleStore. When more than one kiosk has a receipt
-// numbered no the answer is ambiguous and Sale returns an error (not
-// ErrNotFound); ask KioskSale.
-func (s *Store) Sale(ctx context.Context, no uint64) (kiosk.Sale, error) {
-	if err := ctx.Err(); err != nil {
-		return kiosk.Sale{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var found []string
-	for k, n := range s.counters {
-		if no >= 1 && no <= n {
-			found = append(found, k)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return kiosk.Sale{}, fmt.Errorf("kiosktest: sale %d: %w", no, kiosk.ErrNotFound)
-	case 1:
-		var sale kiosk.Sale
-		storeUnmarshal(s.sales[storeSaleRef{found[0], no}], &sale)
-		return sale, nil
-	}
-	sort.Strings(found)
-	return kiosk.Sale{}, fmt.Errorf("kiosktest: sale %d: ambiguous: kiosks %q each have a receipt %d; ask by kiosk", no, found, no)
-}
-
-// KioskSale implements KioskSales.
-func (s *Store) KioskSale(ctx context.Context, kioskID string, no uint64) (kiosk.Sale, error) {
+// Sale implements kiosk.SaleStore.
+func (s *Store) Sale(ctx context.Context, kioskID string, no uint64) (kiosk.Sale, error) {
 	if err := ctx.Err(); err != nil {
 		return kiosk.Sale{}, err
 	}

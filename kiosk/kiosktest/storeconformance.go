@@ -194,16 +194,15 @@ func TestCatalog(t *testing.T, open func(t *testing.T) kiosk.Catalog) {
 
 // TestSaleStore runs the kiosk.SaleStore conformance suite, with the
 // catalog and journal of the same store. open returns a new, empty store
-// for each subtest. When the SaleStore also implements KioskSales that is
-// tested too.
+// for each subtest.
 func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 	ctx := context.Background()
 
 	t.Run("empty", func(t *testing.T) {
 		s := open(t)
 		for _, no := range []uint64{0, 1, 2} {
-			if _, err := s.Sales.Sale(ctx, no); !errors.Is(err, kiosk.ErrNotFound) {
-				t.Errorf("Sale(%d) in an empty store: err = %v, want ErrNotFound", no, err)
+			if _, err := s.Sales.Sale(ctx, "K1", no); !errors.Is(err, kiosk.ErrNotFound) {
+				t.Errorf("Sale(K1, %d) in an empty store: err = %v, want ErrNotFound", no, err)
 			}
 		}
 		if ps := storeMustPending(t, s.Sales); len(ps) != 0 {
@@ -226,15 +225,15 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 			want = append(want, sale)
 		}
 		for _, w := range want {
-			got, err := s.Sales.Sale(ctx, w.No)
+			got, err := s.Sales.Sale(ctx, "K1", w.No)
 			if err != nil {
 				t.Fatalf("Sale(%d): %v", w.No, err)
 			}
 			storeSameJSON(t, fmt.Sprintf("Sale(%d)", w.No), got, w)
 		}
 		for _, no := range []uint64{0, 6, 1 << 40} {
-			if _, err := s.Sales.Sale(ctx, no); !errors.Is(err, kiosk.ErrNotFound) {
-				t.Errorf("Sale(%d): err = %v, want ErrNotFound", no, err)
+			if _, err := s.Sales.Sale(ctx, "K1", no); !errors.Is(err, kiosk.ErrNotFound) {
+				t.Errorf("Sale(K1, %d): err = %v, want ErrNotFound", no, err)
 			}
 		}
 	})
@@ -251,34 +250,22 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 				t.Fatalf("sale %d on %s got receipt %s/%d, want %s/%d", i, k, got.Kiosk, got.No, k, want[k])
 			}
 		}
-		// Receipt 3 exists for K1 only: no ambiguity.
-		if got, err := s.Sales.Sale(ctx, 3); err != nil || got.Kiosk != "K1" || got.ID != "sale-3" {
-			t.Errorf("Sale(3) = %s/%s, %v; want K1's sale-3", got.Kiosk, got.ID, err)
-		}
-		// Receipt 1 exists for both: the store must not pick one silently.
-		if got, err := s.Sales.Sale(ctx, 1); err == nil || errors.Is(err, kiosk.ErrNotFound) {
-			t.Errorf("Sale(1) with two kiosks = %s/%s, %v; want an ambiguity error", got.Kiosk, got.ID, err)
-		}
-		ks, ok := s.Sales.(KioskSales)
-		if !ok {
-			return
-		}
 		for _, c := range []struct {
 			kiosk string
 			no    uint64
 			id    string
 		}{{"K1", 1, "sale-0"}, {"K1", 2, "sale-2"}, {"K1", 3, "sale-3"}, {"K2", 1, "sale-1"}, {"K2", 2, "sale-4"}} {
-			got, err := ks.KioskSale(ctx, c.kiosk, c.no)
+			got, err := s.Sales.Sale(ctx, c.kiosk, c.no)
 			if err != nil || got.ID != c.id {
-				t.Errorf("KioskSale(%s, %d) = %s, %v; want %s", c.kiosk, c.no, got.ID, err, c.id)
+				t.Errorf("Sale(%s, %d) = %s, %v; want %s", c.kiosk, c.no, got.ID, err, c.id)
 			}
 		}
 		for _, c := range []struct {
 			kiosk string
 			no    uint64
 		}{{"K1", 4}, {"K2", 3}, {"K3", 1}, {"K1", 0}} {
-			if _, err := ks.KioskSale(ctx, c.kiosk, c.no); !errors.Is(err, kiosk.ErrNotFound) {
-				t.Errorf("KioskSale(%s, %d): err = %v, want ErrNotFound", c.kiosk, c.no, err)
+			if _, err := s.Sales.Sale(ctx, c.kiosk, c.no); !errors.Is(err, kiosk.ErrNotFound) {
+				t.Errorf("Sale(%s, %d): err = %v, want ErrNotFound", c.kiosk, c.no, err)
 			}
 		}
 	})
@@ -318,12 +305,12 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 			t.Errorf("refused CompleteSale journaled: %d records, want %d", n, records)
 		}
 		storeWantStock(t, s.Catalog, map[kiosk.GTIN]int{prodCola.GTIN: prodCola.Stock - 2, prodSnus.GTIN: prodSnus.Stock})
-		got, err := s.Sales.Sale(ctx, 1)
+		got, err := s.Sales.Sale(ctx, "K1", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		storeSameJSON(t, "Sale(1) after the refused second completion", got, first)
-		if _, err := s.Sales.Sale(ctx, 2); !errors.Is(err, kiosk.ErrNotFound) {
+		if _, err := s.Sales.Sale(ctx, "K1", 2); !errors.Is(err, kiosk.ErrNotFound) {
 			t.Errorf("Sale(2) after a refused completion: err = %v, want ErrNotFound", err)
 		}
 		next := storeMustComplete(t, s.Sales, storeSale("next", "K1", 2, storeLine(prodCola, 1)))
