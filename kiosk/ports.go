@@ -64,9 +64,13 @@ type PaymentRequest struct {
 // Confirm ends an approved transaction: released true keeps the payment,
 // false makes the terminal reverse it. Errors: ErrDeviceUnavailable.
 //
+// If ctx ends after the request was sent, Authorize returns the terminal's
+// answer to the abort (usually a decline) or ErrOutcomeUnknown.
+//
 // Recover asks the terminal for the outcome of req after a restart or an
-// unknown outcome. Errors: ErrOutcomeUnknown when the terminal cannot tell;
-// ErrDeviceUnavailable when it does not answer.
+// unknown outcome. Errors: ErrOutcomeUnknown when the terminal cannot tell,
+// including for a request it never saw; ErrDeviceUnavailable when it does
+// not answer. Confirm of a request that was not approved is an error.
 type PaymentTerminal interface {
 	Authorize(ctx context.Context, req PaymentRequest) (PaymentResult, error)
 	Confirm(ctx context.Context, req PaymentRequest, released bool) error
@@ -105,7 +109,8 @@ type DoorEvent struct {
 // the lock does not answer.
 //
 // WaitDoor blocks until the door opens or closes, or ctx ends (ctx.Err()).
-// DoorOpen reads the sensor now.
+// Door changes are delivered once each, in order, including those made
+// before the call. DoorOpen reads the sensor now.
 type CabinetLock interface {
 	Unlock(ctx context.Context) error
 	Lock(ctx context.Context) error
@@ -138,7 +143,8 @@ type StaffApproval interface {
 
 // Catalog holds the products.
 //
-// Lookup finds a product by canonical GTIN. Errors: ErrNotFound.
+// Lookup finds a product by GTIN in any of its forms (EAN-8, UPC-A,
+// EAN-13, GTIN-14). Errors: ErrNotFound, also for text that is no GTIN.
 // Cabinet lists the products delivered from the cabinet, by name.
 // List lists all products, by name.
 // Put adds or replaces a product after Validate. Errors: ErrInvalidProduct.
@@ -154,13 +160,16 @@ type Catalog interface {
 // crash leaves either both or neither.
 //
 // SavePending stores p (replacing the pending sale with the same ID) and
-// journals e. Pending lists the pending sales, oldest first.
+// journals e. Errors: ErrConflict when a sale with p.ID is already
+// completed. Pending lists the pending sales by start time, ties in the
+// order they were first saved.
 //
 // CompleteSale assigns s the next receipt number (per kiosk, from 1, no
 // gaps), stores it, decrements the stock of its lines, deletes the pending
 // sale with its ID and journals e with e.ReceiptNo set to the number. It
-// returns s with No set. Errors: ErrConflict when a sale with s.ID is
-// already completed.
+// returns s with No set. A paid sale is never refused over stock: stock
+// may go below zero, and lines whose product left the catalog are
+// skipped. Errors: ErrConflict when a sale with s.ID is already completed.
 //
 // VoidPending deletes the pending sale id and journals e. Errors:
 // ErrNotFound when there is no such pending sale.
@@ -180,7 +189,7 @@ type SaleStore interface {
 //
 // Append seals e after the last record and stores it durably; it returns
 // the record. Scan calls fn for each record from number from (1 is the
-// first) in order, stopping at fn's first error, which it returns. A
+// first; 0 reads from 1 too) in order, stopping at fn's first error, which it returns. A
 // record whose bytes cannot be decoded is reported as ErrCorruptRecord.
 // Head returns the last record (the zero Record when the journal is
 // empty); it is kept apart from the records, so that a deleted last record
