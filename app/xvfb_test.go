@@ -23,8 +23,9 @@ import (
 // TestDemoUnderXvfb runs the real binary in a real X server: the kiosk
 // window appears, /healthz answers, a soda and a snus are bought with
 // `selvkasse sim` while /healthz shows each state, a screenshot is taken,
-// the process stops cleanly on SIGTERM, the journal verifies and the stock
-// went down. `make xvfb-test` runs it with SELVKASSE_BIN set.
+// the process stops cleanly on SIGTERM; then a payment is killed midway
+// and resolved after a restart; the journal verifies and the stock went
+// down for the sale only. `make xvfb-test` runs it with SELVKASSE_BIN set.
 func TestDemoUnderXvfb(t *testing.T) {
 	bin := os.Getenv("SELVKASSE_BIN")
 	if bin == "" {
@@ -41,23 +42,8 @@ func TestDemoUnderXvfb(t *testing.T) {
 	data := t.TempDir()
 	addr := freeLoopbackAddr(t)
 
-	demo := exec.CommandContext(ctx, bin, "demo", "--data", data, "--health", addr)
-	demo.Env = append(os.Environ(), "DISPLAY="+display, "LANG=nb_NO.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1", "XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
-	var logs bytes.Buffer
-	demo.Stdout, demo.Stderr = &logs, &logs
-	if err := demo.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- demo.Wait() }()
-	defer func() {
-		if t.Failed() {
-			t.Logf("demo output:\n%s", logs.String())
-		}
-	}()
-	defer demo.Process.Kill()
-
-	h := waitHealth(t, ctx, addr, exited)
+	d := startDemo(t, ctx, bin, display, data, addr)
+	h := waitHealth(t, ctx, addr, d.exited)
 	if h.State != "Idle" {
 		t.Fatalf("started in %s, want Idle", h.State)
 	}
@@ -102,17 +88,25 @@ func TestDemoUnderXvfb(t *testing.T) {
 	checkNotBlank(t, shot)
 	t.Logf("screenshot: %s", shot)
 
-	if err := demo.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	d.stop(t, ctx)
+
+	// Killed in the middle of a payment: after a restart the payment is
+	// resolved (the simulated terminal died with the process, so it
+	// cannot tell: staff voids it) and journaled.
+	d = startDemo(t, ctx, bin, display, data, addr)
+	waitHealth(t, ctx, addr, d.exited)
+	sim("scan", "7039990000120")
+	sim("tap", "pay")
+	sim("wait", "Paying")
+	d.kill(t)
+	d = startDemo(t, ctx, bin, display, data, addr)
+	h = waitHealth(t, ctx, addr, d.exited)
+	if h.State != "Assistance" || h.Notice != "RecoveryPending" {
+		t.Fatalf("after a kill mid-payment: %+v", h)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("demo exited with %v after SIGTERM", err)
-		}
-	case <-ctx.Done():
-		t.Fatal("demo did not stop on SIGTERM")
-	}
+	sim("tap", "staff-cancel")
+	sim("wait", "Idle")
+	d.stop(t, ctx)
 
 	v := run(t, ctx, display, bin, "journal", "verify", "--data", data)
 	if !strings.Contains(v, "journal OK") {
@@ -123,12 +117,70 @@ func TestDemoUnderXvfb(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for gtin, want := range map[string]int{"7039990000113": 47, "7039990000014": 39} {
+	if p, err := db.Pending(ctx); err != nil || len(p) != 0 {
+		t.Errorf("pending after restart: %+v, %v", p, err)
+	}
+	if _, err := db.Sale(ctx, "K1", 2); err == nil {
+		t.Error("the killed payment became a sale")
+	}
+	for gtin, want := range map[string]int{"7039990000113": 47, "7039990000014": 39, "7039990000120": 48} {
 		p, err := db.Lookup(ctx, kiosk.MustGTIN(gtin))
 		if err != nil || p.Stock != want {
 			t.Errorf("%s stock = %d, %v; want %d", gtin, p.Stock, err, want)
 		}
 	}
+}
+
+// demo is a running `selvkasse demo`.
+type demo struct {
+	cmd    *exec.Cmd
+	exited chan error
+}
+
+func startDemo(t *testing.T, ctx context.Context, bin, display, data, addr string) *demo {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, "demo", "--data", data, "--health", addr)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=nb_NO.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1",
+		"XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	logs := new(bytes.Buffer)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d := &demo{cmd: cmd, exited: make(chan error, 1)}
+	go func() { d.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("demo output:\n%s", logs.String())
+		}
+	})
+	return d
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (d *demo) stop(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-d.exited:
+		if err != nil {
+			t.Fatalf("demo exited with %v after SIGTERM", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("demo did not stop on SIGTERM")
+	}
+}
+
+// kill is a crash: SIGKILL, no chance to clean up.
+func (d *demo) kill(t *testing.T) {
+	t.Helper()
+	if err := d.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-d.exited
 }
 
 func startXvfb(t *testing.T, ctx context.Context) string {
