@@ -109,6 +109,27 @@ func (e *e2e) waitHealth(state string) Health {
 	}
 }
 
+// payAgeApproved presses Pay, has staff approve the age check and waits
+// until the terminal holds the payment request.
+func (e *e2e) payAgeApproved() {
+	e.t.Helper()
+	if err := e.co.Pay(); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.staff.WaitRequest(e.ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	if h := e.waitHealth("AgeCheckPending"); h.Items == 0 {
+		e.t.Fatal("age check with an empty basket")
+	}
+	if err := e.staff.Approve("ola"); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.term.WaitAuthorize(e.ctx); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *e2e) stock(gtin string) int {
 	e.t.Helper()
 	p, err := e.db.Lookup(e.ctx, kiosk.MustGTIN(gtin))
@@ -134,19 +155,7 @@ func TestSaleEndToEnd(t *testing.T) {
 	if err := e.co.Add(kiosk.MustGTIN(snus)); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.co.Pay(); err != nil {
-		t.Fatal(err)
-	}
-	e.waitHealth("AgeCheckPending")
-	if _, err := e.staff.WaitRequest(e.ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.staff.Approve("ola"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.term.WaitAuthorize(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.payAgeApproved()
 	e.waitHealth("Paying")
 	if err := e.term.Respond(kiosktest.PayApproved()); err != nil {
 		t.Fatal(err)
@@ -200,18 +209,7 @@ func TestCrashMidPaymentLeavesNoHalfSale(t *testing.T) {
 			if err := e.co.Add(kiosk.MustGTIN(snus)); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.co.Pay(); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.staff.WaitRequest(e.ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := e.staff.Approve("ola"); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.term.WaitAuthorize(e.ctx); err != nil {
-				t.Fatal(err)
-			}
+			e.payAgeApproved()
 			if err := e.term.Respond(kiosktest.PayApproved()); err != nil {
 				t.Fatal(err)
 			}

@@ -103,3 +103,15 @@ func canonical(g GTIN) GTIN {
 
 // Restricted reports whether selling p needs an age check.
 func (p Product) Restricted() bool { return p.MinAge > 0 }
+
+// CabinetOnly keeps the products delivered from the cabinet, in order. It
+// reuses ps's backing array.
+func CabinetOnly(ps []Product) []Product {
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Cabinet {
+			out = append(out, p)
+		}
+	}
+	return out
+}

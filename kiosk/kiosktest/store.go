@@ -164,13 +164,7 @@ func (s *Store) Cabinet(ctx context.Context) ([]kiosk.Product, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := ps[:0]
-	for _, p := range ps {
-		if p.Cabinet {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return kiosk.CabinetOnly(ps), nil
 }
 
 // List implements kiosk.Catalog: by name, then GTIN.
