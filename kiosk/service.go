@@ -90,6 +90,7 @@ type Checkout struct {
 	receiptN uint64
 	doorOpen bool
 	doorSeen bool // the door opened during this release
+	unlocked bool // the checkout unlocked the cabinet and has not locked it since
 	fault    string
 	paperLow bool
 	payMsg   string
@@ -393,7 +394,7 @@ func (c *Checkout) timeout(gen uint64, ev Event) {
 		c.clearNotice()
 	case EvReleaseFault:
 		if !c.doorOpen {
-			_ = c.d.Cabinet.Lock(c.ctx)
+			c.relockLocked()
 		}
 		c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID,
 			Text: "cabinet release timed out; staff called"})
@@ -845,7 +846,9 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 	c.doorSeen = false
 	if err := c.d.Cabinet.Unlock(c.ctx); err != nil {
 		c.releaseFaultLocked(p, req, "cabinet did not unlock: "+err.Error())
+		return
 	}
+	c.unlocked = true
 }
 
 // releaseFaultLocked reverses the payment when the goods cannot be
@@ -877,16 +880,16 @@ func (c *Checkout) Door(ev DoorEvent) {
 		what = "opened"
 	}
 	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetDoor, SaleID: c.saleID, Text: "cabinet door " + what})
+	if !ev.Open {
+		// Whatever the state (a release that timed out, staff), a closed
+		// door of a cabinet we unlocked is locked again.
+		c.relockLocked()
+	}
 	if c.state == Releasing {
 		if ev.Open {
 			c.doorSeen = true
 			c.armTimer()
 		} else if c.doorSeen {
-			if err := c.d.Cabinet.Lock(c.ctx); err != nil {
-				c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: "cabinet did not lock: " + err.Error()})
-			} else {
-				c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked"})
-			}
 			c.finishLocked()
 		}
 	}
@@ -894,9 +897,25 @@ func (c *Checkout) Door(ev DoorEvent) {
 	c.notify()
 }
 
+// relockLocked locks the cabinet if the checkout unlocked it.
+func (c *Checkout) relockLocked() {
+	if !c.unlocked {
+		return
+	}
+	if err := c.d.Cabinet.Lock(c.ctx); err != nil {
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: c.saleID, Text: "cabinet did not lock: " + err.Error()})
+		return
+	}
+	c.unlocked = false
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked"})
+}
+
 // finishLocked confirms the payment to the terminal, completes the sale
 // (receipt number, stock, journal in one durable write) and prints.
 func (c *Checkout) finishLocked() {
+	if !c.doorOpen {
+		c.relockLocked()
+	}
 	p := *c.pending
 	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
 	if err := c.d.Terminal.Confirm(c.ctx, req, true); err != nil {

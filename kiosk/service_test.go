@@ -600,3 +600,54 @@ func TestNoticeGoesAway(t *testing.T) {
 		t.Fatalf("decline reason went: %v", v.Notice)
 	}
 }
+
+// TestReleaseTimeoutThenStaffCompletes: the customer leaves the door open
+// past the release time; staff is called, the door is closed later and the
+// cabinet locks, and staff completes the paid sale.
+func TestReleaseTimeoutThenStaffCompletes(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.must(r.co.Pay())
+	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.must(r.staff.Approve("ola"))
+	r.payApproved()
+	r.wait(kiosk.Releasing)
+	r.co.Door(kiosk.DoorEvent{Open: true})
+	r.clock.Advance(2 * time.Minute)
+	v := r.wait(kiosk.Assistance)
+	if v.Notice != kiosk.NoticeCabinetFault || r.cab.Locked() {
+		t.Fatalf("notice %v, locked %v (the door is open)", v.Notice, r.cab.Locked())
+	}
+	if err := r.co.StaffResume(); !errors.Is(err, kiosk.ErrNotNow) {
+		t.Fatal("staff may not send a paid customer back to the basket")
+	}
+	r.co.Door(kiosk.DoorEvent{Open: false})
+	if !r.cab.Locked() {
+		t.Fatal("closed door not locked after the release timed out")
+	}
+	r.must(r.co.StaffComplete())
+	v = r.wait(kiosk.Receipt)
+	if v.ReceiptNo != 1 || r.term.Charged() != 12900 || r.stock(snus) != 4 {
+		t.Fatalf("receipt %d charged %v stock %d", v.ReceiptNo, r.term.Charged(), r.stock(snus))
+	}
+}
+
+// TestNeverOpenedDoorLocksOnTimeout: paid, unlocked, the door never opens.
+func TestNeverOpenedDoorLocksOnTimeout(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.must(r.co.Pay())
+	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.must(r.staff.Approve("ola"))
+	r.payApproved()
+	r.wait(kiosk.Releasing)
+	r.clock.Advance(2 * time.Minute)
+	r.wait(kiosk.Assistance)
+	if !r.cab.Locked() {
+		t.Fatal("cabinet left unlocked")
+	}
+}
