@@ -189,27 +189,36 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 	case err == nil:
 		return c.void(ctx, p, SubPaymentDeclined, "declined before restart: "+res.Message)
 	case errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrDeviceUnavailable):
-		c.journal(Entry{Code: CodeOther, Subtype: SubPaymentUnknown, SaleID: p.ID, Amount: p.Amount,
-			Text: "payment outcome unknown after restart; staff must check the terminal: " + err.Error()})
-		c.mu.Lock()
-		c.pending = &p
-		c.saleID = p.ID
-		c.basket = Basket{Lines: append([]Line(nil), p.Lines...)}
-		c.state = Assistance
-		c.notice, c.arg = NoticeRecoveryPending, p.ID
-		c.mu.Unlock()
+		c.needStaff(p, "payment outcome unknown after restart; staff must check the terminal: "+err.Error())
 		return nil
 	default:
 		return fmt.Errorf("kiosk: recover payment %s: %w", p.ID, err)
 	}
 }
 
+// reverseAndVoid reverses an approved payment whose goods were not
+// released and voids the sale. When the terminal does not take the
+// reversal, the sale stays pending for staff: money taken is never
+// written off silently.
 func (c *Checkout) reverseAndVoid(ctx context.Context, p PendingSale, why string) error {
 	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
 	if err := c.d.Terminal.Confirm(ctx, req, false); err != nil {
-		why += " (reversal not confirmed by terminal: " + err.Error() + ")"
+		c.needStaff(p, "payment approved before restart could not be reversed; staff must check the terminal: "+err.Error())
+		return nil
 	}
 	return c.void(ctx, p, SubSaleCancelled, why)
+}
+
+// needStaff leaves p pending and the kiosk in Assistance, journaled.
+func (c *Checkout) needStaff(p PendingSale, why string) {
+	c.journal(Entry{Code: CodeOther, Subtype: SubPaymentUnknown, SaleID: p.ID, Amount: p.Amount, Text: why})
+	c.mu.Lock()
+	c.pending = &p
+	c.saleID = p.ID
+	c.basket = Basket{Lines: append([]Line(nil), p.Lines...)}
+	c.state = Assistance
+	c.notice, c.arg = NoticeRecoveryPending, p.ID
+	c.mu.Unlock()
 }
 
 func (c *Checkout) void(ctx context.Context, p PendingSale, sub, why string) error {

@@ -651,3 +651,30 @@ func TestNeverOpenedDoorLocksOnTimeout(t *testing.T) {
 		t.Fatal("cabinet left unlocked")
 	}
 }
+
+// TestRestartReversalFailsNeedsStaff: approved before a crash, goods not
+// released, and the terminal is offline at the restart: the sale is not
+// voided behind the customer's back; staff is called.
+func TestRestartReversalFailsNeedsStaff(t *testing.T) {
+	r := mustRig(t)
+	// The store as a crash right after the approval was recorded leaves it.
+	p := kiosk.PendingSale{ID: "K1-crash", Kiosk: "K1", Lines: []kiosk.Line{{Product: snus, Qty: 1}}, Amount: 12900,
+		State: kiosk.PendingApproved, Attempt: 1, Started: r.clock.Now()}
+	r.must(r.store.SavePending(r.ctx, p, kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubPaymentApproved, SaleID: p.ID}))
+	r.term.SetOffline(true)
+	r.start()
+	v := r.co.View()
+	if v.State != kiosk.Assistance || v.Notice != kiosk.NoticeRecoveryPending {
+		t.Fatalf("after restart: %v %v", v.State, v.Notice)
+	}
+	if ps, _ := r.store.Pending(r.ctx); len(ps) != 1 {
+		t.Fatalf("pending %+v, want the unreversed sale kept", ps)
+	}
+	// Terminal back: staff cancels, the payment is reversed and voided.
+	r.term.SetOffline(false)
+	r.must(r.co.StaffCancel())
+	r.wait(kiosk.Idle)
+	if ps, _ := r.store.Pending(r.ctx); len(ps) != 0 {
+		t.Fatalf("pending after staff cancel: %+v", ps)
+	}
+}
