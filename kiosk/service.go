@@ -1062,12 +1062,21 @@ func (c *Checkout) StaffResume() error {
 
 // StaffCancel ends the sale: a payment in flight is reversed or, when its
 // outcome is unknown, voided with a journal note for the end-of-day check.
+// A sale whose goods were released cannot be cancelled (ErrNotNow): the
+// buttons are on the customer's screen, and a paid customer holding the
+// goods must not be able to reverse the payment.
 func (c *Checkout) StaffCancel() error {
 	c.mu.Lock()
 	if c.state != Assistance {
 		st := c.state
 		c.mu.Unlock()
 		return fmt.Errorf("%w: staff cancel in %v", ErrNotNow, st)
+	}
+	if c.pending != nil && c.pending.State == PendingReleased {
+		// The customer may have the goods: a paid, released sale is
+		// completed, never reversed from this screen.
+		c.mu.Unlock()
+		return fmt.Errorf("%w: the goods were released; complete the sale", ErrNotNow)
 	}
 	if c.pending != nil {
 		p := *c.pending

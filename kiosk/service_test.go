@@ -623,6 +623,9 @@ func TestReleaseTimeoutThenStaffCompletes(t *testing.T) {
 	if err := r.co.StaffResume(); !errors.Is(err, kiosk.ErrNotNow) {
 		t.Fatal("staff may not send a paid customer back to the basket")
 	}
+	if err := r.co.StaffCancel(); !errors.Is(err, kiosk.ErrNotNow) {
+		t.Fatalf("released goods' payment reversed from the screen: %v", err)
+	}
 	r.co.Door(kiosk.DoorEvent{Open: false})
 	if !r.cab.Locked() {
 		t.Fatal("closed door not locked after the release timed out")
