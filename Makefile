@@ -50,7 +50,8 @@ race: deps
 # The real binary in a real X server: window, /healthz, a whole sale via
 # `selvkasse sim`, a screenshot.
 xvfb-test: build
-	SELVKASSE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run TestDemoUnderXvfb -v ./app/ 2>&1 | tail -40
+	@mkdir -p bin
+	SELVKASSE_BIN=$(CURDIR)/$(BIN) SELVKASSE_SHOT_DIR=$(CURDIR)/bin $(GO) test -count=1 -run TestDemoUnderXvfb -v ./app/
 
 test: fmt-check vet unit race xvfb-test
 
@@ -58,7 +59,8 @@ test: fmt-check vet unit race xvfb-test
 BENCHTIME ?= 2000x
 bench: deps
 	@mkdir -p bin
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./storage/ | tee bin/bench-storage.txt
+	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./storage/ > bin/bench-storage.txt; \
+	  st=$$?; cat bin/bench-storage.txt; exit $$st
 	@awk '/^BenchmarkCompleteSale/ {s=$$3} /^BenchmarkRawAppendFdatasync/ {r=$$3} \
 	  END { if (s && r) printf "durable sale commit: %.0f ns = %.2f x raw append+fdatasync (%.0f ns), same run\n", s, s/r, r }' bin/bench-storage.txt
 
