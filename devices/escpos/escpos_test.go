@@ -1,0 +1,153 @@
+package escpos
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []byte
+	}{
+		{"abc", []byte("abc")},
+		{"æøå ÆØÅ", []byte{0x91, 0x9B, 0x86, ' ', 0x92, 0x9D, 0x8F}},
+		{"€ 5", []byte{0xD5, ' ', '5'}}, // PC858 has the euro at 0xD5
+		{"ü é", []byte{0x81, ' ', 0x82}},
+		{"a–b…", []byte("a-b...")},            // fallback spellings
+		{"日本", []byte("??")},                  // unknown: '?', never SUB
+		{"x\x1by\x1dz\x10", []byte("x y z ")}, // no command smuggled in
+		{"l1\nl2", []byte("l1\nl2")},
+	}
+	for _, tt := range tests {
+		if got := Text(tt.in); !bytes.Equal(got, tt.want) {
+			t.Errorf("Text(%q) = % x, want % x", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"æøå€", "\x1a", "日本語", "\x00\x1b@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, b := range Text(s) {
+			if b == 0x1A || (b < 0x20 && b != lf) || b == 0x7F {
+				t.Fatalf("Text(%q) contains control byte %#02x", s, b)
+			}
+		}
+	})
+}
+
+func mustReceipt(tb testing.TB) kiosk.Document {
+	tb.Helper()
+	cola := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000113"), Name: "Cola 0,5 l", Group: kiosk.GroupSoftDrink, VAT: kiosk.VAT15, Price: 3290, Stock: 1}
+	snus := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000014"), Name: "Nordlys Snus Original Portion 24 g", Group: kiosk.GroupTobacco, VAT: kiosk.VAT25, Price: 12900, MinAge: 18, Cabinet: true, Stock: 1}
+	p := kiosk.PendingSale{ID: "K1-x", Kiosk: "K1", Lines: []kiosk.Line{{Product: cola, Qty: 2}, {Product: snus, Qty: 1}}, Amount: 2*3290 + 12900,
+		Result: &kiosk.PaymentResult{Approved: true, CardType: "Visa", MaskedPAN: "************4242", TerminalID: "SIM00001", Trace: "000042"}}
+	s := kiosk.NewSale(p, time.Date(2026, 11, 26, 14, 5, 9, 0, time.UTC))
+	s.No = 17
+	d := kiosk.BuildReceipt(kiosk.Shop{Name: "Søstrene Ærlig Tobakk", OrgNo: "999 999 999", Address: "Storgata 1, 0155 Oslo"}, s)
+	d.QR("https://example.invalid/r/K1-17")
+	return d
+}
+
+// TestEncodeGolden keeps the byte stream of a typical receipt, as hex.
+func TestEncodeGolden(t *testing.T) {
+	for _, cols := range []int{Columns42, Columns48} {
+		got := Encoder{Columns: cols}.Encode(mustReceipt(t))
+		golden := filepath.Join("testdata", "receipt"+strconv.Itoa(cols)+".hex")
+		dump := hex.Dump(got)
+		if *update {
+			if err := os.MkdirAll("testdata", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, []byte(dump), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (go test -update writes it)", err)
+		}
+		if dump != string(want) {
+			t.Errorf("%d columns: stream differs from %s", cols, golden)
+		}
+		if !bytes.HasPrefix(got, []byte{esc, '@', esc, 't', 19}) || !bytes.HasSuffix(got, []byte{gs, 'V', 66, 0}) {
+			t.Errorf("stream does not initialise, select PC858 and cut")
+		}
+		if bytes.IndexByte(got, 0x1A) >= 0 {
+			t.Error("SUB byte in the stream")
+		}
+		if !bytes.Contains(got, []byte{'S', 0x9B, 's', 't', 'r', 'e', 'n', 'e', ' ', 0x92, 'r', 'l', 'i', 'g'}) {
+			t.Error("shop name not in PC858")
+		}
+	}
+}
+
+
+func TestPairWraps(t *testing.T) {
+	if got := pair("Cola", "32,90", 12); got != "Cola   32,90" {
+		t.Errorf("fits: %q", got)
+	}
+	if got := pair("Nordlys Snus Original", "129,00", 12); got != "Nordlys Snus Original\n      129,00" {
+		t.Errorf("wraps: %q", got)
+	}
+}
+
+// Replies from the Epson reference's tables: a ready printer answers
+// 0x12 to every request.
+func TestStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		s    Status
+		want kiosk.PrinterStatus
+	}{
+		{"ready", Status{0x12, 0x12, 0x12, 0x12}, kiosk.PrinterStatus{Ready: true}},
+		{"paper near end", Status{0x12, 0x12, 0x12, 0x1E}, kiosk.PrinterStatus{Ready: true, PaperLow: true}},
+		{"paper out", Status{0x1A, 0x32, 0x12, 0x7E}, kiosk.PrinterStatus{PaperLow: true, Problem: "paper out"}},
+		{"cover open", Status{0x1A, 0x16, 0x12, 0x12}, kiosk.PrinterStatus{Problem: "cover open"}},
+		{"cutter jammed", Status{0x1A, 0x52, 0x1A, 0x12}, kiosk.PrinterStatus{Problem: "cutter error"}},
+		{"head too hot", Status{0x1A, 0x52, 0x52, 0x12}, kiosk.PrinterStatus{Problem: "printer error (recovering)"}},
+		{"offline", Status{0x1A, 0x12, 0x12, 0x12}, kiosk.PrinterStatus{Problem: "offline"}},
+	}
+	for _, tt := range tests {
+		got, err := tt.s.Kiosk()
+		if err != nil || got != tt.want {
+			t.Errorf("%s: %+v, %v; want %+v", tt.name, got, err, tt.want)
+		}
+	}
+	for _, bad := range []Status{{}, {0x12, 0x12, 0x12, 0xFF}, {0x13, 0x12, 0x12, 0x12}, {0x12, 0x92, 0x12, 0x12}} {
+		if _, err := bad.Kiosk(); !errors.Is(err, ErrBadStatus) {
+			t.Errorf("%+v: err = %v, want ErrBadStatus", bad, err)
+		}
+	}
+	if !bytes.Equal(StatusRequest(4), []byte{0x10, 0x04, 0x04}) {
+		t.Error("DLE EOT 4")
+	}
+}
+
+func FuzzStatus(f *testing.F) {
+	f.Add(byte(0x12), byte(0x12), byte(0x12), byte(0x12))
+	f.Add(byte(0x1A), byte(0x32), byte(0x12), byte(0x7E))
+	f.Fuzz(func(t *testing.T, a, b, c, d byte) {
+		st, err := Status{a, b, c, d}.Kiosk()
+		if err != nil {
+			return
+		}
+		if st.Ready != (st.Problem == "") {
+			t.Fatalf("ready %v with problem %q", st.Ready, st.Problem)
+		}
+	})
+}
