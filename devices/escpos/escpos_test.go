@@ -96,7 +96,6 @@ func TestEncodeGolden(t *testing.T) {
 	}
 }
 
-
 func TestPairWraps(t *testing.T) {
 	if got := pair("Cola", "32,90", 12); got != "Cola   32,90" {
 		t.Errorf("fits: %q", got)
