@@ -70,6 +70,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseGTIN -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzParseMoney -fuzztime $(FUZZTIME) ./kiosk/
+	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME) ./devices/escpos/
+	$(GO) test -run '^$$' -fuzz FuzzStatus -fuzztime $(FUZZTIME) ./devices/escpos/
 
 clean:
 	rm -rf bin
