@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseMoney -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzStatus -fuzztime $(FUZZTIME) ./devices/escpos/
+	$(GO) test -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME) ./devices/scanner/
 
 clean:
 	rm -rf bin
