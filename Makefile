@@ -73,6 +73,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzStatus -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME) ./devices/scanner/
+	$(GO) test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./devices/escpos/
 
 clean:
 	rm -rf bin
