@@ -134,6 +134,17 @@ func (r *rig) has(sub string) bool {
 	return false
 }
 
+// payAgeApproved presses Pay and has staff approve the age check once it
+// is asked.
+func (r *rig) payAgeApproved() {
+	r.t.Helper()
+	r.must(r.co.Pay())
+	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
+		r.t.Fatal(err)
+	}
+	r.must(r.staff.Approve("ola"))
+}
+
 // payApproved answers the next payment request with an approval.
 func (r *rig) payApproved() kiosk.PaymentRequest {
 	r.t.Helper()
@@ -393,11 +404,7 @@ func TestLockFaultReversesPayment(t *testing.T) {
 	r := mustRig(t)
 	r.cab.SetFault(kiosk.ErrLockFault)
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.staff.Approve("ola"))
+	r.payAgeApproved()
 	r.payApproved()
 	v := r.wait(kiosk.Assistance)
 	if v.Notice != kiosk.NoticeCabinetFault {
@@ -484,11 +491,7 @@ func TestRestartAtEveryStep(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			r := mustRig(t)
 			r.must(r.co.Add(snus.GTIN))
-			r.must(r.co.Pay())
-			if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-				t.Fatal(err)
-			}
-			r.must(r.staff.Approve("ola"))
+			r.payAgeApproved()
 			st.run(r)
 			r.start() // crash and restart: the old checkout's context ends
 
@@ -607,11 +610,7 @@ func TestNoticeGoesAway(t *testing.T) {
 func TestReleaseTimeoutThenStaffCompletes(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.staff.Approve("ola"))
+	r.payAgeApproved()
 	r.payApproved()
 	r.wait(kiosk.Releasing)
 	r.co.Door(kiosk.DoorEvent{Open: true})
@@ -641,11 +640,7 @@ func TestReleaseTimeoutThenStaffCompletes(t *testing.T) {
 func TestNeverOpenedDoorLocksOnTimeout(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.staff.Approve("ola"))
+	r.payAgeApproved()
 	r.payApproved()
 	r.wait(kiosk.Releasing)
 	r.clock.Advance(2 * time.Minute)
