@@ -1,0 +1,145 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
+)
+
+// line is a serial line to a scanner that can be unplugged, as the
+// serial port presents it: while unplugged, one Read fails with
+// kiosk.ErrDeviceUnavailable and the next waits for the replug (the port
+// reopening the device), then returns nothing.
+type line struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	data     []byte
+	plugged  bool
+	reported bool // the unplug was reported to a Read
+	replug   bool // a Read is to return (0, nil) for the replug
+	reads    int  // Read calls so far
+	replugAt int  // the Read that returned the replug
+	closed   bool
+}
+
+func newLine() *line {
+	l := &line{plugged: true}
+	l.cond = sync.NewCond(&l.mu)
+	return l
+}
+
+func (l *line) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.reads++
+	l.cond.Broadcast()
+	for {
+		switch {
+		case l.closed:
+			return 0, errors.New("line closed")
+		case !l.plugged && !l.reported:
+			l.reported = true
+			l.data = nil
+			return 0, fmt.Errorf("test line unplugged: %w", kiosk.ErrDeviceUnavailable)
+		case l.replug:
+			l.replug, l.replugAt = false, l.reads
+			return 0, nil
+		case l.plugged && len(l.data) > 0:
+			n := copy(p, l.data)
+			l.data = l.data[n:]
+			return n, nil
+		}
+		l.cond.Wait()
+	}
+}
+
+func (l *line) write(b string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.plugged {
+		l.data = append(l.data, b...)
+		l.cond.Broadcast()
+	}
+}
+
+func (l *line) set(f func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f()
+	l.cond.Broadcast()
+}
+
+type harness struct {
+	l *line
+	r *Reader
+}
+
+func (h *harness) Scanner() kiosk.Scanner { return h.r }
+func (h *harness) Feed(code string)       { h.l.write("]C0" + code + "\r\n") }
+func (h *harness) FeedBad()               { h.l.write("\x00\x13garbage\r") }
+func (h *harness) Unplug() {
+	h.l.set(func() { h.l.plugged, h.l.reported = false, false })
+}
+
+// Replug returns once the reader has read past the replug, so it knows
+// the scanner is back.
+func (h *harness) Replug() {
+	h.l.mu.Lock()
+	defer h.l.mu.Unlock()
+	h.l.plugged, h.l.replug = true, true
+	h.l.cond.Broadcast()
+	// The reader has taken the replug and come back for more.
+	for h.l.replug || h.l.reads <= h.l.replugAt {
+		h.l.cond.Wait()
+	}
+}
+
+func newHarness(t *testing.T) *harness {
+	l := newLine()
+	t.Cleanup(func() { l.set(func() { l.closed = true }) })
+	return &harness{l: l, r: NewReader(l, Config{}, 0, nil)}
+}
+
+// TestReaderConformance runs the kiosk's scanner suite against Reader.
+func TestReaderConformance(t *testing.T) {
+	kiosktest.TestScanner(t, func(t *testing.T) kiosktest.ScannerHarness { return newHarness(t) })
+}
+
+func TestReaderSymbologiesAndGap(t *testing.T) {
+	clk := kiosktest.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	l := newLine()
+	t.Cleanup(func() { l.set(func() { l.closed = true }) })
+	r := NewReader(l, Config{}, 30*time.Millisecond, clk)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	l.write("]E07039990000113\r")
+	l.write("]C1010703999000011310LOT\x1d17271231\n")
+	l.write("]Z9what\r")
+	for _, want := range []kiosk.Scan{
+		{Code: "7039990000113", Symbology: "]E0"},
+		{Code: "7039990000113", Symbology: "]C1"},
+	} {
+		got, err := r.ReadScan(ctx)
+		if err != nil || got.Code != want.Code || got.Symbology != want.Symbology {
+			t.Fatalf("ReadScan = %+v, %v; want %+v", got, err, want)
+		}
+	}
+	if _, err := r.ReadScan(ctx); !errors.Is(err, kiosk.ErrBadScan) {
+		t.Fatalf("unknown symbology: %v", err)
+	}
+	// No terminator: the gap ends the code.
+	l.write("96385074")
+	if err := clk.WaitTimers(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(30 * time.Millisecond)
+	if got, err := r.ReadScan(ctx); err != nil || got.Code != "96385074" {
+		t.Fatalf("after the gap: %+v, %v", got, err)
+	}
+}
