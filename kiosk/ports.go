@@ -59,18 +59,18 @@ type PaymentRequest struct {
 // with Approved false and a nil error. Errors: ErrDeviceUnavailable when the
 // request surely did not reach the terminal (nothing was charged);
 // ErrOutcomeUnknown when it may have (the caller must use Recover, and must
-// never send the request again); ctx.Err() only before sending.
+// never send the request again); ctx.Err() only before sending. If ctx
+// ends after the request was sent, Authorize returns the terminal's answer
+// to the abort (usually a decline) or ErrOutcomeUnknown.
 //
 // Confirm ends an approved transaction: released true keeps the payment,
-// false makes the terminal reverse it. Errors: ErrDeviceUnavailable.
-//
-// If ctx ends after the request was sent, Authorize returns the terminal's
-// answer to the abort (usually a decline) or ErrOutcomeUnknown.
+// false makes the terminal reverse it. Errors: ErrDeviceUnavailable; for a
+// request that was not approved, an error that matches no sentinel.
 //
 // Recover asks the terminal for the outcome of req after a restart or an
 // unknown outcome. Errors: ErrOutcomeUnknown when the terminal cannot tell,
 // including for a request it never saw; ErrDeviceUnavailable when it does
-// not answer. Confirm of a request that was not approved is an error.
+// not answer.
 type PaymentTerminal interface {
 	Authorize(ctx context.Context, req PaymentRequest) (PaymentResult, error)
 	Confirm(ctx context.Context, req PaymentRequest, released bool) error
@@ -144,7 +144,8 @@ type StaffApproval interface {
 // Catalog holds the products.
 //
 // Lookup finds a product by GTIN in any of its forms (EAN-8, UPC-A,
-// EAN-13, GTIN-14). Errors: ErrNotFound, also for text that is no GTIN.
+// EAN-13, GTIN-14): g is canonicalised first. Errors: ErrNotFound, also
+// for text that is not a GTIN.
 // Cabinet lists the products delivered from the cabinet, by name.
 // List lists all products, by name.
 // Put adds or replaces a product after Validate. Errors: ErrInvalidProduct.
@@ -172,10 +173,12 @@ type Catalog interface {
 // skipped. Errors: ErrConflict when a sale with s.ID is already completed.
 //
 // VoidPending deletes the pending sale id and journals e. Errors:
-// ErrNotFound when there is no such pending sale.
+// ErrNotFound when there is no such pending sale; when the sale id was
+// completed, the error matches both ErrNotFound and ErrConflict.
 //
 // Sale returns kiosk kioskID's completed sale with receipt number no
-// (receipt numbers are per kiosk). Errors: ErrNotFound.
+// (receipt numbers are per kiosk, so a number alone does not name a
+// sale). Errors: ErrNotFound, also for a kiosk with no sales.
 type SaleStore interface {
 	SavePending(ctx context.Context, p PendingSale, e Entry) error
 	Pending(ctx context.Context) ([]PendingSale, error)
@@ -189,8 +192,9 @@ type SaleStore interface {
 //
 // Append seals e after the last record and stores it durably; it returns
 // the record. Scan calls fn for each record from number from (1 is the
-// first; 0 reads from 1 too) in order, stopping at fn's first error, which it returns. A
-// record whose bytes cannot be decoded is reported as ErrCorruptRecord.
+// first; 0 reads from 1 too) in order, stopping at fn's first error,
+// which it returns. A record whose bytes cannot be decoded is reported as
+// ErrCorruptRecord.
 // Head returns the last record (the zero Record when the journal is
 // empty); it is kept apart from the records, so that a deleted last record
 // is detected by VerifyJournal.

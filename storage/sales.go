@@ -28,8 +28,7 @@ type pendingValue struct {
 }
 
 // SavePending implements kiosk.SaleStore. Errors besides the contract's:
-// kiosk.ErrConflict when a sale with p.ID is already completed (it is no
-// longer pending); an error for an empty ID.
+// an error for an empty ID.
 func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry) error {
 	if p.ID == "" {
 		return errors.New("storage: save pending: empty sale ID")
@@ -177,8 +176,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 	return out, nil
 }
 
-// VoidPending implements kiosk.SaleStore. When the sale id was completed
-// the error wraps kiosk.ErrConflict as well as kiosk.ErrNotFound.
+// VoidPending implements kiosk.SaleStore.
 func (d *DB) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
 	return d.call("void pending", func() error {
 		return d.update(ctx, "void pending "+id, func(txn *badger.Txn) error {

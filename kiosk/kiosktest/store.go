@@ -214,8 +214,7 @@ func (s *Store) Put(ctx context.Context, p kiosk.Product) error {
 }
 
 // SavePending implements kiosk.SaleStore. Errors besides the contract's:
-// ErrConflict when a sale with p.ID is already completed; an error for an
-// empty ID.
+// an error for an empty ID.
 func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -342,8 +341,7 @@ func storeLineQuantities(lines []kiosk.Line) map[kiosk.GTIN]int {
 	return m
 }
 
-// VoidPending implements kiosk.SaleStore. When the sale id was completed
-// the error wraps kiosk.ErrConflict as well as kiosk.ErrNotFound.
+// VoidPending implements kiosk.SaleStore.
 func (s *Store) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
