@@ -1,0 +1,400 @@
+package gpiocab
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
+)
+
+var (
+	t0           = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	errUnplugged = errors.New("fake: line gone")
+	errFakeClose = errors.New("fake: already closed")
+)
+
+// fakeIn is a fake InputLine. Set changes its level and, on a change,
+// calls the watcher with an Edge stamped by clk, in the caller's
+// goroutine; Emit sends an edge without checking for a change.
+type fakeIn struct {
+	clk kiosk.Clock
+
+	deliver sync.Mutex // one watcher call at a time, as gpiod does
+
+	mu     sync.Mutex
+	level  int
+	fn     func(Edge)
+	err    error // Value fails with it
+	closed bool
+}
+
+var _ InputLine = (*fakeIn)(nil)
+
+func newFakeIn(clk kiosk.Clock, level int) *fakeIn { return &fakeIn{clk: clk, level: level} }
+
+func (f *fakeIn) Value() (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.closed:
+		return 0, errFakeClose
+	case f.err != nil:
+		return 0, f.err
+	}
+	return f.level, nil
+}
+
+func (f *fakeIn) Watch(fn func(Edge)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fn = fn
+}
+
+func (f *fakeIn) Close() error {
+	f.deliver.Lock()
+	defer f.deliver.Unlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return errFakeClose
+	}
+	f.closed = true
+	return nil
+}
+
+func (f *fakeIn) Closed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
+func (f *fakeIn) SetErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
+}
+
+// Set moves the line to level, with an edge if it changed.
+func (f *fakeIn) Set(level int) {
+	f.mu.Lock()
+	if f.level == level {
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	f.Emit(Edge{Value: level, At: f.clk.Now()})
+}
+
+// Emit sets the level to e.Value and delivers e, change or not.
+func (f *fakeIn) Emit(e Edge) {
+	f.deliver.Lock()
+	defer f.deliver.Unlock()
+	f.mu.Lock()
+	f.level = e.Value
+	fn, closed := f.fn, f.closed
+	f.mu.Unlock()
+	if fn != nil && !closed {
+		fn(e)
+	}
+}
+
+// fakeOut is a fake OutputLine that records the levels set. onSet, the
+// hardware behind the line, runs after each successful SetValue in the
+// caller's goroutine.
+type fakeOut struct {
+	mu      sync.Mutex
+	level   int
+	sets    []int
+	err     error
+	closed  bool
+	onSet   func(level int)
+	changed chan struct{}
+}
+
+var _ OutputLine = (*fakeOut)(nil)
+
+func newFakeOut(level int) *fakeOut { return &fakeOut{level: level, changed: make(chan struct{})} }
+
+func (f *fakeOut) SetValue(v int) error {
+	f.mu.Lock()
+	switch {
+	case f.closed:
+		f.mu.Unlock()
+		return errFakeClose
+	case f.err != nil:
+		f.mu.Unlock()
+		return f.err
+	}
+	f.level = v
+	f.sets = append(f.sets, v)
+	close(f.changed)
+	f.changed = make(chan struct{})
+	on := f.onSet
+	f.mu.Unlock()
+	if on != nil {
+		on(v)
+	}
+	return nil
+}
+
+func (f *fakeOut) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return errFakeClose
+	}
+	f.closed = true
+	return nil
+}
+
+func (f *fakeOut) Level() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.level
+}
+
+func (f *fakeOut) Sets() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int(nil), f.sets...)
+}
+
+func (f *fakeOut) Closed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
+func (f *fakeOut) SetErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
+}
+
+// WaitSets returns once at least n levels have been set, or ctx ends.
+func (f *fakeOut) WaitSets(ctx context.Context, n int) error {
+	for {
+		f.mu.Lock()
+		have, wake := len(f.sets), f.changed
+		f.mu.Unlock()
+		if have >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
+// rig is a cabinet wired as cfg says, on fake lines, with the hardware
+// behind them: a bolt that follows the lock's coil unless jammed (or in
+// manual mode, where the test moves it), the door, the key switch.
+type rig struct {
+	t   *testing.T
+	cfg Config
+	clk *kiosktest.Clock
+	c   *Cabinet
+
+	lock, lamp                  *fakeOut
+	door, feedback, key, refuse *fakeIn
+
+	mu     sync.Mutex
+	target bool // where the coil drives the bolt: true locked
+	bolt   bool // true locked
+	jammed bool
+	manual bool
+}
+
+func (r *rig) in(pin *Pin, active bool) *fakeIn {
+	if pin == nil {
+		return nil
+	}
+	return newFakeIn(r.clk, levelFor(active, pin.ActiveLow))
+}
+
+// newRig builds the rig; the door starts closed, the bolt locked, the keys
+// let go. The Cabinet is closed at the end of the test.
+func newRig(t *testing.T, cfg Config) *rig {
+	t.Helper()
+	r := &rig{t: t, cfg: cfg, clk: kiosktest.NewClock(t0), target: true, bolt: true}
+	if cfg.Clock == nil {
+		r.cfg.Clock = r.clk
+	}
+	// The lock line starts at the unlocked level: New must lock it.
+	r.lock = newFakeOut(lockLevel(false, cfg))
+	r.lock.onSet = r.coil
+	r.door = r.in(&cfg.Door, false)
+	r.feedback = r.in(cfg.Feedback, true)
+	r.key = r.in(cfg.Key, false)
+	r.refuse = r.in(cfg.Refuse, false)
+	if cfg.Lamp != nil {
+		r.lamp = newFakeOut(levelFor(true, cfg.Lamp.ActiveLow))
+	}
+	c, err := New(r.cfg, r.lines())
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	r.c = c
+	t.Cleanup(func() { c.Close() })
+	return r
+}
+
+// lines returns the fake lines as Lines, leaving unused ones nil
+// interfaces.
+func (r *rig) lines() Lines {
+	l := Lines{Lock: r.lock, Door: r.door}
+	if r.feedback != nil {
+		l.Feedback = r.feedback
+	}
+	if r.key != nil {
+		l.Key = r.key
+	}
+	if r.refuse != nil {
+		l.Refuse = r.refuse
+	}
+	if r.lamp != nil {
+		l.Lamp = r.lamp
+	}
+	return l
+}
+
+// coil is the lock's hardware: level is the lock line's new level.
+func (r *rig) coil(level int) {
+	r.mu.Lock()
+	r.target = energised(true, r.cfg.FailSafe) == isActive(level, r.cfg.Lock.ActiveLow)
+	if !r.jammed && !r.manual {
+		r.bolt = r.target
+	}
+	r.mu.Unlock()
+	r.report()
+}
+
+// report sets the feedback contact to the bolt's position.
+func (r *rig) report() {
+	if r.feedback == nil {
+		return
+	}
+	r.mu.Lock()
+	bolt := r.bolt
+	r.mu.Unlock()
+	r.feedback.Set(levelFor(bolt, r.cfg.Feedback.ActiveLow))
+}
+
+// MoveBolt moves the bolt by hand (manual mode).
+func (r *rig) MoveBolt(locked bool) {
+	r.mu.Lock()
+	r.bolt = locked
+	r.mu.Unlock()
+	r.report()
+}
+
+func (r *rig) SetManual(m bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.manual = m
+}
+
+func (r *rig) Bolt() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.bolt
+}
+
+// Door opens or closes the door.
+func (r *rig) Door(open bool) { r.door.Set(levelFor(open, r.cfg.Door.ActiveLow)) }
+
+// Turn turns the key to approve or refuse and lets it spring back.
+func (r *rig) Turn(approve bool) {
+	r.t.Helper()
+	line, pin := r.refuse, r.cfg.Refuse
+	if approve {
+		line, pin = r.key, r.cfg.Key
+	}
+	if line == nil {
+		r.t.Fatalf("no line to turn the key to approve=%v", approve)
+	}
+	line.Set(levelFor(true, pin.ActiveLow))
+	line.Set(levelFor(false, pin.ActiveLow))
+}
+
+// waitShown returns once n age checks wait for the key.
+func (r *rig) waitShown(ctx context.Context, n int) error {
+	c := r.c
+	for {
+		c.mu.Lock()
+		have, wake := len(c.waiting), c.changed
+		c.mu.Unlock()
+		if have >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
+// autoAdvance fires the clock's timers as soon as they are set, as if
+// time passed, until the test ends: for the conformance suite, which does
+// not move the clock.
+func (r *rig) autoAdvance(step time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for r.clk.WaitTimers(ctx, 1) == nil {
+			r.clk.Advance(step)
+		}
+	}()
+	r.t.Cleanup(func() { cancel(); <-done })
+}
+
+// testCtx bounds a test's waits.
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+type result[T any] struct {
+	v   T
+	err error
+}
+
+func goCall[T any](f func() (T, error)) <-chan result[T] {
+	ch := make(chan result[T], 1)
+	go func() {
+		v, err := f()
+		ch <- result[T]{v, err}
+	}()
+	return ch
+}
+
+func recv[T any](t *testing.T, what string, ch <-chan result[T]) (T, error) {
+	t.Helper()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-testCtx(t).Done():
+		t.Fatalf("%s did not return", what)
+		panic("unreachable")
+	}
+}
+
+// mustNotReturn checks that a call has not returned yet. It cannot prove
+// that the call never will; it catches a call that returned early.
+func mustNotReturn[T any](t *testing.T, what string, ch <-chan result[T]) {
+	t.Helper()
+	select {
+	case r := <-ch:
+		t.Fatalf("%s returned %v, %v; want it still waiting", what, r.v, r.err)
+	default:
+	}
+}
