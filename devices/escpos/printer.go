@@ -18,8 +18,9 @@ const DefaultReplyTimeout = 500 * time.Millisecond
 
 // Printer implements kiosk.Printer over a stream to an ESC/POS printer
 // (a serial line in the kiosk). It reads the stream in the background
-// for status replies; Close stops that once the stream's reads fail or
-// end.
+// for status replies. A read error wrapping kiosk.ErrDeviceUnavailable
+// (the port is unplugged and reconnecting) is read past; any other ends
+// the stream for good.
 type Printer struct {
 	w       io.Writer
 	enc     Encoder
@@ -54,6 +55,9 @@ func (p *Printer) read(r io.Reader) {
 			case p.replies <- b:
 			default: // nobody asked: drop unsolicited bytes
 			}
+		}
+		if errors.Is(err, kiosk.ErrDeviceUnavailable) {
+			continue // the serial port reconnects itself; read on
 		}
 		if err != nil {
 			p.readErr = err
