@@ -638,7 +638,7 @@ func (c *Checkout) pay() {
 	c.fire(EvCheckout)
 	c.mu.Unlock()
 	c.notify()
-	c.startPayment()
+	c.requestPayment() // the printer was checked just now
 }
 
 // printerReady asks the printer and records paper-low for staff.
@@ -715,8 +715,8 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 	}
 }
 
-// startPayment runs in state Paying: the intent is journaled durably, then
-// the terminal is asked in the background.
+// startPayment runs in state Paying after an age check or a retry: the
+// printer is checked again (time has passed), then the payment requested.
 func (c *Checkout) startPayment() {
 	if !c.printerReady() {
 		c.mu.Lock()
@@ -726,6 +726,12 @@ func (c *Checkout) startPayment() {
 		c.notify()
 		return
 	}
+	c.requestPayment()
+}
+
+// requestPayment runs in state Paying: the intent is journaled durably,
+// then the terminal is asked in the background.
+func (c *Checkout) requestPayment() {
 	c.mu.Lock()
 	if c.state != Paying {
 		c.mu.Unlock()
