@@ -828,7 +828,8 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 	e.SaleID, e.Amount = p.ID, p.Amount
 	e.Data = map[string]string{"trace": res.Trace, "receipt": res.ReceiptNo, "card": res.CardType,
 		"pan": res.MaskedPAN, "terminal": res.TerminalID, "attempt": strconv.Itoa(p.Attempt)}
-	cab := len(CabinetLinesOf(p.Lines)) > 0
+	sold := Basket{Lines: p.Lines}
+	cab := len(sold.CabinetLines()) > 0
 	if !cab {
 		// Shelf goods are already in the customer's hands.
 		p.State = PendingReleased
@@ -877,12 +878,6 @@ func (c *Checkout) releaseFaultLocked(p PendingSale, req PaymentRequest, why str
 	c.voidLocked(p, SubSaleCancelled, why+": payment reversed")
 	c.fire(EvReleaseFault)
 	c.notice, c.arg = NoticeCabinetFault, ""
-}
-
-// CabinetLinesOf returns the lines delivered from the cabinet.
-func CabinetLinesOf(lines []Line) []Line {
-	b := Basket{Lines: lines}
-	return b.CabinetLines()
 }
 
 // Door handles a cabinet door event: opening during a release is the
