@@ -4,21 +4,28 @@ import (
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"selvkasse/kiosk"
 )
 
 // Decoder reads an ESC/POS stream the way a printer does, for simulators
 // and tests: text becomes lines on the paper, DLE EOT requests are handed
 // to OnStatus, and a cut hands the paper printed since the last cut to
-// OnCut. It knows the commands Encoder sends; other ESC and GS commands
-// are skipped as well as their shape allows, never panicked on. The zero
-// value is ready; it assumes PC858.
+// OnCut (as text) and OnPage (as a document, with each line's style, QR
+// codes and barcodes, for a picture of the receipt). It knows the
+// commands Encoder sends; other ESC and GS commands are skipped as well as
+// their shape allows, never panicked on. The zero value is ready; it
+// assumes PC858.
 type Decoder struct {
-	OnStatus func(n byte)      // DLE EOT n
-	OnCut    func(text string) // the paper since the last cut, one line per LF
+	OnStatus func(n byte)              // DLE EOT n
+	OnCut    func(text string)         // the paper since the last cut, one line per LF
+	OnPage   func(page kiosk.Document) // the same paper, line by line with styles
 
 	pending []byte // an incomplete command
-	paper   []string
+	paper   []kiosk.DocLine
 	line    strings.Builder
+	style   kiosk.Style // the print mode now (ESC E, GS !, ESC !, ESC a)
+	lineSt  kiosk.Style // the mode at the line's first character
 }
 
 // Write implements io.Writer; it never fails.
@@ -39,7 +46,24 @@ func (d *Decoder) Write(p []byte) (int, error) {
 
 // Paper is what has been printed since the last cut.
 func (d *Decoder) Paper() string {
-	return strings.Join(append(append([]string(nil), d.paper...), d.line.String()), "\n")
+	return strings.Join(append(pageText(d.paper), d.line.String()), "\n")
+}
+
+// pageText is a page's lines as text: codes as [QR data] and
+// [BARCODE data].
+func pageText(page []kiosk.DocLine) []string {
+	out := make([]string, 0, len(page)+1)
+	for _, l := range page {
+		switch l.Kind {
+		case kiosk.KindQR:
+			out = append(out, "[QR "+l.Text+"]")
+		case kiosk.KindBarcode:
+			out = append(out, "[BARCODE "+l.Text+"]")
+		default:
+			out = append(out, l.Text)
+		}
+	}
+	return out
 }
 
 // step consumes one command or character from b and returns how many
@@ -65,8 +89,9 @@ func (d *Decoder) step(b []byte) int {
 			return 0
 		}
 		switch b[1] {
-		case '@':
+		case '@': // ESC @: initialise; the line buffer and modes are cleared
 			d.line.Reset()
+			d.style = kiosk.Style{}
 			return 2
 		case 'd': // ESC d n: print and feed n lines
 			if !need(3) {
@@ -84,6 +109,18 @@ func (d *Decoder) step(b []byte) int {
 			if !need(3) {
 				return 0
 			}
+			switch b[1] {
+			case 'E': // ESC E n: emphasised on/off (bit 0)
+				d.style.Bold = b[2]&1 != 0
+			case 'a': // ESC a n: justification, 0/48 left, 1/49 centre, 2/50 right
+				if n := b[2] % 48; n <= 2 {
+					d.style.Align = kiosk.Align(n)
+				}
+			case '!': // ESC ! n: print modes: bit 3 emphasised, 4 double height, 5 double width
+				d.style.Bold = b[2]&0x08 != 0
+				d.style.DoubleHeight = b[2]&0x10 != 0
+				d.style.DoubleWidth = b[2]&0x20 != 0
+			}
 			return 3
 		}
 		return 2 // unknown: skip the command byte
@@ -95,6 +132,10 @@ func (d *Decoder) step(b []byte) int {
 		case '!', 'H', 'h', 'w', 'f', 'B':
 			if !need(3) {
 				return 0
+			}
+			if b[1] == '!' { // GS ! n: character size, bits 4–6 width − 1, 0–2 height − 1
+				d.style.DoubleWidth = b[2]&0x70 != 0
+				d.style.DoubleHeight = b[2]&0x07 != 0
 			}
 			return 3
 		case 'V': // GS V m [n]: cut
@@ -119,7 +160,7 @@ func (d *Decoder) step(b []byte) int {
 				return 0
 			}
 			if b[2] == 'k' && size >= 3 && b[5] == 49 && b[6] == 80 {
-				d.write("[QR " + string(b[8:5+size]) + "]")
+				d.code(kiosk.KindQR, string(b[8:5+size]))
 			}
 			return 5 + size
 		case 'k': // GS k m ...: barcode
@@ -132,7 +173,7 @@ func (d *Decoder) step(b []byte) int {
 				if end < 0 {
 					return 0
 				}
-				d.write("[BARCODE " + string(b[3:3+end]) + "]")
+				d.code(kiosk.KindBarcode, string(b[3:3+end]))
 				return 4 + end
 			}
 			if !need(4) || !need(4+int(b[3])) {
@@ -142,7 +183,7 @@ func (d *Decoder) step(b []byte) int {
 			if m == 73 {
 				data = strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(data, "{B"), "{A"), "{{", "{")
 			}
-			d.write("[BARCODE " + data + "]")
+			d.code(kiosk.KindBarcode, data)
 			return 4 + int(b[3])
 		}
 		return 2
@@ -150,17 +191,27 @@ func (d *Decoder) step(b []byte) int {
 	if b[0] < 0x20 {
 		return 1 // other control bytes are ignored by the printer
 	}
+	if d.line.Len() == 0 {
+		d.lineSt = d.style
+	}
 	d.line.WriteRune(charmap.CodePage858.DecodeByte(b[0]))
 	return 1
 }
 
-func (d *Decoder) write(s string) {
-	d.line.WriteString(s)
-	d.newline()
+// code puts a QR code or barcode on the paper, on a line of its own.
+func (d *Decoder) code(kind kiosk.LineKind, data string) {
+	if d.line.Len() > 0 {
+		d.newline()
+	}
+	d.paper = append(d.paper, kiosk.DocLine{Kind: kind, Text: data, Style: kiosk.Style{Align: d.style.Align}})
 }
 
 func (d *Decoder) newline() {
-	d.paper = append(d.paper, d.line.String())
+	l := kiosk.DocLine{Text: d.line.String(), Style: d.lineSt}
+	if l.Text == "" {
+		l = kiosk.DocLine{Kind: kiosk.KindFeed}
+	}
+	d.paper = append(d.paper, l)
 	d.line.Reset()
 }
 
@@ -168,10 +219,13 @@ func (d *Decoder) cut() {
 	if d.line.Len() > 0 {
 		d.newline()
 	}
-	text := strings.Join(d.paper, "\n")
+	page := kiosk.Document{Lines: d.paper}
 	d.paper = nil
 	if d.OnCut != nil {
-		d.OnCut(text)
+		d.OnCut(strings.Join(pageText(page.Lines), "\n"))
+	}
+	if d.OnPage != nil {
+		d.OnPage(page)
 	}
 }
 

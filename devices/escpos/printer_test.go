@@ -135,3 +135,50 @@ func FuzzDecoder(f *testing.F) {
 		_ = d.Paper()
 	})
 }
+
+// TestDecodePage: styles, codes and alignment survive the trip through
+// the wire, line by line, as a printer would lay them out.
+func TestDecodePage(t *testing.T) {
+	bold := kiosk.Style{Bold: true, Align: kiosk.AlignCenter}
+	big := kiosk.Style{DoubleWidth: true, DoubleHeight: true}
+	var in kiosk.Document
+	in.Text("Søstrene Ærlig Tobakk", bold)
+	in.Pair("Cola", "kr 32,90", kiosk.Style{})
+	in.Feed()
+	in.Pair("TOTAL", "kr 65,80", big)
+	in.Rule()
+	in.QR("https://example.invalid/r/1")
+	in.Barcode("K1-1")
+	in.Text("Takk for handelen – velkommen igjen", kiosk.Style{Align: kiosk.AlignRight})
+	var pages []kiosk.Document
+	dec := Decoder{OnPage: func(p kiosk.Document) { pages = append(pages, p) }}
+	b := Encoder{Columns: Columns42}.Encode(in)
+	for i := range b {
+		dec.Write(b[i : i+1])
+	}
+	if len(pages) != 1 {
+		t.Fatalf("%d pages", len(pages))
+	}
+	want := []kiosk.DocLine{
+		{Text: "Søstrene Ærlig Tobakk", Style: bold},
+		{Text: "Cola" + strings.Repeat(" ", 42-4-8) + "kr 32,90"},
+		{Kind: kiosk.KindFeed},
+		{Text: "TOTAL" + strings.Repeat(" ", 21-5-8) + "kr 65,80", Style: big},
+		{Text: strings.Repeat("-", 42)},
+		{Kind: kiosk.KindQR, Text: "https://example.invalid/r/1", Style: kiosk.Style{Align: kiosk.AlignCenter}},
+		{Kind: kiosk.KindFeed},
+		{Kind: kiosk.KindBarcode, Text: "K1-1", Style: kiosk.Style{Align: kiosk.AlignCenter}},
+		{Kind: kiosk.KindFeed},
+		{Text: "Takk for handelen - velkommen igjen", Style: kiosk.Style{Align: kiosk.AlignRight}},
+		{Kind: kiosk.KindFeed}, {Kind: kiosk.KindFeed}, {Kind: kiosk.KindFeed}, {Kind: kiosk.KindFeed},
+	}
+	got := pages[0].Lines
+	if len(got) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
