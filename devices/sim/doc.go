@@ -8,9 +8,20 @@
 // remembers what it decided and can reverse it; the door changes only when
 // someone opens or closes it. The kiosktest conformance suites run against
 // these devices too (sim_test.go), so the demo exercises the same
-// contracts as the drivers. Later the package will also hold wire-protocol
-// simulators over pseudo-terminals for the drivers' tests.
+// contracts as the drivers.
 //
-// It imports the standard library and selvkasse/kiosk only; it never
-// imports kiosktest, which is for tests.
+// ScannerLine and PrinterLine are wire simulators instead: a barcode
+// scanner and an ESC/POS receipt printer at the far end of a serial line,
+// played on a pseudo-terminal reached through a stable symlink (as udev
+// names /dev/selvkasse-scanner). The kiosk drives them through its real
+// drivers (devices/serialport, devices/scanner, devices/escpos), so the
+// demo and the tests run the code that runs against hardware. The
+// printer decodes the ESC/POS stream, answers DLE EOT from its paper and
+// cover, and draws each receipt (ReceiptImage). Pseudo-terminals are
+// Linux-only (pty_linux.go; pty_other.go says so).
+//
+// It imports the standard library, selvkasse/kiosk, the protocol codecs
+// of devices/escpos, golang.org/x/sys/unix and x/image (fonts) and
+// boombuler/barcode (QR, Code 128) for the pictures; never kiosktest,
+// which is for tests, nor serialport, which is the driver's side.
 package sim
