@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -23,6 +25,7 @@ type Config struct {
 	ReceiptTime    time.Duration // receipt screen before Idle (default 15 s)
 	ReleaseTimeout time.Duration // cabinet open/unopened before staff is called (default 120 s)
 	NoticeTime     time.Duration // a notice on the welcome or basket screen goes after this (default 8 s)
+	PrinterPoll    time.Duration // between printer checks while no sale is under way (default 10 s)
 
 	Log *slog.Logger // nil: discard
 }
@@ -38,6 +41,7 @@ func (c *Config) defaults() {
 	set(&c.ReceiptTime, 15*time.Second)
 	set(&c.ReleaseTimeout, 120*time.Second)
 	set(&c.NoticeTime, 8*time.Second)
+	set(&c.PrinterPoll, 10*time.Second)
 	if c.KioskID == "" {
 		c.KioskID = "K1"
 	}
@@ -89,9 +93,10 @@ type Checkout struct {
 	receipt  *Document
 	receiptN uint64
 	doorOpen bool
-	doorSeen bool // the door opened during this release
-	unlocked bool // the checkout unlocked the cabinet and has not locked it since
-	fault    string
+	doorSeen bool            // the door opened during this release
+	unlocked bool            // the checkout unlocked the cabinet and has not locked it since
+	faults   map[string]bool // devices down, by name
+	scanWake chan struct{}   // DeviceOK(DevScanner): read the scanner again now
 	paperLow bool
 	payMsg   string
 
@@ -115,7 +120,7 @@ func NewCheckout(cfg Config, d Deps) *Checkout {
 	if d.Clock == nil {
 		d.Clock = SystemClock{}
 	}
-	return &Checkout{cfg: cfg, d: d, log: cfg.Log, state: Idle, subs: map[int]func(View){}, ctx: context.Background()}
+	return &Checkout{cfg: cfg, d: d, log: cfg.Log, state: Idle, subs: map[int]func(View){}, ctx: context.Background(), scanWake: make(chan struct{}, 1)}
 }
 
 // Config returns the configuration in use (with defaults filled in).
@@ -230,14 +235,43 @@ func (c *Checkout) void(ctx context.Context, p PendingSale, sub, why string) err
 	return nil
 }
 
-// Run reads the scanner and the cabinet door until ctx ends.
+// Run reads the scanner and the cabinet door, and watches the receipt
+// printer, until ctx ends.
 func (c *Checkout) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); c.scanLoop(ctx) }()
 	go func() { defer wg.Done(); c.doorLoop(ctx) }()
+	go func() { defer wg.Done(); c.printerLoop(ctx) }()
 	wg.Wait()
 	return ctx.Err()
+}
+
+// DevPrinter and DevScanner name devices in faults (View.Fault, the
+// journal).
+const (
+	DevPrinter = "receipt printer"
+	DevScanner = "scanner"
+)
+
+// printerLoop checks the printer before sales start: at once, then every
+// PrinterPoll while no sale is under way (a sale checks it before
+// payment). A printer that cannot print is a device fault, so no sale
+// starts (the kiosk is out of order when idle) until it can again.
+func (c *Checkout) printerLoop(ctx context.Context) {
+	for ctx.Err() == nil {
+		c.mu.Lock()
+		st := c.state
+		c.mu.Unlock()
+		if st == Idle || st == OutOfOrder {
+			if c.printerReady() {
+				c.DeviceOK(DevPrinter)
+			} else if ctx.Err() == nil {
+				c.DeviceFault(DevPrinter)
+			}
+		}
+		c.sleep(ctx, c.cfg.PrinterPoll)
+	}
 }
 
 func (c *Checkout) scanLoop(ctx context.Context) {
@@ -248,7 +282,7 @@ func (c *Checkout) scanLoop(ctx context.Context) {
 		case err == nil:
 			if down {
 				down = false
-				c.DeviceOK("scanner")
+				c.DeviceOK(DevScanner)
 			}
 			c.Scan(s.Code)
 		case ctx.Err() != nil:
@@ -260,11 +294,12 @@ func (c *Checkout) scanLoop(ctx context.Context) {
 			if !down {
 				down = true
 				c.log.Warn("scanner unavailable", "err", err)
+				c.DeviceFault(DevScanner)
 			}
-			c.sleep(ctx, time.Second)
+			c.sleepOrWake(ctx, time.Second, c.scanWake)
 		default:
 			c.log.Error("scanner", "err", err)
-			c.sleep(ctx, time.Second)
+			c.sleepOrWake(ctx, time.Second, c.scanWake)
 		}
 	}
 }
@@ -286,10 +321,17 @@ func (c *Checkout) doorLoop(ctx context.Context) {
 
 // sleep waits d on the injected clock, or until ctx ends.
 func (c *Checkout) sleep(ctx context.Context, d time.Duration) {
+	c.sleepOrWake(ctx, d, nil)
+}
+
+// sleepOrWake is sleep that also ends on a signal on wake.
+func (c *Checkout) sleepOrWake(ctx context.Context, d time.Duration, wake <-chan struct{}) {
 	done := make(chan struct{})
 	t := c.d.Clock.AfterFunc(d, func() { close(done) })
 	select {
 	case <-done:
+	case <-wake:
+		t.Stop()
 	case <-ctx.Done():
 		t.Stop()
 	}
@@ -308,7 +350,7 @@ func (c *Checkout) viewLocked() View {
 		Lines: append([]Line(nil), c.basket.Lines...), Count: c.basket.Count(),
 		Total: c.basket.Total(), VAT: c.basket.VAT(),
 		Cabinet: append([]Product(nil), c.cabinet...), Notice: c.notice, NoticeArg: c.arg,
-		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpen, Fault: c.fault,
+		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpen, Fault: c.faultText(),
 		PaperLow: c.paperLow, PayStatus: c.payMsg,
 	}
 	return v
@@ -358,6 +400,9 @@ func (c *Checkout) fire(e Event) bool {
 	c.log.Info("checkout", "from", c.state, "event", e, "to", to)
 	c.state = to
 	c.armTimer()
+	if to == Idle && len(c.faults) > 0 {
+		c.fire(EvDeviceFault) // a fault that came during the sale
+	}
 	return true
 }
 
@@ -1122,14 +1167,19 @@ func (c *Checkout) StaffComplete() error {
 	return nil
 }
 
-// DeviceFault marks a device as failed. The kiosk goes out of order when
-// it is idle; a sale under way finishes first.
+// DeviceFault marks a device as failed (DevScanner, DevPrinter, …). The
+// kiosk goes out of order when it is idle; a sale under way finishes
+// first, and the kiosk goes out of order when it ends. Each failure is
+// journaled once, until DeviceOK.
 func (c *Checkout) DeviceFault(name string) {
 	c.mu.Lock()
-	if c.fault == "" {
+	if !c.faults[name] {
+		if c.faults == nil {
+			c.faults = make(map[string]bool)
+		}
+		c.faults[name] = true
 		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: name + " failed"})
 	}
-	c.fault = name
 	if c.state == Idle {
 		c.fire(EvDeviceFault)
 	}
@@ -1137,16 +1187,38 @@ func (c *Checkout) DeviceFault(name string) {
 	c.notify()
 }
 
-// DeviceOK clears a device fault.
+// DeviceOK clears a device's fault; the kiosk is back in service when no
+// device is down.
 func (c *Checkout) DeviceOK(name string) {
 	c.mu.Lock()
-	if c.fault == name {
-		c.fault = ""
+	changed := c.faults[name]
+	if name == DevScanner {
+		select { // the scan loop retries at once
+		case c.scanWake <- struct{}{}:
+		default:
+		}
+	}
+	if changed {
+		delete(c.faults, name)
 		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: name + " back"})
-		c.fire(EvDevicesOK)
+		if len(c.faults) == 0 {
+			c.fire(EvDevicesOK)
+		}
 	}
 	c.mu.Unlock()
-	c.notify()
+	if changed {
+		c.notify()
+	}
+}
+
+// faultText names the devices that are down, in order.
+func (c *Checkout) faultText() string {
+	names := make([]string, 0, len(c.faults))
+	for n := range c.faults {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // SetPayStatus shows the terminal's prompt while paying.

@@ -676,3 +676,60 @@ func TestRestartReversalFailsNeedsStaff(t *testing.T) {
 		t.Fatalf("pending after staff cancel: %+v", ps)
 	}
 }
+
+// TestScannerUnpluggedMidSale: a scanner that goes away during a sale is a
+// fault the sale survives; the kiosk goes out of order once the sale is
+// over, and back in service when the scanner returns.
+func TestScannerUnpluggedMidSale(t *testing.T) {
+	r := mustRig(t)
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	go r.co.Run(ctx)
+	r.scanner.Feed("7039990000113")
+	r.wait(kiosk.Shopping)
+	r.scanner.Unplug()
+	v := r.until(func(v kiosk.View) bool { return v.Fault == kiosk.DevScanner }, "scanner fault")
+	if v.State != kiosk.Shopping || v.Count != 1 {
+		t.Fatalf("mid-sale fault: %v with %d items", v.State, v.Count)
+	}
+	r.must(r.co.Pay())
+	r.payApproved()
+	r.wait(kiosk.Receipt)
+	r.must(r.co.FinishReceipt())
+	r.wait(kiosk.OutOfOrder)
+	r.scanner.Replug()
+	r.co.DeviceOK(kiosk.DevScanner) // the port's reopen event, in the app
+	r.wait(kiosk.Idle)
+	r.scanner.Feed("7039990000144")
+	if v := r.wait(kiosk.Shopping); v.Count != 1 {
+		t.Fatalf("after replug: %d items", v.Count)
+	}
+	if n := strings.Count(strings.Join(r.subtypes(), " "), kiosk.SubDeviceFault); n != 2 {
+		t.Errorf("%d device-fault records, want 2 (failed, back): %v", n, r.subtypes())
+	}
+}
+
+// TestPrinterWatchedWhileIdle: a printer that cannot print keeps the kiosk
+// out of order before a sale can start, and two faults clear one by one.
+func TestPrinterWatchedWhileIdle(t *testing.T) {
+	r := mustRig(t)
+	r.printer.SetStatus(kiosk.PrinterStatus{Problem: "paper out"})
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	go r.co.Run(ctx)
+	if v := r.wait(kiosk.OutOfOrder); v.Fault != kiosk.DevPrinter {
+		t.Fatalf("fault %q", v.Fault)
+	}
+	r.co.DeviceFault(kiosk.DevScanner)
+	if v := r.co.View(); v.Fault != kiosk.DevPrinter+", "+kiosk.DevScanner {
+		t.Errorf("two faults shown as %q", v.Fault)
+	}
+	r.printer.SetStatus(kiosk.PrinterStatus{Ready: true})
+	r.clock.Advance(10 * time.Second)
+	r.until(func(v kiosk.View) bool { return v.Fault == kiosk.DevScanner }, "printer back")
+	if st := r.co.View().State; st != kiosk.OutOfOrder {
+		t.Fatalf("with the scanner still down: %v", st)
+	}
+	r.co.DeviceOK(kiosk.DevScanner)
+	r.wait(kiosk.Idle)
+}
