@@ -51,17 +51,48 @@ const (
 	ValueWeight ValueKind = 2 // in grams
 )
 
+func (v ValueKind) String() string {
+	switch v {
+	case ValuePrice:
+		return "price"
+	case ValueWeight:
+		return "weight"
+	}
+	return fmt.Sprintf("ValueKind(%d)", uint8(v))
+}
+
+// MarshalText writes "price" or "weight" (configuration files).
+func (v ValueKind) MarshalText() ([]byte, error) {
+	if v != ValuePrice && v != ValueWeight {
+		return nil, fmt.Errorf("scanner: no such value kind %d", uint8(v))
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText reads "price" or "weight".
+func (v *ValueKind) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "price":
+		*v = ValuePrice
+	case "weight":
+		*v = ValueWeight
+	default:
+		return fmt.Errorf("scanner: value kind %q: want price or weight", b)
+	}
+	return nil
+}
+
 // InStoreLayout is the layout of 13-digit restricted-circulation codes
 // with one prefix. GS1 leaves the layout to each country and shop, so no
 // layout is assumed: the shop configures its own. The digits are
 // prefix(2) item(ItemDigits) [check(1) if ValueCheck] value(ValueDigits)
 // check(1), 13 in all.
 type InStoreLayout struct {
-	Prefix      string // "20" … "29"
-	ItemDigits  int
-	ValueCheck  bool // a check digit over the value (common for prices)
-	ValueDigits int
-	Value       ValueKind
+	Prefix      string    `json:"prefix"` // "20" … "29"
+	ItemDigits  int       `json:"item_digits"`
+	ValueCheck  bool      `json:"value_check"` // a check digit over the value (common for prices)
+	ValueDigits int       `json:"value_digits"`
+	Value       ValueKind `json:"value"` // "price" (øre) or "weight" (grams)
 }
 
 func (l InStoreLayout) valid() error {

@@ -29,9 +29,10 @@ const DefaultGap = 50 * time.Millisecond
 // extras (batch, expiry) are understood by Config.Parse; passing them
 // through the kiosk's Scanner port is not done yet.
 type Reader struct {
-	cfg Config
-	clk kiosk.Clock
-	gap time.Duration
+	cfg  Config
+	clk  kiosk.Clock
+	gap  time.Duration
+	conn connector // the stream, if it can tell that its device is back
 
 	out chan result
 
@@ -43,6 +44,12 @@ type Reader struct {
 	gone   chan struct{} // closed while down: wakes waiting ReadScans
 	closed error         // the stream ended
 }
+
+// connector is a stream that knows whether its device is there, like
+// serialport.Port. After an unplug the Reader asks it, so a ReadScan after
+// the replug waits for the next code instead of reporting the unplug
+// until one arrives.
+type connector interface{ Connected() bool }
 
 type result struct {
 	scan kiosk.Scan
@@ -60,6 +67,7 @@ func NewReader(r io.Reader, cfg Config, gap time.Duration, clk kiosk.Clock) *Rea
 		clk = kiosk.SystemClock{}
 	}
 	s := &Reader{cfg: cfg, clk: clk, gap: gap, out: make(chan result, 64), gone: make(chan struct{})}
+	s.conn, _ = r.(connector)
 	go s.loop(r)
 	return s
 }
@@ -178,6 +186,9 @@ func (s *Reader) ReadScan(ctx context.Context) (kiosk.Scan, error) {
 	default:
 	}
 	s.mu.Lock()
+	if s.down && s.closed == nil && s.conn != nil && s.conn.Connected() {
+		s.down, s.gone = false, make(chan struct{}) // replugged: wait for data
+	}
 	gone, closed := s.gone, s.closed
 	s.mu.Unlock()
 	if closed != nil {

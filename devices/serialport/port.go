@@ -557,6 +557,15 @@ func (p *Port) Reopened() uint64 {
 	return p.reopens
 }
 
+// Connected reports whether the device is open now: false from an
+// unplug until the reopen (or after Close). A driver that was told of an
+// unplug asks it to know when to wait for data again.
+func (p *Port) Connected() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.h != nil && !p.closed
+}
+
 // Close closes the device and stops reopening it. A Read or Write in
 // progress returns an error wrapping os.ErrClosed (Close waits for a
 // Write to finish). Closing twice is a no-op.
