@@ -79,26 +79,27 @@ type Checkout struct {
 	d   Deps
 	log *slog.Logger
 
-	mu       sync.Mutex
-	ctx      context.Context // from Start; effects run under it
-	state    State
-	basket   Basket
-	saleID   string
-	ageBy    string
-	attempt  int
-	pending  *PendingSale // payment started and not finished
-	cabinet  []Product
-	notice   Notice
-	arg      string
-	receipt  *Document
-	receiptN uint64
-	doorOpen bool
-	doorSeen bool            // the door opened during this release
-	unlocked bool            // the checkout unlocked the cabinet and has not locked it since
-	faults   map[string]bool // devices down, by name
-	scanWake chan struct{}   // DeviceOK(DevScanner): read the scanner again now
-	paperLow bool
-	payMsg   string
+	mu          sync.Mutex
+	ctx         context.Context // from Start; effects run under it
+	state       State
+	basket      Basket
+	saleID      string
+	ageBy       string
+	attempt     int
+	pending     *PendingSale // payment started and not finished
+	cabinet     []Product
+	notice      Notice
+	arg         string
+	receipt     *Document
+	receiptN    uint64
+	doorOpen    bool
+	doorSeen    bool            // the door opened during this release
+	unlocked    bool            // the checkout unlocked the cabinet and has not locked it since
+	faults      map[string]bool // devices down, by name
+	scanWake    chan struct{}   // DeviceOK(DevScanner): read the scanner again now
+	printerWake chan struct{}   // CheckPrinter: look at the printer now
+	paperLow    bool
+	payMsg      string
 
 	timer    Timer
 	timerGen uint64
@@ -120,7 +121,7 @@ func NewCheckout(cfg Config, d Deps) *Checkout {
 	if d.Clock == nil {
 		d.Clock = SystemClock{}
 	}
-	return &Checkout{cfg: cfg, d: d, log: cfg.Log, state: Idle, subs: map[int]func(View){}, ctx: context.Background(), scanWake: make(chan struct{}, 1)}
+	return &Checkout{cfg: cfg, d: d, log: cfg.Log, state: Idle, subs: map[int]func(View){}, ctx: context.Background(), scanWake: make(chan struct{}, 1), printerWake: make(chan struct{}, 1)}
 }
 
 // Config returns the configuration in use (with defaults filled in).
@@ -270,7 +271,16 @@ func (c *Checkout) printerLoop(ctx context.Context) {
 				c.DeviceFault(DevPrinter)
 			}
 		}
-		c.sleep(ctx, c.cfg.PrinterPoll)
+		c.sleepOrWake(ctx, c.cfg.PrinterPoll, c.printerWake)
+	}
+}
+
+// CheckPrinter asks the printer watch to look now, not at its next poll:
+// for when the printer's line came back.
+func (c *Checkout) CheckPrinter() {
+	select {
+	case c.printerWake <- struct{}{}:
+	default:
 	}
 }
 
