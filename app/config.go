@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"selvkasse/devices/scanner"
 	"selvkasse/kiosk"
 )
 
@@ -26,17 +27,37 @@ type Config struct {
 
 // DevicesConfig names the real devices.
 type DevicesConfig struct {
-	Scanner  SerialConfig `json:"scanner"`
-	Printer  SerialConfig `json:"printer"`
-	Terminal SerialConfig `json:"terminal"` // or TCP: set Addr
-	Cabinet  GPIOConfig   `json:"cabinet"`
+	Scanner  ScannerConfig `json:"scanner"`
+	Printer  PrinterConfig `json:"printer"`
+	Terminal SerialConfig  `json:"terminal"` // or TCP: set Addr
+	Cabinet  GPIOConfig    `json:"cabinet"`
 }
 
 // SerialConfig is one serial device.
 type SerialConfig struct {
-	Path string `json:"path"` // e.g. /dev/selvkasse-scanner (udev symlink)
-	Baud int    `json:"baud"`
+	Path string `json:"path"`           // e.g. /dev/selvkasse-scanner (udev symlink)
+	Baud int    `json:"baud,omitempty"` // 0: the device's default
+	Mode string `json:"mode,omitempty"` // data bits, parity, stop bits: "8N1" (default), "8N2", "7E1"
 	Addr string `json:"addr,omitempty"` // host:port for a terminal on TCP
+}
+
+// ScannerConfig is the barcode scanner: its line and how its codes read.
+type ScannerConfig struct {
+	SerialConfig
+	// StaffPrefix marks staff badges (Code 128), e.g. "STAFF-".
+	StaffPrefix string `json:"staff_prefix,omitempty"`
+	// InStore are the shop's price and weight codes (prefixes 20–29).
+	InStore []scanner.InStoreLayout `json:"in_store,omitempty"`
+	// Gap ends a code sent without a terminator (default 50ms).
+	Gap Duration `json:"gap,omitempty"`
+}
+
+// PrinterConfig is the ESC/POS receipt printer.
+type PrinterConfig struct {
+	SerialConfig
+	// Columns is characters per line: 42 (80 mm, default), 48, 56 (font
+	// B) or 32 (58 mm).
+	Columns int `json:"columns,omitempty"`
 }
 
 // GPIOConfig is the cabinet's lock, door sensor and staff key lines.

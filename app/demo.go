@@ -17,7 +17,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"selvkasse/app/ui"
-	"selvkasse/devices/sim"
+	"selvkasse/devices/serialport"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -49,15 +49,26 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	devs := sim.New(kiosk.SystemClock{})
-	co := newCheckout("K1", DemoShop, db, Devices{
-		Scanner: devs.Scanner(), Terminal: devs.Terminal(), Printer: devs.Printer(),
-		Cabinet: devs.Cabinet(), Staff: devs.StaffApproval(),
-	}, kiosk.SystemClock{}, log)
+	// Serial line events reach the checkout through a goroutine: they come
+	// from inside the drivers, which the checkout may be calling.
+	devEvents := make(chan DeviceEvent, 16)
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, func(e DeviceEvent) {
+		select {
+		case devEvents <- e:
+		default: // a burst: the next poll or read catches up
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer devs.Close()
+	fmt.Fprintf(stdout, "selvkasse demo: scanner on %s, receipt printer on %s\n", devs.scan.Path(), devs.print.Path())
+	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
+	go forwardDeviceEvents(ctx, co, devEvents)
 	// The terminal's prompt goes to the screen. Device hooks run inside the
 	// checkout's port calls, so they only signal; a goroutine forwards.
 	payChanged := make(chan struct{}, 1)
-	cancelPay := devs.OnChange(func() {
+	cancelPay := devs.sim.OnChange(func() {
 		select {
 		case payChanged <- struct{}{}:
 		default:
@@ -68,7 +79,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		for {
 			select {
 			case <-payChanged:
-				co.SetPayStatus(devs.Pending().PayStatus)
+				co.SetPayStatus(devs.sim.Pending().PayStatus)
 			case <-ctx.Done():
 				return
 			}
@@ -106,7 +117,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	sw := a.NewWindow("Selvkasse Simulator")
 	simPanel := ui.NewSimulator(simControls{devs}, products)
 	sw.SetContent(simPanel.Content())
-	sw.Resize(fyne.NewSize(560, 1000))
+	sw.Resize(fyne.NewSize(ui.SimulatorWidth, 1000))
 	simPanel.Bind()
 	sw.Show()
 
@@ -148,22 +159,24 @@ func shutdown(srv *http.Server) {
 	_ = srv.Shutdown(ctx)
 }
 
-// simControls adapts the simulated devices to the Simulator window.
-type simControls struct{ d *sim.Devices }
-
-func (s simControls) Scan(code string)   { s.d.Scan(code) }
-func (s simControls) Card(approve bool)  { s.d.Card(approve) }
-func (s simControls) Staff(approve bool) { s.d.Staff(approve) }
-func (s simControls) Door(open bool)     { s.d.Door(open) }
-func (s simControls) OnChange(fn func()) { s.d.OnChange(fn) }
-func (s simControls) Status() ui.SimStatus {
-	p, st := s.d.Pending(), s.d.Status()
-	out := ui.SimStatus{
-		PaymentWaiting: p.Payment != nil, AgeCheckWaiting: p.AgeCheck != nil,
-		DoorOpen: st.DoorOpen, Locked: st.Locked,
+// forwardDeviceEvents tells the checkout about serial devices that went
+// away or came back: a scanner fault is raised and cleared at once; for
+// the printer, the checkout looks at it (a printer back on its line may
+// still be out of paper).
+func forwardDeviceEvents(ctx context.Context, co *kiosk.Checkout, events <-chan DeviceEvent) {
+	for {
+		select {
+		case e := <-events:
+			switch {
+			case e.Device == kiosk.DevPrinter:
+				co.CheckPrinter()
+			case e.Event.Kind == serialport.EventUnplugged:
+				co.DeviceFault(e.Device)
+			case e.Event.Kind == serialport.EventReopened:
+				co.DeviceOK(e.Device)
+			}
+		case <-ctx.Done():
+			return
+		}
 	}
-	if doc, ok := s.d.LastReceipt(); ok {
-		out.LastReceipt = doc.PlainText(42)
-	}
-	return out
 }

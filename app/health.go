@@ -10,25 +10,27 @@ import (
 	"sync/atomic"
 	"time"
 
+	"selvkasse/app/ui"
 	"selvkasse/kiosk"
 )
 
 // Health is the JSON /healthz answers.
 type Health struct {
-	Status    string `json:"status"` // "ok" or "out-of-order"
-	State     string `json:"state"`
-	StateCode int    `json:"state_code"`
-	Screen    string `json:"screen,omitempty"` // the state the kiosk screen last rendered
-	Sale      string `json:"sale,omitempty"`
-	Items     int    `json:"items"`
-	TotalOre  int64  `json:"total_ore"`
-	Total     string `json:"total"`
-	Notice    string `json:"notice,omitempty"`
-	ReceiptNo uint64 `json:"receipt_no,omitempty"`
-	DoorOpen  bool   `json:"door_open"`
-	Fault     string `json:"fault,omitempty"`
-	PaperLow  bool   `json:"paper_low,omitempty"`
-	UptimeSec int64  `json:"uptime_s"`
+	Status    string    `json:"status"` // "ok" or "out-of-order"
+	State     string    `json:"state"`
+	StateCode int       `json:"state_code"`
+	Screen    string    `json:"screen,omitempty"` // the state the kiosk screen last rendered
+	Sale      string    `json:"sale,omitempty"`
+	Items     int       `json:"items"`
+	TotalOre  int64     `json:"total_ore"`
+	Total     string    `json:"total"`
+	Notice    string    `json:"notice,omitempty"`
+	ReceiptNo uint64    `json:"receipt_no,omitempty"`
+	DoorOpen  bool      `json:"door_open"`
+	Fault     string    `json:"fault,omitempty"`
+	PaperLow  bool      `json:"paper_low,omitempty"`
+	UptimeSec int64     `json:"uptime_s"`
+	Sim       *SimState `json:"sim,omitempty"` // the demo's simulated devices
 }
 
 func healthOf(v kiosk.View, since time.Time) Health {
@@ -50,10 +52,13 @@ func healthOf(v kiosk.View, since time.Time) Health {
 // SimDevices are the demo's simulated devices as the sim endpoint drives
 // them.
 type SimDevices interface {
-	Scan(code string)
+	Scan(code string) error
 	Card(approve bool)
 	Staff(approve bool)
 	Door(open bool)
+	Printer(cmd ui.PrinterCmd) error
+	ScannerCable(plugged bool) error
+	State() SimState
 }
 
 // server is the loopback HTTP endpoint: /healthz always, /sim/… in the
@@ -69,6 +74,10 @@ func (s *server) health() Health {
 	h := healthOf(s.co.View(), s.start)
 	if st := kiosk.State(s.screen.Load()); st != 0 {
 		h.Screen = st.String()
+	}
+	if s.sim != nil {
+		st := s.sim.State()
+		h.Sim = &st
 	}
 	return h
 }
@@ -120,7 +129,15 @@ func (s *server) do(action, arg string) error {
 		if arg == "" {
 			return usageError("scan takes a code")
 		}
-		s.sim.Scan(arg)
+		return s.sim.Scan(arg)
+	case "printer":
+		return s.sim.Printer(ui.PrinterCmd(arg))
+	case "scanner":
+		plugged, err := choose("replug", "unplug")
+		if err != nil {
+			return err
+		}
+		return s.sim.ScannerCable(plugged)
 	case "pick":
 		g, err := kiosk.ParseGTIN(arg)
 		if err != nil {

@@ -12,8 +12,12 @@ Usage:
   selvkasse sim COMMAND [--addr ADDR]             drive a running demo:
       scan CODE | pick GTIN | card approve|decline | staff approve|refuse |
       door open|close | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete |
-      state
+      printer paper-out|paper-low|paper-ok|cover-open|cover-closed | scanner unplug|replug |
+      state | wait STATE
   selvkasse run --config FILE                     the kiosk with real devices
+  selvkasse devices check --config FILE [--scan 20s] [--no-print]
+                                                  a technician's check of the serial devices,
+                                                  with a test receipt
   selvkasse journal verify --data DIR             check the journal's hash chain
 `
 
@@ -31,6 +35,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = simCmd(args[1:], stdout)
 	case "run":
 		err = runCmd(args[1:], stderr)
+	case "devices":
+		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":
 		err = journalCmd(args[1:], stdout)
 	case "help", "-h", "--help":

@@ -140,10 +140,12 @@ func (f *fakeSim) record(call string) {
 	f.calls = append(f.calls, call)
 }
 
-func (f *fakeSim) Scan(code string)   { f.record("Scan " + code) }
-func (f *fakeSim) Card(approve bool)  { f.record(fmt.Sprintf("Card %v", approve)) }
-func (f *fakeSim) Staff(approve bool) { f.record(fmt.Sprintf("Staff %v", approve)) }
-func (f *fakeSim) Door(open bool)     { f.record(fmt.Sprintf("Door %v", open)) }
+func (f *fakeSim) Scan(code string)     { f.record("Scan " + code) }
+func (f *fakeSim) Card(approve bool)    { f.record(fmt.Sprintf("Card %v", approve)) }
+func (f *fakeSim) Staff(approve bool)   { f.record(fmt.Sprintf("Staff %v", approve)) }
+func (f *fakeSim) Door(open bool)       { f.record(fmt.Sprintf("Door %v", open)) }
+func (f *fakeSim) Printer(c PrinterCmd) { f.record("Printer " + string(c)) }
+func (f *fakeSim) ScannerCable(in bool) { f.record(fmt.Sprintf("ScannerCable %v", in)) }
 
 func (f *fakeSim) Status() SimStatus {
 	f.mu.Lock()

@@ -118,28 +118,44 @@ const (
 
 // Simulator panel.
 const (
-	mSimTitle     msg = "simTitle"
-	mSimWaiting   msg = "simWaiting"
-	mSimPayment   msg = "simPayment"
-	mSimAgeCheck  msg = "simAgeCheck"
-	mSimNothing   msg = "simNothing"
-	mSimDoorOpen  msg = "simDoorOpen"
-	mSimDoorShut  msg = "simDoorShut"
-	mSimLocked    msg = "simLocked"
-	mSimUnlocked  msg = "simUnlocked"
-	mSimBarcode   msg = "simBarcode"
-	mSimScan      msg = "simScan"
-	mSimQuick     msg = "simQuick"
-	mSimTerminal  msg = "simTerminal"
-	mSimApprove   msg = "simApprove"
-	mSimDecline   msg = "simDecline"
-	mSimStaff     msg = "simStaff"
-	mSimRefuse    msg = "simRefuse"
-	mSimDoor      msg = "simDoor"
-	mSimOpen      msg = "simOpen"
-	mSimClose     msg = "simClose"
-	mSimReceipt   msg = "simReceipt"
-	mSimNoReceipt msg = "simNoReceipt"
+	mSimTitle       msg = "simTitle"
+	mSimWaiting     msg = "simWaiting"
+	mSimPayment     msg = "simPayment"
+	mSimAgeCheck    msg = "simAgeCheck"
+	mSimNothing     msg = "simNothing"
+	mSimDoorOpen    msg = "simDoorOpen"
+	mSimDoorShut    msg = "simDoorShut"
+	mSimLocked      msg = "simLocked"
+	mSimUnlocked    msg = "simUnlocked"
+	mSimBarcode     msg = "simBarcode"
+	mSimScan        msg = "simScan"
+	mSimQuick       msg = "simQuick"
+	mSimTerminal    msg = "simTerminal"
+	mSimApprove     msg = "simApprove"
+	mSimDecline     msg = "simDecline"
+	mSimStaff       msg = "simStaff"
+	mSimRefuse      msg = "simRefuse"
+	mSimDoor        msg = "simDoor"
+	mSimOpen        msg = "simOpen"
+	mSimClose       msg = "simClose"
+	mSimReceipt     msg = "simReceipt"
+	mSimNoReceipt   msg = "simNoReceipt"
+	mSimPrinter     msg = "simPrinter"
+	mSimPaperOut    msg = "simPaperOut"
+	mSimPaperLow    msg = "simPaperLow"
+	mSimPaperOK     msg = "simPaperOK"
+	mSimCoverOpen   msg = "simCoverOpen"
+	mSimCoverClose  msg = "simCoverClose"
+	mSimPaperIsOut  msg = "simPaperIsOut"
+	mSimPaperIsLow  msg = "simPaperIsLow"
+	mSimPaperIsFull msg = "simPaperIsFull"
+	mSimCoverIsOpen msg = "simCoverIsOpen"
+	mSimCoverShut   msg = "simCoverShut"
+	mSimScanner     msg = "simScanner"
+	mSimUnplug      msg = "simUnplug"
+	mSimReplug      msg = "simReplug"
+	mSimScannerIn   msg = "simScannerIn"
+	mSimScannerOut  msg = "simScannerOut"
 )
 
 // noticeMsgs maps each notice to its bare and its with-argument message.
@@ -238,28 +254,44 @@ var catalog = map[string]map[msg]string{
 		mNoticeCancelled:       "Handelen er avbrutt.",
 		mNoticeRecovery:        "En betaling fra før omstart må sjekkes av en ansatt.",
 
-		mSimTitle:     "Simulator",
-		mSimWaiting:   "Venter på: %s",
-		mSimPayment:   "kortbetaling",
-		mSimAgeCheck:  "alderskontroll",
-		mSimNothing:   "ingenting",
-		mSimDoorOpen:  "Skapdøren er åpen",
-		mSimDoorShut:  "Skapdøren er lukket",
-		mSimLocked:    "Skapet er låst",
-		mSimUnlocked:  "Skapet er ulåst",
-		mSimBarcode:   "Strekkode",
-		mSimScan:      "Skann",
-		mSimQuick:     "Hurtigskann",
-		mSimTerminal:  "Betalingsterminal",
-		mSimApprove:   "Godkjenn",
-		mSimDecline:   "Avvis",
-		mSimStaff:     "Ansatt: alderskontroll",
-		mSimRefuse:    "Nekt",
-		mSimDoor:      "Skapdør",
-		mSimOpen:      "Åpne",
-		mSimClose:     "Lukk",
-		mSimReceipt:   "Siste kvittering",
-		mSimNoReceipt: "Ingen kvittering ennå",
+		mSimTitle:       "Simulator",
+		mSimWaiting:     "Venter på: %s",
+		mSimPayment:     "kortbetaling",
+		mSimAgeCheck:    "alderskontroll",
+		mSimNothing:     "ingenting",
+		mSimDoorOpen:    "Skapdøren er åpen",
+		mSimDoorShut:    "Skapdøren er lukket",
+		mSimLocked:      "Skapet er låst",
+		mSimUnlocked:    "Skapet er ulåst",
+		mSimBarcode:     "Strekkode",
+		mSimScan:        "Skann",
+		mSimQuick:       "Hurtigskann",
+		mSimTerminal:    "Betalingsterminal",
+		mSimApprove:     "Godkjenn",
+		mSimDecline:     "Avvis",
+		mSimStaff:       "Ansatt: alderskontroll",
+		mSimRefuse:      "Nekt",
+		mSimDoor:        "Skapdør",
+		mSimOpen:        "Åpne",
+		mSimClose:       "Lukk",
+		mSimReceipt:     "Siste kvittering",
+		mSimNoReceipt:   "Ingen kvittering ennå",
+		mSimPrinter:     "Kvitteringsskriver",
+		mSimPaperOut:    "Tomt for papir",
+		mSimPaperLow:    "Lite papir",
+		mSimPaperOK:     "Ny papirrull",
+		mSimCoverOpen:   "Åpne dekselet",
+		mSimCoverClose:  "Lukk dekselet",
+		mSimPaperIsOut:  "Skriveren er tom for papir",
+		mSimPaperIsLow:  "Skriveren har lite papir",
+		mSimPaperIsFull: "Skriveren har papir",
+		mSimCoverIsOpen: "dekselet er åpent",
+		mSimCoverShut:   "dekselet er lukket",
+		mSimScanner:     "Strekkodeleser",
+		mSimUnplug:      "Trekk ut kabelen",
+		mSimReplug:      "Sett i kabelen",
+		mSimScannerIn:   "Strekkodeleseren er tilkoblet",
+		mSimScannerOut:  "Strekkodeleseren er frakoblet",
 	},
 	LangEnglish: {
 		mAppTitle:       "Self-checkout",
@@ -335,28 +367,44 @@ var catalog = map[string]map[msg]string{
 		mNoticeCancelled:       "The purchase was cancelled.",
 		mNoticeRecovery:        "A payment from before a restart must be checked by staff.",
 
-		mSimTitle:     "Simulator",
-		mSimWaiting:   "Waiting for: %s",
-		mSimPayment:   "card payment",
-		mSimAgeCheck:  "age check",
-		mSimNothing:   "nothing",
-		mSimDoorOpen:  "The cabinet door is open",
-		mSimDoorShut:  "The cabinet door is closed",
-		mSimLocked:    "The cabinet is locked",
-		mSimUnlocked:  "The cabinet is unlocked",
-		mSimBarcode:   "Barcode",
-		mSimScan:      "Scan",
-		mSimQuick:     "Quick scan",
-		mSimTerminal:  "Payment terminal",
-		mSimApprove:   "Approve",
-		mSimDecline:   "Decline",
-		mSimStaff:     "Staff: age check",
-		mSimRefuse:    "Refuse",
-		mSimDoor:      "Cabinet door",
-		mSimOpen:      "Open",
-		mSimClose:     "Close",
-		mSimReceipt:   "Last receipt",
-		mSimNoReceipt: "No receipt yet",
+		mSimTitle:       "Simulator",
+		mSimWaiting:     "Waiting for: %s",
+		mSimPayment:     "card payment",
+		mSimAgeCheck:    "age check",
+		mSimNothing:     "nothing",
+		mSimDoorOpen:    "The cabinet door is open",
+		mSimDoorShut:    "The cabinet door is closed",
+		mSimLocked:      "The cabinet is locked",
+		mSimUnlocked:    "The cabinet is unlocked",
+		mSimBarcode:     "Barcode",
+		mSimScan:        "Scan",
+		mSimQuick:       "Quick scan",
+		mSimTerminal:    "Payment terminal",
+		mSimApprove:     "Approve",
+		mSimDecline:     "Decline",
+		mSimStaff:       "Staff: age check",
+		mSimRefuse:      "Refuse",
+		mSimDoor:        "Cabinet door",
+		mSimOpen:        "Open",
+		mSimClose:       "Close",
+		mSimReceipt:     "Last receipt",
+		mSimNoReceipt:   "No receipt yet",
+		mSimPrinter:     "Receipt printer",
+		mSimPaperOut:    "Paper out",
+		mSimPaperLow:    "Paper low",
+		mSimPaperOK:     "New paper roll",
+		mSimCoverOpen:   "Open the cover",
+		mSimCoverClose:  "Close the cover",
+		mSimPaperIsOut:  "The printer is out of paper",
+		mSimPaperIsLow:  "The printer is low on paper",
+		mSimPaperIsFull: "The printer has paper",
+		mSimCoverIsOpen: "the cover is open",
+		mSimCoverShut:   "the cover is closed",
+		mSimScanner:     "Barcode scanner",
+		mSimUnplug:      "Pull the cable",
+		mSimReplug:      "Plug the cable in",
+		mSimScannerIn:   "The scanner is connected",
+		mSimScannerOut:  "The scanner is disconnected",
 	},
 }
 

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"image"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -13,27 +15,46 @@ import (
 
 // SimControls drives the simulated devices of the demo (devices/sim).
 //
-// The commands do not block: Scan queues a code for the scanner, Card and
-// Staff answer a waiting payment or age check (and do nothing when none
-// waits), Door moves the cabinet door. Status says what the simulators
-// wait for now; OnChange registers fn, called from any goroutine whenever
-// the status changes.
+// The commands do not block: Scan sends a code down the scanner's line,
+// Card and Staff answer a waiting payment or age check (and do nothing
+// when none waits), Door moves the cabinet door, Printer changes the
+// printer's paper or cover, ScannerCable pulls or plugs the scanner's
+// cable. Status says what the simulators wait for now; OnChange registers
+// fn, called from any goroutine whenever the status changes.
 type SimControls interface {
 	Scan(code string)
 	Card(approve bool)
 	Staff(approve bool)
 	Door(open bool)
+	Printer(cmd PrinterCmd)
+	ScannerCable(plugged bool)
 	Status() SimStatus
 	OnChange(fn func())
 }
 
-// SimStatus is what the simulated devices are waiting for.
+// PrinterCmd is a change a person makes at the simulated printer.
+type PrinterCmd string
+
+const (
+	PaperOut    PrinterCmd = "paper-out"
+	PaperLow    PrinterCmd = "paper-low"
+	PaperOK     PrinterCmd = "paper-ok" // a full roll
+	CoverOpen   PrinterCmd = "cover-open"
+	CoverClosed PrinterCmd = "cover-closed"
+)
+
+// SimStatus is what the simulated devices are waiting for, and how they
+// are.
 type SimStatus struct {
-	PaymentWaiting  bool   // the terminal waits for a card: approve or decline
-	AgeCheckWaiting bool   // staff is asked to check the customer's age
-	DoorOpen        bool   // the cabinet door is open
-	Locked          bool   // the cabinet lock is engaged
-	LastReceipt     string // the last printed receipt, plain text ("" if none)
+	PaymentWaiting  bool        // the terminal waits for a card: approve or decline
+	AgeCheckWaiting bool        // staff is asked to check the customer's age
+	DoorOpen        bool        // the cabinet door is open
+	Locked          bool        // the cabinet lock is engaged
+	Paper           PrinterCmd  // PaperOut, PaperLow or PaperOK
+	CoverOpen       bool        // the printer's cover is open
+	ScannerPlugged  bool        // the scanner's cable is in
+	LastReceipt     string      // the last printed receipt, plain text ("" if none)
+	ReceiptImage    image.Image // the same receipt as printed (nil if none)
 }
 
 // Simulator is the demo's control panel for the simulated devices: type or
@@ -62,6 +83,14 @@ type Simulator struct {
 	doorClose     *widget.Button
 	receiptTitle  *widget.Label
 	receipt       *widget.Label
+	receiptImg    *canvas.Image
+	printerTitle  *widget.Label
+	paperOut      *widget.Button
+	paperLow      *widget.Button
+	paperOK       *widget.Button
+	cover         *widget.Button
+	scannerTitle  *widget.Label
+	cable         *widget.Button
 	quickProducts []kiosk.Product
 }
 
@@ -112,6 +141,23 @@ func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
 	sim.doorOpen = widget.NewButton("", func() { sim.s.Door(true) })
 	sim.doorClose = widget.NewButton("", func() { sim.s.Door(false) })
 
+	sim.printerTitle = leftLabel("", theme.SizeNameText, true)
+	sim.paperOut = widget.NewButton("", func() { sim.s.Printer(PaperOut) })
+	sim.paperLow = widget.NewButton("", func() { sim.s.Printer(PaperLow) })
+	sim.paperOK = widget.NewButton("", func() { sim.s.Printer(PaperOK) })
+	sim.cover = widget.NewButton("", func() {
+		if sim.s.Status().CoverOpen {
+			sim.s.Printer(CoverClosed)
+		} else {
+			sim.s.Printer(CoverOpen)
+		}
+	})
+	sim.scannerTitle = leftLabel("", theme.SizeNameText, true)
+	sim.cable = widget.NewButton("", func() { sim.s.ScannerCable(!sim.s.Status().ScannerPlugged) })
+
+	sim.receiptImg = canvas.NewImageFromImage(nil)
+	sim.receiptImg.FillMode = canvas.ImageFillContain
+	sim.receiptImg.ScaleMode = canvas.ImageScaleSmooth
 	sim.receiptTitle = leftLabel("", theme.SizeNameText, true)
 	sim.receipt = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	sim.receipt.SizeName = theme.SizeNameCaptionText
@@ -120,18 +166,27 @@ func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
 		return container.NewGridWithColumns(2, atLeast(a, 0, MinTouch), atLeast(b, 0, MinTouch))
 	}
 	// The device answers stay in view; codes and the receipt scroll.
-	sim.root = container.NewBorder(
+	// Two columns: the devices' controls on the left (answers in view,
+	// codes scroll), the paper coming out of the printer on the right.
+	controls := container.NewBorder(
 		container.NewVBox(sim.title, sim.status,
 			sim.termTitle, pair(sim.cardOK, sim.cardNo),
 			sim.staffTitle, pair(sim.staffOK, sim.staffNo),
 			sim.doorTitle, pair(sim.doorOpen, sim.doorClose),
 			widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(
+			sim.scannerTitle,
 			container.NewBorder(nil, nil, nil, atLeast(sim.scan, 160, MinTouch), atLeast(sim.code, 0, MinTouch)),
+			atLeast(sim.cable, 0, MinTouch),
 			sim.quickTitle, quick,
-			widget.NewSeparator(),
-			sim.receiptTitle, container.NewHScroll(paper(sim.receipt)),
 		)))
+	receipt := container.NewBorder(
+		container.NewVBox(sim.printerTitle,
+			container.NewGridWithColumns(2, atLeast(sim.paperOut, 0, MinTouch), atLeast(sim.paperLow, 0, MinTouch),
+				atLeast(sim.paperOK, 0, MinTouch), atLeast(sim.cover, 0, MinTouch)),
+			widget.NewSeparator(), sim.receiptTitle), nil, nil, nil,
+		container.NewScroll(container.NewVBox(container.NewCenter(sim.receiptImg), paper(sim.receipt))))
+	sim.root = container.NewGridWithColumns(2, controls, receipt)
 	sim.Render()
 	return sim
 }
@@ -177,7 +232,19 @@ func (sim *Simulator) Render() {
 	if st.Locked {
 		lock = t(mSimLocked)
 	}
-	sim.status.SetText(t(mSimWaiting, strings.Join(waiting, ", ")) + "\n" + door + ". " + lock + ".")
+	paperState := map[PrinterCmd]msg{PaperOut: mSimPaperIsOut, PaperLow: mSimPaperIsLow}[st.Paper]
+	if paperState == "" {
+		paperState = mSimPaperIsFull
+	}
+	cover, cable := t(mSimCoverShut), t(mSimScannerIn)
+	if st.CoverOpen {
+		cover = t(mSimCoverIsOpen)
+	}
+	if !st.ScannerPlugged {
+		cable = t(mSimScannerOut)
+	}
+	sim.status.SetText(t(mSimWaiting, strings.Join(waiting, ", ")) + "\n" + door + ". " + lock + ".\n" +
+		t(paperState) + ", " + cover + ". " + cable + ".")
 
 	sim.code.SetPlaceHolder(t(mSimBarcode))
 	sim.scan.SetText(t(mSimScan))
@@ -192,7 +259,26 @@ func (sim *Simulator) Render() {
 	sim.doorOpen.SetText(t(mSimOpen))
 	sim.doorClose.SetText(t(mSimClose))
 	sim.receiptTitle.SetText(t(mSimReceipt))
+	sim.printerTitle.SetText(t(mSimPrinter))
+	sim.paperOut.SetText(t(mSimPaperOut))
+	sim.paperLow.SetText(t(mSimPaperLow))
+	sim.paperOK.SetText(t(mSimPaperOK))
+	if st.CoverOpen {
+		sim.cover.SetText(t(mSimCoverClose))
+	} else {
+		sim.cover.SetText(t(mSimCoverOpen))
+	}
+	sim.scannerTitle.SetText(t(mSimScanner))
+	if st.ScannerPlugged {
+		sim.cable.SetText(t(mSimUnplug))
+	} else {
+		sim.cable.SetText(t(mSimReplug))
+	}
 
+	enable(sim.paperOut, st.Paper != PaperOut)
+	enable(sim.paperLow, st.Paper != PaperLow)
+	enable(sim.paperOK, st.Paper == PaperOut || st.Paper == PaperLow)
+	enable(sim.scan, st.ScannerPlugged)
 	enable(sim.cardOK, st.PaymentWaiting)
 	enable(sim.cardNo, st.PaymentWaiting)
 	enable(sim.staffOK, st.AgeCheckWaiting)
@@ -200,12 +286,36 @@ func (sim *Simulator) Render() {
 	enable(sim.doorOpen, !st.DoorOpen && !st.Locked)
 	enable(sim.doorClose, st.DoorOpen)
 
-	if st.LastReceipt != "" {
+	switch {
+	case st.ReceiptImage != nil:
+		// The picture of the paper, at the panel's width; the text is
+		// then only for screen readers and tests.
+		b := st.ReceiptImage.Bounds()
+		w := float32(simReceiptWidth)
+		sim.receiptImg.Image = st.ReceiptImage
+		sim.receiptImg.SetMinSize(fyne.NewSize(w, w*float32(b.Dy())/float32(b.Dx())))
+		sim.receiptImg.Show()
+		sim.receiptImg.Refresh()
 		sim.receipt.SetText(strings.TrimRight(st.LastReceipt, "\n"))
-	} else {
+		sim.receipt.Hide()
+	case st.LastReceipt != "":
+		sim.receiptImg.Hide()
+		sim.receipt.SetText(strings.TrimRight(st.LastReceipt, "\n"))
+		sim.receipt.Show()
+	default:
+		sim.receiptImg.Hide()
 		sim.receipt.SetText(t(mSimNoReceipt))
+		sim.receipt.Show()
 	}
 }
+
+// simReceiptWidth is how wide the receipt picture is shown: an 80 mm
+// roll at about the size it has in the hand.
+const simReceiptWidth = 440
+
+// SimulatorWidth is the width the Simulator window wants: controls and
+// the receipt side by side.
+const SimulatorWidth = 1000
 
 // scanEntry scans what was typed, and clears the entry for the next code.
 func (sim *Simulator) scanEntry() {

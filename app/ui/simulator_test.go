@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"strings"
 	"testing"
 
@@ -19,14 +20,14 @@ func showSimulator(t *testing.T, s SimControls, products ...kiosk.Product) (*Sim
 	sim := NewSimulator(s, products)
 	w := test.NewTempWindow(t, sim.Content())
 	w.SetPadded(false)
-	w.Resize(fyne.NewSize(560, 760)) // as the demo opens it
+	w.Resize(fyne.NewSize(SimulatorWidth, 760)) // as wide as the demo opens it
 	return sim, w
 }
 
 func TestSimulatorGolden(t *testing.T) {
 	newTestApp(t)
 	d := mustDemo(t)
-	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, Locked: true,
+	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, Locked: true, ScannerPlugged: true, Paper: PaperOK,
 		LastReceipt: d.receiptDoc().PlainText(42)}}
 	gum := d.choc
 	gum.GTIN, gum.Name = kiosk.MustGTIN("7020000000100"), "Tyggegummi Peppermynte Ekstra Sterk, stor pakke"
@@ -60,11 +61,11 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 		st   SimStatus
 		on   []string // enabled among the status-driven buttons
 	}{
-		{"nothing waits, locked", SimStatus{Locked: true}, nil},
-		{"payment", SimStatus{PaymentWaiting: true, Locked: true}, []string{"card+", "card-"}},
-		{"age check", SimStatus{AgeCheckWaiting: true, Locked: true}, []string{"staff+", "staff-"}},
-		{"unlocked, closed", SimStatus{}, []string{"open"}},
-		{"unlocked, open", SimStatus{DoorOpen: true}, []string{"close"}},
+		{"nothing waits, locked", SimStatus{Locked: true, ScannerPlugged: true}, []string{"scan", "out", "low"}},
+		{"payment", SimStatus{PaymentWaiting: true, Locked: true, ScannerPlugged: true}, []string{"card+", "card-", "scan", "out", "low"}},
+		{"age check", SimStatus{AgeCheckWaiting: true, Locked: true, ScannerPlugged: true, Paper: PaperOK}, []string{"staff+", "staff-", "scan", "out", "low"}},
+		{"unlocked, closed, paper out", SimStatus{ScannerPlugged: true, Paper: PaperOut}, []string{"open", "scan", "low", "refill"}},
+		{"unlocked, open, paper low, unplugged", SimStatus{DoorOpen: true, Paper: PaperLow}, []string{"close", "out", "refill"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			newTestApp(t)
@@ -72,7 +73,8 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 			sim, _ := showSimulator(t, fs)
 			buttons := map[string]*widget.Button{
 				"card+": sim.cardOK, "card-": sim.cardNo, "staff+": sim.staffOK, "staff-": sim.staffNo,
-				"open": sim.doorOpen, "close": sim.doorClose,
+				"open": sim.doorOpen, "close": sim.doorClose, "scan": sim.scan,
+				"out": sim.paperOut, "low": sim.paperLow, "refill": sim.paperOK,
 			}
 			want := map[string]bool{}
 			for _, n := range c.on {
@@ -83,9 +85,6 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 					t.Errorf("%s enabled = %v, want %v", n, !b.Disabled(), want[n])
 				}
 			}
-			if sim.scan.Disabled() {
-				t.Error("scan is disabled")
-			}
 		})
 	}
 }
@@ -93,7 +92,7 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 func TestSimulatorCommands(t *testing.T) {
 	newTestApp(t)
 	d := mustDemo(t)
-	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, AgeCheckWaiting: true}}
+	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, AgeCheckWaiting: true, ScannerPlugged: true}}
 	sim, w := showSimulator(t, fs)
 	sim.Bind()
 
@@ -112,16 +111,27 @@ func TestSimulatorCommands(t *testing.T) {
 	test.Tap(sim.staffNo)
 	test.Tap(sim.doorOpen)
 
-	fs.set(SimStatus{DoorOpen: true, LastReceipt: "KVITTERING 7\n"})
-	if !hasText(w, "KVITTERING 7") || !hasText(w, "Skapdøren er åpen") {
+	test.Tap(sim.paperOut)
+	test.Tap(sim.cover)
+	test.Tap(sim.cable)
+
+	fs.set(SimStatus{DoorOpen: true, LastReceipt: "KVITTERING 7\n", Paper: PaperOut, CoverOpen: true})
+	if !hasText(w, "KVITTERING 7") || !hasText(w, "Skapdøren er åpen") ||
+		!hasText(w, "Skriveren er tom for papir, dekselet er åpent. Strekkodeleseren er frakoblet.") {
 		t.Errorf("status change not rendered: %q", texts(w))
 	}
 	test.Tap(sim.cardOK) // no payment waits any more: disabled
 	test.Tap(sim.doorClose)
+	test.Tap(sim.paperOK)
+	test.Tap(sim.cover)
+	test.Tap(sim.cable)
+	test.Tap(sim.scan) // unplugged: disabled
 
 	equalCalls(t, fs.Calls(),
 		"Scan 7310000000017", "Scan 12345", "Scan "+d.cola.GTIN.Short(),
-		"Card true", "Card false", "Staff true", "Staff false", "Door true", "Door false")
+		"Card true", "Card false", "Staff true", "Staff false", "Door true",
+		"Printer paper-out", "Printer cover-open", "ScannerCable false",
+		"Door false", "Printer paper-ok", "Printer cover-closed", "ScannerCable true")
 }
 
 func TestSimulatorLanguage(t *testing.T) {
@@ -134,4 +144,27 @@ func TestSimulatorLanguage(t *testing.T) {
 		}
 	}
 	assertNoMissingText(t, w)
+}
+
+// TestSimulatorReceiptPicture: a printed receipt shows as its picture, at
+// the panel's width and in its proportions.
+func TestSimulatorReceiptPicture(t *testing.T) {
+	newTestApp(t)
+	img := image.NewRGBA(image.Rect(0, 0, 536, 1072))
+	fs := &fakeSim{status: SimStatus{ScannerPlugged: true, LastReceipt: "KVITTERING 9", ReceiptImage: img}}
+	sim, w := showSimulator(t, fs)
+	if !sim.receiptImg.Visible() || sim.receiptImg.Image != img {
+		t.Fatal("the receipt picture is not shown")
+	}
+	if got := sim.receiptImg.MinSize(); got != fyne.NewSize(simReceiptWidth, 2*simReceiptWidth) {
+		t.Errorf("picture size %v", got)
+	}
+	if sim.receipt.Visible() {
+		t.Error("the text is shown as well as the picture")
+	}
+	fs.set(SimStatus{ScannerPlugged: true})
+	sim.Render()
+	if sim.receiptImg.Visible() || !hasText(w, "Ingen kvittering ennå") {
+		t.Error("no receipt: the picture stays")
+	}
 }

@@ -1,0 +1,216 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"selvkasse/app/ui"
+	"selvkasse/devices/escpos"
+	"selvkasse/devices/sim"
+	"selvkasse/kiosk"
+)
+
+// demoDevices are the demo's devices. The barcode scanner and the receipt
+// printer are wire simulators on pseudo-terminals, reached through the
+// real drivers exactly as hardware is (serialDevices); the payment
+// terminal, the cabinet and staff's age check are still in-process
+// simulators (devices/sim.Devices).
+type demoDevices struct {
+	dir    string // the simulated /dev: selvkasse-scanner, selvkasse-printer
+	scan   *sim.ScannerLine
+	print  *sim.PrinterLine
+	serial *serialDevices
+	sim    *sim.Devices
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	hooks []func()
+}
+
+// openDemoDevices plugs in the simulators and opens them through the
+// drivers; events gets the serial lines' unplugs and reopens.
+func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)) (_ *demoDevices, err error) {
+	dir, err := os.MkdirTemp("", "selvkasse-dev-")
+	if err != nil {
+		return nil, fmt.Errorf("demo devices: %w", err)
+	}
+	d := &demoDevices{dir: dir, sim: sim.New(clk), log: log}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	d.scan, err = sim.NewScannerLine(filepath.Join(dir, "selvkasse-scanner"), sim.ScannerOptions{Terminator: "\r", AIM: true})
+	if err != nil {
+		return nil, err
+	}
+	d.print, err = sim.NewPrinterLine(filepath.Join(dir, "selvkasse-printer"), escpos.Columns42, clk)
+	if err != nil {
+		return nil, err
+	}
+	d.serial, err = openSerialDevices(DevicesConfig{
+		Scanner: ScannerConfig{SerialConfig: SerialConfig{Path: d.scan.Path()}},
+		Printer: PrinterConfig{SerialConfig: SerialConfig{Path: d.print.Path()}, Columns: escpos.Columns42},
+	}, clk, log, events)
+	if err != nil {
+		return nil, err
+	}
+	d.print.OnChange(d.changed)
+	d.sim.OnChange(d.changed)
+	return d, nil
+}
+
+// ports are the kiosk's ports on these devices.
+func (d *demoDevices) ports() Devices {
+	return Devices{
+		Scanner: d.serial.Scanner, Printer: d.serial.Printer,
+		Terminal: d.sim.Terminal(), Cabinet: d.sim.Cabinet(), Staff: d.sim.StaffApproval(),
+	}
+}
+
+// Close unplugs everything and removes the simulated /dev.
+func (d *demoDevices) Close() error {
+	var errs []error
+	if d.serial != nil {
+		errs = append(errs, d.serial.Close())
+	}
+	if d.scan != nil {
+		errs = append(errs, d.scan.Close())
+	}
+	if d.print != nil {
+		errs = append(errs, d.print.Close())
+	}
+	errs = append(errs, os.RemoveAll(d.dir))
+	return errors.Join(errs...)
+}
+
+// OnChange calls fn after every change of the simulated devices.
+func (d *demoDevices) OnChange(fn func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hooks = append(d.hooks, fn)
+}
+
+func (d *demoDevices) changed() {
+	d.mu.Lock()
+	hooks := append([]func(){}, d.hooks...)
+	d.mu.Unlock()
+	for _, f := range hooks {
+		f()
+	}
+}
+
+// Scan sends code down the scanner's line, as the scanner does.
+func (d *demoDevices) Scan(code string) error {
+	if err := d.scan.Scan(code); err != nil {
+		if errors.Is(err, sim.ErrUnplugged) {
+			return fmt.Errorf("the scanner's cable is out (plug it in: selvkasse sim scanner replug): %w", err)
+		}
+		return err
+	}
+	return nil
+}
+
+func (d *demoDevices) Card(approve bool)  { d.sim.Card(approve) }
+func (d *demoDevices) Staff(approve bool) { d.sim.Staff(approve) }
+func (d *demoDevices) Door(open bool)     { d.sim.Door(open) }
+
+// Printer changes the printer's paper or cover.
+func (d *demoDevices) Printer(cmd ui.PrinterCmd) error {
+	switch cmd {
+	case ui.PaperOut:
+		d.print.SetPaper(sim.PaperOut)
+	case ui.PaperLow:
+		d.print.SetPaper(sim.PaperLow)
+	case ui.PaperOK:
+		d.print.SetPaper(sim.PaperFull)
+	case ui.CoverOpen:
+		d.print.SetCover(true)
+	case ui.CoverClosed:
+		d.print.SetCover(false)
+	default:
+		return usageError(fmt.Sprintf("printer takes %s, %s, %s, %s or %s", ui.PaperOut, ui.PaperLow, ui.PaperOK, ui.CoverOpen, ui.CoverClosed))
+	}
+	return nil
+}
+
+// ScannerCable pulls or plugs in the scanner's cable.
+func (d *demoDevices) ScannerCable(plugged bool) error {
+	defer d.changed()
+	if plugged {
+		return d.scan.Replug()
+	}
+	d.scan.Unplug()
+	return nil
+}
+
+// SimState is the simulated devices' state in /healthz.
+type SimState struct {
+	Scanner        string `json:"scanner"` // the path the driver opens
+	ScannerPlugged bool   `json:"scanner_plugged"`
+	Printer        string `json:"printer"`
+	Paper          string `json:"paper"` // full, low, out
+	CoverOpen      bool   `json:"cover_open"`
+	Printed        int    `json:"printed"`         // receipts cut
+	LostReceipts   int    `json:"lost,omitempty"`  // sent while it could not print
+	PaymentWaiting bool   `json:"payment_waiting"` // the terminal waits for a card
+	AgeWaiting     bool   `json:"age_waiting"`     // staff is asked for an age check
+}
+
+// State describes the simulated devices.
+func (d *demoDevices) State() SimState {
+	ps, p := d.print.State(), d.sim.Pending()
+	return SimState{
+		Scanner: d.scan.Path(), ScannerPlugged: d.scan.Plugged(),
+		Printer: d.print.Path(), Paper: ps.Paper.String(), CoverOpen: ps.CoverOpen,
+		Printed: ps.Printed, LostReceipts: ps.Lost,
+		PaymentWaiting: p.Payment != nil, AgeWaiting: p.AgeCheck != nil,
+	}
+}
+
+// simControls adapts the demo's devices to the Simulator window; errors
+// (a scan while the cable is out) go to the log.
+type simControls struct{ d *demoDevices }
+
+func (s simControls) Scan(code string) {
+	if err := s.d.Scan(code); err != nil {
+		s.d.log.Info("simulator", "scan", code, "err", err)
+	}
+}
+func (s simControls) Card(approve bool)  { s.d.Card(approve) }
+func (s simControls) Staff(approve bool) { s.d.Staff(approve) }
+func (s simControls) Door(open bool)     { s.d.Door(open) }
+func (s simControls) Printer(cmd ui.PrinterCmd) {
+	if err := s.d.Printer(cmd); err != nil {
+		s.d.log.Info("simulator", "printer", cmd, "err", err)
+	}
+}
+func (s simControls) ScannerCable(plugged bool) {
+	if err := s.d.ScannerCable(plugged); err != nil {
+		s.d.log.Info("simulator", "scanner cable", plugged, "err", err)
+	}
+}
+func (s simControls) OnChange(fn func()) { s.d.OnChange(fn) }
+func (s simControls) Status() ui.SimStatus {
+	p, st, ps := s.d.sim.Pending(), s.d.sim.Status(), s.d.print.State()
+	out := ui.SimStatus{
+		PaymentWaiting: p.Payment != nil, AgeCheckWaiting: p.AgeCheck != nil,
+		DoorOpen: st.DoorOpen, Locked: st.Locked,
+		Paper:     map[sim.PaperLevel]ui.PrinterCmd{sim.PaperOut: ui.PaperOut, sim.PaperLow: ui.PaperLow}[ps.Paper],
+		CoverOpen: ps.CoverOpen, ScannerPlugged: s.d.scan.Plugged(),
+	}
+	if out.Paper == "" {
+		out.Paper = ui.PaperOK
+	}
+	if r, ok := s.d.print.LastReceipt(); ok {
+		out.LastReceipt = r.Text
+		if r.Image != nil {
+			out.ReceiptImage = r.Image
+		}
+	}
+	return out
+}

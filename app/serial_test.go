@@ -1,0 +1,227 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"selvkasse/devices/sim"
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// serialKiosk is the demo's wiring: Badger, the checkout, and the real
+// scanner and printer drivers on the pseudo-terminal simulators, with
+// the serial lines' events forwarded as in `selvkasse demo`.
+type serialKiosk struct {
+	t    *testing.T
+	ctx  context.Context
+	db   *storage.DB
+	devs *demoDevices
+	co   *kiosk.Checkout
+}
+
+func mustSerialKiosk(t *testing.T) *serialKiosk {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := storage.Open(t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seedIfEmpty(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	events := make(chan DeviceEvent, 16)
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, func(e DeviceEvent) { events <- e })
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := &serialKiosk{t: t, ctx: ctx, db: db, devs: devs}
+	k.co = newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
+	go forwardDeviceEvents(ctx, k.co, events)
+	if err := k.co.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan struct{})
+	go func() { defer close(ran); k.co.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-ran
+		devs.Close()
+		db.Close()
+	})
+	return k
+}
+
+// until waits, woken by each change of the checkout, until ok holds.
+func (k *serialKiosk) until(what string, ok func(kiosk.View) bool) kiosk.View {
+	k.t.Helper()
+	changed := make(chan struct{}, 1)
+	cancel := k.co.Subscribe(func(kiosk.View) {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	defer cancel()
+	deadline := time.After(15 * time.Second)
+	for {
+		v := k.co.View()
+		if ok(v) {
+			return v
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			k.t.Fatalf("never %s; now %v, %d items, fault %q, notice %v", what, v.State, v.Count, v.Fault, v.Notice)
+		}
+	}
+}
+
+// printed waits for the simulated printer to have cut n receipts.
+func (k *serialKiosk) printed(n int) sim.Printed {
+	k.t.Helper()
+	changed := make(chan struct{}, 1)
+	cancel := k.devs.print.OnChange(func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	defer cancel()
+	deadline := time.After(15 * time.Second)
+	for {
+		if st := k.devs.print.State(); st.Printed >= n {
+			if st.Printed > n || st.Lost != 0 {
+				k.t.Fatalf("printer %+v, want %d printed", st, n)
+			}
+			r, _ := k.devs.print.LastReceipt()
+			return r
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			k.t.Fatalf("printer never printed %d; %+v", n, k.devs.print.State())
+		}
+	}
+}
+
+func (k *serialKiosk) scan(code string) {
+	k.t.Helper()
+	if err := k.devs.Scan(code); err != nil {
+		k.t.Fatal(err)
+	}
+}
+
+func (k *serialKiosk) count(n int) kiosk.View {
+	k.t.Helper()
+	return k.until("has "+string(rune('0'+n))+" items", func(v kiosk.View) bool { return v.Count == n })
+}
+
+func qtyOf(v kiosk.View, gtin string) int {
+	for _, l := range v.Lines {
+		if l.Product.GTIN.Short() == gtin {
+			return l.Qty
+		}
+	}
+	return 0
+}
+
+// TestScannerUnplugMidSaleRealDrivers: the scanner's cable is pulled in the
+// middle of a sale, with half a code on the wire, and put back. The kiosk
+// reconnects without a restart; every code scanned counts exactly once
+// and the half code not at all.
+func TestScannerUnplugMidSaleRealDrivers(t *testing.T) {
+	k := mustSerialKiosk(t)
+	k.until("idle", func(v kiosk.View) bool { return v.State == kiosk.Idle })
+	k.scan("7039990000113") // cola
+	k.count(1)
+	if err := k.devs.scan.Send([]byte("]E070399900")); err != nil { // half a code …
+		t.Fatal(err)
+	}
+	if err := k.devs.ScannerCable(false); err != nil { // … and the cable is out
+		t.Fatal(err)
+	}
+	v := k.until("shows the scanner fault", func(v kiosk.View) bool { return strings.Contains(v.Fault, kiosk.DevScanner) })
+	if v.State != kiosk.Shopping || v.Count != 1 {
+		t.Fatalf("the sale did not survive the unplug: %v, %d items", v.State, v.Count)
+	}
+	if err := k.devs.Scan("7039990000144"); !errors.Is(err, sim.ErrUnplugged) {
+		t.Fatalf("scan with the cable out = %v", err)
+	}
+	if err := k.devs.ScannerCable(true); err != nil {
+		t.Fatal(err)
+	}
+	k.until("clears the fault", func(v kiosk.View) bool { return v.Fault == "" })
+	k.scan("7039990000144") // avis
+	k.count(2)
+	k.scan("7039990000113") // cola again
+	v = k.count(3)
+	if qtyOf(v, "7039990000113") != 2 || qtyOf(v, "7039990000144") != 1 || len(v.Lines) != 2 {
+		t.Fatalf("basket %+v", v.Lines)
+	}
+	if err := k.co.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	k.until("asks for the card", func(v kiosk.View) bool { return k.devs.State().PaymentWaiting })
+	k.devs.Card(true)
+	v = k.until("prints the receipt", func(v kiosk.View) bool { return v.State == kiosk.Receipt })
+	r := k.printed(1)
+	if strings.Count(r.Text, "Cola 0,5 l") != 1 || !strings.Contains(r.Text, "Dagsavisen") || r.Image == nil {
+		t.Fatalf("receipt %d: %q", v.ReceiptNo, r.Text)
+	}
+}
+
+// TestPaperOutBeforePaymentRealDrivers: with the printer out of paper the
+// kiosk takes no money and calls staff; once paper is back the same sale
+// goes on and is paid and printed.
+func TestPaperOutBeforePaymentRealDrivers(t *testing.T) {
+	k := mustSerialKiosk(t)
+	k.until("idle", func(v kiosk.View) bool { return v.State == kiosk.Idle })
+	k.scan("7039990000113")
+	k.count(1)
+	if err := k.devs.Printer("paper-out"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.co.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	v := k.until("calls staff", func(v kiosk.View) bool { return v.State == kiosk.Assistance })
+	if v.Notice != kiosk.NoticePrinterDown {
+		t.Errorf("notice %v, want printer down", v.Notice)
+	}
+	if k.devs.State().PaymentWaiting {
+		t.Fatal("the terminal was asked for money without a printer")
+	}
+	if err := k.db.Scan(k.ctx, 0, func(r kiosk.Record) error {
+		if r.Subtype == kiosk.SubPaymentIntent {
+			t.Errorf("a payment intent was journaled: %+v", r)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.devs.Printer("paper-ok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.co.StaffResume(); err != nil {
+		t.Fatal(err)
+	}
+	if v := k.until("is back in the sale", func(v kiosk.View) bool { return v.State == kiosk.Shopping }); v.Count != 1 {
+		t.Fatalf("basket lost: %d items", v.Count)
+	}
+	if err := k.co.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	k.until("asks for the card", func(v kiosk.View) bool { return k.devs.State().PaymentWaiting })
+	k.devs.Card(true)
+	k.until("shows the receipt", func(v kiosk.View) bool { return v.State == kiosk.Receipt })
+	if r := k.printed(1); !strings.Contains(r.Text, "Cola 0,5 l") {
+		t.Fatalf("receipt %q", r.Text)
+	}
+}
