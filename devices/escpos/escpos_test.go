@@ -150,3 +150,34 @@ func FuzzStatus(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkEncodeReceipt renders a typical receipt (header, three lines,
+// VAT table, card details, QR code, barcode) to ESC/POS bytes, and
+// reports its size and how long it takes to send at 38400 baud (10 bits a
+// byte on an 8N1 line).
+func BenchmarkEncodeReceipt(b *testing.B) {
+	d := mustReceipt(b)
+	enc := Encoder{Columns: Columns42}
+	n := len(enc.Encode(d))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = enc.Encode(d)
+	}
+	b.ReportMetric(float64(n), "bytes/receipt")
+	b.ReportMetric(float64(n)*10/38400*1000, "wire-ms@38400")
+}
+
+// BenchmarkPlainTextReceipt is the baseline for BenchmarkEncodeReceipt:
+// the same document laid out as plain text for the screen, with no
+// printer commands or code page.
+func BenchmarkPlainTextReceipt(b *testing.B) {
+	d := mustReceipt(b)
+	n := len(d.PlainText(Columns42))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = d.PlainText(Columns42)
+	}
+	b.ReportMetric(float64(n), "bytes/receipt")
+}
