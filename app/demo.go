@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -85,15 +86,20 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}()
-	hs := &server{co: co, sim: devs, start: time.Now()}
-	srv, err := serve(*health, hs, log)
+	// Listen first (a busy address fails before the journal records a
+	// start), answer only once the checkout has settled what a crash
+	// left pending, so /healthz never shows a state it is about to leave.
+	l, err := listenLoopback(*health)
 	if err != nil {
 		return err
 	}
-	defer shutdown(srv)
+	hs := &server{co: co, sim: devs, start: time.Now()}
 	if err := co.Start(ctx); err != nil {
+		l.Close()
 		return err
 	}
+	srv := serve(l, hs, log)
+	defer shutdown(srv)
 	ran := make(chan struct{})
 	go func() { defer close(ran); _ = co.Run(ctx) }()
 
@@ -138,19 +144,15 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// serve starts the loopback endpoint.
-func serve(addr string, s *server, log *slog.Logger) (*http.Server, error) {
-	l, err := listenLoopback(addr)
-	if err != nil {
-		return nil, err
-	}
+// serve answers on the loopback endpoint l.
+func serve(l net.Listener, s *server, log *slog.Logger) *http.Server {
 	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("health endpoint", "err", err)
 		}
 	}()
-	return srv, nil
+	return srv
 }
 
 func shutdown(srv *http.Server) {

@@ -53,7 +53,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 		t.Fatal("no kiosk window")
 	}
 	// No window manager: put the simulator beside the kiosk.
-	run(t, ctx, display, "xdotool", "search", "--sync", "--name", "Simulator", "windowmove", "1300", "0")
+	run(t, ctx, display, "xdotool", "search", "--sync", "--name", "Simulator", "windowmove", "1290", "0")
 
 	sim := func(args ...string) string {
 		t.Helper()
@@ -80,6 +80,10 @@ func TestDemoUnderXvfb(t *testing.T) {
 		t.Errorf("receipt number %d, want 1", got.ReceiptNo)
 	}
 
+	// The receipt came out of the simulated printer, through the real
+	// ESC/POS driver; the Simulator window shows it (in the screenshot).
+	waitSim(t, ctx, addr, "one receipt printed", func(h Health) bool { return h.Sim.Printed == 1 && h.Sim.LostReceipts == 0 })
+
 	shot := filepath.Join(os.Getenv("SELVKASSE_SHOT_DIR"), "selvkasse-xvfb.png")
 	if os.Getenv("SELVKASSE_SHOT_DIR") == "" {
 		shot = filepath.Join(t.TempDir(), "selvkasse-xvfb.png")
@@ -87,6 +91,32 @@ func TestDemoUnderXvfb(t *testing.T) {
 	screenshotSettled(t, ctx, display, shot)
 	checkNotBlank(t, shot)
 	t.Logf("screenshot: %s", shot)
+
+	// Paper out: the printer watch takes the idle kiosk out of order; a
+	// new roll brings it back.
+	sim("tap", "done")
+	sim("printer", "paper-out")
+	sim("--timeout", "30s", "wait", "OutOfOrder")
+	if h := waitSim(t, ctx, addr, "printer fault", func(h Health) bool { return h.Fault != "" }); h.Fault != kiosk.DevPrinter {
+		t.Errorf("fault %q, want %q", h.Fault, kiosk.DevPrinter)
+	}
+	sim("printer", "paper-ok")
+	sim("--timeout", "30s", "wait", "Idle")
+
+	// The scanner's cable is pulled in the middle of a sale and put back:
+	// the sale goes on, each code counts once.
+	sim("scan", "7039990000137")
+	sim("wait", "Shopping")
+	sim("scanner", "unplug")
+	waitSim(t, ctx, addr, "scanner fault", func(h Health) bool { return h.Fault == kiosk.DevScanner && h.State == "Shopping" })
+	sim("scanner", "replug")
+	waitSim(t, ctx, addr, "scanner back", func(h Health) bool { return h.Fault == "" && h.Sim.ScannerPlugged })
+	sim("scan", "7039990000137")
+	if h := waitSim(t, ctx, addr, "two items", func(h Health) bool { return h.Items == 2 }); h.State != "Shopping" {
+		t.Errorf("after the replug: %+v", h)
+	}
+	sim("tap", "cancel")
+	sim("wait", "Idle")
 
 	d.stop(t, ctx)
 
@@ -189,7 +219,7 @@ func startXvfb(t *testing.T, ctx context.Context) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
+	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "2300x1080x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
@@ -233,6 +263,32 @@ func waitHealth(t *testing.T, ctx context.Context, addr string, exited <-chan er
 			t.Fatalf("demo exited before /healthz answered: %v", err)
 		case <-ctx.Done():
 			t.Fatal("/healthz never answered")
+		case <-tick.C:
+		}
+	}
+}
+
+// waitSim polls /healthz of the demo (another process) until ok holds.
+func waitSim(t *testing.T, ctx context.Context, addr, what string, ok func(Health) bool) Health {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	var h Health
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			h = Health{}
+			err = json.NewDecoder(resp.Body).Decode(&h)
+			resp.Body.Close()
+			if err == nil && h.Sim != nil && ok(h) {
+				return h
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("never %s; last %+v", what, h)
 		case <-tick.C:
 		}
 	}
