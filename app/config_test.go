@@ -1,0 +1,77 @@
+package app
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"selvkasse/devices/scanner"
+	"selvkasse/devices/serialport"
+)
+
+func mustConfigFile(tb testing.TB, body string) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "config.json")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// TestConfigDevices reads the devices section as the README shows it.
+func TestConfigDevices(t *testing.T) {
+	c, err := LoadConfig(mustConfigFile(t, `{
+  "kiosk_id": "K1", "data_dir": "/var/lib/selvkasse/data",
+  "shop": {"name": "Tobakk", "org_no": "999 999 999", "address": "Storgata 1"},
+  "devices": {
+    "scanner": {"path": "/dev/selvkasse-scanner", "baud": 9600, "staff_prefix": "STAFF-",
+                "in_store": [{"prefix": "23", "item_digits": 4, "value_check": true, "value_digits": 5, "value": "price"}]},
+    "printer": {"path": "/dev/selvkasse-printer", "baud": 38400, "columns": 42},
+    "terminal": {"path": "/dev/selvkasse-terminal", "mode": "8N2"}
+  }
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.Devices
+	want := scanner.InStoreLayout{Prefix: "23", ItemDigits: 4, ValueCheck: true, ValueDigits: 5, Value: scanner.ValuePrice}
+	if d.Scanner.Path != "/dev/selvkasse-scanner" || d.Scanner.StaffPrefix != "STAFF-" || len(d.Scanner.InStore) != 1 || d.Scanner.InStore[0] != want {
+		t.Errorf("scanner %+v", d.Scanner)
+	}
+	if err := d.Scanner.parser().Validate(); err != nil {
+		t.Error(err)
+	}
+	if d.Printer.Columns != 42 || d.Printer.Baud != 38400 {
+		t.Errorf("printer %+v", d.Printer)
+	}
+	sc, err := d.Terminal.serial(9600)
+	if err != nil || sc.StopBits != serialport.TwoStopBits || sc.Baud != 9600 || sc.DataBits != 8 {
+		t.Errorf("terminal line %+v, %v", sc, err)
+	}
+}
+
+func TestConfigBadSerial(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"mode", `{"path": "/dev/x", "mode": "9X3"}`, "8N1"},
+		{"baud", `{"path": "/dev/x", "baud": 1234}`, "baud"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := mustConfigFile(t, `{"kiosk_id": "K1", "data_dir": "/d", "shop": {"name": "S", "org_no": "1"},
+				"devices": {"printer": `+c.body+`}}`)
+			cfg, err := LoadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = cfg.Devices.Printer.serial(DefaultPrinterBaud)
+			if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want ErrBadConfig mentioning %q", err, c.want)
+			}
+		})
+	}
+	if _, err := LoadConfig(mustConfigFile(t, `{"kiosk_id": "K1", "data_dir": "/d", "shop": {"name": "S", "org_no": "1"},
+		"devices": {"scanner": {"in_store": [{"prefix": "23", "value": "colour"}]}}}`)); err == nil || !strings.Contains(err.Error(), "price or weight") {
+		t.Errorf("bad value kind: %v", err)
+	}
+}
