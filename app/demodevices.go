@@ -31,6 +31,10 @@ type demoDevices struct {
 	hooks []func()
 }
 
+// DemoStaffPrefix marks the demo's staff badges: `selvkasse sim scan
+// STAFF-ola` is Ola's badge.
+const DemoStaffPrefix = "STAFF-"
+
 // openDemoDevices plugs in the simulators and opens them through the
 // drivers; events gets the serial lines' unplugs and reopens.
 func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)) (_ *demoDevices, err error) {
@@ -53,7 +57,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 		return nil, err
 	}
 	d.serial, err = openSerialDevices(DevicesConfig{
-		Scanner: ScannerConfig{SerialConfig: SerialConfig{Path: d.scan.Path()}},
+		Scanner: ScannerConfig{SerialConfig: SerialConfig{Path: d.scan.Path()}, StaffPrefix: DemoStaffPrefix},
 		Printer: PrinterConfig{SerialConfig: SerialConfig{Path: d.print.Path()}, Columns: escpos.Columns42},
 	}, clk, log, events)
 	if err != nil {

@@ -31,6 +31,9 @@ type Scan struct {
 	Code      string    // the data, symbology identifier stripped
 	Symbology string    // AIM identifier such as "]E0", empty if none was sent
 	At        time.Time // when the terminator arrived
+	// Staff is set when the code is a staff badge: the staff member's id.
+	// A badge is never looked up as a product.
+	Staff string
 }
 
 // Scanner reads barcodes.

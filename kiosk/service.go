@@ -294,7 +294,11 @@ func (c *Checkout) scanLoop(ctx context.Context) {
 				down = false
 				c.DeviceOK(DevScanner)
 			}
-			c.Scan(s.Code)
+			if s.Staff != "" {
+				c.StaffBadge(s.Staff)
+			} else {
+				c.Scan(s.Code)
+			}
 		case ctx.Err() != nil:
 			return
 		case errors.Is(err, ErrBadScan):
@@ -563,6 +567,22 @@ func (c *Checkout) Scan(code string) {
 		return
 	}
 	_ = c.addProduct(p)
+}
+
+// StaffBadge records a staff member's badge scanned at the kiosk: an
+// employee log-in (SAF-T 13003) in the journal, never a product.
+func (c *Checkout) StaffBadge(id string) {
+	e := c.entry(CodeEmployeeLogIn, "", "staff badge scanned")
+	e.SaleID = c.saleIDNow()
+	e.Data = map[string]string{"staff": id}
+	c.journal(e)
+	c.setNotice(NoticeStaffBadge, id)
+}
+
+func (c *Checkout) saleIDNow() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.saleID
 }
 
 // Add puts one of the product with GTIN g into the basket (from the

@@ -733,3 +733,25 @@ func TestPrinterWatchedWhileIdle(t *testing.T) {
 	r.co.DeviceOK(kiosk.DevScanner)
 	r.wait(kiosk.Idle)
 }
+
+// TestStaffBadgeIsNoProduct: a staff badge from the scanner is journaled
+// as an employee log-in and never looked up.
+func TestStaffBadgeIsNoProduct(t *testing.T) {
+	r := mustRig(t)
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	go r.co.Run(ctx)
+	r.scanner.FeedScan(kiosk.Scan{Staff: "ola"})
+	v := r.until(func(v kiosk.View) bool { return v.Notice == kiosk.NoticeStaffBadge }, "badge notice")
+	if v.State != kiosk.Idle || v.NoticeArg != "ola" {
+		t.Fatalf("after a badge: %v %q", v.State, v.NoticeArg)
+	}
+	recs := r.store.Records()
+	last := recs[len(recs)-1]
+	if last.Code != kiosk.CodeEmployeeLogIn || last.Data["staff"] != "ola" {
+		t.Errorf("journal %+v", last)
+	}
+	if r.has(kiosk.SubLookupMiss) {
+		t.Error("the badge was looked up as a product")
+	}
+}

@@ -20,6 +20,7 @@ const (
 	NoticeStorageError    Notice = 11 // could not record: staff is coming
 	NoticeCancelled       Notice = 12 // the sale was cancelled
 	NoticeRecoveryPending Notice = 13 // a payment from before a restart needs staff
+	NoticeStaffBadge      Notice = 14 // arg: the staff id; a badge was read (journaled as a log-in)
 )
 
 var noticeNames = map[Notice]string{
@@ -28,6 +29,7 @@ var noticeNames = map[Notice]string{
 	NoticePaymentError: "PaymentError", NoticeTooMany: "TooMany", NoticePrinterDown: "PrinterDown",
 	NoticeSaleTimedOut: "SaleTimedOut", NoticeCabinetFault: "CabinetFault",
 	NoticeStorageError: "StorageError", NoticeCancelled: "Cancelled", NoticeRecoveryPending: "RecoveryPending",
+	NoticeStaffBadge: "StaffBadge",
 }
 
 func (n Notice) String() string {

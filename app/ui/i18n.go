@@ -95,6 +95,8 @@ const (
 
 // Notices: a bare form, and one with the argument where the notice has one.
 const (
+	mNoticeStaffBadge      msg = "notice.StaffBadge"
+	mNoticeStaffBadgeArg   msg = "notice.StaffBadge.arg"
 	mNoticeUnknownCode     msg = "notice.UnknownCode"
 	mNoticeUnknownCodeArg  msg = "notice.UnknownCode.arg"
 	mNoticeBadCode         msg = "notice.BadCode"
@@ -162,6 +164,7 @@ const (
 // An empty with-argument message means the notice takes no argument.
 var noticeMsgs = map[kiosk.Notice][2]msg{
 	kiosk.NoticeUnknownCode:     {mNoticeUnknownCode, mNoticeUnknownCodeArg},
+	kiosk.NoticeStaffBadge:      {mNoticeStaffBadge, mNoticeStaffBadgeArg},
 	kiosk.NoticeBadCode:         {mNoticeBadCode, mNoticeBadCodeArg},
 	kiosk.NoticeOutOfStock:      {mNoticeOutOfStock, mNoticeOutOfStockArg},
 	kiosk.NoticeAgeRefused:      {mNoticeAgeRefused, ""},
@@ -234,6 +237,8 @@ var catalog = map[string]map[msg]string{
 		mFault:          "Feil: %s",
 		mActionFailed:   "Det gikk ikke. Prøv igjen, eller trykk Hjelp.",
 
+		mNoticeStaffBadge:      "Ansattkort lest.",
+		mNoticeStaffBadgeArg:   "Ansattkort lest: %s.",
 		mNoticeUnknownCode:     "Ukjent strekkode. Spør en ansatt.",
 		mNoticeUnknownCodeArg:  "Ukjent strekkode: %s. Spør en ansatt.",
 		mNoticeBadCode:         "Strekkoden kunne ikke leses. Prøv igjen.",
@@ -347,6 +352,8 @@ var catalog = map[string]map[msg]string{
 		mFault:          "Fault: %s",
 		mActionFailed:   "That did not work. Try again, or tap Help.",
 
+		mNoticeStaffBadge:      "Staff badge read.",
+		mNoticeStaffBadgeArg:   "Staff badge read: %s.",
 		mNoticeUnknownCode:     "Unknown barcode. Please ask a member of staff.",
 		mNoticeUnknownCodeArg:  "Unknown barcode: %s. Please ask a member of staff.",
 		mNoticeBadCode:         "The barcode could not be read. Please try again.",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -152,6 +153,13 @@ func (s *Reader) armGapLocked() {
 // scan makes the kiosk's Scan of one framed line.
 func (s *Reader) scan(line []byte) (kiosk.Scan, error) {
 	sc := kiosk.Scan{Code: string(line), At: s.clk.Now()}
+	if s.cfg.StaffPrefix != "" {
+		if c, err := s.cfg.Parse(line); err == nil && c.Kind == KindStaff {
+			return kiosk.Scan{Staff: c.Staff, Symbology: c.Symbology, At: sc.At}, nil
+		} else if err != nil && strings.HasPrefix(strings.TrimPrefix(string(line), "]C0"), s.cfg.StaffPrefix) {
+			return kiosk.Scan{}, fmt.Errorf("%w: %v", kiosk.ErrBadScan, err) // a broken badge is no product either
+		}
+	}
 	if len(line) == 0 || line[0] != ']' {
 		return sc, nil
 	}

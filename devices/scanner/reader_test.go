@@ -143,3 +143,29 @@ func TestReaderSymbologiesAndGap(t *testing.T) {
 		t.Fatalf("after the gap: %+v, %v", got, err)
 	}
 }
+
+// TestReaderStaffBadges: a badge reaches the kiosk as staff, never as a
+// product code; a broken badge is a bad scan.
+func TestReaderStaffBadges(t *testing.T) {
+	l := newLine()
+	t.Cleanup(func() { l.set(func() { l.closed = true }) })
+	r := NewReader(l, Config{StaffPrefix: "STAFF-"}, 30*time.Millisecond, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	l.write("]C0STAFF-ola\r")
+	l.write("STAFF-kari\r")
+	l.write("]C0STAFF-\r")
+	l.write("7039990000113\r")
+	for i, want := range []kiosk.Scan{{Staff: "ola", Symbology: "]C0"}, {Staff: "kari"}} {
+		got, err := r.ReadScan(ctx)
+		if err != nil || got.Staff != want.Staff || got.Code != "" || got.Symbology != want.Symbology {
+			t.Fatalf("badge %d: %+v, %v", i, got, err)
+		}
+	}
+	if _, err := r.ReadScan(ctx); !errors.Is(err, kiosk.ErrBadScan) {
+		t.Fatalf("badge without an id: %v", err)
+	}
+	if got, err := r.ReadScan(ctx); err != nil || got.Code != "7039990000113" || got.Staff != "" {
+		t.Fatalf("product after badges: %+v, %v", got, err)
+	}
+}

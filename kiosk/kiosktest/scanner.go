@@ -63,6 +63,18 @@ func (s *Scanner) FeedSymbology(code, sym string) {
 	s.changedLocked()
 }
 
+// FeedScan queues s as read; a zero At is stamped now. For staff badges
+// (Scan.Staff) and other reads Feed cannot express.
+func (s *Scanner) FeedScan(sc kiosk.Scan) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sc.At.IsZero() {
+		sc.At = s.clk.Now()
+	}
+	s.queue = append(s.queue, scanItem{scan: sc})
+	s.changedLocked()
+}
+
 // FeedError queues a garbled read: the ReadScan that reaches it returns an
 // error wrapping kiosk.ErrBadScan and reason (nil reads as "noise").
 func (s *Scanner) FeedError(reason error) {
