@@ -26,6 +26,7 @@ const (
 	KindQR      LineKind = 2 // Text as a QR code
 	KindBarcode LineKind = 3 // Text as a Code 128 barcode
 	KindFeed    LineKind = 4 // an empty line
+	KindEAN13   LineKind = 5 // Text (12 or 13 digits) as an EAN-13 barcode
 )
 
 // DocLine is one line of a printed document. Left and Right, when Right is
@@ -68,6 +69,12 @@ func (d *Document) Barcode(s string) {
 	d.Lines = append(d.Lines, DocLine{Kind: KindBarcode, Text: s, Style: Style{Align: AlignCenter}})
 }
 
+// EAN13 appends an EAN-13 barcode of a GTIN-13 (or its first 12 digits;
+// the printer adds the check digit).
+func (d *Document) EAN13(s string) {
+	d.Lines = append(d.Lines, DocLine{Kind: KindEAN13, Text: s, Style: Style{Align: AlignCenter}})
+}
+
 // PlainText renders d as plain text columns wide, for screens, logs and
 // tests.
 func (d Document) PlainText(columns int) string {
@@ -81,7 +88,7 @@ func (d Document) PlainText(columns int) string {
 			line = ""
 		case KindQR:
 			line = "[QR " + l.Text + "]"
-		case KindBarcode:
+		case KindBarcode, KindEAN13:
 			line = "[||| " + l.Text + " |||]"
 		default:
 			line = l.Text

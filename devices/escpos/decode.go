@@ -57,7 +57,7 @@ func pageText(page []kiosk.DocLine) []string {
 		switch l.Kind {
 		case kiosk.KindQR:
 			out = append(out, "[QR "+l.Text+"]")
-		case kiosk.KindBarcode:
+		case kiosk.KindBarcode, kiosk.KindEAN13:
 			out = append(out, "[BARCODE "+l.Text+"]")
 		default:
 			out = append(out, l.Text)
@@ -180,10 +180,16 @@ func (d *Decoder) step(b []byte) int {
 				return 0
 			}
 			data := string(b[4 : 4+int(b[3])])
-			if m == 73 {
+			kind := kiosk.KindBarcode
+			switch m {
+			case 73: // CODE128: code set selection and escaped braces
 				data = strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(data, "{B"), "{A"), "{{", "{")
+			case 67: // JAN13/EAN13: the printer adds the check digit
+				if len(data) == 12 && strings.Trim(data, "0123456789") == "" {
+					kind, data = kiosk.KindEAN13, data+string(kiosk.CheckDigit(data))
+				}
 			}
-			d.code(kiosk.KindBarcode, data)
+			d.code(kind, data)
 			return 4 + int(b[3])
 		}
 		return 2

@@ -47,6 +47,9 @@ func (e Encoder) Encode(d kiosk.Document) []byte {
 	var b []byte
 	b = append(b, esc, '@')                // ESC @: initialise printer
 	b = append(b, esc, 't', codePagePC858) // ESC t n: select character code table
+	if cols > Columns48 {
+		b = append(b, esc, 'M', 1) // ESC M n: font B (9×12 dots), for 56 columns on 80 mm paper
+	}
 	for _, l := range d.Lines {
 		b = e.line(b, l, cols)
 	}
@@ -65,6 +68,8 @@ func (e Encoder) line(b []byte, l kiosk.DocLine, cols int) []byte {
 		return qr(align(b, kiosk.AlignCenter), l.Text)
 	case kiosk.KindBarcode:
 		return code128(align(b, kiosk.AlignCenter), l.Text)
+	case kiosk.KindEAN13:
+		return ean13(align(b, kiosk.AlignCenter), l.Text)
 	}
 	st := l.Style
 	b = align(b, st.Align)
@@ -157,6 +162,21 @@ func code128(b []byte, data string) []byte {
 	b = append(b, gs, 'H', 2, gs, 'h', 80, gs, 'w', 2)
 	b = append(b, gs, 'k', 73, byte(len(d)))
 	b = append(b, d...)
+	return append(b, lf)
+}
+
+// ean13 emits GS k m=67 (JAN13/EAN13) n d1…dn with 12 digits (the
+// printer computes the check digit) after the same HRI, height and width
+// settings as code128. Anything but a valid 12- or 13-digit code is
+// printed as Code 128 instead, so the receipt never loses it.
+func ean13(b []byte, data string) []byte {
+	if (len(data) != 12 && len(data) != 13) || strings.Trim(data, "0123456789") != "" ||
+		(len(data) == 13 && kiosk.CheckDigit(data[:12]) != data[12]) {
+		return code128(b, data)
+	}
+	b = append(b, gs, 'H', 2, gs, 'h', 80, gs, 'w', 2)
+	b = append(b, gs, 'k', 67, 12)
+	b = append(b, data[:12]...)
 	return append(b, lf)
 }
 

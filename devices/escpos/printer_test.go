@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"bytes"
 	"net"
 	"strings"
 	"sync"
@@ -149,6 +150,8 @@ func TestDecodePage(t *testing.T) {
 	in.Rule()
 	in.QR("https://example.invalid/r/1")
 	in.Barcode("K1-1")
+	in.EAN13("703999000011")  // the printer adds the check digit
+	in.EAN13("7039990000114") // a wrong check digit: printed as Code 128
 	in.Text("Takk for handelen – velkommen igjen", kiosk.Style{Align: kiosk.AlignRight})
 	var pages []kiosk.Document
 	dec := Decoder{OnPage: func(p kiosk.Document) { pages = append(pages, p) }}
@@ -169,6 +172,10 @@ func TestDecodePage(t *testing.T) {
 		{Kind: kiosk.KindFeed},
 		{Kind: kiosk.KindBarcode, Text: "K1-1", Style: kiosk.Style{Align: kiosk.AlignCenter}},
 		{Kind: kiosk.KindFeed},
+		{Kind: kiosk.KindEAN13, Text: "7039990000113", Style: kiosk.Style{Align: kiosk.AlignCenter}},
+		{Kind: kiosk.KindFeed},
+		{Kind: kiosk.KindBarcode, Text: "7039990000114", Style: kiosk.Style{Align: kiosk.AlignCenter}},
+		{Kind: kiosk.KindFeed},
 		{Text: "Takk for handelen - velkommen igjen", Style: kiosk.Style{Align: kiosk.AlignRight}},
 		{Kind: kiosk.KindFeed}, {Kind: kiosk.KindFeed}, {Kind: kiosk.KindFeed}, {Kind: kiosk.KindFeed},
 	}
@@ -179,6 +186,19 @@ func TestDecodePage(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("line %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestFontBFor56Columns: 56 columns fit 80 mm paper only in font B.
+func TestFontBFor56Columns(t *testing.T) {
+	for _, c := range []struct {
+		cols  int
+		fontB bool
+	}{{Columns58, false}, {Columns42, false}, {Columns48, false}, {Columns56, true}} {
+		got := Encoder{Columns: c.cols}.Encode(kiosk.Document{})
+		if has := bytes.Contains(got, []byte{esc, 'M', 1}); has != c.fontB {
+			t.Errorf("%d columns: font B selected = %v", c.cols, has)
 		}
 	}
 }

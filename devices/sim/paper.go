@@ -10,6 +10,7 @@ import (
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/code128"
+	"github.com/boombuler/barcode/ean"
 	"github.com/boombuler/barcode/qr"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gomono"
@@ -117,8 +118,14 @@ func block(l kiosk.DocLine, cols int, faces [2]font.Face) (image.Image, error) {
 		}
 		n := code.Bounds().Dx()
 		return ink(scaled(code, n*qrModule, n*qrModule)), nil
-	case kiosk.KindBarcode:
-		code, err := code128.Encode(l.Text)
+	case kiosk.KindBarcode, kiosk.KindEAN13:
+		var code barcode.Barcode
+		var err error
+		if l.Kind == kiosk.KindEAN13 {
+			code, err = ean.Encode(l.Text)
+		} else {
+			code, err = code128.Encode(l.Text)
+		}
 		if err != nil {
 			return textLine("[BARCODE "+l.Text+"]", kiosk.Style{}, faces), nil
 		}

@@ -34,6 +34,7 @@ func testReceipt() kiosk.Document {
 	d.Rule()
 	d.QR("https://example.invalid/r/K1-17")
 	d.Barcode("K1-17")
+	d.EAN13("7039990000113")
 	return d
 }
 
@@ -51,7 +52,7 @@ func TestReceiptImage(t *testing.T) {
 	}
 	// Every line has its rows; the QR code (version 3, 29 modules for
 	// this URL at level M) and the barcode make the page tall.
-	if h := img.Bounds().Dy(); h < 29*qrModule+barHeight+6*cellH {
+	if h := img.Bounds().Dy(); h < 29*qrModule+2*barHeight+6*cellH {
 		t.Errorf("height %d: codes missing?", h)
 	}
 	inkRows := 0
