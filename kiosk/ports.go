@@ -80,6 +80,15 @@ type PaymentTerminal interface {
 	Recover(ctx context.Context, req PaymentRequest) (PaymentResult, error)
 }
 
+// TerminalReceipt is implemented by a PaymentTerminal whose receipt
+// text comes after the confirmation, as a vending terminal's does (ZVT
+// 13.08 §2.2.7). LastReceipt returns the lines the terminal sent with
+// the last Confirm, card numbers masked; the checkout adds them to the
+// sales receipt.
+type TerminalReceipt interface {
+	LastReceipt() []string
+}
+
 // PrinterStatus is the receipt printer's state.
 type PrinterStatus struct {
 	Ready    bool   // can print a receipt now

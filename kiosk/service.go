@@ -95,11 +95,14 @@ type Checkout struct {
 	doorOpen    bool
 	doorSeen    bool            // the door opened during this release
 	unlocked    bool            // the checkout unlocked the cabinet and has not locked it since
+	finishing   bool            // finishLocked is confirming to the terminal, unlocked
+	staffBusy   bool            // StaffCancel is settling with the terminal, unlocked
 	faults      map[string]bool // devices down, by name
 	scanWake    chan struct{}   // DeviceOK(DevScanner): read the scanner again now
 	printerWake chan struct{}   // CheckPrinter: look at the printer now
 	paperLow    bool
 	payMsg      string
+	payMsgEn    string
 
 	timer    Timer
 	timerGen uint64
@@ -365,7 +368,7 @@ func (c *Checkout) viewLocked() View {
 		Total: c.basket.Total(), VAT: c.basket.VAT(),
 		Cabinet: append([]Product(nil), c.cabinet...), Notice: c.notice, NoticeArg: c.arg,
 		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpen, Fault: c.faultText(),
-		PaperLow: c.paperLow, PayStatus: c.payMsg,
+		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,
 	}
 	return v
 }
@@ -830,7 +833,7 @@ func (c *Checkout) requestPayment() {
 		return
 	}
 	c.pending = &p
-	c.payMsg = ""
+	c.payMsg, c.payMsgEn = "", ""
 	ctx := c.ctx
 	c.mu.Unlock()
 	c.notify()
@@ -940,6 +943,21 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		return
 	}
 	c.unlocked = true
+	// The goods are released: tell the terminal now, not when the door
+	// closes, so a vending terminal's own time-out (ZVT 13.08 §2.2.6)
+	// cannot reverse a payment for goods the customer may have. The sale
+	// completes when the door closes; its Confirm then finds this one
+	// done.
+	go c.confirmRelease(req)
+}
+
+// confirmRelease confirms a release to the terminal, outside the lock.
+func (c *Checkout) confirmRelease(req PaymentRequest) {
+	if err := c.d.Terminal.Confirm(c.ctx, req, true); err != nil && c.ctx.Err() == nil {
+		c.mu.Lock()
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: req.SaleID, Text: "terminal did not take the release confirmation: " + err.Error()})
+		c.mu.Unlock()
+	}
 }
 
 // releaseFaultLocked reverses the payment when the goods cannot be
@@ -996,15 +1014,41 @@ func (c *Checkout) relockLocked() {
 }
 
 // finishLocked confirms the payment to the terminal, completes the sale
-// (receipt number, stock, journal in one durable write) and prints.
+// (receipt number, stock, journal in one durable write) and prints. The
+// terminal is asked without the checkout's lock (a vending terminal
+// answers the confirmation with its receipt and a completion, which can
+// take seconds); c.finishing keeps door events and staff from finishing
+// the same sale twice meanwhile.
 func (c *Checkout) finishLocked() {
+	if c.finishing || c.pending == nil {
+		return
+	}
+	c.finishing = true
+	defer func() { c.finishing = false }()
+	if c.timer != nil { // the release timeout must not fire while confirming
+		c.timer.Stop()
+		c.timer = nil
+		c.timerGen++
+	}
 	if !c.doorOpen {
 		c.relockLocked()
 	}
 	p := *c.pending
 	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
-	if err := c.d.Terminal.Confirm(c.ctx, req, true); err != nil {
+	c.mu.Unlock()
+	err := c.d.Terminal.Confirm(c.ctx, req, true)
+	var lines []string
+	if tr, ok := c.d.Terminal.(TerminalReceipt); ok && err == nil {
+		lines = tr.LastReceipt()
+	}
+	c.mu.Lock()
+	if err != nil {
 		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: p.ID, Text: "terminal did not take the confirmation: " + err.Error()})
+	}
+	if len(lines) > 0 && p.Result != nil {
+		res := *p.Result
+		res.Lines = append(append([]string(nil), res.Lines...), lines...)
+		p.Result = &res
 	}
 	s, err := c.d.Sales.CompleteSale(c.ctx, NewSale(p, c.d.Clock.Now()), c.saleEntry(p, "sale completed"))
 	if err != nil {
@@ -1154,27 +1198,19 @@ func (c *Checkout) StaffCancel() error {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: the goods were released; complete the sale", ErrNotNow)
 	}
+	if c.staffBusy || c.finishing {
+		c.mu.Unlock()
+		return fmt.Errorf("%w: the terminal is being asked; wait", ErrNotNow)
+	}
 	if c.pending != nil {
 		p := *c.pending
-		req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
-		why := "cancelled by staff"
-		if p.State == PendingIntent {
-			res, err := c.d.Terminal.Recover(c.ctx, req)
-			switch {
-			case err != nil:
-				why += "; payment outcome unknown, check the terminal's end-of-day: " + err.Error()
-			case res.Approved:
-				if cerr := c.d.Terminal.Confirm(c.ctx, req, false); cerr != nil {
-					why += "; reversal not confirmed: " + cerr.Error()
-				} else {
-					why += "; payment reversed"
-				}
-			}
-		} else if cerr := c.d.Terminal.Confirm(c.ctx, req, false); cerr != nil {
-			why += "; reversal not confirmed: " + cerr.Error()
-		} else {
-			why += "; payment reversed"
-		}
+		// The terminal is asked without the checkout's lock; staffBusy
+		// keeps other staff actions off meanwhile.
+		c.staffBusy = true
+		c.mu.Unlock()
+		why := c.settleForStaff(p)
+		c.mu.Lock()
+		c.staffBusy = false
 		c.voidLocked(p, SubSaleCancelled, why)
 	}
 	c.cancelSaleLocked("cancelled by staff")
@@ -1185,6 +1221,26 @@ func (c *Checkout) StaffCancel() error {
 	return nil
 }
 
+// settleForStaff reverses p's payment, or finds out there is none, for a
+// sale staff cancels; it says what happened, for the journal.
+func (c *Checkout) settleForStaff(p PendingSale) string {
+	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
+	why := "cancelled by staff"
+	if p.State == PendingIntent {
+		res, err := c.d.Terminal.Recover(c.ctx, req)
+		switch {
+		case err != nil:
+			return why + "; payment outcome unknown, check the terminal's end-of-day: " + err.Error()
+		case !res.Approved:
+			return why
+		}
+	}
+	if err := c.d.Terminal.Confirm(c.ctx, req, false); err != nil {
+		return why + "; reversal not confirmed: " + err.Error()
+	}
+	return why + "; payment reversed"
+}
+
 // StaffComplete completes a paid sale whose goods staff handed over.
 func (c *Checkout) StaffComplete() error {
 	c.mu.Lock()
@@ -1192,6 +1248,9 @@ func (c *Checkout) StaffComplete() error {
 	defer c.mu.Unlock()
 	if c.state != Assistance || c.pending == nil || c.pending.State < PendingApproved {
 		return fmt.Errorf("%w: nothing paid to complete", ErrNotNow)
+	}
+	if c.staffBusy {
+		return fmt.Errorf("%w: the terminal is being asked; wait", ErrNotNow)
 	}
 	c.finishLocked()
 	return nil
@@ -1251,10 +1310,16 @@ func (c *Checkout) faultText() string {
 	return strings.Join(names, ", ")
 }
 
-// SetPayStatus shows the terminal's prompt while paying.
-func (c *Checkout) SetPayStatus(msg string) {
+// SetPayStatus shows the terminal's prompt while paying, the same in
+// every language.
+func (c *Checkout) SetPayStatus(msg string) { c.SetPayStatusLang(msg, msg) }
+
+// SetPayStatusLang shows the terminal's prompt while paying, in Norwegian
+// and in English (a ZVT terminal's intermediate status comes as a code
+// the driver translates).
+func (c *Checkout) SetPayStatusLang(nb, en string) {
 	c.mu.Lock()
-	c.payMsg = msg
+	c.payMsg, c.payMsgEn = nb, en
 	c.mu.Unlock()
 	c.notify()
 }

@@ -755,3 +755,56 @@ func TestStaffBadgeIsNoProduct(t *testing.T) {
 		t.Error("the badge was looked up as a product")
 	}
 }
+
+// TestConfirmOutsideTheLock: while the terminal takes its time over the
+// release confirmation, the checkout answers (the screen is not frozen),
+// a second door close does not finish the sale twice, and the terminal's
+// receipt lines sent with the confirmation end up on the sales receipt.
+func TestConfirmOutsideTheLock(t *testing.T) {
+	r := mustRig(t)
+	r.term.SetReceiptAfterRelease("BankAxept  ****1234", "GODKJENT")
+	arrived, release := r.term.HoldConfirm()
+	defer release()
+	r.co.Scan("7039990000113")
+	r.must(r.co.Pay())
+	r.payApproved()
+	done := make(chan struct{})
+	go func() { // shelf goods only: the sale finishes at once, in Confirm
+		r.until(func(v kiosk.View) bool { return v.State == kiosk.Receipt }, "receipt")
+		close(done)
+	}()
+	<-arrived
+	answered := make(chan struct{})
+	go func() { // the checkout answers while Confirm is held
+		for range 3 {
+			_ = r.co.View()
+			r.co.Touch()
+		}
+		close(answered)
+	}()
+	select {
+	case <-answered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the checkout is locked while the terminal confirms")
+	}
+	select {
+	case <-done:
+		t.Fatal("the sale finished before the terminal confirmed")
+	default:
+	}
+	release()
+	<-done
+	confirms := 0
+	for _, c := range r.term.Calls() {
+		if c.Op == kiosktest.CallConfirm {
+			confirms++
+		}
+	}
+	if confirms != 1 {
+		t.Errorf("%d confirmations", confirms)
+	}
+	v := r.co.View()
+	if v.Receipt == nil || !strings.Contains(v.Receipt.PlainText(42), "BankAxept  ****1234") {
+		t.Errorf("receipt lacks the terminal's lines")
+	}
+}

@@ -63,4 +63,6 @@ type View struct {
 	// PayStatus is the terminal's latest prompt while Paying ("tap or
 	// insert card"); empty when there is none.
 	PayStatus string
+	// PayStatusEn is the same prompt in English.
+	PayStatusEn string
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -40,6 +41,7 @@ type fakeKiosk struct {
 	mu    sync.Mutex
 	view  kiosk.View
 	calls []string
+	wake  chan struct{} // closed and replaced on every call
 	err   error
 	subs  map[int]func(kiosk.View)
 	next  int
@@ -48,7 +50,7 @@ type fakeKiosk struct {
 var _ Kiosk = (*fakeKiosk)(nil)
 
 func newFakeKiosk(v kiosk.View) *fakeKiosk {
-	return &fakeKiosk{view: v, subs: map[int]func(kiosk.View){}}
+	return &fakeKiosk{view: v, subs: map[int]func(kiosk.View){}, wake: make(chan struct{})}
 }
 
 func (f *fakeKiosk) View() kiosk.View {
@@ -93,7 +95,29 @@ func (f *fakeKiosk) record(call string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, call)
+	close(f.wake)
+	f.wake = make(chan struct{})
 	return f.err
+}
+
+// waitCalls waits until n commands were made (staff actions run off the
+// Fyne goroutine) and returns them.
+func (f *fakeKiosk) waitCalls(t *testing.T, n int) []string {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		f.mu.Lock()
+		calls, w := append([]string(nil), f.calls...), f.wake
+		f.mu.Unlock()
+		if len(calls) >= n {
+			return calls
+		}
+		select {
+		case <-w:
+		case <-deadline:
+			t.Fatalf("%d calls, want %d: %q", len(calls), n, calls)
+		}
+	}
 }
 
 // Calls returns the commands so far, in order.

@@ -155,6 +155,15 @@ func (s *Screen) t(m msg, args ...any) string { return tr(s.lang, m, args...) }
 func (s *Screen) toggleLang() { s.SetLang(otherLang(s.lang)) }
 
 // run calls a command and shows whether it failed.
+// runStaff runs a staff action, which may ask the payment terminal and
+// take seconds, off the Fyne goroutine; its error comes back on it.
+func (s *Screen) runStaff(cmd func() error) {
+	go func() {
+		err := cmd()
+		fyne.Do(func() { s.run(func() error { return err }) })
+	}()
+}
+
 func (s *Screen) run(cmd func() error) {
 	err := cmd()
 	failed := err != nil
@@ -406,11 +415,15 @@ func (s *Screen) ageCheck() fyne.CanvasObject {
 // Paying: the terminal has control.
 func (s *Screen) paying() fyne.CanvasObject {
 	var status fyne.CanvasObject
-	if s.view.PayStatus != "" {
+	prompt := s.view.PayStatus
+	if s.lang == LangEnglish && s.view.PayStatusEn != "" {
+		prompt = s.view.PayStatusEn
+	}
+	if prompt != "" {
 		// Not wrapped: a terminal prompt is one short line, and a wrapped
 		// label would shrink to one letter per line in a centring box.
 		status = centred(pill(theme.Color(theme.ColorNameHeaderBackground),
-			widget.NewLabelWithStyle(s.view.PayStatus, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})))
+			widget.NewLabelWithStyle(prompt, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})))
 	}
 	return middle(
 		subheading(s.t(mToPay)),
@@ -484,9 +497,9 @@ func (s *Screen) assistance() fyne.CanvasObject {
 		widget.NewSeparator(),
 		body(s.t(mStaffOnly)),
 		centred(
-			button(s.t(mStaffResume), widget.MediumImportance, 280, MinTouch, func() { s.run(s.k.StaffResume) }),
-			button(s.t(mStaffCancel), widget.DangerImportance, 280, MinTouch, func() { s.run(s.k.StaffCancel) }),
-			button(s.t(mStaffComplete), widget.SuccessImportance, 280, MinTouch, func() { s.run(s.k.StaffComplete) }),
+			button(s.t(mStaffResume), widget.MediumImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffResume) }),
+			button(s.t(mStaffCancel), widget.DangerImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffCancel) }),
+			button(s.t(mStaffComplete), widget.SuccessImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffComplete) }),
 		),
 		paperLow,
 	)

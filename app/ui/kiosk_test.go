@@ -286,7 +286,7 @@ func TestStateButtons(t *testing.T) {
 			k := newFakeKiosk(v[c.state])
 			_, w := showScreen(t, k, LangNorwegian, size1280)
 			test.Tap(findButton(t, w, c.button))
-			equalCalls(t, k.Calls(), c.want)
+			equalCalls(t, k.waitCalls(t, 1), c.want)
 		})
 	}
 }
@@ -453,5 +453,20 @@ func TestReleasingDoorIndicator(t *testing.T) {
 	s.Render(v)
 	if !hasText(w, "Døren er lukket") || hasText(w, "Døren er åpen") {
 		t.Fatalf("closed door not shown: %q", texts(w))
+	}
+}
+
+// TestPayStatusInTheScreensLanguage: the terminal's prompt follows the
+// language the customer chose.
+func TestPayStatusInTheScreensLanguage(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	v := d.views()[kiosk.Paying]
+	v.PayStatus, v.PayStatusEn = "Tast PIN", "Enter PIN"
+	for lang, want := range map[string]string{LangNorwegian: "Tast PIN", LangEnglish: "Enter PIN"} {
+		_, w := showScreen(t, newFakeKiosk(v), lang, size1280)
+		if !hasText(w, want) {
+			t.Errorf("%s screen does not show %q: %q", lang, want, texts(w))
+		}
 	}
 }

@@ -98,16 +98,20 @@ type PaymentCall struct {
 type PaymentTerminal struct {
 	clk kiosk.Clock
 
-	mu       sync.Mutex
-	script   []Outcome
-	offline  bool
-	calls    []PaymentCall
-	received []kiosk.PaymentRequest // Authorize requests the terminal took in
-	given    int                    // how many of received WaitAuthorize returned
-	waiting  []*payWaiter           // Authorize calls waiting for Respond, oldest first
-	txns     map[payKey]*payTxn
-	trace    int
-	wake     chan struct{}
+	mu             sync.Mutex
+	afterRelease   []string
+	last           []string
+	confirmGate    chan struct{}
+	confirmArrived chan struct{}
+	script         []Outcome
+	offline        bool
+	calls          []PaymentCall
+	received       []kiosk.PaymentRequest // Authorize requests the terminal took in
+	given          int                    // how many of received WaitAuthorize returned
+	waiting        []*payWaiter           // Authorize calls waiting for Respond, oldest first
+	txns           map[payKey]*payTxn
+	trace          int
+	wake           chan struct{}
 }
 
 var _ kiosk.PaymentTerminal = (*PaymentTerminal)(nil)
@@ -339,6 +343,19 @@ func (p *PaymentTerminal) decideLocked(i int, req kiosk.PaymentRequest, o Outcom
 // way round), is an error; confirming the same way twice is not.
 func (p *PaymentTerminal) Confirm(ctx context.Context, req kiosk.PaymentRequest, released bool) error {
 	p.mu.Lock()
+	gate, arrived := p.confirmGate, p.confirmArrived
+	p.mu.Unlock()
+	if gate != nil {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		select { // held, as a vending terminal takes its time
+		case <-gate:
+		case <-ctx.Done():
+		}
+	}
+	p.mu.Lock()
 	defer p.mu.Unlock()
 	i := p.recordLocked(PaymentCall{Op: CallConfirm, Req: req, Released: released})
 	done := func(err error) error {
@@ -359,8 +376,49 @@ func (p *PaymentTerminal) Confirm(ctx context.Context, req kiosk.PaymentRequest,
 		return done(fmt.Errorf("kiosktest: confirm(%v): sale %s attempt %d was already confirmed(%v)", released, req.SaleID, req.Attempt, t.released))
 	}
 	t.settled, t.released = true, released
+	p.last = nil
+	if released {
+		p.last = append([]string(nil), p.afterRelease...)
+	}
 	p.changedLocked()
 	return done(nil)
+}
+
+var _ kiosk.TerminalReceipt = (*PaymentTerminal)(nil)
+
+// SetReceiptAfterRelease makes the terminal send lines with each
+// confirmed release, as a vending terminal sends its receipt after the
+// goods are out (LastReceipt).
+func (p *PaymentTerminal) SetReceiptAfterRelease(lines ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.afterRelease = lines
+}
+
+// LastReceipt implements kiosk.TerminalReceipt.
+func (p *PaymentTerminal) LastReceipt() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.last...)
+}
+
+// HoldConfirm makes each Confirm wait until the returned release is
+// called (or its ctx ends), for tests of what goes on meanwhile; arrived
+// gets a value when a Confirm starts waiting.
+func (p *PaymentTerminal) HoldConfirm() (arrived <-chan struct{}, release func()) {
+	gate, arr := make(chan struct{}), make(chan struct{}, 1)
+	p.mu.Lock()
+	p.confirmGate, p.confirmArrived = gate, arr
+	p.mu.Unlock()
+	var once sync.Once
+	return arr, func() {
+		once.Do(func() {
+			p.mu.Lock()
+			p.confirmGate = nil
+			p.mu.Unlock()
+			close(gate)
+		})
+	}
 }
 
 // Recover implements kiosk.PaymentTerminal.
