@@ -10,9 +10,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openPTY makes a pseudo-terminal pair: the master, which plays the
+// OpenPTY makes a pseudo-terminal pair: the master, which plays the
 // device, and the slave's path, which the driver opens as it would
-// /dev/ttyUSB0. It is posix_openpt, grantpt and unlockpt by hand (grantpt
+// /dev/ttyUSB0 (every simulator here, zvtsim's too, uses it). It is posix_openpt, grantpt and unlockpt by hand (grantpt
 // has nothing to do on devpts).
 //
 // The simulator also holds the slave open, in raw mode: raw so that no
@@ -21,7 +21,7 @@ import (
 // master does not read EIO while the driver has it closed (between an
 // unplug and its reopen). Closing both ends hangs the slave up, as the
 // kernel hangs up a USB serial tty that is pulled out.
-func openPTY() (master, slave *os.File, path string, err error) {
+func OpenPTY() (master, slave *os.File, path string, err error) {
 	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("sim: open /dev/ptmx: %w", err)

@@ -7,8 +7,8 @@ import (
 	"os"
 )
 
-// openPTY is Linux-only: the appliance and its tests run on Linux, and
+// OpenPTY is Linux-only: the appliance and its tests run on Linux, and
 // the simulators' pseudo-terminals use devpts ioctls.
-func openPTY() (master, slave *os.File, path string, err error) {
+func OpenPTY() (master, slave *os.File, path string, err error) {
 	return nil, nil, "", errors.New("sim: pseudo-terminal simulators need Linux")
 }

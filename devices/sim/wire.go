@@ -43,7 +43,7 @@ func (w *wire) plug() (*os.File, error) {
 	if w.master != nil {
 		return w.master, nil
 	}
-	m, s, target, err := openPTY()
+	m, s, target, err := OpenPTY()
 	if err != nil {
 		return nil, err
 	}

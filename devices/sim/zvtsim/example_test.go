@@ -11,7 +11,7 @@ import (
 )
 
 // The driver and the simulator over an in-memory connection in TCP mode.
-// For the serial framing use zvt.Serial on both sides, and OpenPTY for a
+// For the serial framing use zvt.Serial on both sides, and sim.OpenPTY for a
 // pseudo-terminal pair (the simulator serves the master, the driver uses
 // the slave); for a socket use ServeListener and net.Dial.
 func ExampleSim_Serve() {

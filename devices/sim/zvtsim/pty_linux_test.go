@@ -6,6 +6,7 @@ import (
 	"context"
 	"testing"
 
+	"selvkasse/devices/sim"
 	"selvkasse/devices/sim/zvtsim"
 	"selvkasse/devices/zvt"
 )
@@ -14,7 +15,7 @@ import (
 // pseudo-terminal pair: the simulator on the master, the driver on the
 // slave as it would use /dev/ttyUSB0.
 func TestSerialOnPTY(t *testing.T) {
-	master, slave, path, err := zvtsim.OpenPTY()
+	master, slave, path, err := sim.OpenPTY()
 	if err != nil {
 		t.Skip("no pseudo-terminal:", err)
 	}

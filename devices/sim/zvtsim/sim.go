@@ -170,6 +170,15 @@ func (s *Sim) Card(approve bool) { s.customer <- custEvent{approve: approve} }
 // caller drops the link.
 func (s *Sim) CardAnswerLost(approve bool) { s.customer <- custEvent{approve: approve, lose: true} }
 
+// Changed returns a channel that is closed at the simulator's next change
+// (a payment waiting or no longer, a transaction decided), for a window
+// that shows it.
+func (s *Sim) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wake
+}
+
 // Holding reports whether a payment waits for the customer now, and its
 // amount.
 func (s *Sim) Holding() (kiosk.Money, bool) {
