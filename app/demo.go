@@ -63,24 +63,24 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer devs.Close()
-	fmt.Fprintf(stdout, "selvkasse demo: scanner on %s, receipt printer on %s\n", devs.scan.Path(), devs.print.Path())
+	fmt.Fprintf(stdout, "selvkasse demo: scanner on %s, receipt printer on %s, payment terminal (ZVT) on %s\n",
+		devs.scan.Path(), devs.print.Path(), devs.term.link)
 	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
 	go forwardDeviceEvents(ctx, co, devEvents)
-	// The terminal's prompt goes to the screen. Device hooks run inside the
-	// checkout's port calls, so they only signal; a goroutine forwards.
-	payChanged := make(chan struct{}, 1)
-	cancelPay := devs.sim.OnChange(func() {
+	// The terminal's prompts go to the screen. They come from inside the
+	// ZVT driver, which the checkout may be calling: a goroutine forwards.
+	prompts := make(chan [2]string, 16)
+	devs.term.OnStatus(func(nb, en string) {
 		select {
-		case payChanged <- struct{}{}:
+		case prompts <- [2]string{nb, en}:
 		default:
 		}
 	})
-	defer cancelPay()
 	go func() {
 		for {
 			select {
-			case <-payChanged:
-				co.SetPayStatus(devs.sim.Pending().PayStatus)
+			case p := <-prompts:
+				co.SetPayStatusLang(p[0], p[1])
 			case <-ctx.Done():
 				return
 			}

@@ -14,17 +14,19 @@ import (
 	"selvkasse/kiosk"
 )
 
-// demoDevices are the demo's devices. The barcode scanner and the receipt
-// printer are wire simulators on pseudo-terminals, reached through the
-// real drivers exactly as hardware is (serialDevices); the payment
-// terminal, the cabinet and staff's age check are still in-process
-// simulators (devices/sim.Devices).
+// demoDevices are the demo's devices. The barcode scanner, the receipt
+// printer and the ZVT payment terminal are simulators at the far end of
+// serial lines (pseudo-terminals), reached through the real drivers
+// exactly as hardware is (serialDevices, demoTerminal); the cabinet and
+// staff's age check are in-process simulators (devices/sim.Devices).
 type demoDevices struct {
-	dir    string // the simulated /dev: selvkasse-scanner, selvkasse-printer
+	dir    string // the simulated /dev: selvkasse-scanner, -printer, -terminal
 	scan   *sim.ScannerLine
 	print  *sim.PrinterLine
 	serial *serialDevices
+	term   *demoTerminal
 	sim    *sim.Devices
+	stop   chan struct{}
 	log    *slog.Logger
 
 	mu    sync.Mutex
@@ -42,7 +44,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 	if err != nil {
 		return nil, fmt.Errorf("demo devices: %w", err)
 	}
-	d := &demoDevices{dir: dir, sim: sim.New(clk), log: log}
+	d := &demoDevices{dir: dir, sim: sim.New(clk), log: log, stop: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -63,8 +65,22 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 	if err != nil {
 		return nil, err
 	}
+	d.term, err = openDemoTerminal(dir, clk, log)
+	if err != nil {
+		return nil, err
+	}
 	d.print.OnChange(d.changed)
 	d.sim.OnChange(d.changed)
+	go func() { // the terminal's changes, for the Simulator window
+		for {
+			select {
+			case <-d.term.sim.Changed():
+				d.changed()
+			case <-d.stop:
+				return
+			}
+		}
+	}()
 	return d, nil
 }
 
@@ -72,13 +88,17 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 func (d *demoDevices) ports() Devices {
 	return Devices{
 		Scanner: d.serial.Scanner, Printer: d.serial.Printer,
-		Terminal: d.sim.Terminal(), Cabinet: d.sim.Cabinet(), Staff: d.sim.StaffApproval(),
+		Terminal: d.term.drv, Cabinet: d.sim.Cabinet(), Staff: d.sim.StaffApproval(),
 	}
 }
 
 // Close unplugs everything and removes the simulated /dev.
 func (d *demoDevices) Close() error {
+	close(d.stop)
 	var errs []error
+	if d.term != nil {
+		errs = append(errs, d.term.Close())
+	}
 	if d.serial != nil {
 		errs = append(errs, d.serial.Close())
 	}
@@ -119,7 +139,26 @@ func (d *demoDevices) Scan(code string) error {
 	return nil
 }
 
-func (d *demoDevices) Card(approve bool)  { d.sim.Card(approve) }
+// Card is the customer at the payment terminal: approve or decline the
+// card, walk away (timeout: the terminal gives up), or the terminal's
+// link drops (drop) while the payment waits.
+func (d *demoDevices) Card(action string) error {
+	acts := map[string]func() bool{
+		"approve": func() bool { return d.term.sim.Present(true) },
+		"decline": func() bool { return d.term.sim.Present(false) },
+		"timeout": d.term.sim.TimeOut,
+		"drop":    d.term.sim.DropLink,
+	}
+	f, ok := acts[action]
+	if !ok {
+		return usageError("card takes approve, decline, timeout or drop")
+	}
+	if !f() {
+		return errors.New("no payment waits at the terminal")
+	}
+	return nil
+}
+
 func (d *demoDevices) Staff(approve bool) { d.sim.Staff(approve) }
 func (d *demoDevices) Door(open bool)     { d.sim.Door(open) }
 
@@ -161,6 +200,7 @@ type SimState struct {
 	CoverOpen      bool   `json:"cover_open"`
 	Printed        int    `json:"printed"`         // receipts cut
 	LostReceipts   int    `json:"lost,omitempty"`  // sent while it could not print
+	Terminal       string `json:"terminal"`        // the ZVT terminal's line
 	PaymentWaiting bool   `json:"payment_waiting"` // the terminal waits for a card
 	AgeWaiting     bool   `json:"age_waiting"`     // staff is asked for an age check
 }
@@ -168,11 +208,12 @@ type SimState struct {
 // State describes the simulated devices.
 func (d *demoDevices) State() SimState {
 	ps, p := d.print.State(), d.sim.Pending()
+	_, paying := d.term.sim.Holding()
 	return SimState{
 		Scanner: d.scan.Path(), ScannerPlugged: d.scan.Plugged(),
 		Printer: d.print.Path(), Paper: ps.Paper.String(), CoverOpen: ps.CoverOpen,
 		Printed: ps.Printed, LostReceipts: ps.Lost,
-		PaymentWaiting: p.Payment != nil, AgeWaiting: p.AgeCheck != nil,
+		Terminal: d.term.link, PaymentWaiting: paying, AgeWaiting: p.AgeCheck != nil,
 	}
 }
 
@@ -185,7 +226,15 @@ func (s simControls) Scan(code string) {
 		s.d.log.Info("simulator", "scan", code, "err", err)
 	}
 }
-func (s simControls) Card(approve bool)  { s.d.Card(approve) }
+func (s simControls) Card(approve bool) {
+	action := "decline"
+	if approve {
+		action = "approve"
+	}
+	if err := s.d.Card(action); err != nil {
+		s.d.log.Info("simulator", "card", action, "err", err)
+	}
+}
 func (s simControls) Staff(approve bool) { s.d.Staff(approve) }
 func (s simControls) Door(open bool)     { s.d.Door(open) }
 func (s simControls) Printer(cmd ui.PrinterCmd) {
@@ -201,8 +250,9 @@ func (s simControls) ScannerCable(plugged bool) {
 func (s simControls) OnChange(fn func()) { s.d.OnChange(fn) }
 func (s simControls) Status() ui.SimStatus {
 	p, st, ps := s.d.sim.Pending(), s.d.sim.Status(), s.d.print.State()
+	_, paying := s.d.term.sim.Holding()
 	out := ui.SimStatus{
-		PaymentWaiting: p.Payment != nil, AgeCheckWaiting: p.AgeCheck != nil,
+		PaymentWaiting: paying, AgeCheckWaiting: p.AgeCheck != nil,
 		DoorOpen: st.DoorOpen, Locked: st.Locked,
 		Paper:     map[sim.PaperLevel]ui.PrinterCmd{sim.PaperOut: ui.PaperOut, sim.PaperLow: ui.PaperLow}[ps.Paper],
 		CoverOpen: ps.CoverOpen, ScannerPlugged: s.d.scan.Plugged(),

@@ -210,6 +210,12 @@ func TestCrashMidPaymentLeavesNoHalfSale(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.payAgeApproved()
+			// The terminal takes its time over the release confirmation
+			// the kiosk sends once the cabinet is unlocked: the crash
+			// comes before it is through, so the terminal still holds the
+			// approval open.
+			_, release := e.term.HoldConfirm()
+			defer release()
 			if err := e.term.Respond(kiosktest.PayApproved()); err != nil {
 				t.Fatal(err)
 			}
@@ -235,6 +241,7 @@ func TestCrashMidPaymentLeavesNoHalfSale(t *testing.T) {
 				}
 				db.Close()
 			}
+			release()
 			e.open()
 			e.waitHealth("Idle")
 			if p, _ := e.db.Pending(e.ctx); len(p) != 0 {

@@ -53,7 +53,7 @@ func healthOf(v kiosk.View, since time.Time) Health {
 // them.
 type SimDevices interface {
 	Scan(code string) error
-	Card(approve bool)
+	Card(action string) error
 	Staff(approve bool)
 	Door(open bool)
 	Printer(cmd ui.PrinterCmd) error
@@ -145,11 +145,7 @@ func (s *server) do(action, arg string) error {
 		}
 		return s.co.Add(g)
 	case "card":
-		ok, err := choose("approve", "decline")
-		if err != nil {
-			return err
-		}
-		s.sim.Card(ok)
+		return s.sim.Card(arg)
 	case "staff":
 		ok, err := choose("approve", "refuse")
 		if err != nil {

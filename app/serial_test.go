@@ -83,6 +83,34 @@ func (k *serialKiosk) until(what string, ok func(kiosk.View) bool) kiosk.View {
 	}
 }
 
+// card waits for the terminal to hold a payment for the customer, then
+// acts as the customer does.
+func (k *serialKiosk) card(action string) {
+	k.t.Helper()
+	k.devsUntil("a payment waits at the terminal", func() bool { return k.devs.State().PaymentWaiting })
+	if err := k.devs.Card(action); err != nil {
+		k.t.Fatal(err)
+	}
+}
+
+// devsUntil waits, woken by each change of the simulated devices, until
+// ok holds.
+func (k *serialKiosk) devsUntil(what string, ok func() bool) {
+	k.t.Helper()
+	deadline := time.After(15 * time.Second)
+	for {
+		ch := k.devs.term.sim.Changed()
+		if ok() {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			k.t.Fatalf("never %s", what)
+		}
+	}
+}
+
 // printed waits for the simulated printer to have cut n receipts.
 func (k *serialKiosk) printed(n int) sim.Printed {
 	k.t.Helper()
@@ -168,8 +196,7 @@ func TestScannerUnplugMidSaleRealDrivers(t *testing.T) {
 	if err := k.co.Pay(); err != nil {
 		t.Fatal(err)
 	}
-	k.until("asks for the card", func(v kiosk.View) bool { return k.devs.State().PaymentWaiting })
-	k.devs.Card(true)
+	k.card("approve")
 	v = k.until("prints the receipt", func(v kiosk.View) bool { return v.State == kiosk.Receipt })
 	r := k.printed(1)
 	if strings.Count(r.Text, "Cola 0,5 l") != 1 || !strings.Contains(r.Text, "Dagsavisen") || r.Image == nil {
@@ -218,8 +245,7 @@ func TestPaperOutBeforePaymentRealDrivers(t *testing.T) {
 	if err := k.co.Pay(); err != nil {
 		t.Fatal(err)
 	}
-	k.until("asks for the card", func(v kiosk.View) bool { return k.devs.State().PaymentWaiting })
-	k.devs.Card(true)
+	k.card("approve")
 	k.until("shows the receipt", func(v kiosk.View) bool { return v.State == kiosk.Receipt })
 	if r := k.printed(1); !strings.Contains(r.Text, "Cola 0,5 l") {
 		t.Fatalf("receipt %q", r.Text)

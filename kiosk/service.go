@@ -176,10 +176,18 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 	case PendingReleased:
 		// The cabinet was unlocked, or the goods were on the counter: the
 		// customer has them and the approval is on record. Keep the money.
+		// The terminal is asked first (a new session knows nothing of the
+		// approval), then told the goods are out; if it cannot confirm,
+		// the journal says so for staff to check against the terminal.
+		why := "completed after restart"
+		if _, err := c.d.Terminal.Recover(ctx, req); err != nil {
+			c.log.Warn("recover after restart", "sale", p.ID, "err", err)
+		}
 		if err := c.d.Terminal.Confirm(ctx, req, true); err != nil {
 			c.log.Warn("confirm after restart", "sale", p.ID, "err", err)
+			why += "; the terminal did not confirm the payment, staff must check it: " + err.Error()
 		}
-		s, err := c.d.Sales.CompleteSale(ctx, NewSale(p, c.d.Clock.Now()), c.saleEntry(p, "completed after restart"))
+		s, err := c.d.Sales.CompleteSale(ctx, NewSale(p, c.d.Clock.Now()), c.saleEntry(p, why))
 		if err != nil {
 			return fmt.Errorf("kiosk: complete recovered sale %s: %w", p.ID, err)
 		}
@@ -844,6 +852,11 @@ func (c *Checkout) requestPayment() {
 			// It may have been charged: ask, never send again.
 			c.log.Warn("payment outcome unknown; recovering", "sale", req.SaleID, "err", err)
 			res, err = c.d.Terminal.Recover(ctx, req)
+			if errors.Is(err, ErrDeviceUnavailable) {
+				// Silence now says nothing about the request that may
+				// have reached the terminal before: still unknown.
+				err = fmt.Errorf("%w: the terminal did not answer the recovery: %v", ErrOutcomeUnknown, err)
+			}
 		}
 		c.paymentResult(req, res, err)
 	}()

@@ -808,3 +808,28 @@ func TestConfirmOutsideTheLock(t *testing.T) {
 		t.Errorf("receipt lacks the terminal's lines")
 	}
 }
+
+// TestUnknownOutcomeTerminalSilentStaysUnknown: when the answer to a
+// payment is lost and the terminal then does not answer the recovery,
+// the payment may still have been taken: the sale stays pending for
+// staff, never voided as "nothing charged".
+func TestUnknownOutcomeTerminalSilentStaysUnknown(t *testing.T) {
+	r := mustRig(t)
+	r.co.Scan("7039990000113")
+	r.must(r.co.Pay())
+	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.term.SetOffline(true)
+	r.must(r.term.Respond(kiosktest.PayLost(kiosktest.PayApproved())))
+	v := r.wait(kiosk.Assistance)
+	if v.Notice != kiosk.NoticeRecoveryPending {
+		t.Fatalf("notice %v", v.Notice)
+	}
+	if p, err := r.store.Pending(r.ctx); err != nil || len(p) != 1 {
+		t.Fatalf("pending %+v, %v; want the sale kept for staff", p, err)
+	}
+	if r.has(kiosk.SubPaymentDeclined) {
+		t.Error("voided as declined")
+	}
+}

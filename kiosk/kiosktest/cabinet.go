@@ -59,6 +59,8 @@ type CabinetLock struct {
 	next   int               // events[next] is the next WaitDoor delivers
 	log    []CabinetEntry
 	wake   chan struct{}
+	hold   chan struct{} // HoldUnlock: Unlock waits for it
+	held   chan struct{}
 }
 
 var _ kiosk.CabinetLock = (*CabinetLock)(nil)
@@ -141,7 +143,40 @@ func (c *CabinetLock) Log() []CabinetEntry {
 }
 
 // Unlock implements kiosk.CabinetLock.
-func (c *CabinetLock) Unlock(ctx context.Context) error { return c.move(ctx, CabUnlock, false) }
+func (c *CabinetLock) Unlock(ctx context.Context) error {
+	c.mu.Lock()
+	hold, held := c.hold, c.held
+	c.mu.Unlock()
+	if hold != nil {
+		select {
+		case held <- struct{}{}:
+		default:
+		}
+		select { // a slow lock: the kiosk may die meanwhile
+		case <-hold:
+		case <-ctx.Done():
+		}
+	}
+	return c.move(ctx, CabUnlock, false)
+}
+
+// HoldUnlock makes each Unlock wait until release is called (or its ctx
+// ends); arrived gets a value when an Unlock starts waiting.
+func (c *CabinetLock) HoldUnlock() (arrived <-chan struct{}, release func()) {
+	hold, held := make(chan struct{}), make(chan struct{}, 1)
+	c.mu.Lock()
+	c.hold, c.held = hold, held
+	c.mu.Unlock()
+	var once sync.Once
+	return held, func() {
+		once.Do(func() {
+			c.mu.Lock()
+			c.hold = nil
+			c.mu.Unlock()
+			close(hold)
+		})
+	}
+}
 
 // Lock implements kiosk.CabinetLock.
 func (c *CabinetLock) Lock(ctx context.Context) error { return c.move(ctx, CabLock, true) }
