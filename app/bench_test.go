@@ -44,7 +44,7 @@ func BenchmarkScanToBasket(b *testing.B) {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil)
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

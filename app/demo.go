@@ -58,7 +58,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		case devEvents <- e:
 		default: // a burst: the next poll or read catches up
 		}
-	})
+	}, 0)
 	if err != nil {
 		return err
 	}

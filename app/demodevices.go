@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"selvkasse/app/ui"
 	"selvkasse/devices/escpos"
@@ -39,7 +40,8 @@ const DemoStaffPrefix = "STAFF-"
 
 // openDemoDevices plugs in the simulators and opens them through the
 // drivers; events gets the serial lines' unplugs and reopens.
-func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)) (_ *demoDevices, err error) {
+// terminalT4 is the ZVT driver's T4 (0: DemoTerminalT4).
+func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent), terminalT4 time.Duration) (_ *demoDevices, err error) {
 	dir, err := os.MkdirTemp("", "selvkasse-dev-")
 	if err != nil {
 		return nil, fmt.Errorf("demo devices: %w", err)
@@ -65,7 +67,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 	if err != nil {
 		return nil, err
 	}
-	d.term, err = openDemoTerminal(dir, clk, log)
+	d.term, err = openDemoTerminal(dir, clk, log, terminalT4)
 	if err != nil {
 		return nil, err
 	}

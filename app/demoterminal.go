@@ -39,7 +39,10 @@ type demoTerminal struct {
 
 // openDemoTerminal plugs the simulator in at dir/selvkasse-terminal,
 // opens it through serialport and the ZVT driver, and registers (06 00).
-func openDemoTerminal(dir string, clk kiosk.Clock, log *slog.Logger) (_ *demoTerminal, err error) {
+func openDemoTerminal(dir string, clk kiosk.Clock, log *slog.Logger, t4 time.Duration) (_ *demoTerminal, err error) {
+	if t4 <= 0 {
+		t4 = DemoTerminalT4
+	}
 	t := &demoTerminal{link: filepath.Join(dir, "selvkasse-terminal"), served: make(chan struct{})}
 	t.master, t.slave, _, err = sim.OpenPTY()
 	if err != nil {
@@ -67,7 +70,7 @@ func openDemoTerminal(dir string, clk kiosk.Clock, log *slog.Logger) (_ *demoTer
 		return nil, fmt.Errorf("demo terminal: %w", err)
 	}
 	t.drv = zvt.New(t.port, zvt.Options{
-		Mode: zvt.Serial, Clock: clk, Logger: log, T4: DemoTerminalT4,
+		Mode: zvt.Serial, Clock: clk, Logger: log, T4: t4,
 		OnStatus: func(_ byte, nb, en string) {
 			if f := t.onStatus.Load(); f != nil {
 				(*f)(nb, en)

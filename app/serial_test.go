@@ -37,7 +37,7 @@ func mustSerialKiosk(t *testing.T) *serialKiosk {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	events := make(chan DeviceEvent, 16)
-	devs, err := openDemoDevices(kiosk.SystemClock{}, log, func(e DeviceEvent) { events <- e })
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, func(e DeviceEvent) { events <- e }, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,5 +249,57 @@ func TestPaperOutBeforePaymentRealDrivers(t *testing.T) {
 	k.until("shows the receipt", func(v kiosk.View) bool { return v.State == kiosk.Receipt })
 	if r := k.printed(1); !strings.Contains(r.Text, "Cola 0,5 l") {
 		t.Fatalf("receipt %q", r.Text)
+	}
+}
+
+// TestCardOutcomesRealDrivers: a decline, a time-out at the terminal and
+// a link drop, each through the real ZVT driver on a serial line to the
+// simulator, lead to a clear screen and a journal that says what
+// happened; no money is taken.
+func TestCardOutcomesRealDrivers(t *testing.T) {
+	k := mustSerialKiosk(t)
+	k.until("idle", func(v kiosk.View) bool { return v.State == kiosk.Idle })
+	k.scan("7039990000113")
+	k.count(1)
+	if err := k.co.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	k.card("decline")
+	v := k.until("shows the decline", func(v kiosk.View) bool { return v.State == kiosk.PaymentDeclined })
+	if v.Notice != kiosk.NoticeDeclined {
+		t.Errorf("decline notice %v %q", v.Notice, v.NoticeArg)
+	}
+	if err := k.co.Retry(); err != nil {
+		t.Fatal(err)
+	}
+	k.card("timeout")
+	v = k.until("shows the time-out", func(v kiosk.View) bool { return v.State == kiosk.PaymentDeclined })
+	if v.Notice != kiosk.NoticeDeclined || !strings.Contains(v.NoticeArg, "Avbrutt") && !strings.Contains(v.NoticeArg, "borted") {
+		t.Errorf("time-out notice %v %q", v.Notice, v.NoticeArg)
+	}
+	if err := k.co.Retry(); err != nil {
+		t.Fatal(err)
+	}
+	k.card("drop")
+	v = k.until("calls staff", func(v kiosk.View) bool { return v.State == kiosk.Assistance })
+	if v.Notice != kiosk.NoticeRecoveryPending {
+		t.Errorf("drop notice %v %q", v.Notice, v.NoticeArg)
+	}
+	if err := k.co.StaffCancel(); err != nil {
+		t.Fatal(err)
+	}
+	k.until("idle again", func(v kiosk.View) bool { return v.State == kiosk.Idle })
+	if got := k.devs.term.sim.Charged(); got != 0 {
+		t.Errorf("charged %v", got)
+	}
+	subs := map[string]int{}
+	if err := k.db.Scan(k.ctx, 0, func(r kiosk.Record) error { subs[r.Subtype]++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if subs[kiosk.SubPaymentIntent] != 3 || subs[kiosk.SubPaymentDeclined] != 2 || subs[kiosk.SubPaymentUnknown] != 1 || subs[kiosk.SubSaleCancelled] == 0 {
+		t.Errorf("journal subtypes %v", subs)
+	}
+	if p, err := k.db.Pending(k.ctx); err != nil || len(p) != 0 {
+		t.Errorf("pending %+v %v", p, err)
 	}
 }

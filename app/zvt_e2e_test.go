@@ -43,8 +43,8 @@ func mustZVTKiosk(t *testing.T) *zvtKiosk {
 		t.Fatal(err)
 	}
 	k := &zvtKiosk{t: t, dir: t.TempDir(), addr: ln.Addr().String(),
-		term:  zvtsim.New(zvtsim.Options{Mode: zvt.TCP, VendTimeout: time.Hour}),
-		cab:   kiosktest.NewCabinetLock(nil), staff: kiosktest.NewStaffApproval(), print: kiosktest.NewPrinter()}
+		term: zvtsim.New(zvtsim.Options{Mode: zvt.TCP, VendTimeout: time.Hour}),
+		cab:  kiosktest.NewCabinetLock(nil), staff: kiosktest.NewStaffApproval(), print: kiosktest.NewPrinter()}
 	k.print.SetStatus(kiosk.PrinterStatus{Ready: true})
 	served := make(chan struct{})
 	go func() { defer close(served); k.term.ServeListener(ctx, ln) }()
@@ -295,4 +295,3 @@ func panLike(s string) bool {
 	}
 	return false
 }
-
