@@ -38,7 +38,7 @@ func devicesCmd(args []string, stdout, stderr io.Writer) error {
 	c := checker{out: stdout, cfg: cfg}
 	c.scanner(ctx, *scanWait)
 	c.printer(ctx, !*noPrint)
-	c.note("terminal", cfg.Devices.Terminal.Path+cfg.Devices.Terminal.Addr, "not checked here yet: the ZVT driver is its own work")
+	c.terminal(ctx)
 	if c.failed > 0 {
 		return fmt.Errorf("devices check: %d device(s) not usable", c.failed)
 	}
@@ -158,6 +158,50 @@ func (c *checker) printer(ctx context.Context, print bool) {
 		return
 	}
 	c.ok("printer", pc.Path, words+"; test receipt printed (check æøå, the QR code and the barcode)")
+}
+
+func (c *checker) terminal(ctx context.Context) {
+	tc := c.cfg.Devices.Terminal
+	where := tc.Addr
+	if where == "" {
+		where = tc.Path
+	}
+	if where == "" {
+		c.note("terminal", "", "")
+		return
+	}
+	t, err := openTerminal(ctx, tc, kiosk.SystemClock{}, nil, nil)
+	switch {
+	case errors.Is(err, serialport.ErrUnplugged):
+		c.fail("terminal", where, "not found: is it plugged in, and does the udev rule name it "+tc.Path+"?")
+		return
+	case err != nil:
+		c.fail("terminal", where, err.Error())
+		return
+	}
+	defer t.Close()
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	reg, err := t.Register(rctx)
+	if err != nil {
+		c.fail("terminal", where, "no answer to registration (06 00): check the cable or address, the speed ("+t.where+") and the ECR password: "+err.Error())
+		return
+	}
+	st, err := t.StatusEnquiry(rctx)
+	if err != nil {
+		c.fail("terminal", where, "registered, but no answer to the status enquiry (05 01): "+err.Error())
+		return
+	}
+	tid := st.TerminalID
+	if tid == "" {
+		tid = reg.TerminalID
+	}
+	msg := fmt.Sprintf("registered; terminal id %s, status %02X", tid, st.TerminalStatus)
+	if st.TerminalStatus != 0 {
+		c.fail("terminal", where, msg+": the terminal is not ready for payments (see its display)")
+		return
+	}
+	c.ok("terminal", where, msg+" (ready)")
 }
 
 // testReceipt is the technician's test print: the shop's header, the

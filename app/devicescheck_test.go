@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,10 @@ import (
 
 	"selvkasse/devices/escpos"
 	"selvkasse/devices/sim"
+	"selvkasse/devices/sim/zvtsim"
+	"selvkasse/devices/zvt"
+	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
 )
 
 // promptWriter collects output and calls onPrompt once when it sees the
@@ -108,5 +114,70 @@ func TestDevicesCheck(t *testing.T) {
 	t.Logf("devices check with faults:\n%s", plain.String())
 	if st := pl.State(); st.Printed != 1 {
 		t.Errorf("printed %d, want only the first test receipt", st.Printed)
+	}
+}
+
+// mustTerminalSim serves a ZVT terminal simulator on a loopback socket.
+func mustTerminalSim(t *testing.T) (*zvtsim.Sim, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := zvtsim.New(zvtsim.Options{Mode: zvt.TCP})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.ServeListener(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return s, ln.Addr().String()
+}
+
+// TestDevicesCheckTerminal: the check registers with the terminal and asks
+// its status; a terminal that is not there is a plain-words problem.
+func TestDevicesCheckTerminal(t *testing.T) {
+	_, addr := mustTerminalSim(t)
+	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: t.TempDir()}
+	cfg.Devices.Terminal.Addr = addr
+	c := checker{out: &strings.Builder{}, cfg: cfg}
+	c.terminal(t.Context())
+	out := c.out.(*strings.Builder).String()
+	if c.failed != 0 || !strings.Contains(out, "ok: registered; terminal id "+zvtsim.TerminalID) {
+		t.Errorf("check: %s", out)
+	}
+	cfg.Devices.Terminal.Addr = "127.0.0.1:1" // nobody listens
+	c = checker{out: &strings.Builder{}, cfg: cfg}
+	c.terminal(t.Context())
+	if out := c.out.(*strings.Builder).String(); c.failed != 1 || !strings.Contains(out, "PROBLEM") {
+		t.Errorf("check of a missing terminal: %s", out)
+	}
+}
+
+// TestEndOfDayJournaled: End of Day's totals reach the journal.
+func TestEndOfDayJournaled(t *testing.T) {
+	s, addr := mustTerminalSim(t)
+	s.SetDecision(zvtsim.Approve)
+	ctx := t.Context()
+	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: t.TempDir()}
+	cfg.Devices.Terminal.Addr = addr
+	term, err := openTerminal(ctx, cfg.Devices.Terminal, kiosk.SystemClock{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := kiosk.PaymentRequest{SaleID: "s", Attempt: 1, Amount: 4990}
+	if res, err := term.Authorize(ctx, req); err != nil || !res.Approved {
+		t.Fatalf("pay: %+v %v", res, err)
+	}
+	if err := term.Confirm(ctx, req, true); err != nil {
+		t.Fatal(err)
+	}
+	term.Close()
+	store := kiosktest.NewStore()
+	var out strings.Builder
+	if err := endOfDay(ctx, cfg, store, kiosk.SystemClock{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	recs := store.Records()
+	if len(recs) != 1 || recs[0].Subtype != kiosk.SubTerminalEndOfDay || recs[0].Amount != 4990 || recs[0].Data["count"] != "1" {
+		t.Errorf("journal %+v\n%s", recs, out.String())
 	}
 }

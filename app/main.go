@@ -16,8 +16,9 @@ Usage:
       state | wait STATE
   selvkasse run --config FILE                     the kiosk with real devices
   selvkasse devices check --config FILE [--scan 20s] [--no-print]
-                                                  a technician's check of the serial devices,
-                                                  with a test receipt
+                                                  a technician's check of the scanner, the
+                                                  printer (test receipt) and the card terminal
+  selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
   selvkasse journal verify --data DIR             check the journal's hash chain
 `
 
@@ -35,6 +36,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = simCmd(args[1:], stdout)
 	case "run":
 		err = runCmd(args[1:], stderr)
+	case "payment":
+		err = paymentCmd(args[1:], stdout, stderr)
 	case "devices":
 		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":

@@ -47,21 +47,22 @@ func (c Code) String() string {
 // Subtypes of CodeOther (13999), and of other codes where the code alone is
 // too coarse. They are persisted.
 const (
-	SubAgeApproved     = "age-approved"
-	SubAgeRefused      = "age-refused"
-	SubPaymentIntent   = "payment-intent"
-	SubPaymentApproved = "payment-approved"
-	SubPaymentDeclined = "payment-declined"
-	SubPaymentUnknown  = "payment-unknown"
-	SubCabinetUnlock   = "cabinet-unlock"
-	SubCabinetDoor     = "cabinet-door"
-	SubCabinetLock     = "cabinet-lock"
-	SubSaleCancelled   = "sale-cancelled"
-	SubAssistance      = "assistance"
-	SubDeviceFault     = "device-fault"
-	SubRecovery        = "recovery"
-	SubScanError       = "scan-error"
-	SubLookupMiss      = "lookup-miss" // with CodePriceLookup
+	SubAgeApproved      = "age-approved"
+	SubAgeRefused       = "age-refused"
+	SubPaymentIntent    = "payment-intent"
+	SubPaymentApproved  = "payment-approved"
+	SubPaymentDeclined  = "payment-declined"
+	SubPaymentUnknown   = "payment-unknown"
+	SubCabinetUnlock    = "cabinet-unlock"
+	SubCabinetDoor      = "cabinet-door"
+	SubCabinetLock      = "cabinet-lock"
+	SubSaleCancelled    = "sale-cancelled"
+	SubAssistance       = "assistance"
+	SubDeviceFault      = "device-fault"
+	SubRecovery         = "recovery"
+	SubScanError        = "scan-error"
+	SubLookupMiss       = "lookup-miss"         // with CodePriceLookup
+	SubTerminalEndOfDay = "terminal-end-of-day" // the card terminal's totals
 )
 
 // Entry is what the kiosk asks the journal to record.
