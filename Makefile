@@ -63,11 +63,14 @@ bench: deps
 	  st=$$?; cat bin/bench-storage.txt; exit $$st
 	@awk '/^BenchmarkCompleteSale/ {s=$$3} /^BenchmarkRawAppendFdatasync/ {r=$$3} \
 	  END { if (s && r) printf "durable sale commit: %.0f ns = %.2f x raw append+fdatasync (%.0f ns), same run\n", s, s/r, r }' bin/bench-storage.txt
-	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
+	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip|ApprovalToUnlock|Fdatasync1K' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
 	  st=$$?; cat bin/bench-scan.txt; exit $$st
 	@awk '/^BenchmarkScanToBasket/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \
 	  /^BenchmarkPTYRoundTrip/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") r50=$$i; if ($$(i+1)=="p99-µs") r99=$$i}} \
 	  END { if (s50 && r50) printf "scan to basket (real driver on a pty, no wire time): p50 %.0f µs = %.1f x raw pty round trip (%.0f µs), p99 %.0f µs = %.1f x (%.0f µs), same run\n", s50, s50/r50, r50, s99, s99/r99, r99 }' bin/bench-scan.txt
+	@awk '/^BenchmarkApprovalToUnlock/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") a50=$$i; if ($$(i+1)=="p99-µs") a99=$$i}} \
+	  /^BenchmarkFdatasync1K/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") f50=$$i; if ($$(i+1)=="p99-µs") f99=$$i}} \
+	  END { if (a50 && f50) printf "terminal approval to cabinet unlock: p50 %.0f µs = %.1f x one 1 KiB append+fdatasync (%.0f µs), p99 %.0f µs (%.0f µs), same run\n", a50, a50/f50, f50, a99, f99 }' bin/bench-scan.txt
 	@$(GO) test -run '^$$' -bench 'Receipt' -benchmem -benchtime $(BENCHTIME) ./devices/escpos/ > bin/bench-escpos.txt; \
 	  st=$$?; cat bin/bench-escpos.txt; exit $$st
 	@awk '/^BenchmarkEncodeReceipt/ {e=$$3; for (i=1;i<NF;i++) {if ($$(i+1)=="bytes/receipt") n=$$i; if ($$(i+1)=="wire-ms@38400") w=$$i}} \
@@ -84,6 +87,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzStatus -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME) ./devices/scanner/
 	$(GO) test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./devices/escpos/
+	$(GO) test -run '^$$' -fuzz '^FuzzSerialFrame$$' -fuzztime $(FUZZTIME) ./devices/zvt/
+	$(GO) test -run '^$$' -fuzz '^FuzzAPDU$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 
 clean:
 	rm -rf bin

@@ -4,14 +4,17 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
 	"selvkasse/devices/serialport"
 	"selvkasse/devices/sim"
 	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
 	"selvkasse/storage"
 )
 
@@ -122,6 +125,138 @@ func BenchmarkPTYRoundTrip(b *testing.B) {
 				b.Fatal(err)
 			}
 			got += n
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// stampTerminal notes when the terminal's approval reaches the kiosk.
+type stampTerminal struct {
+	kiosk.PaymentTerminal
+	at chan time.Time
+}
+
+func (s stampTerminal) Authorize(ctx context.Context, req kiosk.PaymentRequest) (kiosk.PaymentResult, error) {
+	res, err := s.PaymentTerminal.Authorize(ctx, req)
+	s.at <- time.Now()
+	return res, err
+}
+
+// stampCabinet notes when the kiosk tells the lock to open.
+type stampCabinet struct {
+	kiosk.CabinetLock
+	at chan time.Time
+}
+
+func (s stampCabinet) Unlock(ctx context.Context) error {
+	s.at <- time.Now()
+	return s.CabinetLock.Unlock(ctx)
+}
+
+// BenchmarkApprovalToUnlock is the time from the terminal's approval
+// reaching the kiosk to the cabinet's unlock command, with Badger: the
+// approval and the release marker go to disk in one durable write first.
+// Each iteration is a whole sale of a cabinet product; only that stretch
+// is reported (p50/p99).
+func BenchmarkApprovalToUnlock(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := storage.Open(b.TempDir(), storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := seedIfEmpty(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	term := kiosktest.NewPaymentTerminal(nil)
+	cab := kiosktest.NewCabinetLock(nil)
+	staff := kiosktest.NewStaffApproval()
+	printer := kiosktest.NewPrinter()
+	printer.SetStatus(kiosk.PrinterStatus{Ready: true})
+	approved, unlocked := make(chan time.Time, 1), make(chan time.Time, 1)
+	co := newCheckout("K1", DemoShop, db, Devices{
+		Scanner: kiosktest.NewScanner(nil), Terminal: stampTerminal{term, approved}, Printer: printer,
+		Cabinet: stampCabinet{cab, unlocked}, Staff: staff,
+	}, kiosk.SystemClock{}, nil)
+	if err := co.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	go co.Run(ctx)
+	states := make(chan kiosk.State, 256)
+	stop := co.Subscribe(func(v kiosk.View) { states <- v.State })
+	defer stop()
+	wait := func(s kiosk.State) {
+		for st := range states {
+			if st == s {
+				return
+			}
+		}
+	}
+	snus := kiosk.MustGTIN("7039990000014")
+	lat := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		if i%40 == 0 { // keep the stock up
+			p, _ := db.Lookup(ctx, snus)
+			p.Stock = 1000
+			if err := db.Put(ctx, p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := co.Add(snus); err != nil {
+			b.Fatal(err)
+		}
+		if err := co.Pay(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := staff.WaitRequest(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := staff.Approve("ola"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := term.WaitAuthorize(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := term.Respond(kiosktest.PayApproved()); err != nil {
+			b.Fatal(err)
+		}
+		a, u := <-approved, <-unlocked
+		lat = append(lat, u.Sub(a))
+		wait(kiosk.Releasing)
+		cab.Open()
+		cab.Close()
+		wait(kiosk.Receipt)
+		if err := co.FinishReceipt(); err != nil {
+			b.Fatal(err)
+		}
+		wait(kiosk.Idle)
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkFdatasync1K is the floor under BenchmarkApprovalToUnlock: one
+// append of a journal record's size (1 KiB) to a plain file and
+// fdatasync(2), on the same file system.
+func BenchmarkFdatasync1K(b *testing.B) {
+	f, err := os.OpenFile(filepath.Join(b.TempDir(), "append.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 1024)
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := f.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
 	}

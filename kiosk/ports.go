@@ -173,7 +173,7 @@ type Catalog interface {
 // crash leaves either both or neither.
 //
 // SavePending stores p (replacing the pending sale with the same ID) and
-// journals e. Errors: ErrConflict when a sale with p.ID is already
+// journals e, then each of more, in one durable write. Errors: ErrConflict when a sale with p.ID is already
 // completed. Pending lists the pending sales by start time, ties in the
 // order they were first saved.
 //
@@ -192,7 +192,7 @@ type Catalog interface {
 // (receipt numbers are per kiosk, so a number alone does not name a
 // sale). Errors: ErrNotFound, also for a kiosk with no sales.
 type SaleStore interface {
-	SavePending(ctx context.Context, p PendingSale, e Entry) error
+	SavePending(ctx context.Context, p PendingSale, e Entry, more ...Entry) error
 	Pending(ctx context.Context) ([]PendingSale, error)
 	CompleteSale(ctx context.Context, s Sale, e Entry) (Sale, error)
 	VoidPending(ctx context.Context, id string, e Entry) error

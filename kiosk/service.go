@@ -925,9 +925,22 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		// Shelf goods are already in the customer's hands.
 		p.State = PendingReleased
 	}
-	if err := c.d.Sales.SavePending(c.ctx, p, e); err != nil {
+	var more []Entry
+	if cab {
+		// Cabinet goods: the release is marked in the same durable write
+		// as the approval, before the lock moves, so a restart knows the
+		// customer may have the goods; one write between the terminal's
+		// approval and the unlock.
+		p.State = PendingReleased
+		ue := c.entry(CodeOther, SubCabinetUnlock, "cabinet unlocked for paid goods")
+		ue.SaleID, ue.Amount = p.ID, p.Amount
+		more = append(more, ue)
+	}
+	if err := c.d.Sales.SavePending(c.ctx, p, e, more...); err != nil {
 		c.log.Error("record approval", "sale", p.ID, "err", err)
+		c.mu.Unlock()
 		_ = c.d.Terminal.Confirm(c.ctx, req, false)
+		c.mu.Lock()
 		c.voidLocked(p, SubSaleCancelled, "approval could not be recorded: payment reversed")
 		c.fire(EvPaymentDeclined)
 		c.notice, c.arg = NoticeStorageError, ""
@@ -939,17 +952,6 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		c.finishLocked()
 		return
 	}
-	// Mark the release durably before unlocking, so a restart knows the
-	// customer may have the goods.
-	p.State = PendingReleased
-	ue := c.entry(CodeOther, SubCabinetUnlock, "cabinet unlocked for paid goods")
-	ue.SaleID, ue.Amount = p.ID, p.Amount
-	if err := c.d.Sales.SavePending(c.ctx, p, ue); err != nil {
-		c.log.Error("record release", "sale", p.ID, "err", err)
-		c.releaseFaultLocked(p, req, "release could not be recorded")
-		return
-	}
-	c.pending = &p
 	c.doorSeen = false
 	if err := c.d.Cabinet.Unlock(c.ctx); err != nil {
 		c.releaseFaultLocked(p, req, "cabinet did not unlock: "+err.Error())

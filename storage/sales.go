@@ -29,7 +29,7 @@ type pendingValue struct {
 
 // SavePending implements kiosk.SaleStore. Errors besides the contract's:
 // an error for an empty ID.
-func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry) error {
+func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry, more ...kiosk.Entry) error {
 	if p.ID == "" {
 		return errors.New("storage: save pending: empty sale ID")
 	}
@@ -51,6 +51,11 @@ func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry
 			r, err := appendRecord(txn, e)
 			if err != nil {
 				return err
+			}
+			for _, m := range more { // the transaction reads its own head
+				if _, err := appendRecord(txn, m); err != nil {
+					return err
+				}
 			}
 			v := pendingValue{Order: r.Seq, Sale: p}
 			if had {

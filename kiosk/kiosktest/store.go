@@ -215,7 +215,7 @@ func (s *Store) Put(ctx context.Context, p kiosk.Product) error {
 
 // SavePending implements kiosk.SaleStore. Errors besides the contract's:
 // an error for an empty ID.
-func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry) error {
+func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry, more ...kiosk.Entry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.write(ctx, "SavePending"); err != nil {
@@ -231,17 +231,19 @@ func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.En
 	if err != nil {
 		return fmt.Errorf("kiosktest: save pending %s: %w", p.ID, err)
 	}
-	rec, recB, err := s.seal(e)
+	recs, err := s.sealAll(append([]kiosk.Entry{e}, more...))
 	if err != nil {
 		return err
 	}
 	old, ok := s.pending[p.ID]
-	order := rec.Seq
+	order := recs[0].Seq
 	if ok {
 		order = old.order
 	}
 	s.pending[p.ID] = storePendingRec{order: order, started: p.Started, data: b}
-	s.commitRecord(recB)
+	for _, r := range recs {
+		s.commitRecord(r.b)
+	}
 	return nil
 }
 
@@ -414,6 +416,34 @@ func (s *Store) seal(e kiosk.Entry) (kiosk.Record, []byte, error) {
 		return kiosk.Record{}, nil, fmt.Errorf("kiosktest: encode journal record: %w", err)
 	}
 	return r, b, nil
+}
+
+type sealed struct {
+	kiosk.Record
+	b []byte
+}
+
+// sealAll seals es as a chain after the head, committing nothing: all or
+// none of them are committed.
+func (s *Store) sealAll(es []kiosk.Entry) ([]sealed, error) {
+	head, err := s.headLocked()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sealed, 0, len(es))
+	for _, e := range es {
+		r, err := kiosk.Seal(head, e)
+		if err != nil {
+			return nil, err
+		}
+		b, err := r.Encode()
+		if err != nil {
+			return nil, fmt.Errorf("kiosktest: encode journal record: %w", err)
+		}
+		out = append(out, sealed{r, b})
+		head = r
+	}
+	return out, nil
 }
 
 func (s *Store) commitRecord(b []byte) {

@@ -208,6 +208,30 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 		}
 	})
 
+	t.Run("SavePending journals every entry, in order", func(t *testing.T) {
+		s := open(t)
+		p := storePending("multi", "K1", 1, storeLine(prodCola, 1))
+		first := storePendingEntry(p)
+		second := first
+		second.Subtype, second.Text = kiosk.SubCabinetUnlock, "cabinet unlocked"
+		if err := s.Sales.SavePending(ctx, p, first, second); err != nil {
+			t.Fatal(err)
+		}
+		var subs []string
+		if err := s.Journal.Scan(ctx, 0, func(r kiosk.Record) error { subs = append(subs, r.Subtype); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(subs) != 2 || subs[0] != first.Subtype || subs[1] != kiosk.SubCabinetUnlock {
+			t.Errorf("journal subtypes %q, want [%s %s]", subs, first.Subtype, kiosk.SubCabinetUnlock)
+		}
+		if _, err := kiosk.VerifyJournal(ctx, s.Journal); err != nil {
+			t.Errorf("chain after two entries in one write: %v", err)
+		}
+		if ps := storeMustPending(t, s.Sales); len(ps) != 1 {
+			t.Errorf("%d pending, want 1", len(ps))
+		}
+	})
+
 	t.Run("receipt numbers from 1 without gaps", func(t *testing.T) {
 		s := open(t)
 		storeSeed(t, s.Catalog)
