@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"selvkasse/app/ui"
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// kioskOptions are what `demo` and `run` differ in.
+type kioskOptions struct {
+	ID         string
+	Shop       kiosk.Shop
+	DB         *storage.DB
+	Devices    Devices
+	Health     string // loopback address of /healthz
+	Lang       string
+	Fullscreen bool
+	AppID      string       // Fyne's application id (its preferences and cache)
+	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
+}
+
+// kioskRun runs a kiosk: the checkout, the health endpoint and the
+// screen. Device events and the terminal's prompts come from inside the
+// drivers, which the checkout may be calling, so they are queued here and
+// forwarded by goroutines.
+type kioskRun struct {
+	log     *slog.Logger
+	events  chan DeviceEvent
+	prompts chan [2]string
+}
+
+func newKioskRun(log *slog.Logger) *kioskRun {
+	return &kioskRun{log: log, events: make(chan DeviceEvent, 16), prompts: make(chan [2]string, 16)}
+}
+
+// deviceEvent queues a serial line's unplug or reopen; it never blocks.
+func (k *kioskRun) deviceEvent(e DeviceEvent) {
+	select {
+	case k.events <- e:
+	default: // a burst: the next poll or read catches up
+	}
+}
+
+// prompt queues the terminal's prompt; it never blocks.
+func (k *kioskRun) prompt(nb, en string) {
+	select {
+	case k.prompts <- [2]string{nb, en}:
+	default:
+	}
+}
+
+// run runs the kiosk until ctx ends (stop ends it too, from the window).
+func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
+	co := newCheckout(o.ID, o.Shop, o.DB, o.Devices, kiosk.SystemClock{}, k.log)
+	go forwardDeviceEvents(ctx, co, k.events)
+	go func() {
+		for {
+			select {
+			case p := <-k.prompts:
+				co.SetPayStatusLang(p[0], p[1])
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	// Listen first (a busy address fails before the journal records a
+	// start), answer only once the checkout has settled what a crash
+	// left pending, so /healthz never shows a state it is about to leave.
+	l, err := listenLoopback(o.Health)
+	if err != nil {
+		return err
+	}
+	hs := &server{co: co, start: time.Now()}
+	if o.Sim != nil {
+		hs.sim = o.Sim
+	}
+	if err := co.Start(ctx); err != nil {
+		l.Close()
+		return err
+	}
+	srv := serve(l, hs, k.log)
+	defer shutdown(srv)
+	ran := make(chan struct{})
+	go func() { defer close(ran); _ = co.Run(ctx) }()
+
+	a := fyneapp.NewWithID(o.AppID)
+	a.Settings().SetTheme(ui.Theme())
+	w := a.NewWindow("Selvkasse")
+	screen := ui.NewScreen(co, o.Lang)
+	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
+	screen.SetOnRender(func(v kiosk.View) { hs.screen.Store(uint32(v.State)) })
+	w.SetContent(screen.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	w.SetFullScreen(o.Fullscreen)
+	w.SetMaster()
+	unbind := screen.Bind()
+	defer unbind()
+
+	if o.Sim != nil {
+		products, err := o.DB.List(context.WithoutCancel(ctx))
+		if err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		sw := a.NewWindow("Selvkasse Simulator")
+		simPanel := ui.NewSimulator(simControls{o.Sim}, products)
+		sw.SetContent(simPanel.Content())
+		sw.Resize(fyne.NewSize(ui.SimulatorWidth, 1000))
+		simPanel.Bind()
+		sw.Show()
+	}
+
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+
+	stop()
+	<-ran
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := co.Stop(sctx); err != nil {
+		k.log.Error("journal stop", "err", err)
+	}
+	return nil
+}
