@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"selvkasse/devices/gpiocab"
 	"selvkasse/devices/scanner"
 	"selvkasse/kiosk"
 )
@@ -60,12 +61,59 @@ type PrinterConfig struct {
 	Columns int `json:"columns,omitempty"`
 }
 
-// GPIOConfig is the cabinet's lock, door sensor and staff key lines.
+// GPIOConfig is the cabinet's lock, door sensor and staff key switch on
+// a GPIO chip. Lines not given take the reference wiring of
+// devices/gpiocab (DefaultConfig); a line set to -1 is not fitted.
 type GPIOConfig struct {
-	Chip     string `json:"chip"` // e.g. gpiochip0
-	LockLine int    `json:"lock_line"`
-	DoorLine int    `json:"door_line"`
-	KeyLine  int    `json:"key_line"`
+	Chip         string `json:"chip"` // e.g. gpiochip0
+	LockLine     *int   `json:"lock_line,omitempty"`
+	DoorLine     *int   `json:"door_line,omitempty"`
+	FeedbackLine *int   `json:"feedback_line,omitempty"` // the lock's bolt contact
+	KeyLine      *int   `json:"key_line,omitempty"`      // staff key: approve
+	RefuseLine   *int   `json:"refuse_line,omitempty"`   // staff key: refuse
+	LampLine     *int   `json:"lamp_line,omitempty"`     // lamp at the counter
+	FailSafe     bool   `json:"fail_safe,omitempty"`     // a maglock (opens without power)
+	Staff        string `json:"staff,omitempty"`         // who the key answers as
+}
+
+// gpiocab is the cabinet's wiring as devices/gpiocab takes it.
+func (c GPIOConfig) gpiocab() gpiocab.Config {
+	g := gpiocab.DefaultConfig()
+	if c.Chip != "" {
+		g.Chip = c.Chip
+	}
+	set := func(line *int, pin *gpiocab.Pin) {
+		if line != nil {
+			pin.Offset = *line
+		}
+	}
+	opt := func(line *int, pin **gpiocab.Pin) {
+		switch {
+		case line == nil:
+		case *line < 0:
+			*pin = nil
+		case *pin == nil:
+			*pin = &gpiocab.Pin{Offset: *line}
+		default:
+			p := **pin
+			p.Offset = *line
+			*pin = &p
+		}
+	}
+	set(c.LockLine, &g.Lock)
+	set(c.DoorLine, &g.Door)
+	opt(c.FeedbackLine, &g.Feedback)
+	opt(c.KeyLine, &g.Key)
+	opt(c.RefuseLine, &g.Refuse)
+	opt(c.LampLine, &g.Lamp)
+	g.FailSafe = c.FailSafe
+	if c.Staff != "" {
+		g.Staff = c.Staff
+	}
+	if g.Key == nil {
+		g.Refuse = nil
+	}
+	return g
 }
 
 // Duration is a time.Duration written as "60s" in JSON.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 
 	"selvkasse/devices/scanner"
 	"selvkasse/devices/serialport"
+	"selvkasse/devices/sim"
+	"selvkasse/devices/zvt"
 )
 
 func mustConfigFile(tb testing.TB, body string) string {
@@ -73,5 +76,66 @@ func TestConfigBadSerial(t *testing.T) {
 	if _, err := LoadConfig(mustConfigFile(t, `{"kiosk_id": "K1", "data_dir": "/d", "shop": {"name": "S", "org_no": "1"},
 		"devices": {"scanner": {"in_store": [{"prefix": "23", "value": "colour"}]}}}`)); err == nil || !strings.Contains(err.Error(), "price or weight") {
 		t.Errorf("bad value kind: %v", err)
+	}
+}
+
+// TestCabinetWiring: the config's lines override the reference wiring;
+// -1 takes a line out.
+func TestCabinetWiring(t *testing.T) {
+	line := func(n int) *int { return &n }
+	g := GPIOConfig{Chip: "gpiochip4", LockLine: line(5), DoorLine: line(6), KeyLine: line(-1), FeedbackLine: line(12)}.gpiocab()
+	if g.Chip != "gpiochip4" || g.Lock.Offset != 5 || g.Door.Offset != 6 || g.Key != nil || g.Refuse != nil {
+		t.Errorf("wiring %+v", g)
+	}
+	if g.Feedback == nil || g.Feedback.Offset != 12 || !g.Feedback.ActiveLow {
+		t.Errorf("feedback %+v: the reference pin's polarity with the new offset", g.Feedback)
+	}
+	if err := g.Validate(); err != nil {
+		t.Error(err)
+	}
+	if def := (GPIOConfig{}).gpiocab(); def.Chip != "gpiochip0" || def.Key == nil {
+		t.Errorf("defaults %+v", def)
+	}
+}
+
+// TestRunWiresTheDevices: `run` opens the serial devices and registers
+// with the terminal, and stops with a plain reason when the cabinet's
+// GPIO chip is not there (as on this machine).
+func TestRunWiresTheDevices(t *testing.T) {
+	dir := t.TempDir()
+	sl, err := sim.NewScannerLine(filepath.Join(dir, "scanner"), sim.ScannerOptions{Terminator: "\r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sl.Close()
+	pl, err := sim.NewPrinterLine(filepath.Join(dir, "printer"), 42, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pl.Close()
+	s, addr := mustTerminalSim(t)
+	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: filepath.Join(dir, "data")}
+	cfg.Devices.Scanner.Path, cfg.Devices.Printer.Path, cfg.Devices.Terminal.Addr = sl.Path(), pl.Path(), addr
+	cfg.Devices.Cabinet.Chip = "/nonexistent/gpiochip9"
+	b, _ := json.Marshal(cfg)
+	path := mustConfigFile(t, string(b))
+	var out strings.Builder
+	err = runCmd([]string{"--config", path}, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "cabinet") || !strings.Contains(err.Error(), "gpiochip9") {
+		t.Fatalf("run = %v", err)
+	}
+	registered := false
+	for _, a := range s.Received() {
+		if a.Cmd == zvt.CmdRegistration {
+			registered = true
+		}
+	}
+	if !registered {
+		t.Error("run did not register with the terminal")
+	}
+	cfg.Devices.Terminal.Addr = ""
+	b, _ = json.Marshal(cfg)
+	if err := runCmd([]string{"--config", mustConfigFile(t, string(b))}, &out, &out); !errors.Is(err, ErrBadConfig) {
+		t.Errorf("run without a terminal = %v", err)
 	}
 }

@@ -35,7 +35,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "sim":
 		err = simCmd(args[1:], stdout)
 	case "run":
-		err = runCmd(args[1:], stderr)
+		err = runCmd(args[1:], stdout, stderr)
 	case "payment":
 		err = paymentCmd(args[1:], stdout, stderr)
 	case "devices":
