@@ -42,7 +42,10 @@ const DemoStaffPrefix = "STAFF-"
 // drivers; events gets the serial lines' unplugs and reopens.
 // terminalT4 is the ZVT driver's T4 (0: DemoTerminalT4).
 func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent), terminalT4 time.Duration) (_ *demoDevices, err error) {
-	dir, err := os.MkdirTemp("", "selvkasse-dev-")
+	// The simulated /dev lives in the runtime dir when there is one (the
+	// appliance's /run/selvkasse): the app writes nowhere but there and
+	// its data dir.
+	dir, err := os.MkdirTemp(os.Getenv("XDG_RUNTIME_DIR"), "selvkasse-dev-")
 	if err != nil {
 		return nil, fmt.Errorf("demo devices: %w", err)
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"selvkasse/app/sdnotify"
 	"selvkasse/app/ui"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
@@ -96,7 +98,15 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	w := a.NewWindow("Selvkasse")
 	screen := ui.NewScreen(co, o.Lang)
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
-	screen.SetOnRender(func(v kiosk.View) { hs.screen.Store(uint32(v.State)) })
+	var ready sync.Once
+	screen.SetOnRender(func(v kiosk.View) {
+		hs.screen.Store(uint32(v.State))
+		ready.Do(func() { // the kiosk screen is up: systemd's READY=1
+			if err := sdnotify.Ready(); err != nil {
+				k.log.Warn("sd_notify READY", "err", err)
+			}
+		})
+	})
 	w.SetContent(screen.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(o.Fullscreen)
@@ -119,8 +129,12 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 
 	go func() {
 		<-ctx.Done()
+		_ = sdnotify.Stopping()
 		fyne.Do(a.Quit)
 	}()
+	if every, ok := sdnotify.WatchdogInterval(); ok {
+		go k.watchdog(ctx, every/2)
+	}
 	w.ShowAndRun()
 
 	stop()
@@ -131,4 +145,23 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		k.log.Error("journal stop", "err", err)
 	}
 	return nil
+}
+
+// watchdog pings systemd's watchdog every interval, but only after a
+// round trip through the Fyne event loop: a frozen screen stops the pings
+// and systemd restarts the kiosk (WatchdogSec= in selvkasse.service).
+func (k *kioskRun) watchdog(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fyne.DoAndWait(func() {})
+		if err := sdnotify.Watchdog(); err != nil {
+			k.log.Warn("sd_notify WATCHDOG", "err", err)
+		}
+	}
 }

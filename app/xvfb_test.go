@@ -42,7 +42,10 @@ func TestDemoUnderXvfb(t *testing.T) {
 	data := t.TempDir()
 	addr := freeLoopbackAddr(t)
 
-	d := startDemo(t, ctx, bin, display, data, addr)
+	// systemd's notify socket, as selvkasse.service has it: READY=1 once
+	// the screen is up, then WATCHDOG=1 pings from the UI loop.
+	notes := mustNotifySocket(t)
+	d := startDemo(t, ctx, bin, display, data, addr, "NOTIFY_SOCKET="+notes.path, "WATCHDOG_USEC=1000000")
 	h := waitHealth(t, ctx, addr, d.exited)
 	if h.State != "Idle" {
 		t.Fatalf("started in %s, want Idle", h.State)
@@ -52,6 +55,8 @@ func TestDemoUnderXvfb(t *testing.T) {
 	if strings.TrimSpace(win) == "" {
 		t.Fatal("no kiosk window")
 	}
+	notes.await(t, ctx, "READY=1")
+	notes.await(t, ctx, "WATCHDOG=1")
 	// No window manager: put the simulator beside the kiosk.
 	run(t, ctx, display, "xdotool", "search", "--sync", "--name", "Simulator", "windowmove", "1290", "0")
 
@@ -167,11 +172,12 @@ type demo struct {
 	exited chan error
 }
 
-func startDemo(t *testing.T, ctx context.Context, bin, display, data, addr string) *demo {
+func startDemo(t *testing.T, ctx context.Context, bin, display, data, addr string, env ...string) *demo {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin, "demo", "--data", data, "--health", addr)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=nb_NO.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1",
-		"XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+		"XDG_CACHE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "XDG_RUNTIME_DIR="+t.TempDir())
+	cmd.Env = append(cmd.Env, env...)
 	logs := new(bytes.Buffer)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
@@ -264,6 +270,56 @@ func waitHealth(t *testing.T, ctx context.Context, addr string, exited <-chan er
 		case <-ctx.Done():
 			t.Fatal("/healthz never answered")
 		case <-tick.C:
+		}
+	}
+}
+
+// notifySocket is a stand-in for systemd's notify socket.
+type notifySocket struct {
+	path string
+	msgs chan string
+}
+
+func mustNotifySocket(t *testing.T) *notifySocket {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "notify")
+	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	n := &notifySocket{path: path, msgs: make(chan string, 64)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			k, err := c.Read(buf)
+			if err != nil {
+				close(n.msgs)
+				return
+			}
+			select {
+			case n.msgs <- string(buf[:k]):
+			default:
+			}
+		}
+	}()
+	return n
+}
+
+// await waits for the message want.
+func (n *notifySocket) await(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	for {
+		select {
+		case m, ok := <-n.msgs:
+			if !ok {
+				t.Fatalf("notify socket closed before %s", want)
+			}
+			if m == want {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatalf("no %s on the notify socket", want)
 		}
 	}
 }
