@@ -27,6 +27,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	health := fs.String("health", DefaultHealthAddr, "loopback address for /healthz and the simulator endpoint")
 	lang := fs.String("lang", "nb", "screen language: nb or en")
 	fullscreen := fs.Bool("fullscreen", false, "kiosk window full screen")
+	simWindow := fs.Bool("simulator", true, "show the Simulator window (the appliance image runs without it; `selvkasse sim` still works)")
 	if err := fs.Parse(args); err != nil {
 		return usageError("demo: " + err.Error())
 	}
@@ -57,7 +58,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "selvkasse demo: data %s, health http://%s/healthz\n", *data, *health)
 	return k.run(ctx, stop, kioskOptions{
 		ID: "K1", Shop: DemoShop, DB: db, Devices: devs.ports(), Health: *health,
-		Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo", Sim: devs,
+		Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo", Sim: devs, SimWindow: *simWindow,
 	})
 }
 

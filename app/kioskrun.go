@@ -27,6 +27,7 @@ type kioskOptions struct {
 	Fullscreen bool
 	AppID      string       // Fyne's application id (its preferences and cache)
 	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
+	SimWindow  bool         // show the Simulator window
 }
 
 // kioskRun runs a kiosk: the checkout, the health endpoint and the
@@ -98,14 +99,11 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	w := a.NewWindow("Selvkasse")
 	screen := ui.NewScreen(co, o.Lang)
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
-	var ready sync.Once
+	rendered := make(chan struct{})
+	var once sync.Once
 	screen.SetOnRender(func(v kiosk.View) {
 		hs.screen.Store(uint32(v.State))
-		ready.Do(func() { // the kiosk screen is up: systemd's READY=1
-			if err := sdnotify.Ready(); err != nil {
-				k.log.Warn("sd_notify READY", "err", err)
-			}
-		})
+		once.Do(func() { close(rendered) })
 	})
 	w.SetContent(screen.Content())
 	w.Resize(fyne.NewSize(1280, 800))
@@ -114,7 +112,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	unbind := screen.Bind()
 	defer unbind()
 
-	if o.Sim != nil {
+	if o.Sim != nil && o.SimWindow {
 		products, err := o.DB.List(context.WithoutCancel(ctx))
 		if err != nil {
 			return fmt.Errorf("catalog: %w", err)
@@ -132,9 +130,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		_ = sdnotify.Stopping()
 		fyne.Do(a.Quit)
 	}()
-	if every, ok := sdnotify.WatchdogInterval(); ok {
-		go k.watchdog(ctx, every/2)
-	}
+	go k.notifySystemd(ctx, rendered)
 	w.ShowAndRun()
 
 	stop()
@@ -147,21 +143,47 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	return nil
 }
 
-// watchdog pings systemd's watchdog every interval, but only after a
-// round trip through the Fyne event loop: a frozen screen stops the pings
-// and systemd restarts the kiosk (WatchdogSec= in selvkasse.service).
-func (k *kioskRun) watchdog(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+// notifySystemd tells systemd (Type=notify) READY=1 once the kiosk screen
+// is drawn and the Fyne loop runs, then pings its watchdog every half
+// interval, each ping after a round trip through the Fyne loop: a frozen
+// screen stops the pings and systemd restarts the kiosk (WatchdogSec= in
+// selvkasse.service). Until the screen is up the pings go without the
+// round trip, so a slow start (software rendering) is not taken for a
+// frozen one; a start that hangs is TimeoutStartSec='s to end.
+func (k *kioskRun) notifySystemd(ctx context.Context, rendered <-chan struct{}) {
+	every, watchdog := sdnotify.WatchdogInterval()
+	var tick <-chan time.Time
+	if watchdog {
+		t := time.NewTicker(every / 2)
+		defer t.Stop()
+		tick = t.C
+	}
+	ping := func() {
+		if err := sdnotify.Watchdog(); err != nil {
+			k.log.Warn("sd_notify WATCHDOG", "err", err)
+		}
+	}
+	for up := false; !up; {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+			ping()
+		case <-rendered:
+			up = true
+		}
+	}
+	fyne.DoAndWait(func() {}) // the window is shown and its loop runs
+	if err := sdnotify.Ready(); err != nil {
+		k.log.Warn("sd_notify READY", "err", err)
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-		}
-		fyne.DoAndWait(func() {})
-		if err := sdnotify.Watchdog(); err != nil {
-			k.log.Warn("sd_notify WATCHDOG", "err", err)
+		case <-tick:
+			fyne.DoAndWait(func() {})
+			ping()
 		}
 	}
 }
