@@ -12,18 +12,24 @@ DEBS    := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-de
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEBS); do \
+# install-debs installs the Debian packages of $(2) that are missing, as
+# root, or says which to install; $(1) names the target in messages.
+define install-debs
+	@missing=""; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "deps: installing$$missing"; \
+	    echo "$(1): installing$$missing"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	  else \
-	    echo "deps: missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	    echo "$(1): missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install-debs,deps,$(DEBS))
 
 build: deps
 	$(GO) build -o $(BIN) ./app/cmd/selvkasse
@@ -92,3 +98,50 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# --- Appliance OS image (image/README.md) ---------------------------------
+# `make image` builds bin/image/selvkasse.img (Debian 12 by mmdebstrap,
+# squashfs root, GPT with ESP + root A/B + data); `make image-test` boots
+# it in qemu (TCG) and checks /healthz, the screen and the watchdog;
+# `make image-repro` builds the root twice and compares.
+IMAGE_OUT  ?= bin/image
+IMAGE_BIN  ?= $(BIN)
+IMAGE_DEBS := mmdebstrap squashfs-tools dosfstools mtools fdisk e2fsprogs zstd \
+              qemu-system-x86 socat curl imagemagick
+ARM64_DEBS := gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64 \
+              libxcursor-dev:arm64 libxrandr-dev:arm64 libxinerama-dev:arm64 libxi-dev:arm64 \
+              libxxf86vm-dev:arm64 libxkbcommon-dev:arm64
+
+.PHONY: image-deps image image-test image-repro build-arm64
+
+image-deps:
+	$(call install-debs,image-deps,$(IMAGE_DEBS))
+
+# mmdebstrap --mode=root needs root.
+image: build image-deps
+	@[ "$$(id -u)" = 0 ] || { echo "image: run as root (mmdebstrap --mode=root)"; exit 1; }
+	@mkdir -p $(IMAGE_OUT)
+	@s=$$(date +%s); sh image/build.sh $(IMAGE_BIN) $(IMAGE_OUT) && \
+	  echo "image: built in $$(( $$(date +%s) - s )) s: $(IMAGE_OUT)/selvkasse.img"
+
+image-test: image
+	sh image/test.sh $(IMAGE_OUT)
+
+# Two builds from the same inputs (same SOURCE_DATE_EPOCH, same mirror a
+# few minutes apart), compared file by file and as squashfs images.
+image-repro: build image-deps
+	@mkdir -p $(IMAGE_OUT)-repro
+	sh image/repro.sh $(IMAGE_BIN) $(IMAGE_OUT)-repro
+
+# Cross-compiled arm64 binary (Raspberry Pi 4/5): gcc-aarch64-linux-gnu and
+# the arm64 -dev libraries through multiarch.
+build-arm64:
+	@if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+	  [ "$$(id -u)" = 0 ] || { echo "build-arm64: run: sudo dpkg --add-architecture arm64 && sudo apt-get update"; exit 1; }; \
+	  dpkg --add-architecture arm64 && apt-get update -q; \
+	fi
+	$(call install-debs,build-arm64,$(ARM64_DEBS))
+	CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc \
+	  PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+	  $(GO) build -trimpath -o bin/selvkasse-arm64 ./app/cmd/selvkasse
+	@file bin/selvkasse-arm64 2>/dev/null || true
