@@ -15,7 +15,6 @@ import (
 	"selvkasse/devices/sim"
 	"selvkasse/kiosk"
 	"selvkasse/kiosk/kiosktest"
-	"selvkasse/storage"
 )
 
 // reportPercentiles adds p50 and p99 of d, in microseconds.
@@ -38,14 +37,8 @@ func reportPercentiles(b *testing.B, d []time.Duration) {
 func BenchmarkScanToBasket(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	db, err := storage.Open(b.TempDir(), storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := mustSeededDB(b, b.TempDir())
 	defer db.Close()
-	if err := seedIfEmpty(ctx, db); err != nil {
-		b.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil, 0)
 	if err != nil {
@@ -163,14 +156,8 @@ func (s stampCabinet) Unlock(ctx context.Context) error {
 func BenchmarkApprovalToUnlock(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	db, err := storage.Open(b.TempDir(), storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := mustSeededDB(b, b.TempDir())
 	defer db.Close()
-	if err := seedIfEmpty(ctx, db); err != nil {
-		b.Fatal(err)
-	}
 	term := kiosktest.NewPaymentTerminal(nil)
 	cab := kiosktest.NewCabinetLock(nil)
 	staff := kiosktest.NewStaffApproval()

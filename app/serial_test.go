@@ -28,13 +28,7 @@ type serialKiosk struct {
 func mustSerialKiosk(t *testing.T) *serialKiosk {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	db, err := storage.Open(t.TempDir(), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seedIfEmpty(ctx, db); err != nil {
-		t.Fatal(err)
-	}
+	db := mustSeededDB(t, t.TempDir())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	events := make(chan DeviceEvent, 16)
 	devs, err := openDemoDevices(kiosk.SystemClock{}, log, func(e DeviceEvent) { events <- e }, 2*time.Second)
@@ -61,26 +55,7 @@ func mustSerialKiosk(t *testing.T) *serialKiosk {
 // until waits, woken by each change of the checkout, until ok holds.
 func (k *serialKiosk) until(what string, ok func(kiosk.View) bool) kiosk.View {
 	k.t.Helper()
-	changed := make(chan struct{}, 1)
-	cancel := k.co.Subscribe(func(kiosk.View) {
-		select {
-		case changed <- struct{}{}:
-		default:
-		}
-	})
-	defer cancel()
-	deadline := time.After(15 * time.Second)
-	for {
-		v := k.co.View()
-		if ok(v) {
-			return v
-		}
-		select {
-		case <-changed:
-		case <-deadline:
-			k.t.Fatalf("never %s; now %v, %d items, fault %q, notice %v", what, v.State, v.Count, v.Fault, v.Notice)
-		}
-	}
+	return untilView(k.t, k.co, what, 15*time.Second, ok)
 }
 
 // card waits for the terminal to hold a payment for the customer, then

@@ -61,14 +61,8 @@ func mustZVTKiosk(t *testing.T) *zvtKiosk {
 // what a crash left pending happens here.
 func (k *zvtKiosk) start() {
 	k.t.Helper()
-	db, err := storage.Open(k.dir, storage.Options{})
-	if err != nil {
-		k.t.Fatal(err)
-	}
+	db := mustSeededDB(k.t, k.dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := seedIfEmpty(ctx, db); err != nil {
-		k.t.Fatal(err)
-	}
 	conn, err := net.Dial("tcp", k.addr)
 	if err != nil {
 		k.t.Fatal(err)
@@ -99,26 +93,7 @@ func (k *zvtKiosk) kill() {
 
 func (k *zvtKiosk) until(what string, ok func(kiosk.View) bool) kiosk.View {
 	k.t.Helper()
-	changed := make(chan struct{}, 1)
-	cancel := k.co.Subscribe(func(kiosk.View) {
-		select {
-		case changed <- struct{}{}:
-		default:
-		}
-	})
-	defer cancel()
-	deadline := time.After(20 * time.Second)
-	for {
-		if v := k.co.View(); ok(v) {
-			return v
-		}
-		select {
-		case <-changed:
-		case <-deadline:
-			v := k.co.View()
-			k.t.Fatalf("never %s; now %v, notice %v %q", what, v.State, v.Notice, v.NoticeArg)
-		}
-	}
+	return untilView(k.t, k.co, what, 20*time.Second, ok)
 }
 
 func (k *zvtKiosk) state(s kiosk.State) kiosk.View {

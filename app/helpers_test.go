@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// mustSeededDB opens the data dir dir with the demo catalog in it, as
+// the demo does at start; the caller closes it.
+func mustSeededDB(tb testing.TB, dir string) *storage.DB {
+	tb.Helper()
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := seedIfEmpty(context.Background(), db); err != nil {
+		db.Close()
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// untilView waits, woken by each change of the checkout, until ok holds
+// for its view, and fails the test after within.
+func untilView(tb testing.TB, co *kiosk.Checkout, what string, within time.Duration, ok func(kiosk.View) bool) kiosk.View {
+	tb.Helper()
+	changed := make(chan struct{}, 1)
+	cancel := co.Subscribe(func(kiosk.View) {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	defer cancel()
+	deadline := time.After(within)
+	for {
+		v := co.View()
+		if ok(v) {
+			return v
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			tb.Fatalf("never %s; now %v, %d items, fault %q, notice %v %q", what, v.State, v.Count, v.Fault, v.Notice, v.NoticeArg)
+		}
+	}
+}
