@@ -43,8 +43,8 @@ func TestConfigDevices(t *testing.T) {
 	if d.Scanner.Path != "/dev/selvkasse-scanner" || d.Scanner.StaffPrefix != "STAFF-" || len(d.Scanner.InStore) != 1 || d.Scanner.InStore[0] != want {
 		t.Errorf("scanner %+v", d.Scanner)
 	}
-	if err := d.Scanner.parser().Validate(); err != nil {
-		t.Error(err)
+	if _, gap, err := d.Scanner.driver(); err != nil || gap != DefaultScanGap {
+		t.Errorf("scanner driver config: gap %v, %v", gap, err)
 	}
 	if d.Printer.Columns != 42 || d.Printer.Baud != 38400 {
 		t.Errorf("printer %+v", d.Printer)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"selvkasse/devices/escpos"
+	"selvkasse/devices/scanner"
 	"selvkasse/devices/serialport"
 	"selvkasse/kiosk"
 )
@@ -101,11 +102,12 @@ func (c *checker) scanner(ctx context.Context, wait time.Duration) {
 		return
 	}
 	fmt.Fprintf(c.out, "scanner  %-28s scan any barcode within %v …\n", sc.Path, wait)
-	rd, err := scanReader(p, sc, kiosk.SystemClock{})
+	scfg, gap, err := sc.driver()
 	if err != nil {
 		c.fail("scanner", sc.Path, err.Error())
 		return
 	}
+	rd := scanner.NewReader(p, scfg, gap, kiosk.SystemClock{})
 	sctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	s, err := rd.ReadScan(sctx)

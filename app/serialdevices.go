@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -77,8 +76,9 @@ func openSerialDevices(cfg DevicesConfig, clk kiosk.Clock, log *slog.Logger, eve
 	if err != nil {
 		return nil, fmt.Errorf("printer: %w", err)
 	}
-	if err := cfg.Scanner.parser().Validate(); err != nil {
-		return nil, fmt.Errorf("%w: scanner: %v", ErrBadConfig, err)
+	scfg, gap, err := cfg.Scanner.driver()
+	if err != nil {
+		return nil, err
 	}
 	on := func(dev string) serialport.Option {
 		return serialport.WithEvents(func(e serialport.Event) {
@@ -98,26 +98,23 @@ func openSerialDevices(cfg DevicesConfig, clk kiosk.Clock, log *slog.Logger, eve
 		d.scanPort.Close()
 		return nil, fmt.Errorf("printer: %w", err)
 	}
-	d.Scanner, _ = scanReader(d.scanPort, cfg.Scanner, clk) // validated above
+	d.Scanner = scanner.NewReader(d.scanPort, scfg, gap, clk)
 	d.Printer = escpos.NewPrinter(d.printPort, escpos.Encoder{Columns: cfg.Printer.Columns}, 0)
 	return d, nil
 }
 
-func (c ScannerConfig) parser() scanner.Config {
-	return scanner.Config{StaffPrefix: c.StaffPrefix, InStore: c.InStore}
-}
-
-// scanReader is the scanner driver on a line.
-func scanReader(r io.Reader, c ScannerConfig, clk kiosk.Clock) (*scanner.Reader, error) {
-	cfg := c.parser()
+// driver is the scanner driver's configuration, checked, and its
+// inter-byte gap.
+func (c ScannerConfig) driver() (scanner.Config, time.Duration, error) {
+	cfg := scanner.Config{StaffPrefix: c.StaffPrefix, InStore: c.InStore}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: scanner: %v", ErrBadConfig, err)
+		return cfg, 0, fmt.Errorf("%w: scanner: %v", ErrBadConfig, err)
 	}
 	gap := time.Duration(c.Gap)
 	if gap <= 0 {
 		gap = DefaultScanGap
 	}
-	return scanner.NewReader(r, cfg, gap, clk), nil
+	return cfg, gap, nil
 }
 
 // Close closes both lines; the drivers' readers end.
