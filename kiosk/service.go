@@ -433,11 +433,7 @@ func (c *Checkout) fire(e Event) bool {
 
 // armTimer sets the inactivity or screen timer for the current state.
 func (c *Checkout) armTimer() {
-	if c.timer != nil {
-		c.timer.Stop()
-		c.timer = nil
-	}
-	c.timerGen++
+	c.stopTimerLocked()
 	gen := c.timerGen
 	var d time.Duration
 	var ev Event
@@ -454,6 +450,16 @@ func (c *Checkout) armTimer() {
 		return
 	}
 	c.timer = c.d.Clock.AfterFunc(d, func() { c.timeout(gen, ev) })
+}
+
+// stopTimerLocked stops the state's timer; a callback already on its way
+// finds the generation moved on and does nothing.
+func (c *Checkout) stopTimerLocked() {
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	c.timerGen++
 }
 
 func (c *Checkout) timeout(gen uint64, ev Event) {
@@ -1040,11 +1046,7 @@ func (c *Checkout) finishLocked() {
 	}
 	c.finishing = true
 	defer func() { c.finishing = false }()
-	if c.timer != nil { // the release timeout must not fire while confirming
-		c.timer.Stop()
-		c.timer = nil
-		c.timerGen++
-	}
+	c.stopTimerLocked() // the release timeout must not fire while confirming
 	if !c.doorOpen {
 		c.relockLocked()
 	}
@@ -1342,9 +1344,7 @@ func (c *Checkout) SetPayStatusLang(nb, en string) {
 // Stop journals the application shutdown.
 func (c *Checkout) Stop(ctx context.Context) error {
 	c.mu.Lock()
-	if c.timer != nil {
-		c.timer.Stop()
-	}
+	c.stopTimerLocked()
 	c.stopAgeCheckLocked()
 	c.mu.Unlock()
 	_, err := c.d.Journal.Append(ctx, c.entry(CodePOSStop, "", "Selvkasse stopped"))
