@@ -51,16 +51,15 @@ type CabinetEntry struct {
 type CabinetLock struct {
 	clk kiosk.Clock
 
-	mu     sync.Mutex
-	locked bool
-	open   bool
-	fault  error
-	events []kiosk.DoorEvent // every door change
-	next   int               // events[next] is the next WaitDoor delivers
-	log    []CabinetEntry
-	wake   chan struct{}
-	hold   chan struct{} // HoldUnlock: Unlock waits for it
-	held   chan struct{}
+	mu         sync.Mutex
+	locked     bool
+	open       bool
+	fault      error
+	events     []kiosk.DoorEvent // every door change
+	next       int               // events[next] is the next WaitDoor delivers
+	log        []CabinetEntry
+	wake       chan struct{}
+	unlockGate gate // HoldUnlock
 }
 
 var _ kiosk.CabinetLock = (*CabinetLock)(nil)
@@ -144,38 +143,14 @@ func (c *CabinetLock) Log() []CabinetEntry {
 
 // Unlock implements kiosk.CabinetLock.
 func (c *CabinetLock) Unlock(ctx context.Context) error {
-	c.mu.Lock()
-	hold, held := c.hold, c.held
-	c.mu.Unlock()
-	if hold != nil {
-		select {
-		case held <- struct{}{}:
-		default:
-		}
-		select { // a slow lock: the kiosk may die meanwhile
-		case <-hold:
-		case <-ctx.Done():
-		}
-	}
+	c.unlockGate.pass(ctx) // a slow lock: the kiosk may die meanwhile
 	return c.move(ctx, CabUnlock, false)
 }
 
 // HoldUnlock makes each Unlock wait until release is called (or its ctx
 // ends); arrived gets a value when an Unlock starts waiting.
 func (c *CabinetLock) HoldUnlock() (arrived <-chan struct{}, release func()) {
-	hold, held := make(chan struct{}), make(chan struct{}, 1)
-	c.mu.Lock()
-	c.hold, c.held = hold, held
-	c.mu.Unlock()
-	var once sync.Once
-	return held, func() {
-		once.Do(func() {
-			c.mu.Lock()
-			c.hold = nil
-			c.mu.Unlock()
-			close(hold)
-		})
-	}
+	return c.unlockGate.hold()
 }
 
 // Lock implements kiosk.CabinetLock.

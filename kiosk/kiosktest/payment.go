@@ -98,20 +98,19 @@ type PaymentCall struct {
 type PaymentTerminal struct {
 	clk kiosk.Clock
 
-	mu             sync.Mutex
-	afterRelease   []string
-	last           []string
-	confirmGate    chan struct{}
-	confirmArrived chan struct{}
-	script         []Outcome
-	offline        bool
-	calls          []PaymentCall
-	received       []kiosk.PaymentRequest // Authorize requests the terminal took in
-	given          int                    // how many of received WaitAuthorize returned
-	waiting        []*payWaiter           // Authorize calls waiting for Respond, oldest first
-	txns           map[payKey]*payTxn
-	trace          int
-	wake           chan struct{}
+	mu           sync.Mutex
+	afterRelease []string
+	last         []string
+	confirmGate  gate // HoldConfirm
+	script       []Outcome
+	offline      bool
+	calls        []PaymentCall
+	received     []kiosk.PaymentRequest // Authorize requests the terminal took in
+	given        int                    // how many of received WaitAuthorize returned
+	waiting      []*payWaiter           // Authorize calls waiting for Respond, oldest first
+	txns         map[payKey]*payTxn
+	trace        int
+	wake         chan struct{}
 }
 
 var _ kiosk.PaymentTerminal = (*PaymentTerminal)(nil)
@@ -342,19 +341,7 @@ func (p *PaymentTerminal) decideLocked(i int, req kiosk.PaymentRequest, o Outcom
 // terminal did not approve, or confirming after a reversal (and the other
 // way round), is an error; confirming the same way twice is not.
 func (p *PaymentTerminal) Confirm(ctx context.Context, req kiosk.PaymentRequest, released bool) error {
-	p.mu.Lock()
-	gate, arrived := p.confirmGate, p.confirmArrived
-	p.mu.Unlock()
-	if gate != nil {
-		select {
-		case arrived <- struct{}{}:
-		default:
-		}
-		select { // held, as a vending terminal takes its time
-		case <-gate:
-		case <-ctx.Done():
-		}
-	}
+	p.confirmGate.pass(ctx) // held, as a vending terminal takes its time
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	i := p.recordLocked(PaymentCall{Op: CallConfirm, Req: req, Released: released})
@@ -406,19 +393,7 @@ func (p *PaymentTerminal) LastReceipt() []string {
 // called (or its ctx ends), for tests of what goes on meanwhile; arrived
 // gets a value when a Confirm starts waiting.
 func (p *PaymentTerminal) HoldConfirm() (arrived <-chan struct{}, release func()) {
-	gate, arr := make(chan struct{}), make(chan struct{}, 1)
-	p.mu.Lock()
-	p.confirmGate, p.confirmArrived = gate, arr
-	p.mu.Unlock()
-	var once sync.Once
-	return arr, func() {
-		once.Do(func() {
-			p.mu.Lock()
-			p.confirmGate = nil
-			p.mu.Unlock()
-			close(gate)
-		})
-	}
+	return p.confirmGate.hold()
 }
 
 // Recover implements kiosk.PaymentTerminal.

@@ -403,19 +403,11 @@ func (s *Store) Append(ctx context.Context, e kiosk.Entry) (kiosk.Record, error)
 // seal makes the record for e after the head, without storing it. s.mu is
 // held.
 func (s *Store) seal(e kiosk.Entry) (kiosk.Record, []byte, error) {
-	head, err := s.headLocked()
+	rs, err := s.sealAll([]kiosk.Entry{e})
 	if err != nil {
 		return kiosk.Record{}, nil, err
 	}
-	r, err := kiosk.Seal(head, e)
-	if err != nil {
-		return kiosk.Record{}, nil, err
-	}
-	b, err := r.Encode()
-	if err != nil {
-		return kiosk.Record{}, nil, fmt.Errorf("kiosktest: encode journal record: %w", err)
-	}
-	return r, b, nil
+	return rs[0].Record, rs[0].b, nil
 }
 
 type sealed struct {
