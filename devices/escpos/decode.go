@@ -49,6 +49,10 @@ func (d *Decoder) Paper() string {
 	return strings.Join(append(pageText(d.paper), d.line.String()), "\n")
 }
 
+// PageText is a page as OnCut gives it: one line per line of paper, codes
+// as [QR data] and [BARCODE data].
+func PageText(page kiosk.Document) string { return strings.Join(pageText(page.Lines), "\n") }
+
 // pageText is a page's lines as text: codes as [QR data] and
 // [BARCODE data].
 func pageText(page []kiosk.DocLine) []string {
@@ -228,7 +232,7 @@ func (d *Decoder) cut() {
 	page := kiosk.Document{Lines: d.paper}
 	d.paper = nil
 	if d.OnCut != nil {
-		d.OnCut(strings.Join(pageText(page.Lines), "\n"))
+		d.OnCut(PageText(page))
 	}
 	if d.OnPage != nil {
 		d.OnPage(page)

@@ -67,11 +67,9 @@ func (p *PrinterLine) Path() string { return p.w.link }
 
 func (p *PrinterLine) serve(m *os.File) {
 	defer p.readers.Done()
-	var text string
 	dec := escpos.Decoder{
 		OnStatus: func(n byte) { _, _ = m.Write([]byte{p.status(n)}) },
-		OnCut:    func(s string) { text = s }, // called just before OnPage
-		OnPage:   func(page kiosk.Document) { p.page(page, text) },
+		OnPage:   p.page,
 	}
 	buf := make([]byte, 4096)
 	for {
@@ -124,7 +122,7 @@ func (p *PrinterLine) status(n byte) byte {
 	return b
 }
 
-func (p *PrinterLine) page(page kiosk.Document, text string) {
+func (p *PrinterLine) page(page kiosk.Document) {
 	p.mu.Lock()
 	offline := p.paper == PaperOut || p.cover
 	p.mu.Unlock()
@@ -135,6 +133,7 @@ func (p *PrinterLine) page(page kiosk.Document, text string) {
 		p.changed()
 		return
 	}
+	text := escpos.PageText(page)
 	img, err := ReceiptImage(page, p.cols)
 	if err != nil {
 		img = nil // the text is still there
