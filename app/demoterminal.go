@@ -33,7 +33,7 @@ type demoTerminal struct {
 	port          *serialport.Port
 	drv           *zvt.Terminal
 	cancel        context.CancelFunc
-	served        chan struct{}
+	served        chan struct{} // closed when serve returns; nil before it starts
 	onStatus      atomic.Pointer[func(nb, en string)]
 }
 
@@ -43,25 +43,24 @@ func openDemoTerminal(dir string, clk kiosk.Clock, log *slog.Logger, t4 time.Dur
 	if t4 <= 0 {
 		t4 = DemoTerminalT4
 	}
-	t := &demoTerminal{link: filepath.Join(dir, "selvkasse-terminal"), served: make(chan struct{})}
+	t := &demoTerminal{link: filepath.Join(dir, "selvkasse-terminal")}
 	t.master, t.slave, _, err = sim.OpenPTY()
 	if err != nil {
-		close(t.served)
 		return nil, err
 	}
 	var ctx context.Context
 	ctx, t.cancel = context.WithCancel(context.Background())
 	defer func() {
-		if err != nil {
+		if err != nil { // every return below sets err before this runs
 			t.Close()
 		}
 	}()
 	if err := os.Symlink(t.slave.Name(), t.link); err != nil {
-		close(t.served)
 		return nil, fmt.Errorf("demo terminal: %w", err)
 	}
 	t.sim = zvtsim.New(zvtsim.Options{Mode: zvt.Serial, Clock: clk})
 	t.sim.SetReceipt(zvtsim.TextBlock, "")
+	t.served = make(chan struct{})
 	go t.serve(ctx, log)
 	t.port, err = serialport.Open(serialport.Config{
 		Path: t.link, Baud: zvt.LineBaud, DataBits: zvt.LineDataBits, StopBits: serialport.TwoStopBits,
@@ -117,7 +116,9 @@ func (t *demoTerminal) Close() error {
 		errs = append(errs, t.port.Close())
 	}
 	errs = append(errs, t.master.Close(), t.slave.Close())
-	<-t.served
+	if t.served != nil {
+		<-t.served
+	}
 	if err := os.Remove(t.link); err != nil && !errors.Is(err, os.ErrNotExist) {
 		errs = append(errs, err)
 	}

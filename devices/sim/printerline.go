@@ -124,15 +124,13 @@ func (p *PrinterLine) status(n byte) byte {
 
 func (p *PrinterLine) page(page kiosk.Document) {
 	p.mu.Lock()
-	offline := p.paper == PaperOut || p.cover
-	p.mu.Unlock()
-	if offline {
-		p.mu.Lock()
+	if p.paper == PaperOut || p.cover { // offline: the page is lost
 		p.lost++
 		p.mu.Unlock()
 		p.changed()
 		return
 	}
+	p.mu.Unlock()
 	text := escpos.PageText(page)
 	img, err := ReceiptImage(page, p.cols)
 	if err != nil {
