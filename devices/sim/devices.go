@@ -11,25 +11,19 @@ import (
 // Device names one simulated device.
 type Device uint8
 
+// The numbers are fixed; 1–3 were the in-process scanner, terminal and
+// printer, now simulated on serial lines (ScannerLine, PrinterLine,
+// zvtsim).
 const (
-	DevScanner  Device = 1
-	DevTerminal Device = 2
-	DevPrinter  Device = 3
-	DevCabinet  Device = 4
-	DevStaff    Device = 5
+	DevCabinet Device = 4
+	DevStaff   Device = 5
 )
 
 // AllDevices lists the devices, in number order.
-var AllDevices = []Device{DevScanner, DevTerminal, DevPrinter, DevCabinet, DevStaff}
+var AllDevices = []Device{DevCabinet, DevStaff}
 
 func (d Device) String() string {
 	switch d {
-	case DevScanner:
-		return "scanner"
-	case DevTerminal:
-		return "payment terminal"
-	case DevPrinter:
-		return "receipt printer"
 	case DevCabinet:
 		return "cabinet lock"
 	case DevStaff:
@@ -38,8 +32,8 @@ func (d Device) String() string {
 	return fmt.Sprintf("Device(%d)", uint8(d))
 }
 
-// Devices is one kiosk's set of simulated devices. The ports (Scanner,
-// Terminal, Printer, Cabinet, StaffApproval) go to the kiosk; the other
+// Devices is the kiosk's in-process simulated devices: the cabinet and
+// staff's age check. The ports (Cabinet, StaffApproval) go to the kiosk; the other
 // methods are what a person does at the devices. Pending and Status
 // describe them for a simulator window, and OnChange tells it when to look
 // again. It is safe for concurrent use. Make one with New.
@@ -51,16 +45,6 @@ type Devices struct {
 	hooks   []hook
 	hookID  int
 	offline map[Device]bool
-
-	scanq []queuedScan // read by the scanner, not yet by the kiosk
-
-	pay   *payWait // the payment the terminal shows the customer
-	txns  map[txnKey]*txn
-	trace int
-
-	paper   PaperLevel
-	last    *kiosk.Document
-	printed int
 
 	locked, doorOpen, jammed bool
 	doorq                    []kiosk.DoorEvent // not yet delivered by WaitDoor
@@ -74,15 +58,14 @@ type hook struct {
 }
 
 // New returns the devices as a shop leaves them at night: all online, the
-// cabinet locked and closed, a full paper roll. clk stamps scans, door
-// events and payments; nil means kiosk.SystemClock.
+// cabinet locked and closed. clk stamps door events; nil means
+// kiosk.SystemClock.
 func New(clk kiosk.Clock) *Devices {
 	if clk == nil {
 		clk = kiosk.SystemClock{}
 	}
 	return &Devices{
-		clk: clk, wake: make(chan struct{}), offline: map[Device]bool{},
-		txns: map[txnKey]*txn{}, paper: PaperFull, locked: true,
+		clk: clk, wake: make(chan struct{}), offline: map[Device]bool{}, locked: true,
 	}
 }
 
@@ -115,20 +98,13 @@ func (d *Devices) unlockChanged() {
 }
 
 // SetOnline plugs dev in (true) or pulls its cable. An offline device's
-// port fails with kiosk.ErrDeviceUnavailable; a payment the terminal
-// shows when it goes offline is aborted with its answer lost, and age
-// checks staff is shown are withdrawn.
+// port fails with kiosk.ErrDeviceUnavailable; age checks staff is shown
+// are withdrawn.
 func (d *Devices) SetOnline(dev Device, online bool) {
 	d.mu.Lock()
 	d.offline[dev] = !online
 	if !online {
-		switch dev {
-		case DevTerminal:
-			if w := d.pay; w != nil {
-				d.pay = nil
-				w.ch <- payAnswer{res: d.decideLocked(w.req, cardAborted), lost: true}
-			}
-		case DevStaff:
+		if dev == DevStaff {
 			for _, w := range d.ages {
 				w.ch <- ageAnswer{err: offline(DevStaff)}
 			}
@@ -151,12 +127,6 @@ func offline(dev Device) error {
 
 // Pending is what the devices wait for a person to do.
 type Pending struct {
-	// Payment is the request the terminal shows the customer, waiting for
-	// Card; nil when none.
-	Payment *kiosk.PaymentRequest
-	// PayStatus is the terminal's prompt while Payment waits ("Beløp kr
-	// 89,50 …"), empty otherwise. The kiosk shows it (Checkout.SetPayStatus).
-	PayStatus string
 	// AgeCheck is the age check staff is asked to decide with Staff; nil
 	// when none.
 	AgeCheck *kiosk.AgeCheck
@@ -167,10 +137,6 @@ func (d *Devices) Pending() Pending {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var p Pending
-	if d.pay != nil {
-		r := d.pay.req
-		p.Payment, p.PayStatus = &r, d.pay.prompt
-	}
 	if len(d.ages) > 0 {
 		c := cloneCheck(d.ages[0].req)
 		p.AgeCheck = &c
@@ -180,11 +146,7 @@ func (d *Devices) Pending() Pending {
 
 // Status is the devices' state, for a simulator window.
 type Status struct {
-	Offline  []Device    // devices whose cable is pulled, in number order
-	Scans    int         // codes scanned that the kiosk has not read yet
-	Charged  kiosk.Money // what the terminal took: approvals minus reversals
-	Paper    PaperLevel
-	Printed  int // documents printed so far
+	Offline  []Device // devices whose cable is pulled, in number order
 	Locked   bool
 	Jammed   bool
 	DoorOpen bool
@@ -194,18 +156,10 @@ type Status struct {
 func (d *Devices) Status() Status {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := Status{
-		Scans: len(d.scanq), Paper: d.paper, Printed: d.printed,
-		Locked: d.locked, Jammed: d.jammed, DoorOpen: d.doorOpen,
-	}
+	s := Status{Locked: d.locked, Jammed: d.jammed, DoorOpen: d.doorOpen}
 	for _, dev := range AllDevices {
 		if d.offline[dev] {
 			s.Offline = append(s.Offline, dev)
-		}
-	}
-	for _, t := range d.txns {
-		if t.charged() {
-			s.Charged += t.result.Amount
 		}
 	}
 	return s

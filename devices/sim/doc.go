@@ -1,13 +1,11 @@
-// Package sim holds simulated devices: in-process stand-ins for the
-// kiosk's scanner, payment terminal, receipt printer, cabinet lock and
-// staff age check, driven by a person through the demo's simulator window
-// (or `selvkasse sim`) and by end-to-end tests.
+// Package sim holds simulated devices, driven by a person through the
+// demo's simulator window (or `selvkasse sim`) and by end-to-end tests.
 //
-// Devices bundles them. Each device implements its kiosk port and behaves
-// as the real one would towards the kiosk: the terminal waits for a card,
-// remembers what it decided and can reverse it; the door changes only when
-// someone opens or closes it. The kiosktest conformance suites run against
-// these devices too (sim_test.go), so the demo exercises the same
+// Devices bundles the in-process ones: the cabinet lock and staff's age
+// check. Each implements its kiosk port and behaves as the real one would
+// towards the kiosk: the door changes only when someone opens or closes
+// it; an age check waits for staff. The kiosktest conformance suites run
+// against them too (sim_test.go), so the demo exercises the same
 // contracts as the drivers.
 //
 // ScannerLine and PrinterLine are wire simulators instead: a barcode
