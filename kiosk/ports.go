@@ -24,6 +24,11 @@ var (
 	// ErrConflict: a store write conflicts with one already made (a sale
 	// completed twice, a pending sale that is no longer pending).
 	ErrConflict = errors.New("kiosk: conflict")
+	// ErrMisconfigured: a device refused a request for how it is set up
+	// (a payment terminal that does not take the currency, a wrong
+	// password). Nothing was done; it comes with ErrDeviceUnavailable,
+	// and only a technician can fix it.
+	ErrMisconfigured = errors.New("kiosk: device misconfigured")
 )
 
 // Scan is one code read by the scanner.
@@ -47,34 +52,68 @@ type Scanner interface {
 }
 
 // PaymentRequest asks for one payment. SaleID and Attempt identify it
-// across restarts.
+// across restarts; the rest is what the kiosk stored about it, so that a
+// terminal session that never saw the request can still settle it.
 type PaymentRequest struct {
 	SaleID  string
 	Attempt int
 	Amount  Money
+	// Before is where the terminal's transaction log stood just before
+	// the request was sent (PaymentTerminal.Mark), stored with the intent.
+	Before TerminalMark
+	// Trace and ReceiptNo are the approval's numbers as the kiosk recorded
+	// them; empty until it was approved.
+	Trace, ReceiptNo string
+}
+
+// TerminalMark says where a payment terminal's transaction log stood at
+// one moment: the trace number of its newest transaction. A transaction
+// made after the mark has another trace number.
+type TerminalMark struct {
+	// Known: the terminal told. When false, nothing can be proven about
+	// a request made after the mark (a recovery is "unknown").
+	Known bool `json:"known,omitempty"`
+	// Trace of the newest transaction; "" when the terminal has none.
+	Trace string `json:"trace,omitempty"`
 }
 
 // PaymentTerminal takes card payments. It is two-phase, like a vending
 // machine's terminal (ZVT §2.2): after an approval the kiosk releases the
 // goods and then confirms, or reverses.
 //
+// Mark tells where the terminal's transaction log stands now. The kiosk
+// calls it before Authorize and stores the mark with the payment intent
+// (req.Before), in the same durable write, before the request leaves.
+// Errors: ErrDeviceUnavailable when the terminal does not answer (nothing
+// was asked for; the kiosk takes no payment).
+//
 // Authorize asks the terminal to take req.Amount. A decline is a result
 // with Approved false and a nil error. Errors: ErrDeviceUnavailable when the
-// request surely did not reach the terminal (nothing was charged);
+// request surely did not reach the terminal (nothing was charged), with
+// ErrMisconfigured too when the terminal refused it for its setup;
 // ErrOutcomeUnknown when it may have (the caller must use Recover, and must
-// never send the request again); ctx.Err() only before sending. If ctx
-// ends after the request was sent, Authorize returns the terminal's answer
-// to the abort (usually a decline) or ErrOutcomeUnknown.
+// never send the request again; once the terminal has acknowledged the
+// request, every failure is this one); ctx.Err() only before sending. If
+// ctx ends after the request was sent, Authorize returns the terminal's
+// answer to the abort (usually a decline) or ErrOutcomeUnknown.
 //
 // Confirm ends an approved transaction: released true keeps the payment,
-// false makes the terminal reverse it. Errors: ErrDeviceUnavailable; for a
-// request that was not approved, an error that matches no sentinel.
+// false makes the terminal reverse it, also in a session that never saw
+// the approval (by req.ReceiptNo). Errors: ErrDeviceUnavailable; for a
+// request that was not approved, or that the terminal reversed on its own
+// although released is true, an error that matches no sentinel. A failed
+// Confirm may be called again; it never keeps the terminal from taking the
+// next payment.
 //
 // Recover asks the terminal for the outcome of req after a restart or an
-// unknown outcome. Errors: ErrOutcomeUnknown when the terminal cannot tell,
-// including for a request it never saw; ErrDeviceUnavailable when it does
-// not answer.
+// unknown outcome. It accepts only a transaction newer than req.Before
+// with req's amount: the terminal's newest transaction still being the
+// one of the mark is a result with Approved false ("not charged"). Errors:
+// ErrOutcomeUnknown when the terminal cannot prove either (no known mark,
+// a newer transaction that is not this one); ErrDeviceUnavailable when it
+// does not answer.
 type PaymentTerminal interface {
+	Mark(ctx context.Context) (TerminalMark, error)
 	Authorize(ctx context.Context, req PaymentRequest) (PaymentResult, error)
 	Confirm(ctx context.Context, req PaymentRequest, released bool) error
 	Recover(ctx context.Context, req PaymentRequest) (PaymentResult, error)

@@ -52,6 +52,19 @@ type PendingSale struct {
 	Attempt    int            `json:"attempt"` // payment attempts so far, from 1
 	Result     *PaymentResult `json:"result,omitempty"`
 	AgeCheckBy string         `json:"age_by,omitempty"`
+	// Before is where the terminal's log stood before the request left
+	// (PaymentTerminal.Mark), stored with the intent.
+	Before TerminalMark `json:"before,omitzero"`
+}
+
+// Request is the payment request of p's current attempt, with what the
+// kiosk stored about it.
+func (p PendingSale) Request() PaymentRequest {
+	r := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount, Before: p.Before}
+	if p.Result != nil {
+		r.Trace, r.ReceiptNo = p.Result.Trace, p.Result.ReceiptNo
+	}
+	return r
 }
 
 // Sale is a completed sale with its gap-free receipt number.

@@ -170,7 +170,7 @@ func (c *Checkout) reloadCabinet(ctx context.Context) error {
 
 // recover settles one pending sale found at start.
 func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
-	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
+	req := p.Request()
 	c.log.Info("recovering pending sale", "sale", p.ID, "state", p.State)
 	switch p.State {
 	case PendingReleased:
@@ -218,7 +218,7 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 // reversal, the sale stays pending for staff: money taken is never
 // written off silently.
 func (c *Checkout) reverseAndVoid(ctx context.Context, p PendingSale, why string) error {
-	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
+	req := p.Request()
 	if err := c.d.Terminal.Confirm(ctx, req, false); err != nil {
 		c.needStaff(p, "payment approved before restart could not be reversed; staff must check the terminal: "+err.Error())
 		return nil
@@ -259,11 +259,12 @@ func (c *Checkout) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// DevPrinter and DevScanner name devices in faults (View.Fault, the
-// journal).
+// DevPrinter, DevScanner and DevTerminal name devices in faults
+// (View.Fault, the journal).
 const (
-	DevPrinter = "receipt printer"
-	DevScanner = "scanner"
+	DevPrinter  = "receipt printer"
+	DevScanner  = "scanner"
+	DevTerminal = "payment terminal"
 )
 
 // printerLoop checks the printer before sales start: at once, then every
@@ -821,8 +822,8 @@ func (c *Checkout) startPayment() {
 	c.requestPayment()
 }
 
-// requestPayment runs in state Paying: the intent is journaled durably,
-// then the terminal is asked in the background.
+// requestPayment runs in state Paying: a new attempt is begun and the
+// terminal asked in the background (authorize).
 func (c *Checkout) requestPayment() {
 	c.mu.Lock()
 	if c.state != Paying {
@@ -835,10 +836,43 @@ func (c *Checkout) requestPayment() {
 		Lines: append([]Line(nil), c.basket.Lines...), Amount: c.basket.Total(),
 		State: PendingIntent, Attempt: c.attempt, AgeCheckBy: c.ageBy,
 	}
+	c.payMsg, c.payMsgEn = "", ""
+	ctx := c.ctx
+	c.mu.Unlock()
+	go c.authorize(ctx, p)
+}
+
+// authorize takes the terminal's mark, journals the intent with it
+// durably, and only then sends the request: a restart can then tell a
+// transaction of this request from the ones before it (PaymentTerminal
+// contract). An outcome left unknown is asked for, never sent again.
+func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
+	mark, err := c.d.Terminal.Mark(ctx)
+	c.mu.Lock()
+	if c.state != Paying || c.saleID != p.ID || c.attempt != p.Attempt || c.pending != nil {
+		// The sale moved on (help, cancel) while the terminal was asked:
+		// nothing was sent.
+		c.mu.Unlock()
+		return
+	}
+	if err != nil {
+		c.log.Warn("payment terminal before payment", "err", err)
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: p.ID, Amount: p.Amount,
+			Text: "payment terminal did not answer before the payment; nothing was asked for: " + err.Error()})
+		c.fire(EvPaymentDeclined)
+		c.notice, c.arg = NoticePaymentError, err.Error()
+		c.mu.Unlock()
+		c.notify()
+		return
+	}
+	p.Before = mark
 	e := c.entry(CodeOther, SubPaymentIntent, "card payment requested")
 	e.SaleID, e.Amount = p.ID, p.Amount
-	e.Data = map[string]string{"attempt": strconv.Itoa(p.Attempt)}
-	if err := c.d.Sales.SavePending(c.ctx, p, e); err != nil {
+	e.Data = map[string]string{"attempt": strconv.Itoa(p.Attempt), "terminal_before": mark.Trace}
+	if !mark.Known {
+		e.Data["terminal_before"] = "unknown"
+	}
+	if err := c.d.Sales.SavePending(ctx, p, e); err != nil {
 		c.log.Error("save payment intent", "err", err)
 		c.fire(EvPaymentDeclined)
 		c.notice, c.arg = NoticeStorageError, ""
@@ -847,25 +881,21 @@ func (c *Checkout) requestPayment() {
 		return
 	}
 	c.pending = &p
-	c.payMsg, c.payMsgEn = "", ""
-	ctx := c.ctx
 	c.mu.Unlock()
 	c.notify()
-	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
-	go func() {
-		res, err := c.d.Terminal.Authorize(ctx, req)
-		if err != nil && !errors.Is(err, ErrDeviceUnavailable) && ctx.Err() == nil {
-			// It may have been charged: ask, never send again.
-			c.log.Warn("payment outcome unknown; recovering", "sale", req.SaleID, "err", err)
-			res, err = c.d.Terminal.Recover(ctx, req)
-			if errors.Is(err, ErrDeviceUnavailable) {
-				// Silence now says nothing about the request that may
-				// have reached the terminal before: still unknown.
-				err = fmt.Errorf("%w: the terminal did not answer the recovery: %v", ErrOutcomeUnknown, err)
-			}
+	req := p.Request()
+	res, err := c.d.Terminal.Authorize(ctx, req)
+	if err != nil && !errors.Is(err, ErrDeviceUnavailable) && ctx.Err() == nil {
+		// It may have been charged: ask, never send again.
+		c.log.Warn("payment outcome unknown; recovering", "sale", req.SaleID, "err", err)
+		res, err = c.d.Terminal.Recover(ctx, req)
+		if errors.Is(err, ErrDeviceUnavailable) {
+			// Silence now says nothing about the request that may
+			// have reached the terminal before: still unknown.
+			err = fmt.Errorf("%w: the terminal did not answer the recovery: %v", ErrOutcomeUnknown, err)
 		}
-		c.paymentResult(req, res, err)
-	}()
+	}
+	c.paymentResult(req, res, err)
 }
 
 func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err error) {
@@ -877,6 +907,14 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 	}
 	p := *c.pending
 	switch {
+	case errors.Is(err, ErrMisconfigured):
+		// Not the customer's card: the terminal is set up wrong. Nothing
+		// was charged; the kiosk goes out of order when the sale ends,
+		// with the reason for the technician in the journal.
+		c.voidLocked(p, SubPaymentDeclined, "terminal refused the request for its setup, nothing charged: "+err.Error())
+		c.faultLocked(DevTerminal, "payment terminal misconfigured, a technician must set it up: "+err.Error())
+		c.fire(EvPaymentDeclined)
+		c.notice, c.arg = NoticePaymentError, "payment terminal out of order"
 	case err != nil && errors.Is(err, ErrDeviceUnavailable):
 		c.voidLocked(p, SubPaymentDeclined, "terminal unavailable: "+err.Error())
 		c.fire(EvPaymentDeclined)
@@ -1051,7 +1089,7 @@ func (c *Checkout) finishLocked() {
 		c.relockLocked()
 	}
 	p := *c.pending
-	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
+	req := p.Request()
 	c.mu.Unlock()
 	err := c.d.Terminal.Confirm(c.ctx, req, true)
 	var lines []string
@@ -1241,7 +1279,7 @@ func (c *Checkout) StaffCancel() error {
 // settleForStaff reverses p's payment, or finds out there is none, for a
 // sale staff cancels; it says what happened, for the journal.
 func (c *Checkout) settleForStaff(p PendingSale) string {
-	req := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount}
+	req := p.Request()
 	why := "cancelled by staff"
 	if p.State == PendingIntent {
 		res, err := c.d.Terminal.Recover(c.ctx, req)
@@ -1279,18 +1317,24 @@ func (c *Checkout) StaffComplete() error {
 // journaled once, until DeviceOK.
 func (c *Checkout) DeviceFault(name string) {
 	c.mu.Lock()
+	c.faultLocked(name, name+" failed")
+	c.mu.Unlock()
+	c.notify()
+}
+
+// faultLocked marks name as failed, journaling why once, and takes an
+// idle kiosk out of order.
+func (c *Checkout) faultLocked(name, why string) {
 	if !c.faults[name] {
 		if c.faults == nil {
 			c.faults = make(map[string]bool)
 		}
 		c.faults[name] = true
-		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: name + " failed"})
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: why})
 	}
 	if c.state == Idle {
 		c.fire(EvDeviceFault)
 	}
-	c.mu.Unlock()
-	c.notify()
 }
 
 // DeviceOK clears a device's fault; the kiosk is back in service when no

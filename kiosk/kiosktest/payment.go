@@ -61,6 +61,7 @@ const (
 	CallAuthorize PaymentOp = 1
 	CallConfirm   PaymentOp = 2
 	CallRecover   PaymentOp = 3
+	CallMark      PaymentOp = 4
 )
 
 func (o PaymentOp) String() string {
@@ -71,6 +72,8 @@ func (o PaymentOp) String() string {
 		return "Confirm"
 	case CallRecover:
 		return "Recover"
+	case CallMark:
+		return "Mark"
 	}
 	return fmt.Sprintf("PaymentOp(%d)", uint8(o))
 }
@@ -114,6 +117,10 @@ type PaymentTerminal struct {
 }
 
 var _ kiosk.PaymentTerminal = (*PaymentTerminal)(nil)
+
+// NotCharged is the fake's Recover message for a request it never
+// received.
+const NotCharged = "not charged: the terminal has no transaction since the request"
 
 type payKey struct {
 	sale    string
@@ -295,6 +302,15 @@ func (p *PaymentTerminal) Authorize(ctx context.Context, req kiosk.PaymentReques
 	return p.decideLocked(i, req, o)
 }
 
+func (p *PaymentTerminal) receivedLocked(req kiosk.PaymentRequest) bool {
+	for _, r := range p.received {
+		if keyOf(r) == keyOf(req) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *PaymentTerminal) dropWaiterLocked(w *payWaiter) bool {
 	for j, x := range p.waiting {
 		if x == w {
@@ -396,7 +412,37 @@ func (p *PaymentTerminal) HoldConfirm() (arrived <-chan struct{}, release func()
 	return p.confirmGate.hold()
 }
 
-// Recover implements kiosk.PaymentTerminal.
+// lastTraceLocked is the trace of the newest transaction, "" for none.
+func (p *PaymentTerminal) lastTraceLocked() string {
+	if p.trace == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%06d", p.trace)
+}
+
+// Mark implements kiosk.PaymentTerminal: the trace of the terminal's
+// newest transaction.
+func (p *PaymentTerminal) Mark(ctx context.Context) (kiosk.TerminalMark, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := p.recordLocked(PaymentCall{Op: CallMark})
+	done := func(err error) (kiosk.TerminalMark, error) {
+		_, err = p.finishLocked(i, kiosk.PaymentResult{}, err)
+		return kiosk.TerminalMark{}, err
+	}
+	if ctx.Err() != nil {
+		return done(ctx.Err())
+	}
+	if p.offline {
+		return done(offlineErr("mark"))
+	}
+	p.finishLocked(i, kiosk.PaymentResult{}, nil)
+	return kiosk.TerminalMark{Known: true, Trace: p.lastTraceLocked()}, nil
+}
+
+// Recover implements kiosk.PaymentTerminal. A request the terminal never
+// received, made after a mark that is still its newest transaction, is
+// "not charged"; one it received but has not decided is unknown.
 func (p *PaymentTerminal) Recover(ctx context.Context, req kiosk.PaymentRequest) (kiosk.PaymentResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -408,6 +454,9 @@ func (p *PaymentTerminal) Recover(ctx context.Context, req kiosk.PaymentRequest)
 		return p.finishLocked(i, kiosk.PaymentResult{}, offlineErr("recover"))
 	}
 	t := p.txns[keyOf(req)]
+	if t == nil && !p.receivedLocked(req) && req.Before.Known && req.Before.Trace == p.lastTraceLocked() {
+		return p.finishLocked(i, kiosk.PaymentResult{Amount: req.Amount, Message: NotCharged, Time: p.clk.Now()}, nil)
+	}
 	if t == nil {
 		return p.finishLocked(i, kiosk.PaymentResult{}, fmt.Errorf("kiosktest: recover: sale %s attempt %d never reached the terminal: %w", req.SaleID, req.Attempt, kiosk.ErrOutcomeUnknown))
 	}
