@@ -92,18 +92,55 @@ func TestAuthorizeDeclinedWithStatus(t *testing.T) {
 	}
 }
 
+// TestAuthorizeT4 is issue 9 case 6: when T4 runs out after the PT
+// accepted 06 01, the driver sends Abort 06 B0 (PA00P016 §5.2.6, ZVT
+// 13.08 §2.23) so the PT does not stay busy, and takes the PT's answer to
+// it; with no answer the outcome is unknown.
 func TestAuthorizeT4(t *testing.T) {
-	clk := newFakeClock()
-	term, w := newScripted(t, Options{Clock: clk, T3: time.Second, T4: time.Minute})
-	errc := make(chan error, 1)
-	go func() {
-		_, err := term.Authorize(context.Background(), kiosk.PaymentRequest{Amount: 100})
-		errc <- err
-	}()
-	w.written(t)
-	w.in <- mustHex(t, "8000 00")
-	clk.expire(t, time.Minute) // the PT went quiet after accepting 06 01
-	if err := <-errc; !errors.Is(err, kiosk.ErrOutcomeUnknown) {
-		t.Fatalf("Authorize = %v, want ErrOutcomeUnknown", err)
+	for _, tc := range []struct {
+		name  string
+		reply string // the PT's answer to 06 B0
+		check func(t *testing.T, res kiosk.PaymentResult, err error)
+	}{
+		{"abort answered", "8000 00 061E 01 6C", func(t *testing.T, res kiosk.PaymentResult, err error) {
+			if err != nil || res.Approved || res.Code != "6C" {
+				t.Fatalf("Authorize = %+v, %v; want the PT's abort as a decline", res, err)
+			}
+		}},
+		{"abort unanswered", "", func(t *testing.T, res kiosk.PaymentResult, err error) {
+			if !errors.Is(err, kiosk.ErrOutcomeUnknown) {
+				t.Fatalf("Authorize = %+v, %v; want ErrOutcomeUnknown", res, err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newFakeClock()
+			term, w := newScripted(t, Options{Clock: clk, T3: time.Second, T4: time.Minute})
+			type out struct {
+				res kiosk.PaymentResult
+				err error
+			}
+			got := make(chan out, 1)
+			go func() {
+				res, err := term.Authorize(context.Background(), kiosk.PaymentRequest{Amount: 100})
+				got <- out{res, err}
+			}()
+			w.written(t)
+			w.in <- mustHex(t, "8000 00")
+			clk.expire(t, time.Minute) // the PT went quiet after accepting 06 01
+			if b := w.written(t); !bytes.Equal(b, mustHex(t, "06B0 00")) {
+				t.Fatalf("after T4 the driver wrote % X, want 06 B0 00", b)
+			}
+			if tc.reply != "" {
+				w.in <- mustHex(t, tc.reply)
+				if b := w.written(t); !bytes.Equal(b, mustHex(t, "8000 00")) {
+					t.Fatalf("the PT's abort answered with % X, want 80 00 00", b)
+				}
+			} else {
+				clk.expire(t, time.Second)
+			}
+			o := <-got
+			tc.check(t, o.res, o.err)
+		})
 	}
 }

@@ -44,6 +44,17 @@ func TestPaymentTerminal(t *testing.T, h func(t *testing.T) PaymentHarness) {
 	req := func(n int, kr int64) kiosk.PaymentRequest {
 		return kiosk.PaymentRequest{SaleID: fmt.Sprintf("K1-conformance-%d", n), Attempt: 1, Amount: kiosk.Kroner(kr) + 50}
 	}
+	// marked is r with the terminal's mark, as the kiosk stores it with
+	// the intent before the request leaves.
+	marked := func(t *testing.T, hp PaymentHarness, r kiosk.PaymentRequest) kiosk.PaymentRequest {
+		t.Helper()
+		m, err := hp.Terminal().Mark(devCtx(t))
+		if err != nil {
+			t.Fatalf("Mark = %v", err)
+		}
+		r.Before = m
+		return r
+	}
 	// start sends r and returns once the terminal waits for the card.
 	start := func(t *testing.T, hp PaymentHarness, ctx context.Context, r kiosk.PaymentRequest) <-chan devResult[kiosk.PaymentResult] {
 		t.Helper()
@@ -169,18 +180,46 @@ func TestPaymentTerminal(t *testing.T, h func(t *testing.T) PaymentHarness) {
 			wantCharged(t, hp, 0)
 		}},
 		{"AnswerLostApproved", func(t *testing.T, hp PaymentHarness) {
-			r := req(8, 230)
+			// The terminal carries an earlier sale, as it does in a shop.
+			prev := req(81, 230)
+			mustApprove(t, hp, prev)
+			if err := hp.Terminal().Confirm(devCtx(t), prev, true); err != nil {
+				t.Fatalf("Confirm(released) = %v", err)
+			}
+			r := marked(t, hp, req(8, 230))
 			ch := start(t, hp, devCtx(t), r)
 			hp.CardAnswerLost(true)
 			if res, err := devRecv(t, "Authorize", ch); !errors.Is(err, kiosk.ErrOutcomeUnknown) {
 				t.Fatalf("Authorize whose answer was lost = %+v, %v; want kiosk.ErrOutcomeUnknown", res, err)
 			}
-			wantCharged(t, hp, r.Amount)
+			wantCharged(t, hp, prev.Amount+r.Amount)
 			wantRecovered(t, hp, r)
 			if err := hp.Terminal().Confirm(devCtx(t), r, false); err != nil {
 				t.Fatalf("Confirm(not released) after Recover = %v", err)
 			}
-			wantCharged(t, hp, 0)
+			wantCharged(t, hp, prev.Amount)
+		}},
+		{"RecoverNeverSentAfterSameAmount", func(t *testing.T, hp PaymentHarness) {
+			// The previous customer paid the same fixed price; the next
+			// request's intent was stored, but the request never left.
+			// Recover must not take the previous payment for this one.
+			prev := req(14, 139)
+			mustApprove(t, hp, prev)
+			if err := hp.Terminal().Confirm(devCtx(t), prev, true); err != nil {
+				t.Fatalf("Confirm(released) = %v", err)
+			}
+			r := marked(t, hp, req(15, 139))
+			if !r.Before.Known {
+				t.Fatalf("Mark after a completed sale = %+v, want a known mark", r.Before)
+			}
+			res, err := hp.Terminal().Recover(devCtx(t), r)
+			if err != nil || res.Approved {
+				t.Fatalf("Recover of a request never sent = %+v, %v; want not charged (a result, not approved)", res, err)
+			}
+			wantCharged(t, hp, prev.Amount)
+			// Nothing was charged, so it may be sent now.
+			mustApprove(t, hp, r)
+			wantCharged(t, hp, prev.Amount+r.Amount)
 		}},
 		{"AnswerLostDeclined", func(t *testing.T, hp PaymentHarness) {
 			r := req(9, 45)

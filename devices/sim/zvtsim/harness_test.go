@@ -275,6 +275,8 @@ func newHarness(t *testing.T, mode zvt.Mode, opts ...harnessOpt) *harness {
 
 type recTerm struct{ h *harness }
 
+func (r recTerm) Mark(ctx context.Context) (kiosk.TerminalMark, error) { return r.h.term.Mark(ctx) }
+
 func (r recTerm) Authorize(ctx context.Context, req kiosk.PaymentRequest) (kiosk.PaymentResult, error) {
 	r.h.mu.Lock()
 	r.h.lastReq = req

@@ -4,12 +4,24 @@
 //
 // What it does with an approval whose Status-Information (04 0F) gets no
 // answer: when its vend time-out runs out (BMP 01 of the 06 01, default
-// 30 s, on the simulator's clock) it reverses, as §2.2.6 says. When the
-// link fails instead, or the ECR sends another command, the approval stays
-// charged and "undetermined": the ECR is expected to recover it with Repeat
-// Receipt (06 20) and then keep it or reverse it (06 30). A real PT would
+// 30 s, on the simulator's clock) it reverses, as §2.2.6 says; so it does
+// on a negative answer (84-xx other than 84-9C, §2.2.6 c). A reversal
+// marks the approval Reversed and adds a reversal Txn of its own (new
+// trace number, OrigTrace the approval's), which Repeat Receipt then
+// reports as the last transaction. When the link fails instead, or the
+// ECR sends another command, the approval stays charged and
+// "undetermined": the ECR is expected to recover it with Repeat Receipt
+// (06 20) and then keep it or reverse it (06 30). A real PT would
 // auto-reverse at once (§2.2.8); keeping it lets the driver's recovery be
-// tested end to end.
+// tested end to end. Only a Restart (the PT reboots) auto-reverses an
+// approval still undetermined.
+//
+// Field faults it can play: Restart (a reboot, with stale frames on the
+// next connection), QueueStale (stale frames before an answer), SetHang
+// (a terminal that hangs after 06 01 until Abort), SetOffline (the link
+// drops and stays down), SetRefuseCurrency (06 01 refused with 84-1E-6F)
+// and the existing SetSilent, SetDropAfterAck, CardAnswerLost and
+// DropLink.
 package zvtsim
 
 import (
@@ -109,6 +121,24 @@ type Sim struct {
 	held         kiosk.Money
 	wake         chan struct{}
 	customer     chan custEvent
+
+	hang           bool
+	refuseCurrency bool
+	offline        bool
+	ignored        int // bytes read and thrown away while offline
+	aborts         int // 06 B0 received
+	vendTimeouts   []time.Duration
+	stale          []zvt.APDU // Restart's: first on the next connection
+	queued         []zvt.APDU // QueueStale's: before the next answer
+	conns          map[*conn]bool
+	streams        map[any]*stream
+	// authConn is the connection whose 06 01 was acknowledged and is not
+	// decided yet, for authAmount.
+	authConn   *conn
+	authAmount kiosk.Money
+	// pending is the approval whose Status-Information the ECR has not
+	// answered (undetermined), nil when none.
+	pending *Txn
 }
 
 // New returns a simulator that holds each payment for the customer,
@@ -134,33 +164,170 @@ func (s *Sim) changedLocked() {
 	s.wake = make(chan struct{})
 }
 
+// set runs f under the lock and wakes the observers.
+func (s *Sim) set(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+	s.changedLocked()
+}
+
 // SetDecision sets what happens to the next payments.
-func (s *Sim) SetDecision(d Decision) { s.mu.Lock(); s.decision = d; s.mu.Unlock() }
+func (s *Sim) SetDecision(d Decision) { s.set(func() { s.decision = d }) }
 
 // SetDeclineIf sets which amounts are declined whatever the decision; nil
 // declines none.
-func (s *Sim) SetDeclineIf(f func(kiosk.Money) bool) { s.mu.Lock(); s.declineIf = f; s.mu.Unlock() }
+func (s *Sim) SetDeclineIf(f func(kiosk.Money) bool) { s.set(func() { s.declineIf = f }) }
 
 // SetAskPIN makes the simulator ask for the PIN (04 FF 01) before deciding.
-func (s *Sim) SetAskPIN(on bool) { s.mu.Lock(); s.askPIN = on; s.mu.Unlock() }
+func (s *Sim) SetAskPIN(on bool) { s.set(func() { s.askPIN = on }) }
 
 // SetReceipt sets how receipt lines are sent and the card number printed
 // on them (as given: pass a full number to test the ECR's masking).
 func (s *Sim) SetReceipt(style ReceiptStyle, pan string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.receipt = style
-	if pan != "" {
-		s.receiptPAN = pan
-	}
+	s.set(func() {
+		s.receipt = style
+		if pan != "" {
+			s.receiptPAN = pan
+		}
+	})
 }
 
 // SetSilent makes the simulator ignore 06 01: no 80-00, nothing.
-func (s *Sim) SetSilent(on bool) { s.mu.Lock(); s.silent = on; s.mu.Unlock() }
+func (s *Sim) SetSilent(on bool) { s.set(func() { s.silent = on }) }
 
 // SetDropAfterAck makes Serve return ErrDropped right after it answered
 // the next 06 01 with 80-00: the caller then closes the connection.
-func (s *Sim) SetDropAfterAck(on bool) { s.mu.Lock(); s.dropAfterAck = on; s.mu.Unlock() }
+func (s *Sim) SetDropAfterAck(on bool) { s.set(func() { s.dropAfterAck = on }) }
+
+// Restart plays a reboot of the PT. The connection being served is
+// dropped: Serve returns ErrDropped (ServeListener closes that connection
+// and accepts the next). A payment in progress (06 01 acknowledged, not
+// decided: waiting for the customer, or hung) is aborted and recorded with
+// result 6C (ZVT 13.08 ch. 10, "abort via timeout or abort-key"). An
+// approval still awaiting the ECR's answer (undetermined: its
+// Status-Information unanswered, and not fetched since by Repeat Receipt)
+// is auto-reversed, as §2.2.8 requires of a PT that got no answer: it is
+// marked Reversed and a reversal Txn is added with a new trace number,
+// OrigTrace the approval's, result 00, the same amount and receipt number,
+// so that Repeat Receipt (§2.20) afterwards reports the reversal, with
+// BMP 37. Trace and receipt counters and the transactions survive.
+//
+// stale are frames from before the reboot (say 04 0F of an old sale,
+// 06 1E, 84-A0, 80-00). They are sent unsolicited, in order, as the first
+// thing on the next connection served (Serve on a new stream, or again on
+// the same serial line), or before the next answer if a Serve loop is
+// still running; the simulator does not wait for the ECR to answer them
+// (a serial link still waits for its ACK byte). They break PA00P016 §5.1
+// (the PT sends nothing unsolicited), as a rebooting PT may.
+func (s *Sim) Restart(stale ...zvt.APDU) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.authConn != nil {
+		s.newTxnLocked(s.authAmount, zvt.ResultAborted)
+		s.authConn = nil
+	}
+	if t := s.pending; t != nil && !t.Reversed {
+		s.reverseLocked(t)
+	}
+	s.pending = nil
+	s.holding = false
+	for c := range s.conns {
+		c.dropLocked()
+	}
+	select {
+	case <-s.customer: // the customer's card from before the reboot
+	default:
+	}
+	s.stale = append(s.stale, copyAPDUs(stale)...)
+	s.changedLocked()
+}
+
+// QueueStale makes the simulator answer the next command it receives
+// from the ECR first with frames, in order, without waiting for any
+// answer to them, and then handle the command as usual: stale frames (of
+// an earlier exchange) that reach the ECR paired with the wrong command.
+// The PT, a slave, may send nothing unsolicited (PA00P016 §5.1); an ECR
+// has to tell such frames from the real answer.
+func (s *Sim) QueueStale(frames ...zvt.APDU) {
+	s.set(func() { s.queued = append(s.queued, copyAPDUs(frames)...) })
+}
+
+func copyAPDUs(as []zvt.APDU) []zvt.APDU {
+	out := make([]zvt.APDU, len(as))
+	for i, a := range as {
+		out[i] = zvt.APDU{Cmd: a.Cmd, Data: append([]byte(nil), a.Data...)}
+	}
+	return out
+}
+
+// SetHang plays a hung terminal. After it acknowledged a 06 01 with 80-00
+// and sent Intermediate Status 04 FF (insert card), the PT sends nothing
+// more until the ECR's Abort 06 B0 (ZVT 13.08 §2.23), which it answers
+// with 80-00, records as a payment aborted (result 6C) and ends with
+// Abort 06 1E 6C (§3.3). Meanwhile any other command is refused with
+// 84-A0, "receiver not ready" (ZVT 13.08 ch. 10): the terminal is busy.
+// The mode is read when a 06 01 arrives; the hang lasts until the Abort,
+// a Restart or the link's end.
+func (s *Sim) SetHang(on bool) { s.set(func() { s.hang = on }) }
+
+// Aborts reports how many Abort 06 B0 the simulator received.
+func (s *Sim) Aborts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.aborts
+}
+
+// SetOffline plays a link that goes down and comes back (on TCP the
+// connection the ECR opened, PA00P016 §2.2, is cut by the PT). On: the
+// connection being served is dropped (Serve returns ErrDropped; for TCP
+// the caller, or ServeListener, closes it), and while offline
+// ServeListener accepts each new connection and closes it at once, and a
+// Serve reads its stream and throws everything away: nothing is
+// acknowledged (on a serial line not even by ACK, PA00P016 §3.4) or
+// answered, so the ECR's time-outs run out. Off: the simulator serves
+// again. A payment in progress is lost as on any link failure, and an
+// approval awaiting its answer stays undetermined (not reversed).
+func (s *Sim) SetOffline(on bool) {
+	s.set(func() {
+		s.offline = on
+		if on {
+			for c := range s.conns {
+				c.dropLocked()
+			}
+		}
+	})
+}
+
+// Ignored reports how many bytes the simulator read and threw away while
+// offline.
+func (s *Sim) Ignored() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ignored
+}
+
+func (s *Sim) isOffline() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.offline
+}
+
+func (s *Sim) ignore(n int) { s.set(func() { s.ignored += n }) }
+
+// SetRefuseCurrency makes the simulator refuse each 06 01 with the
+// negative acknowledgement 84-1E-6F: 6F is "wrong currency" (ZVT 13.08
+// ch. 10), in the form §2.1 gives it (84-1E-xx-6F[<CC>], without the
+// currency code). No transaction is recorded.
+func (s *Sim) SetRefuseCurrency(on bool) { s.set(func() { s.refuseCurrency = on }) }
+
+// VendTimeouts reports the vend time-out each 06 01 received carried
+// (BMP 01, ZVT 13.08 §2.2.1), oldest first; 0 when it had none.
+func (s *Sim) VendTimeouts() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.vendTimeouts...)
+}
 
 // Card decides the payment the customer is holding: approve or decline.
 func (s *Sim) Card(approve bool) { s.customer <- custEvent{approve: approve} }
@@ -171,8 +338,9 @@ func (s *Sim) Card(approve bool) { s.customer <- custEvent{approve: approve} }
 func (s *Sim) CardAnswerLost(approve bool) { s.customer <- custEvent{approve: approve, lose: true} }
 
 // Changed returns a channel that is closed at the simulator's next change
-// (a payment waiting or no longer, a transaction decided), for a window
-// that shows it.
+// (a payment waiting or no longer, a transaction decided, an APDU
+// received, stale frames sent, bytes ignored offline, a setting, a
+// Restart), for a window that shows it or a test that waits for it.
 func (s *Sim) Changed() <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -288,25 +456,80 @@ func (s *Sim) Received() []zvt.APDU {
 
 // conn is one served connection.
 type conn struct {
-	s    *Sim
-	link zvt.Link
-	ctx  context.Context
+	s      *Sim
+	link   zvt.Link
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	view   *view
+	gone   bool // dropped or ended: it decides nothing more (under s.mu)
 }
+
+// dropLocked ends c from outside: Serve returns ErrDropped.
+func (c *conn) dropLocked() {
+	if c.gone {
+		return
+	}
+	c.gone = true
+	c.cancel(ErrDropped)
+	c.link.Close()
+	c.view.close()
+}
+
+// dropped reports whether the simulator dropped c.
+func (c *conn) dropped() bool { return errors.Is(context.Cause(c.ctx), ErrDropped) }
 
 // Serve answers the ECR on rw until ctx ends, the stream ends (nil for
 // EOF) or the simulator drops the link (ErrDropped). It does not close rw.
+// It may be called again on the same rw (a serial line) after it
+// returned: nothing the ECR sent in between is lost. Frames left by
+// Restart are sent first.
 func (s *Sim) Serve(ctx context.Context, rw io.ReadWriter) error {
+	return s.serve(ctx, rw, false)
+}
+
+// serve is Serve; refuseOffline ends it at once (ErrDropped) when the
+// simulator is offline.
+func (s *Sim) serve(ctx context.Context, rw io.ReadWriter, refuseOffline bool) error {
+	v := s.attach(rw)
+	cctx, cancel := context.WithCancelCause(ctx)
 	var l zvt.Link
 	if s.opt.Mode == zvt.Serial {
-		l = zvt.NewSerialLink(rw, zvt.LinkOptions{})
+		l = zvt.NewSerialLink(v, zvt.LinkOptions{})
 	} else {
-		l = zvt.NewTCPLink(rw, zvt.LinkOptions{})
+		l = zvt.NewTCPLink(v, zvt.LinkOptions{})
 	}
-	defer l.Close()
-	c := &conn{s: s, link: l, ctx: ctx}
+	c := &conn{s: s, link: l, ctx: cctx, cancel: cancel, view: v}
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		c.gone = true
+		if s.authConn == c {
+			s.authConn = nil
+		}
+		s.mu.Unlock()
+		cancel(nil)
+		l.Close()
+		v.close()
+	}()
+	s.mu.Lock()
+	if refuseOffline && s.offline {
+		s.mu.Unlock()
+		return ErrDropped
+	}
+	if s.conns == nil {
+		s.conns = map[*conn]bool{}
+	}
+	s.conns[c] = true
+	s.mu.Unlock()
+	if err := c.flushStale(false); err != nil {
+		return c.end(err)
+	}
 	for {
-		a, err := l.Receive(ctx, 0)
+		a, err := l.Receive(cctx, 0)
 		if err != nil {
+			if c.dropped() {
+				return ErrDropped
+			}
 			if errors.Is(err, zvt.ErrLinkDown) && errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -316,23 +539,71 @@ func (s *Sim) Serve(ctx context.Context, rw io.ReadWriter) error {
 			return err
 		}
 		if err := c.handle(a); err != nil {
-			if errors.Is(err, ErrDropped) || ctx.Err() != nil || isPermanent(err) {
-				return err
+			if c.dropped() || errors.Is(err, ErrDropped) || ctx.Err() != nil || isPermanent(err) {
+				return c.end(err)
 			}
 			// A failed send: the ECR did not get it; wait for its next command.
 		}
 	}
 }
 
-func isPermanent(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe) || errors.Is(err, net.ErrClosed) || errors.Is(err, zvt.ErrClosed)
+// end is what Serve returns for err.
+func (c *conn) end(err error) error {
+	if c.dropped() {
+		return ErrDropped
+	}
+	return err
+}
+
+// flushStale sends the frames Restart left and, before the answer to a
+// command, those QueueStale queued, without waiting for answers. Nothing
+// is sent while offline: the frames wait.
+func (c *conn) flushStale(command bool) error {
+	s := c.s
+	s.mu.Lock()
+	if s.offline || c.gone {
+		s.mu.Unlock()
+		return nil
+	}
+	frames := s.stale
+	s.stale = nil
+	if command {
+		frames = append(frames, s.queued...)
+		s.queued = nil
+	}
+	if len(frames) > 0 {
+		s.changedLocked()
+	}
+	s.mu.Unlock()
+	for _, f := range frames {
+		if err := c.send(f); err != nil {
+			if c.dropped() || c.ctx.Err() != nil || isPermanent(err) {
+				return err
+			}
+			// Not acknowledged (serial): junk anyway; go on.
+		}
+	}
+	return nil
 }
 
 func (c *conn) record(a zvt.APDU) {
 	c.s.mu.Lock()
 	c.s.received = append(c.s.received, zvt.APDU{Cmd: a.Cmd, Data: append([]byte(nil), a.Data...)})
+	if a.Cmd == zvt.CmdAbort {
+		c.s.aborts++
+	}
 	c.s.changedLocked()
 	c.s.mu.Unlock()
+}
+
+// took records a received APDU and, for a command, first sends the stale
+// frames due before its answer.
+func (c *conn) took(a zvt.APDU) error {
+	c.record(a)
+	if a.IsResponse() {
+		return nil
+	}
+	return c.flushStale(true)
 }
 
 func (c *conn) send(a zvt.APDU) error { return c.link.Send(c.ctx, a) }
@@ -354,7 +625,14 @@ func (c *conn) sendAcked(a zvt.APDU) error {
 }
 
 func (c *conn) handle(a zvt.APDU) error {
-	c.record(a)
+	if err := c.took(a); err != nil {
+		return err
+	}
+	return c.dispatch(a)
+}
+
+// dispatch answers a, already recorded.
+func (c *conn) dispatch(a zvt.APDU) error {
 	switch a.Cmd {
 	case zvt.CmdRegistration:
 		return c.registration(a)
@@ -429,9 +707,13 @@ func (c *conn) receiptLines(t *Txn) error {
 	c.s.mu.Lock()
 	style, pan := c.s.receipt, c.s.receiptPAN
 	c.s.mu.Unlock()
+	what := "Kjøp"
+	if t.OrigTrace != 0 {
+		what = "Annullering"
+	}
 	lines := []string{
 		"** Kundekvittering **",
-		"Kjøp MasterCard",
+		what + " MasterCard",
 		"Kort " + pan,
 		fmt.Sprintf("Beløp NOK %d,%02d", t.Amount/100, t.Amount%100),
 		fmt.Sprintf("Trace %06d  Kvittering %04d", t.Trace, t.Receipt),
@@ -453,10 +735,8 @@ func (c *conn) receiptLines(t *Txn) error {
 	return nil
 }
 
-func (c *conn) newTxn(amount kiosk.Money, code byte) *Txn {
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// newTxnLocked records a decided transaction.
+func (s *Sim) newTxnLocked(amount kiosk.Money, code byte) *Txn {
 	s.trace++
 	t := &Txn{Amount: amount, Code: code, Trace: s.trace, At: s.opt.Clock.Now()}
 	if code == zvt.ResultOK {
@@ -469,18 +749,95 @@ func (c *conn) newTxn(amount kiosk.Money, code byte) *Txn {
 	return t
 }
 
+// reverseLocked reverses the approval t: t is marked Reversed and a
+// reversal with a trace number of its own, OrigTrace t's (BMP 37), result
+// 00 and t's amount and receipt number is recorded and becomes the last
+// transaction, the one Repeat Receipt reports (ZVT 13.08 §2.20.2). The
+// reversal uses up a receipt number, as its own receipt would.
+func (s *Sim) reverseLocked(t *Txn) *Txn {
+	t.Reversed = true
+	r := s.newTxnLocked(t.Amount, zvt.ResultOK)
+	r.OrigTrace, r.Receipt = t.Trace, t.Receipt
+	if s.pending == t {
+		s.pending = nil
+	}
+	return r
+}
+
+// decide records the outcome of the payment c is authorizing; an
+// approval is undetermined until the ECR answers it. ErrDropped when c
+// was dropped (a Restart decided it).
+func (c *conn) decide(amount kiosk.Money, code byte) (*Txn, error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.gone {
+		return nil, ErrDropped
+	}
+	if s.authConn == c {
+		s.authConn = nil
+	}
+	t := s.newTxnLocked(amount, code)
+	if code == zvt.ResultOK {
+		s.pending = t
+	}
+	return t, nil
+}
+
+// confirm records the ECR's positive answer to the approval t.
+func (c *conn) confirm(t *Txn) error {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.gone {
+		return ErrDropped
+	}
+	t.Confirmed = true
+	if s.pending == t {
+		s.pending = nil
+	}
+	s.changedLocked()
+	return nil
+}
+
+// reverse reverses the approval t (reverseLocked) and returns the reversal.
+func (c *conn) reverse(t *Txn) (*Txn, error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.gone {
+		return nil, ErrDropped
+	}
+	return s.reverseLocked(t), nil
+}
+
+// vendTimeoutOf is BMP 01 of a 06 01's data, 0 when absent.
+func vendTimeoutOf(data []byte) time.Duration {
+	fs, _ := zvt.ParseFields(data) // the fields before a bad one count
+	for _, f := range fs {
+		if f.BMP == zvt.BMPTimeout && len(f.Data) == 1 {
+			return time.Duration(f.Data[0]) * time.Second
+		}
+	}
+	return 0
+}
+
 func (c *conn) authorize(a zvt.APDU) error {
+	s := c.s
+	s.set(func() { s.vendTimeouts = append(s.vendTimeouts, vendTimeoutOf(a.Data)) })
 	req, err := zvt.ParseAuthorization(a.Data)
 	if err != nil {
 		return c.send(zvt.Nak(0x9A))
 	}
-	s := c.s
 	s.mu.Lock()
-	silent, drop, decision, pin := s.silent, s.dropAfterAck, s.decision, s.askPIN
+	silent, drop, decision, pin, hang, refuse := s.silent, s.dropAfterAck, s.decision, s.askPIN, s.hang, s.refuseCurrency
 	declineAmt := s.declineIf != nil && s.declineIf(req.Amount)
 	s.mu.Unlock()
 	if silent {
 		return nil
+	}
+	if refuse {
+		return c.send(zvt.APDU{Cmd: 0x841E, Data: []byte{0x6F}}) // wrong currency (§2.1)
 	}
 	if err := c.send(zvt.Ack()); err != nil {
 		return err
@@ -488,8 +845,27 @@ func (c *conn) authorize(a zvt.APDU) error {
 	if drop {
 		return ErrDropped
 	}
+	s.mu.Lock()
+	if c.gone {
+		s.mu.Unlock()
+		return ErrDropped
+	}
+	s.authConn, s.authAmount = c, req.Amount
+	s.changedLocked()
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.authConn == c { // ended undecided: the link failed
+			s.authConn = nil
+			s.changedLocked()
+		}
+		s.mu.Unlock()
+	}()
 	if err := c.sendAcked(zvt.APDU{Cmd: zvt.CmdIntermediate, Data: []byte{0x0A}}); err != nil { // insert card
 		return err
+	}
+	if hang {
+		return c.hung(req.Amount)
 	}
 	ev := custEvent{approve: decision == Approve}
 	if decision == Hold {
@@ -502,7 +878,9 @@ func (c *conn) authorize(a zvt.APDU) error {
 			return ErrDropped
 		}
 		if aborted {
-			c.newTxn(req.Amount, zvt.ResultAborted)
+			if _, err := c.decide(req.Amount, zvt.ResultAborted); err != nil {
+				return err
+			}
 			if err := c.send(zvt.Ack()); err != nil {
 				return err
 			}
@@ -524,7 +902,10 @@ func (c *conn) authorize(a zvt.APDU) error {
 	case ev.approve && !declineAmt:
 		code = zvt.ResultOK
 	}
-	t := c.newTxn(req.Amount, code)
+	t, err := c.decide(req.Amount, code)
+	if err != nil {
+		return err
+	}
 	if ev.lose {
 		return ErrDropped
 	}
@@ -539,6 +920,39 @@ func (c *conn) authorize(a zvt.APDU) error {
 		vendTimeout = time.Duration(req.VendTimeout) * time.Second
 	}
 	return c.vend(t, vendTimeout)
+}
+
+// hung is SetHang's terminal after its 04 FF: silent until Abort 06 B0
+// (ZVT 13.08 §2.23), refusing every other command with 84-A0, receiver
+// not ready (ch. 10).
+func (c *conn) hung(amount kiosk.Money) error {
+	for {
+		a, err := c.link.Receive(c.ctx, 0)
+		if err != nil {
+			if errors.Is(err, zvt.ErrLinkDown) && !isPermanent(err) && !c.dropped() {
+				continue // a glitch: still hung
+			}
+			return err
+		}
+		if err := c.took(a); err != nil {
+			return err
+		}
+		switch {
+		case a.Cmd == zvt.CmdAbort:
+			if err := c.send(zvt.Ack()); err != nil {
+				return err
+			}
+			if _, err := c.decide(amount, zvt.ResultAborted); err != nil {
+				return err
+			}
+			return c.sendAcked(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{zvt.ResultAborted}})
+		case a.IsResponse():
+		default:
+			if err := c.send(zvt.Nak(0xA0)); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // holdForCustomer waits for Card/CardAnswerLost or the ECR's Abort.
@@ -580,7 +994,9 @@ func (c *conn) holdForCustomer(amount kiosk.Money) (custEvent, bool, error) {
 			// An APDU came in the same moment as the card. An Abort wins
 			// (the card came too late); anything else is refused and the
 			// card counts.
-			c.record(a)
+			if err := c.took(a); err != nil {
+				return custEvent{}, false, err
+			}
 			if a.Cmd == zvt.CmdAbort {
 				return custEvent{}, true, nil
 			}
@@ -595,7 +1011,9 @@ func (c *conn) holdForCustomer(amount kiosk.Money) (custEvent, bool, error) {
 		if err != nil {
 			return custEvent{}, false, err
 		}
-		c.record(a)
+		if err := c.took(a); err != nil {
+			return custEvent{}, false, err
+		}
 		if a.Cmd == zvt.CmdAbort {
 			return custEvent{}, true, nil
 		}
@@ -610,7 +1028,8 @@ func (c *conn) holdForCustomer(amount kiosk.Money) (custEvent, bool, error) {
 // vend sends the approval and waits for the ECR's verdict on the goods
 // (ZVT 13.08 §2.2.6): 80-00/84-00 completes, 84-9C repeats the
 // Status-Information after RepeatDelay, 84-xx (other) and the vend
-// time-out reverse. A failed link leaves the approval undetermined.
+// time-out reverse (a reversal Txn is added, reverseLocked). A failed link
+// leaves the approval undetermined.
 func (c *conn) vend(t *Txn, timeout time.Duration) error {
 	var expired chan struct{}
 	if timeout > 0 {
@@ -637,7 +1056,9 @@ func (c *conn) vend(t *Txn, timeout time.Duration) error {
 		if err != nil {
 			select {
 			case <-expired:
-				c.reverse(t)
+				if _, err := c.reverse(t); err != nil {
+					return err
+				}
 				return c.sendAcked(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{zvt.ResultAborted}})
 			default:
 			}
@@ -646,10 +1067,9 @@ func (c *conn) vend(t *Txn, timeout time.Duration) error {
 		c.record(r)
 		switch {
 		case r.Positive():
-			c.s.mu.Lock()
-			t.Confirmed = true
-			c.s.changedLocked()
-			c.s.mu.Unlock()
+			if err := c.confirm(t); err != nil {
+				return err
+			}
 			if err := c.receiptLines(t); err != nil {
 				return err
 			}
@@ -666,27 +1086,32 @@ func (c *conn) vend(t *Txn, timeout time.Duration) error {
 				}
 			}
 		case r.IsResponse():
-			c.reverse(t)
+			if _, err := c.reverse(t); err != nil {
+				return err
+			}
 			return c.sendAcked(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{r.Cmd.Instr()}})
 		default:
 			// A new command instead of an answer: the ECR lost our
 			// Status-Information. The approval stays undetermined.
-			return c.handle(r)
+			if err := c.flushStale(true); err != nil {
+				return err
+			}
+			return c.dispatch(r)
 		}
 	}
 }
 
-func (c *conn) reverse(t *Txn) {
-	c.s.mu.Lock()
-	t.Reversed = true
-	c.s.changedLocked()
-	c.s.mu.Unlock()
-}
-
+// repeat answers Repeat Receipt (ZVT 13.08 §2.20) with the last
+// transaction's Status-Information, receipt and Completion. With no
+// transaction yet there is nothing to repeat: 84-83, "function not
+// possible" (ch. 10). Once the ECR has the Status-Information of an
+// undetermined approval, the approval is its to keep or reverse (06 30):
+// Restart no longer auto-reverses it.
 func (c *conn) repeat() error {
-	c.s.mu.Lock()
-	last := c.s.last
-	c.s.mu.Unlock()
+	s := c.s
+	s.mu.Lock()
+	last := s.last
+	s.mu.Unlock()
 	if last == nil {
 		return c.send(zvt.Nak(0x83))
 	}
@@ -696,6 +1121,12 @@ func (c *conn) repeat() error {
 	if err := c.sendAcked(c.statusAPDU(last)); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	if s.pending == last && !c.gone {
+		s.pending = nil
+		s.changedLocked()
+	}
+	s.mu.Unlock()
 	if last.Code == zvt.ResultOK {
 		if err := c.receiptLines(last); err != nil {
 			return err
@@ -721,25 +1152,31 @@ func (c *conn) reversal(a zvt.APDU) error {
 	if err := c.send(zvt.Ack()); err != nil {
 		return err
 	}
-	c.s.mu.Lock()
+	s := c.s
+	s.mu.Lock()
 	var orig *Txn
-	for _, t := range c.s.txns {
+	for _, t := range s.txns {
 		if t.Approved() && uint64(t.Receipt) == no {
 			orig = t
 		}
 	}
-	c.s.mu.Unlock()
+	var t *Txn
+	refuse := byte(0)
 	switch {
+	case c.gone:
+		s.mu.Unlock()
+		return ErrDropped
 	case orig == nil:
-		return c.sendAcked(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{0xB5}}) // reversal not possible
+		refuse = 0xB5 // reversal not possible
 	case orig.Reversed:
-		return c.sendAcked(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{0xB4}}) // already reversed
+		refuse = 0xB4 // already reversed
+	default:
+		t = s.reverseLocked(orig)
 	}
-	c.reverse(orig)
-	t := c.newTxn(orig.Amount, zvt.ResultOK)
-	c.s.mu.Lock()
-	t.OrigTrace, t.Receipt = orig.Trace, orig.Receipt
-	c.s.mu.Unlock()
+	s.mu.Unlock()
+	if refuse != 0 {
+		return c.sendAcked(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{refuse}})
+	}
 	if err := c.sendAcked(c.statusAPDU(t)); err != nil {
 		return err
 	}
@@ -762,6 +1199,7 @@ func (c *conn) endOfDay() error {
 	c.s.trace++
 	trace, last := c.s.trace, c.s.rcpt
 	now := c.s.opt.Clock.Now()
+	c.s.changedLocked()
 	c.s.mu.Unlock()
 	d := []byte{zvt.BMPResult, 0}
 	amt, _ := zvt.AmountBCD(total)
@@ -777,7 +1215,8 @@ func (c *conn) endOfDay() error {
 }
 
 // ServeListener accepts ECR connections on ln one at a time and serves
-// each until it ends, until ctx ends or ln is closed.
+// each until it ends, until ctx ends or ln is closed. While the simulator
+// is offline (SetOffline) it closes each connection as soon as accepted.
 func (s *Sim) ServeListener(ctx context.Context, ln net.Listener) error {
 	go func() { <-ctx.Done(); ln.Close() }()
 	for {
@@ -788,7 +1227,7 @@ func (s *Sim) ServeListener(ctx context.Context, ln net.Listener) error {
 			}
 			return err
 		}
-		_ = s.Serve(ctx, c)
+		_ = s.serve(ctx, c, true)
 		c.Close()
 	}
 }

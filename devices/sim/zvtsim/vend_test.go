@@ -192,7 +192,9 @@ func TestVendTimeoutInTerminalReverses(t *testing.T) {
 	if n := h.clock.fire(45 * time.Second); n != 1 {
 		t.Fatalf("fired %d vend timers", n)
 	}
-	if err := h.sim.Wait(testCtx(t), func(ts []zvtsim.Txn) bool { return len(ts) == 1 && ts[0].Reversed }); err != nil {
+	if err := h.sim.Wait(testCtx(t), func(ts []zvtsim.Txn) bool {
+		return len(ts) == 2 && ts[0].Reversed && ts[1].OrigTrace == ts[0].Trace // the approval and its reversal
+	}); err != nil {
 		t.Fatal(err)
 	}
 	err := h.term.Confirm(testCtx(t), r, true)
@@ -217,8 +219,10 @@ func TestAuthorizeTimeout(t *testing.T) {
 		// Serial: the message is ACKed by the link, then T3 runs for 80-00.
 		h.drvClk.waitArmed(t, t3)
 		h.drvClk.fire(t3)
-		if err := <-ch; !errors.Is(err, kiosk.ErrDeviceUnavailable) || !errors.Is(err, zvt.ErrTimeout) {
-			t.Errorf("Authorize without an answer = %v, want ErrDeviceUnavailable (time-out)", err)
+		// The 06 01 left (serial: the PT even ACKed it): it may be under
+		// way, so the outcome is unknown, never "nothing charged".
+		if err := <-ch; !errors.Is(err, kiosk.ErrOutcomeUnknown) || !errors.Is(err, zvt.ErrTimeout) {
+			t.Errorf("Authorize without an answer = %v, want ErrOutcomeUnknown (time-out)", err)
 		}
 		if h.sim.Charged() != 0 {
 			t.Errorf("Charged = %v", h.sim.Charged())
@@ -226,10 +230,37 @@ func TestAuthorizeTimeout(t *testing.T) {
 	}
 }
 
+// completeSale runs one approved, released sale of amount, so that the
+// terminal carries an earlier sale, as it does in a shop.
+func completeSale(t *testing.T, term *zvt.Terminal, sim *zvtsim.Sim, n int, amount kiosk.Money) {
+	t.Helper()
+	sim.SetDecision(zvtsim.Approve)
+	defer sim.SetDecision(zvtsim.Hold)
+	r := req(n, amount)
+	if res, err := term.Authorize(testCtx(t), r); err != nil || !res.Approved {
+		t.Fatalf("Authorize = %+v, %v", res, err)
+	}
+	if err := term.Confirm(testCtx(t), r, true); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// marked is r with the terminal's mark, as the kiosk stores it.
+func marked(t *testing.T, term *zvt.Terminal, r kiosk.PaymentRequest) kiosk.PaymentRequest {
+	t.Helper()
+	m, err := term.Mark(testCtx(t))
+	if err != nil || !m.Known {
+		t.Fatalf("Mark = %+v, %v", m, err)
+	}
+	r.Before = m
+	return r
+}
+
 func TestDropAfterAckThenRecover(t *testing.T) {
 	for _, approve := range []bool{true, false} {
 		h := newHarness(t, zvt.Serial)
-		r := req(1, 7700)
+		completeSale(t, h.term, h.sim, 9, 7700)
+		r := marked(t, h.term, req(1, 7700))
 		ch := make(chan error, 1)
 		go func() {
 			_, err := h.term.Authorize(testCtx(t), r)
@@ -246,15 +277,15 @@ func TestDropAfterAckThenRecover(t *testing.T) {
 		if err != nil || res.Approved != approve || res.Amount != r.Amount {
 			t.Fatalf("Recover = %+v, %v; want approved=%v", res, err, approve)
 		}
-		if received(h.sim, zvt.CmdAuthorization) != 1 {
-			t.Errorf("06 01 sent %d times", received(h.sim, zvt.CmdAuthorization))
+		if received(h.sim, zvt.CmdAuthorization) != 2 {
+			t.Errorf("06 01 sent %d times, want 2 (the earlier sale and this one)", received(h.sim, zvt.CmdAuthorization))
 		}
 		if approve {
 			if err := h.term.Confirm(testCtx(t), r, false); err != nil {
 				t.Fatalf("Confirm(false) after Recover = %v", err)
 			}
-			if received(h.sim, zvt.CmdReversal) != 1 || h.sim.Charged() != 0 {
-				t.Errorf("reversal: %d 06 30, charged %v", received(h.sim, zvt.CmdReversal), h.sim.Charged())
+			if received(h.sim, zvt.CmdReversal) != 1 || h.sim.Charged() != 7700 {
+				t.Errorf("reversal: %d 06 30, charged %v; want the earlier sale's 7700 only", received(h.sim, zvt.CmdReversal), h.sim.Charged())
 			}
 		}
 	}
@@ -332,12 +363,17 @@ func TestTCPSocket(t *testing.T) {
 	}
 	term := zvt.New(conn, zvt.Options{Mode: zvt.TCP})
 	r := req(1, 6400)
-	if res, err := term.Authorize(testCtx(t), r); err != nil || !res.Approved {
+	res, err := term.Authorize(testCtx(t), r)
+	if err != nil || !res.Approved {
 		t.Fatalf("Authorize = %+v, %v", res, err)
 	}
 	if err := term.Confirm(testCtx(t), r, true); err != nil {
 		t.Fatal(err)
 	}
+	// What the kiosk stored: the approval's numbers, and the mark for the
+	// next sale's intent, whose 06 01 the crash below keeps from leaving.
+	r.Trace, r.ReceiptNo = res.Trace, res.ReceiptNo
+	next := marked(t, term, req(2, 6400))
 	if sim.Charged() != r.Amount {
 		t.Errorf("Charged = %v", sim.Charged())
 	}
@@ -345,17 +381,27 @@ func TestTCPSocket(t *testing.T) {
 	conn.Close()
 
 	// The kiosk restarts: a new connection and a new driver that knows
-	// nothing recovers the payment by Repeat Receipt, matching the amount.
+	// nothing recovers the payment by Repeat Receipt, by its trace.
 	conn, err = net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	term = zvt.New(conn, zvt.Options{Mode: zvt.TCP})
-	res, err := term.Recover(testCtx(t), r)
+	res, err = term.Recover(testCtx(t), r)
 	if err != nil || !res.Approved || res.Amount != r.Amount || res.ReceiptNo != "0001" {
 		t.Errorf("Recover after a restart = %+v, %v", res, err)
 	}
-	other := req(2, 6500)
+	// Issue 9 case 1: the next sale, same price, never reached the
+	// terminal. Its mark is still the newest transaction: not charged,
+	// and the previous customer's payment is not taken for it.
+	if res, err := term.Recover(testCtx(t), next); err != nil || res.Approved {
+		t.Errorf("Recover of a request never sent, same amount as the last sale = %+v, %v; want not charged", res, err)
+	}
+	if _, err := term.Recover(testCtx(t), req(3, 6400)); !errors.Is(err, kiosk.ErrOutcomeUnknown) {
+		t.Errorf("Recover without a mark = %v, want ErrOutcomeUnknown", err)
+	}
+	other := req(4, 6500)
+	other.Before = kiosk.TerminalMark{Known: true, Trace: "000000"}
 	if _, err := term.Recover(testCtx(t), other); !errors.Is(err, kiosk.ErrOutcomeUnknown) {
 		t.Errorf("Recover of another amount = %v, want ErrOutcomeUnknown", err)
 	}
