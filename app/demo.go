@@ -53,6 +53,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	defer devs.Close()
 	devs.term.OnStatus(k.prompt)
+	devs.term.OnLink(k.terminalLink)
 	fmt.Fprintf(stdout, "selvkasse demo: scanner on %s, receipt printer on %s, payment terminal (ZVT) on %s\n",
 		devs.scan.Path(), devs.print.Path(), devs.term.link)
 	fmt.Fprintf(stdout, "selvkasse demo: data %s, health http://%s/healthz\n", *data, *health)

@@ -35,6 +35,7 @@ type demoTerminal struct {
 	cancel        context.CancelFunc
 	served        chan struct{} // closed when serve returns; nil before it starts
 	onStatus      atomic.Pointer[func(nb, en string)]
+	lineState     linkWatch // the serial line's unplugs and reopens
 }
 
 // openDemoTerminal plugs the simulator in at dir/selvkasse-terminal,
@@ -64,12 +65,12 @@ func openDemoTerminal(dir string, clk kiosk.Clock, log *slog.Logger, t4 time.Dur
 	go t.serve(ctx, log)
 	t.port, err = serialport.Open(serialport.Config{
 		Path: t.link, Baud: zvt.LineBaud, DataBits: zvt.LineDataBits, StopBits: serialport.TwoStopBits,
-	}, serialport.WithClock(clk))
+	}, serialport.WithClock(clk), t.lineState.serialEvents(log))
 	if err != nil {
 		return nil, fmt.Errorf("demo terminal: %w", err)
 	}
 	t.drv = zvt.New(t.port, zvt.Options{
-		Mode: zvt.Serial, Clock: clk, Logger: log, T4: t4,
+		Mode: zvt.Serial, Clock: clk, Logger: log, T4: t4, VendTimeout: vendTimeout(releaseWindow),
 		OnStatus: func(_ byte, nb, en string) {
 			if f := t.onStatus.Load(); f != nil {
 				(*f)(nb, en)
@@ -102,6 +103,10 @@ func (t *demoTerminal) serve(ctx context.Context, log *slog.Logger) {
 
 // OnStatus sends the terminal's prompts (nb, en) to f from now on.
 func (t *demoTerminal) OnStatus(f func(nb, en string)) { t.onStatus.Store(&f) }
+
+// OnLink sends the serial line's unplugs (up false) and reopens (up true)
+// to f from now on, as terminalConn.OnLink.
+func (t *demoTerminal) OnLink(f func(up bool, err error)) { t.lineState.set(f) }
 
 // Close stops the simulator and the driver and removes the link.
 func (t *demoTerminal) Close() error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,10 +39,23 @@ type kioskRun struct {
 	log     *slog.Logger
 	events  chan DeviceEvent
 	prompts chan [2]string
+	// The payment terminal's line: its latest state (termUnknown until
+	// the first change), and a wake-up for the forwarder. Only the latest
+	// state matters, so a burst of changes never loses the last one.
+	termLine atomic.Int32
+	termWake chan struct{}
 }
 
+// The payment terminal line's states in kioskRun.termLine.
+const (
+	termUnknown int32 = iota
+	termUp
+	termDown
+)
+
 func newKioskRun(log *slog.Logger) *kioskRun {
-	return &kioskRun{log: log, events: make(chan DeviceEvent, 16), prompts: make(chan [2]string, 16)}
+	return &kioskRun{log: log, events: make(chan DeviceEvent, 16), prompts: make(chan [2]string, 16),
+		termWake: make(chan struct{}, 1)}
 }
 
 // deviceEvent queues a serial line's unplug or reopen; it never blocks.
@@ -49,6 +63,40 @@ func (k *kioskRun) deviceEvent(e DeviceEvent) {
 	select {
 	case k.events <- e:
 	default: // a burst: the next poll or read catches up
+	}
+}
+
+// terminalLink records the payment terminal's line going down or coming
+// back (terminalConn.OnLink, demoTerminal.OnLink); it never blocks. The
+// checkout gets the latest state as a device fault of
+// kiosk.DevTerminal, raised or cleared.
+func (k *kioskRun) terminalLink(up bool, _ error) {
+	if up {
+		k.termLine.Store(termUp)
+	} else {
+		k.termLine.Store(termDown)
+	}
+	select {
+	case k.termWake <- struct{}{}:
+	default: // a wake-up is pending: it reads the state just stored
+	}
+}
+
+// forwardTerminalLink raises or clears the payment terminal's fault on
+// each change of its line.
+func (k *kioskRun) forwardTerminalLink(ctx context.Context, co *kiosk.Checkout) {
+	for {
+		select {
+		case <-k.termWake:
+			switch k.termLine.Load() {
+			case termUp:
+				co.DeviceOK(kiosk.DevTerminal)
+			case termDown:
+				co.DeviceFault(kiosk.DevTerminal)
+			}
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 
@@ -64,6 +112,7 @@ func (k *kioskRun) prompt(nb, en string) {
 func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
 	co := newCheckout(o.ID, o.Shop, o.DB, o.Devices, kiosk.SystemClock{}, k.log)
 	go forwardDeviceEvents(ctx, co, k.events)
+	go k.forwardTerminalLink(ctx, co)
 	go func() {
 		for {
 			select {

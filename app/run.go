@@ -62,6 +62,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer term.Close()
+	term.OnLink(k.terminalLink) // a lost line is a device fault until it is back
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	_, err = term.Register(rctx)
 	cancel()

@@ -4,6 +4,9 @@
 //
 // Layers, bottom up:
 //
+//   - Redialer (redial.go): a TCP stream that dials again, with back-off,
+//     when the terminal's connection is lost; the Terminal registers
+//     again before its next command.
 //   - Link (transport.go): one APDU at a time over an io.ReadWriter.
 //     SerialLink frames APDUs as DLE STX … DLE ETX CRC with ACK/NAK and
 //     retransmission (PA00P016 rev 04 "transport" §3); TCPLink sends them
