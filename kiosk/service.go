@@ -260,11 +260,14 @@ func (c *Checkout) Run(ctx context.Context) error {
 }
 
 // DevPrinter, DevScanner and DevTerminal name devices in faults
-// (View.Fault, the journal).
+// (View.Fault, the journal). DevTerminalSetup is a payment terminal that
+// answers but is set up wrong (ErrMisconfigured): its line coming back
+// does not clear it; a technician does, and the kiosk is restarted.
 const (
-	DevPrinter  = "receipt printer"
-	DevScanner  = "scanner"
-	DevTerminal = "payment terminal"
+	DevPrinter       = "receipt printer"
+	DevScanner       = "scanner"
+	DevTerminal      = "payment terminal"
+	DevTerminalSetup = "payment terminal setup"
 )
 
 // printerLoop checks the printer before sales start: at once, then every
@@ -912,7 +915,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 		// was charged; the kiosk goes out of order when the sale ends,
 		// with the reason for the technician in the journal.
 		c.voidLocked(p, SubPaymentDeclined, "terminal refused the request for its setup, nothing charged: "+err.Error())
-		c.faultLocked(DevTerminal, "payment terminal misconfigured, a technician must set it up: "+err.Error())
+		c.faultLocked(DevTerminalSetup, "payment terminal misconfigured, a technician must set it up: "+err.Error())
 		c.fire(EvPaymentDeclined)
 		c.notice, c.arg = NoticePaymentError, "payment terminal out of order"
 	case err != nil && errors.Is(err, ErrDeviceUnavailable):

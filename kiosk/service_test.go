@@ -3,6 +3,7 @@ package kiosk_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -543,6 +544,34 @@ func TestRestartWithUnknownOutcomeNeedsStaff(t *testing.T) {
 	r.wait(kiosk.Idle)
 	if p, _ := r.store.Pending(r.ctx); len(p) != 0 {
 		t.Fatalf("left pending: %+v", p)
+	}
+}
+
+// Issue 9 case 9: a terminal that refuses the currency is set up wrong;
+// the customer is not told "declined", nothing is charged, and the kiosk
+// goes out of order with the reason in the journal for the technician.
+func TestMisconfiguredTerminalGoesOutOfOrder(t *testing.T) {
+	r := mustRig(t)
+	r.term.Script(kiosktest.Outcome{Err: fmt.Errorf("test: wrong currency: %w: %w", kiosk.ErrMisconfigured, kiosk.ErrDeviceUnavailable)})
+	r.co.Scan("7039990000113")
+	r.must(r.co.Pay())
+	v := r.wait(kiosk.PaymentDeclined)
+	if v.Notice != kiosk.NoticePaymentError {
+		t.Errorf("notice %v %q, want PaymentError (not a card decline)", v.Notice, v.NoticeArg)
+	}
+	r.must(r.co.Cancel())
+	v = r.wait(kiosk.OutOfOrder)
+	if !strings.Contains(v.Fault, kiosk.DevTerminalSetup) {
+		t.Errorf("fault %q, want %q", v.Fault, kiosk.DevTerminalSetup)
+	}
+	if p, _ := r.store.Pending(r.ctx); len(p) != 0 || r.term.Charged() != 0 {
+		t.Errorf("pending %+v, charged %v", p, r.term.Charged())
+	}
+	// The line coming back does not put a misconfigured terminal back in
+	// service.
+	r.co.DeviceOK(kiosk.DevTerminal)
+	if v := r.co.View(); v.State != kiosk.OutOfOrder {
+		t.Errorf("after the line came back: %v", v.State)
 	}
 }
 
