@@ -95,6 +95,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz '^FuzzSerialFrame$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzAPDU$$' -fuzztime $(FUZZTIME) ./devices/zvt/
+	$(GO) test -run '^$$' -fuzz '^FuzzResync$$' -fuzztime $(FUZZTIME) -parallel 1 ./devices/sim/zvtsim/
 
 clean:
 	rm -rf bin

@@ -257,7 +257,7 @@ var catalog = map[string]map[msg]string{
 		mNoticeCabinetFault:    "Skapet åpnet seg ikke. En ansatt kommer.",
 		mNoticeStorageError:    "Salget kunne ikke lagres. En ansatt kommer.",
 		mNoticeCancelled:       "Handelen er avbrutt.",
-		mNoticeRecovery:        "En betaling fra før omstart må sjekkes av en ansatt.",
+		mNoticeRecovery:        "Vi vet ikke om betalingen gikk gjennom. En ansatt kommer og sjekker kortterminalen – ikke betal på nytt.",
 
 		mSimTitle:       "Simulator",
 		mSimWaiting:     "Venter på: %s",
@@ -372,7 +372,7 @@ var catalog = map[string]map[msg]string{
 		mNoticeCabinetFault:    "The cabinet did not open. A member of staff is coming.",
 		mNoticeStorageError:    "The sale could not be recorded. A member of staff is coming.",
 		mNoticeCancelled:       "The purchase was cancelled.",
-		mNoticeRecovery:        "A payment from before a restart must be checked by staff.",
+		mNoticeRecovery:        "We cannot tell whether the payment went through. Staff is coming to check the card terminal – please do not pay again.",
 
 		mSimTitle:       "Simulator",
 		mSimWaiting:     "Waiting for: %s",
