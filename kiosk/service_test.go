@@ -521,6 +521,47 @@ func TestRestartAtEveryStep(t *testing.T) {
 	}
 }
 
+// Issue 9 case 1, in the core: the previous customer paid the same price;
+// the next sale's intent was stored with the terminal's mark, and the
+// kiosk died before the request left. The restart finds the mark still
+// the terminal's newest transaction: not charged, voided without staff,
+// and the previous customer's payment stands.
+func TestRestartIntentNeverSentIsNotCharged(t *testing.T) {
+	r := mustRig(t)
+	r.co.Scan("7039990000113")
+	r.must(r.co.Pay())
+	r.payApproved()
+	r.wait(kiosk.Receipt)
+	r.must(r.co.FinishReceipt())
+	r.wait(kiosk.Idle)
+	paid := r.term.Charged()
+	mark, err := r.term.Mark(r.ctx)
+	r.must(err)
+	line := kiosk.Line{Product: soda, Qty: 1}
+	p := kiosk.PendingSale{ID: "K1-next", Kiosk: "K1", Started: r.clock.Now(), Lines: []kiosk.Line{line},
+		Amount: soda.Price, State: kiosk.PendingIntent, Attempt: 1, Before: mark}
+	r.must(r.store.SavePending(r.ctx, p, kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubPaymentIntent,
+		Time: r.clock.Now(), Kiosk: "K1", SaleID: p.ID, Amount: p.Amount}))
+	r.start()
+	if v := r.co.View(); v.State != kiosk.Idle {
+		t.Fatalf("after restart: %v (notice %v %q)", v.State, v.Notice, v.NoticeArg)
+	}
+	if pend, _ := r.store.Pending(r.ctx); len(pend) != 0 {
+		t.Fatalf("left pending: %+v", pend)
+	}
+	if r.has(kiosk.SubPaymentUnknown) {
+		t.Error("a request the terminal never saw went to staff")
+	}
+	if got := r.term.Charged(); got != paid {
+		t.Errorf("charged %v, want the previous sale's %v", got, paid)
+	}
+	for _, c := range r.term.Calls() {
+		if c.Op == kiosktest.CallConfirm && !c.Released {
+			t.Errorf("a reversal was asked for: %+v", c.Req)
+		}
+	}
+}
+
 func TestRestartWithUnknownOutcomeNeedsStaff(t *testing.T) {
 	r := mustRig(t)
 	r.co.Scan("7039990000113")

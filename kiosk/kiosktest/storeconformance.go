@@ -393,6 +393,7 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 		storeWantPending(t, s.Sales, "a", "c", "b")
 
 		pa.State, pa.Attempt, pa.AgeCheckBy = kiosk.PendingApproved, 2, "badge 17"
+		pa.Before = kiosk.TerminalMark{Known: true, Trace: "000041"} // the terminal's mark, kept for recovery
 		pa.Result = &kiosk.PaymentResult{Approved: true, Code: "00", Amount: pa.Amount, CardType: "BankAxept", MaskedPAN: "************1234", Time: suiteT0.Add(3 * time.Minute).UTC(), Lines: []string{"KJØP", "GODKJENT"}}
 		e := kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubPaymentApproved, Time: suiteT0.Add(3 * time.Minute), Kiosk: "K1", SaleID: "a", Amount: pa.Amount}
 		if err := s.Sales.SavePending(ctx, pa, e); err != nil {
