@@ -158,11 +158,27 @@ func (d *demoDevices) Card(action string) error {
 	if !ok {
 		return usageError("card takes approve, decline, timeout or drop")
 	}
-	if !f() {
-		return errors.New("no payment waits at the terminal")
+	// The customer steps up once the terminal asks for the card: the
+	// kiosk first checks the terminal's last transaction, then sends the
+	// payment, so give it a moment to arrive.
+	wait := time.NewTimer(cardWait)
+	defer wait.Stop()
+	for {
+		changed := d.term.sim.Changed()
+		if f() {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-wait.C:
+			return errors.New("no payment waits at the terminal")
+		}
 	}
-	return nil
 }
+
+// cardWait is how long `sim card` waits for a payment to reach the
+// terminal.
+const cardWait = 10 * time.Second
 
 func (d *demoDevices) Staff(approve bool) { d.sim.Staff(approve) }
 func (d *demoDevices) Door(open bool)     { d.sim.Door(open) }

@@ -133,6 +133,9 @@ func TestDemoUnderXvfb(t *testing.T) {
 	sim("scan", "7039990000120")
 	sim("tap", "pay")
 	sim("wait", "Paying")
+	// Killed once the payment is at the terminal (the intent, with the
+	// terminal's mark, was stored before it was sent).
+	waitSim(t, ctx, addr, "payment at the terminal", func(h Health) bool { return h.Sim != nil && h.Sim.PaymentWaiting })
 	d.kill(t)
 	d = startDemo(t, ctx, bin, display, data, addr)
 	h = waitHealth(t, ctx, addr, d.exited)
