@@ -29,6 +29,10 @@ var (
 	// password). Nothing was done; it comes with ErrDeviceUnavailable,
 	// and only a technician can fix it.
 	ErrMisconfigured = errors.New("kiosk: device misconfigured")
+	// ErrReversed: the payment terminal reversed an approved payment on
+	// its own (its vend time-out, an auto-reversal after a restart)
+	// before it took the release: no money is kept for the sale.
+	ErrReversed = errors.New("kiosk: payment reversed by the terminal")
 )
 
 // Scan is one code read by the scanner.
@@ -99,9 +103,10 @@ type TerminalMark struct {
 //
 // Confirm ends an approved transaction: released true keeps the payment,
 // false makes the terminal reverse it, also in a session that never saw
-// the approval (by req.ReceiptNo). Errors: ErrDeviceUnavailable; for a
-// request that was not approved, or that the terminal reversed on its own
-// although released is true, an error that matches no sentinel. A failed
+// the approval (by req.ReceiptNo). Errors: ErrDeviceUnavailable;
+// ErrReversed when released is true but the terminal had reversed the
+// payment on its own; for a request that was not approved, an error that
+// matches no sentinel. A failed
 // Confirm may be called again; it never keeps the terminal from taking the
 // next payment.
 //

@@ -183,7 +183,12 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 		if _, err := c.d.Terminal.Recover(ctx, req); err != nil {
 			c.log.Warn("recover after restart", "sale", p.ID, "err", err)
 		}
-		if err := c.d.Terminal.Confirm(ctx, req, true); err != nil {
+		if err := c.d.Terminal.Confirm(ctx, req, true); errors.Is(err, ErrReversed) {
+			c.mu.Lock()
+			c.reversedLocked(p, err)
+			c.mu.Unlock()
+			return nil
+		} else if err != nil {
 			c.log.Warn("confirm after restart", "sale", p.ID, "err", err)
 			why += "; the terminal did not confirm the payment, staff must check it: " + err.Error()
 		}
@@ -1013,13 +1018,27 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 	go c.confirmRelease(req)
 }
 
-// confirmRelease confirms a release to the terminal, outside the lock.
+// confirmRelease confirms a release to the terminal, outside the lock. A
+// terminal that had already reversed the payment (ErrReversed) gets the
+// cabinet locked again if its door was not opened, and staff called.
 func (c *Checkout) confirmRelease(req PaymentRequest) {
-	if err := c.d.Terminal.Confirm(c.ctx, req, true); err != nil && c.ctx.Err() == nil {
-		c.mu.Lock()
-		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: req.SaleID, Text: "terminal did not take the release confirmation: " + err.Error()})
-		c.mu.Unlock()
+	err := c.d.Terminal.Confirm(c.ctx, req, true)
+	if err == nil || c.ctx.Err() != nil {
+		return
 	}
+	c.mu.Lock()
+	if errors.Is(err, ErrReversed) && c.state == Releasing && !c.finishing && c.pending != nil && c.pending.ID == req.SaleID {
+		c.stopTimerLocked()
+		if !c.doorOpen && !c.doorSeen {
+			c.relockLocked()
+		}
+		c.reversedLocked(*c.pending, err)
+		c.mu.Unlock()
+		c.notify()
+		return
+	}
+	c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: req.SaleID, Text: "terminal did not take the release confirmation: " + err.Error()})
+	c.mu.Unlock()
 }
 
 // releaseFaultLocked reverses the payment when the goods cannot be
@@ -1100,6 +1119,10 @@ func (c *Checkout) finishLocked() {
 		lines = tr.LastReceipt()
 	}
 	c.mu.Lock()
+	if errors.Is(err, ErrReversed) {
+		c.reversedLocked(p, err)
+		return
+	}
 	if err != nil {
 		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: p.ID, Text: "terminal did not take the confirmation: " + err.Error()})
 	}
@@ -1132,6 +1155,25 @@ func (c *Checkout) finishLocked() {
 			c.notify()
 		}
 	}()
+}
+
+// reversedLocked handles a release the terminal did not keep the money
+// for (ErrReversed: its vend time-out or an auto-reversal): the goods
+// may be out, the money is back with the customer. No sale is recorded
+// as paid (no receipt, no card payment in the books); the sale is voided
+// with what happened in the journal, and staff is called to collect
+// payment for the goods or take them back.
+func (c *Checkout) reversedLocked(p PendingSale, err error) {
+	why := "cabinet unlocked for the goods, but the terminal reversed the payment: nothing charged; staff must collect payment or take the goods back: " + err.Error()
+	c.log.Warn("payment reversed after release", "sale", p.ID, "err", err)
+	c.voidLocked(p, SubSaleCancelled, why)
+	c.basket, c.saleID = Basket{}, ""
+	if c.state == Releasing {
+		c.fire(EvReleaseFault)
+	} else {
+		c.state = Assistance
+	}
+	c.notice, c.arg = NoticePaymentReversed, p.ID
 }
 
 func (c *Checkout) print(doc Document, no uint64) {

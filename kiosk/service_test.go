@@ -562,6 +562,35 @@ func TestRestartIntentNeverSentIsNotCharged(t *testing.T) {
 	}
 }
 
+// A terminal that reversed the payment on its own before the release got
+// to it (its vend time-out): no sale is booked as paid, the cabinet is
+// locked again when its door was not opened, and staff is called.
+func TestReleaseReversedByTerminal(t *testing.T) {
+	r := mustRig(t)
+	r.term.SetReverseOnRelease(true)
+	r.must(r.co.Add(snus.GTIN))
+	r.payAgeApproved()
+	r.payApproved()
+	v := r.until(func(v kiosk.View) bool { return v.Notice == kiosk.NoticePaymentReversed }, "payment reversed")
+	if v.State != kiosk.Assistance {
+		t.Errorf("state %v, want Assistance", v.State)
+	}
+	if !r.cab.Locked() {
+		t.Error("the cabinet was left unlocked")
+	}
+	if n := len(r.store.Sales()); n != 0 || r.term.Charged() != 0 {
+		t.Errorf("sales %d, charged %v; want none", n, r.term.Charged())
+	}
+	if p, _ := r.store.Pending(r.ctx); len(p) != 0 {
+		t.Errorf("left pending: %+v", p)
+	}
+	if !r.has(kiosk.SubSaleCancelled) {
+		t.Error("the void is not journaled")
+	}
+	r.must(r.co.StaffCancel())
+	r.wait(kiosk.Idle)
+}
+
 func TestRestartWithUnknownOutcomeNeedsStaff(t *testing.T) {
 	r := mustRig(t)
 	r.co.Scan("7039990000113")

@@ -21,6 +21,7 @@ const (
 	NoticeCancelled       Notice = 12 // the sale was cancelled
 	NoticeRecoveryPending Notice = 13 // a payment from before a restart needs staff
 	NoticeStaffBadge      Notice = 14 // arg: the staff id; a badge was read (journaled as a log-in)
+	NoticePaymentReversed Notice = 15 // arg: the sale; goods released, the terminal reversed the payment: staff is coming
 )
 
 var noticeNames = map[Notice]string{
@@ -29,7 +30,7 @@ var noticeNames = map[Notice]string{
 	NoticePaymentError: "PaymentError", NoticeTooMany: "TooMany", NoticePrinterDown: "PrinterDown",
 	NoticeSaleTimedOut: "SaleTimedOut", NoticeCabinetFault: "CabinetFault",
 	NoticeStorageError: "StorageError", NoticeCancelled: "Cancelled", NoticeRecoveryPending: "RecoveryPending",
-	NoticeStaffBadge: "StaffBadge",
+	NoticeStaffBadge: "StaffBadge", NoticePaymentReversed: "PaymentReversed",
 }
 
 func (n Notice) String() string {

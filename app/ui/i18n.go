@@ -116,6 +116,7 @@ const (
 	mNoticeStorageError    msg = "notice.StorageError"
 	mNoticeCancelled       msg = "notice.Cancelled"
 	mNoticeRecovery        msg = "notice.RecoveryPending"
+	mNoticeReversed        msg = "notice.PaymentReversed"
 )
 
 // Simulator panel.
@@ -177,6 +178,7 @@ var noticeMsgs = map[kiosk.Notice][2]msg{
 	kiosk.NoticeStorageError:    {mNoticeStorageError, ""},
 	kiosk.NoticeCancelled:       {mNoticeCancelled, ""},
 	kiosk.NoticeRecoveryPending: {mNoticeRecovery, ""},
+	kiosk.NoticePaymentReversed: {mNoticeReversed, ""},
 }
 
 // catalog holds every string the package shows, per language. Amounts are
@@ -258,6 +260,7 @@ var catalog = map[string]map[msg]string{
 		mNoticeStorageError:    "Salget kunne ikke lagres. En ansatt kommer.",
 		mNoticeCancelled:       "Handelen er avbrutt.",
 		mNoticeRecovery:        "Vi vet ikke om betalingen gikk gjennom. En ansatt kommer og sjekker kortterminalen – ikke betal på nytt.",
+		mNoticeReversed:        "Kortterminalen har ført betalingen tilbake, så du er ikke belastet. En ansatt kommer og hjelper deg.",
 
 		mSimTitle:       "Simulator",
 		mSimWaiting:     "Venter på: %s",
@@ -373,6 +376,7 @@ var catalog = map[string]map[msg]string{
 		mNoticeStorageError:    "The sale could not be recorded. A member of staff is coming.",
 		mNoticeCancelled:       "The purchase was cancelled.",
 		mNoticeRecovery:        "We cannot tell whether the payment went through. Staff is coming to check the card terminal – please do not pay again.",
+		mNoticeReversed:        "The card terminal has reversed the payment, so you have not been charged. Staff is coming to help you.",
 
 		mSimTitle:       "Simulator",
 		mSimWaiting:     "Waiting for: %s",

@@ -111,6 +111,8 @@ type record struct {
 	// unanswered: the answer to the approval's Status-Information did not
 	// get through; the PT may have reversed on its own (§2.2.8).
 	unanswered bool
+	// reversed: Recover found the approval reversed by the PT on its own.
+	reversed bool
 }
 
 // New returns a Terminal over rw, framed per opt.Mode. It reads rw from a
@@ -230,6 +232,7 @@ func (t *Terminal) drain(ctx context.Context) {
 		switch {
 		case err == nil:
 			t.opt.Logger.Warn("zvt: stale message skipped", "cmd", a.Cmd.String(), "bytes", len(a.Data))
+			t.ackStale(ctx, a)
 		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrClosed):
 			return
 		default:
@@ -347,7 +350,29 @@ func (t *Terminal) start(ctx context.Context, cmd APDU) (resp APDU, early *APDU,
 			return Ack(), &a, nil
 		}
 		t.opt.Logger.Warn("zvt: stale message skipped", "cmd", a.Cmd.String())
+		t.ackStale(ctx, a)
 	}
+}
+
+// ackStale answers a stale message that only wants to be acknowledged
+// (an Intermediate Status, a print line, a Completion or Abort, the
+// Status-Information of a decline or a reversal, of an older exchange)
+// with 80-00, so a PT still waiting for that answer from an ECR that died
+// gets on with the next command (PA00P016 §5.2). A stale approval is not
+// answered: 80-00 would keep a payment nobody vouches for, 84-xx would
+// reverse one the kiosk may have released; the PT settles it by its own
+// rules (ZVT 13.08 §2.2.8), and Recover asks.
+func (t *Terminal) ackStale(ctx context.Context, a APDU) {
+	switch a.Cmd {
+	case CmdStatusInfo:
+		if s, _ := ParseStatusInfo(a.Data); !s.HasResult || s.Result == ResultOK && s.OrigTrace == "" {
+			return
+		}
+	case CmdIntermediate, CmdPrintLine, CmdPrintText, CmdCompletion, CmdPTAbort:
+	default:
+		return
+	}
+	_ = t.send(context.WithoutCancel(ctx), Ack())
 }
 
 // dialogue is what one command's exchange with the PT collected.
@@ -644,8 +669,8 @@ func (t *Terminal) StillDispensing(ctx context.Context, req kiosk.PaymentRequest
 		// The PT gave up (max. status-infos exceeded: 04 0F 27 6C) and
 		// reversed.
 		t.open = nil
-		rec.settled = true
-		return fmt.Errorf("zvt: the terminal reversed sale %s attempt %d while the goods were issued", req.SaleID, req.Attempt)
+		rec.settled, rec.reversed = true, true
+		return fmt.Errorf("zvt: the terminal reversed sale %s attempt %d while the goods were issued: %w", req.SaleID, req.Attempt, kiosk.ErrReversed)
 	}
 	return nil
 }
@@ -674,6 +699,10 @@ func (t *Terminal) Confirm(ctx context.Context, req kiosk.PaymentRequest, releas
 		t.known[keyOf(req)] = rec
 	}
 	switch {
+	case rec != nil && rec.decided && rec.reversed && released:
+		return fmt.Errorf("zvt: confirm: the terminal reversed sale %s attempt %d on its own: %w", req.SaleID, req.Attempt, kiosk.ErrReversed)
+	case rec != nil && rec.decided && rec.reversed:
+		return nil
 	case rec == nil || !rec.decided || !rec.res.Approved:
 		return fmt.Errorf("zvt: confirm: sale %s attempt %d was not approved", req.SaleID, req.Attempt)
 	case rec.settled && rec.released == released:
@@ -690,9 +719,9 @@ func (t *Terminal) Confirm(ctx context.Context, req kiosk.PaymentRequest, releas
 		}
 		if err == nil && rec.res.Trace != "" && s.OrigTrace == rec.res.Trace {
 			// The PT reversed it on its own (no answer, §2.2.8).
-			rec.settled, rec.released, rec.unanswered = true, false, false
+			rec.settled, rec.released, rec.unanswered, rec.reversed = true, false, false, true
 			if released {
-				return fmt.Errorf("zvt: the terminal reversed sale %s attempt %d on its own before the release was confirmed", req.SaleID, req.Attempt)
+				return fmt.Errorf("zvt: the terminal reversed sale %s attempt %d on its own before the release was confirmed: %w", req.SaleID, req.Attempt, kiosk.ErrReversed)
 			}
 			return nil
 		}
@@ -733,13 +762,13 @@ func (t *Terminal) answer(ctx context.Context, req kiosk.PaymentRequest, rec *re
 	if released && d.end.Cmd == CmdPTAbort {
 		// The PT had already reversed (its vend time-out, §2.2.6) and
 		// sent Abort instead of Completion.
-		rec.released = false
+		rec.released, rec.reversed = false, true
 		code := ResultSystemError
 		if len(d.end.Data) > 0 {
 			code = d.end.Data[0]
 		}
 		_, en := ResultText(code)
-		return fmt.Errorf("zvt: the terminal reversed sale %s attempt %d before the release was confirmed: %02X %s", req.SaleID, req.Attempt, code, en)
+		return fmt.Errorf("zvt: the terminal reversed sale %s attempt %d before the release was confirmed: %02X %s: %w", req.SaleID, req.Attempt, code, en, kiosk.ErrReversed)
 	}
 	return nil
 }
@@ -838,6 +867,7 @@ func (t *Terminal) Recover(ctx context.Context, req kiosk.PaymentRequest) (kiosk
 	case req.Trace != "" && s.OrigTrace == req.Trace:
 		res := t.result(s, req, nil)
 		res.Approved, res.Message = false, "reversed / tilbakeført"
+		t.known[keyOf(req)] = &record{decided: true, reversed: true, res: res, before: mark}
 		return res, nil
 	case req.Trace != "" && s.Trace == req.Trace:
 		// The approval the kiosk recorded, still the newest.

@@ -107,6 +107,7 @@ type PaymentTerminal struct {
 	confirmGate  gate // HoldConfirm
 	script       []Outcome
 	offline      bool
+	reverseOnRel bool // SetReverseOnRelease
 	calls        []PaymentCall
 	received     []kiosk.PaymentRequest // Authorize requests the terminal took in
 	given        int                    // how many of received WaitAuthorize returned
@@ -377,6 +378,10 @@ func (p *PaymentTerminal) Confirm(ctx context.Context, req kiosk.PaymentRequest,
 		return done(fmt.Errorf("kiosktest: confirm: sale %s attempt %d was not approved", req.SaleID, req.Attempt))
 	case t.settled && t.released != released:
 		return done(fmt.Errorf("kiosktest: confirm(%v): sale %s attempt %d was already confirmed(%v)", released, req.SaleID, req.Attempt, t.released))
+	case released && p.reverseOnRel:
+		t.settled, t.released = true, false
+		p.changedLocked()
+		return done(fmt.Errorf("kiosktest: confirm: sale %s attempt %d reversed by the terminal's own time-out: %w", req.SaleID, req.Attempt, kiosk.ErrReversed))
 	}
 	t.settled, t.released = true, released
 	p.last = nil
@@ -388,6 +393,15 @@ func (p *PaymentTerminal) Confirm(ctx context.Context, req kiosk.PaymentRequest,
 }
 
 var _ kiosk.TerminalReceipt = (*PaymentTerminal)(nil)
+
+// SetReverseOnRelease makes the terminal reverse each approval on its own
+// before the release reaches it, as a vending terminal whose time-out ran
+// out does: Confirm(released) then returns kiosk.ErrReversed.
+func (p *PaymentTerminal) SetReverseOnRelease(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reverseOnRel = on
+}
 
 // SetReceiptAfterRelease makes the terminal send lines with each
 // confirmed release, as a vending terminal sends its receipt after the

@@ -66,40 +66,39 @@ func FuzzResync(f *testing.F) {
 		h.sim.SetDecision(zvtsim.Approve)
 		h.sim.QueueStale(fuzzStale(t, b, 1)...)
 		res, err := h.term.Authorize(testCtx(t), r)
-		txns := h.sim.Txns()
-		last := txns[len(txns)-1]
-		ours := last.Amount == amount && last.Approved()
+		// ours reports whether the PT's newest transaction is an approval
+		// of this request's amount. Read it after the driver's answer:
+		// the PT may still be deciding when a confused exchange ends.
+		ours := func() (zvtsim.Txn, bool) {
+			txns := h.sim.Txns()
+			last := txns[len(txns)-1]
+			return last, last.Amount == amount && last.Approved()
+		}
 		switch {
 		case err == nil && res.Approved:
-			if !ours || res.Amount != amount || res.Trace != traceOf(last.Trace) {
+			last, mine := ours()
+			if !mine || res.Amount != amount || res.Trace != traceOf(last.Trace) {
 				t.Fatalf("approved %+v, but the PT's newest transaction is %+v", res, last)
 			}
 			if err := h.term.Confirm(testCtx(t), r, true); err != nil {
 				t.Fatalf("Confirm = %v", err)
 			}
-		case err == nil:
-			if ours {
-				// The PT approved while the driver reported a decline: only
-				// acceptable if the PT then reverses it for lack of an answer.
-				r.Trace = traceOf(last.Trace)
-				if rec, rerr := h.term.Recover(testCtx(t), r); rerr == nil && rec.Approved {
-					if err := h.term.Confirm(testCtx(t), r, false); err != nil {
-						t.Fatalf("reversal of an approval reported as a decline = %v", err)
-					}
-				}
-			}
-		case errors.Is(err, kiosk.ErrOutcomeUnknown):
+		case err == nil, errors.Is(err, kiosk.ErrOutcomeUnknown):
+			// A decline or an unknown outcome: what Recover says must be
+			// the PT's truth, and an approval it finds is reversed.
 			rec, rerr := h.term.Recover(testCtx(t), r)
-			if rerr == nil && rec.Approved && !ours {
+			last, mine := ours()
+			if rerr == nil && rec.Approved && (!mine || rec.Trace != traceOf(last.Trace)) {
 				t.Fatalf("Recover = approved %+v, but the PT's newest is %+v", rec, last)
 			}
 			if rerr == nil && rec.Approved {
+				r.Trace, r.ReceiptNo = rec.Trace, rec.ReceiptNo
 				if err := h.term.Confirm(testCtx(t), r, false); err != nil {
 					t.Fatalf("Confirm(false) after Recover = %v", err)
 				}
 			}
 		case errors.Is(err, kiosk.ErrDeviceUnavailable):
-			if ours && !last.Reversed {
+			if last, mine := ours(); mine && !last.Reversed {
 				t.Fatalf("Authorize = %v (nothing charged), but the PT approved %+v", err, last)
 			}
 		default:

@@ -200,8 +200,8 @@ func TestRetriedConfirmFindsAutoReversal(t *testing.T) {
 	h.line.setOnline(true)
 	h.sim.Restart() // reboots with the approval unanswered: auto-reversal
 	err = h.term.Confirm(testCtx(t), r, true)
-	if err == nil || errors.Is(err, kiosk.ErrDeviceUnavailable) || errors.Is(err, kiosk.ErrOutcomeUnknown) {
-		t.Fatalf("Confirm after the PT reversed = %v; want a plain error saying it reversed", err)
+	if !errors.Is(err, kiosk.ErrReversed) || errors.Is(err, kiosk.ErrDeviceUnavailable) || errors.Is(err, kiosk.ErrOutcomeUnknown) {
+		t.Fatalf("Confirm after the PT reversed = %v; want kiosk.ErrReversed", err)
 	}
 	if got := h.sim.Charged(); got != 1000 {
 		t.Errorf("Charged = %v", got)

@@ -198,8 +198,8 @@ func TestVendTimeoutInTerminalReverses(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := h.term.Confirm(testCtx(t), r, true)
-	if err == nil || errors.Is(err, kiosk.ErrDeviceUnavailable) {
-		t.Errorf("Confirm(released) after the terminal's time-out = %v, want a plain error", err)
+	if !errors.Is(err, kiosk.ErrReversed) || errors.Is(err, kiosk.ErrDeviceUnavailable) {
+		t.Errorf("Confirm(released) after the terminal's time-out = %v, want kiosk.ErrReversed", err)
 	}
 	if h.sim.Charged() != 0 {
 		t.Errorf("Charged = %v, want 0: the terminal reverses on its time-out", h.sim.Charged())
