@@ -195,17 +195,10 @@ var staleFrames = []zvt.APDU{
 // payment is recorded aborted (6C), the stale frames open the next
 // connection in order, and trace and receipt numbers go on.
 func TestRestartAbortsHeldPayment(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Skip("no loopback:", err)
-	}
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP})
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- sim.ServeListener(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
+	addr := serveTCP(t, sim)
 	dial := func() *wire {
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -421,17 +414,10 @@ func TestHang(t *testing.T) {
 // TestOfflineListener: offline drops the TCP connection and closes each
 // new one at once; back online, the terminal answers again.
 func TestOfflineListener(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Skip("no loopback:", err)
-	}
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP})
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- sim.ServeListener(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
+	addr := serveTCP(t, sim)
 	dial := func() *wire {
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}

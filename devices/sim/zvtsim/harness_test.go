@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -320,4 +321,19 @@ func TestConformanceTCP(t *testing.T) {
 
 func TestConformanceSerial(t *testing.T) {
 	kiosktest.TestPaymentTerminal(t, func(t *testing.T) kiosktest.PaymentHarness { return newHarness(t, zvt.Serial) })
+}
+
+// serveTCP serves sim on a loopback TCP listener until the test ends and
+// returns its address.
+func serveTCP(t *testing.T, sim *zvtsim.Sim) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Skip("no loopback:", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- sim.ServeListener(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ln.Addr().String()
 }

@@ -1,7 +1,6 @@
 package zvtsim_test
 
 import (
-	"context"
 	"errors"
 	"net"
 	"testing"
@@ -250,18 +249,11 @@ func TestHungTerminalAbortedAfterT4(t *testing.T) {
 // released is reversed by its stored receipt number, with no Recover
 // first.
 func TestConfirmFalseInFreshSession(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Skip("no loopback:", err)
-	}
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP, VendTimeout: -1})
 	sim.SetDecision(zvtsim.Approve)
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- sim.ServeListener(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
+	addr := serveTCP(t, sim)
 	dial := func() (*zvt.Terminal, net.Conn) {
-		conn, err := net.Dial("tcp", ln.Addr().String())
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
