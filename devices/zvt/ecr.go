@@ -219,9 +219,11 @@ func (t *Terminal) prepare(ctx context.Context) error {
 }
 
 // drain reads and drops what the PT sent unasked, for Drain (real time,
-// DrainAfterDrop after a drop) after the last of it.
+// DrainAfterDrop after a drop) after the last of it, and at most
+// drainMax messages or read errors: a PT that never stops talking is
+// then met by the command's own pairing rules.
 func (t *Terminal) drain(ctx context.Context) {
-	for errs := 0; errs < 8; {
+	for n := 0; n < drainMax; n++ {
 		window := t.opt.Drain
 		if t.dropped {
 			window = t.opt.DrainAfterDrop
@@ -235,12 +237,13 @@ func (t *Terminal) drain(ctx context.Context) {
 			t.ackStale(ctx, a)
 		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrClosed):
 			return
-		default:
-			errs++ // a read error left from before a reconnect: noted, not handed on
+		default: // a read error left from before a reconnect: noted, not handed on
 			t.opt.Logger.Info("zvt: stale link error skipped", "err", err)
 		}
 	}
 }
+
+const drainMax = 32
 
 // Mark implements kiosk.PaymentTerminal: the trace number of the PT's
 // newest transaction, from what this session saw or else from Repeat
@@ -269,7 +272,9 @@ func (t *Terminal) Mark(ctx context.Context) (kiosk.TerminalMark, error) {
 }
 
 // newest asks the PT for its newest transaction with Repeat Receipt
-// 06 20. Errors: ErrDeviceUnavailable when it does not answer;
+// 06 20. With the config-byte's ECR-receipt bits set (DefaultConfig) the
+// copy comes to the kiosk as print lines, which this drops: nothing is
+// printed. Errors: ErrDeviceUnavailable when it does not answer;
 // ErrOutcomeUnknown when it refuses or says nothing usable.
 func (t *Terminal) newest(ctx context.Context) (StatusInfo, error) {
 	t.markKnown = false
