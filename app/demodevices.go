@@ -12,6 +12,7 @@ import (
 	"selvkasse/app/ui"
 	"selvkasse/devices/escpos"
 	"selvkasse/devices/sim"
+	"selvkasse/devices/zvt"
 	"selvkasse/kiosk"
 )
 
@@ -179,6 +180,30 @@ func (d *demoDevices) Card(action string) error {
 // cardWait is how long `sim card` waits for a payment to reach the
 // terminal.
 const cardWait = 10 * time.Second
+
+// Terminal plays a payment terminal's field faults (issue 9): restart
+// (a reboot: the payment under way aborted, an unanswered approval
+// auto-reversed, stale frames on the line), hang and unhang (silent after
+// accepting a payment until the kiosk's Abort), offline and online (the
+// line dead and back), currency-refused and currency-ok (the terminal
+// set up for another currency).
+func (d *demoDevices) Terminal(fault string) error {
+	s := d.term.sim
+	switch fault {
+	case "restart":
+		s.Restart(zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{zvt.ResultAborted}}, zvt.Nak(0xA0))
+	case "hang", "unhang":
+		s.SetHang(fault == "hang")
+	case "offline", "online":
+		s.SetOffline(fault == "offline")
+	case "currency-refused", "currency-ok":
+		s.SetRefuseCurrency(fault == "currency-refused")
+	default:
+		return usageError("terminal takes restart, hang, unhang, offline, online, currency-refused or currency-ok")
+	}
+	d.changed()
+	return nil
+}
 
 func (d *demoDevices) Staff(approve bool) { d.sim.Staff(approve) }
 func (d *demoDevices) Door(open bool)     { d.sim.Door(open) }

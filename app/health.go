@@ -58,6 +58,7 @@ type SimDevices interface {
 	Door(open bool)
 	Printer(cmd ui.PrinterCmd) error
 	ScannerCable(plugged bool) error
+	Terminal(fault string) error
 	State() SimState
 }
 
@@ -146,6 +147,8 @@ func (s *server) do(action, arg string) error {
 		return s.co.Add(g)
 	case "card":
 		return s.sim.Card(arg)
+	case "terminal":
+		return s.sim.Terminal(arg)
 	case "staff":
 		ok, err := choose("approve", "refuse")
 		if err != nil {

@@ -922,7 +922,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 		c.voidLocked(p, SubPaymentDeclined, "terminal refused the request for its setup, nothing charged: "+err.Error())
 		c.faultLocked(DevTerminalSetup, "payment terminal misconfigured, a technician must set it up: "+err.Error())
 		c.fire(EvPaymentDeclined)
-		c.notice, c.arg = NoticePaymentError, "payment terminal out of order"
+		c.notice, c.arg = NoticePaymentError, ""
 	case err != nil && errors.Is(err, ErrDeviceUnavailable):
 		c.voidLocked(p, SubPaymentDeclined, "terminal unavailable: "+err.Error())
 		c.fire(EvPaymentDeclined)
