@@ -180,10 +180,7 @@ func TestKillMatrixChild(t *testing.T) {
 	defer term.Close()
 	// As `selvkasse run`: the terminal registers before the checkout
 	// starts; a terminal that does not is a failed start.
-	rctx, rcancel := context.WithTimeout(ctx, 20*time.Second)
-	_, err := term.Register(rctx)
-	rcancel()
-	if err != nil {
+	if err := registerTerminal(ctx, term, kiosk.SystemClock{}, log, 20*time.Second); err != nil {
 		out.send(kmEvent{Ev: "register-failed", Err: err.Error()})
 		t.Fatal("register:", err)
 	}

@@ -63,10 +63,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	defer term.Close()
 	term.OnLink(k.terminalLink) // a lost line is a device fault until it is back
-	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	_, err = term.Register(rctx)
-	cancel()
-	if err != nil {
+	if err := registerTerminal(ctx, term, clk, log, 30*time.Second); err != nil {
 		return fmt.Errorf("payment terminal %s did not register: %w", term.where, err)
 	}
 	cab, err := gpiocab.Open(cfg.Devices.Cabinet.gpiocab())

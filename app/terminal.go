@@ -107,6 +107,40 @@ func openTerminal(ctx context.Context, c SerialConfig, clk kiosk.Clock, log *slo
 	return t, nil
 }
 
+// registrar is the terminal's Registration (zvt.Terminal.Register).
+type registrar interface {
+	Register(ctx context.Context) (zvt.Completion, error)
+}
+
+// registerTerminal registers with the terminal (ZVT 06 00), trying again
+// every registerRetry until it answers or within has passed: a terminal
+// still busy with what a crashed kiosk left (repeating a message nobody
+// acknowledged, PA00P016 §3.5) answers a few seconds later.
+func registerTerminal(ctx context.Context, t registrar, clk kiosk.Clock, log *slog.Logger, within time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	for {
+		_, err := t.Register(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if log != nil {
+			log.Warn("payment terminal did not register; trying again", "err", err)
+		}
+		wait := make(chan struct{})
+		tm := clk.AfterFunc(registerRetry, func() { close(wait) })
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			tm.Stop()
+			return err
+		}
+	}
+}
+
+// registerRetry is the pause between registration attempts.
+const registerRetry = time.Second
+
 // linkWatch passes the ups and downs of a payment terminal's line on to
 // a listener (the checkout's device faults), in order. A listener set
 // while the line is down hears so at once, so none misses a loss that

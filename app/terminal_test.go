@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"selvkasse/devices/sim"
+	"selvkasse/devices/zvt"
 	"selvkasse/kiosk"
 	"selvkasse/kiosk/kiosktest"
 )
@@ -198,4 +200,38 @@ func TestSerialTerminalUnplug(t *testing.T) {
 	at, _ := clk.Next()
 	clk.AdvanceTo(at)
 	next(true)
+}
+
+// flakyRegistrar fails its first fails registrations.
+type flakyRegistrar struct {
+	fails, calls int
+}
+
+func (f *flakyRegistrar) Register(ctx context.Context) (zvt.Completion, error) {
+	f.calls++
+	if f.calls <= f.fails {
+		return zvt.Completion{}, fmt.Errorf("test: no answer: %w", kiosk.ErrDeviceUnavailable)
+	}
+	return zvt.Completion{TerminalID: "52523535"}, nil
+}
+
+// soonClock runs AfterFunc's f at once, in its own goroutine.
+type soonClock struct{ kiosk.SystemClock }
+
+func (soonClock) AfterFunc(_ time.Duration, f func()) kiosk.Timer {
+	return time.AfterFunc(0, f)
+}
+
+// A terminal still busy with what a crashed kiosk left answers a few
+// seconds later: `run` tries again instead of giving up at once.
+func TestRegisterTerminalTriesAgain(t *testing.T) {
+	f := &flakyRegistrar{fails: 2}
+	if err := registerTerminal(context.Background(), f, soonClock{}, nil, 10*time.Second); err != nil || f.calls != 3 {
+		t.Fatalf("registerTerminal = %v after %d calls, want success on the 3rd", err, f.calls)
+	}
+	f = &flakyRegistrar{fails: 1 << 30}
+	err := registerTerminal(context.Background(), f, soonClock{}, nil, 50*time.Millisecond)
+	if !errors.Is(err, kiosk.ErrDeviceUnavailable) || f.calls < 1 {
+		t.Fatalf("registerTerminal against a silent terminal = %v after %d calls, want its error", err, f.calls)
+	}
 }
