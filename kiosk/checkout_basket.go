@@ -1,0 +1,172 @@
+package kiosk
+
+// Checkout: the customer's basket (scans, items, quantities) and
+// cancelling an unpaid sale.
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+func newSaleID(kiosk string, now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return kiosk + "-" + now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// Scan handles a code from the scanner: a product goes into the basket; a
+// bad or unknown code shows a notice and is journaled.
+func (c *Checkout) Scan(code string) {
+	g, err := ParseGTIN(code)
+	if err != nil {
+		c.journal(c.entry(CodeOther, SubScanError, err.Error()))
+		c.setNotice(NoticeBadCode, code)
+		return
+	}
+	p, err := c.d.Catalog.Lookup(c.ctx, g)
+	if errors.Is(err, ErrNotFound) {
+		e := c.entry(CodePriceLookup, SubLookupMiss, "unknown code "+code)
+		e.Data = map[string]string{"code": code}
+		c.journal(e)
+		c.setNotice(NoticeUnknownCode, code)
+		return
+	}
+	if err != nil {
+		c.log.Error("catalog lookup", "code", code, "err", err)
+		c.setNotice(NoticeStorageError, "")
+		return
+	}
+	_ = c.addProduct(p)
+}
+
+// StaffBadge records a staff member's badge scanned at the kiosk: an
+// employee log-in (SAF-T 13003) in the journal, never a product.
+func (c *Checkout) StaffBadge(id string) {
+	e := c.entry(CodeEmployeeLogIn, "", "staff badge scanned")
+	e.SaleID = c.saleIDNow()
+	e.Data = map[string]string{"staff": id}
+	c.journal(e)
+	c.setNotice(NoticeStaffBadge, id)
+}
+
+func (c *Checkout) saleIDNow() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.saleID
+}
+
+// Add puts one of the product with GTIN g into the basket (from the
+// cabinet list).
+func (c *Checkout) Add(g GTIN) error {
+	p, err := c.d.Catalog.Lookup(c.ctx, g)
+	if err != nil {
+		return err
+	}
+	return c.addProduct(p)
+}
+
+func (c *Checkout) addProduct(p Product) error {
+	c.mu.Lock()
+	if !Accepts(c.state, EvItemAdded) {
+		st := c.state
+		c.mu.Unlock()
+		return fmt.Errorf("%w: adding items in %v", ErrNotNow, st)
+	}
+	if c.state == Receipt || c.state == Idle {
+		c.receipt, c.receiptN = nil, 0
+		c.basket = Basket{}
+		c.saleID = newSaleID(c.cfg.KioskID, c.d.Clock.Now())
+		c.ageBy, c.attempt = "", 0
+	}
+	err := c.basket.Add(p)
+	switch {
+	case errors.Is(err, ErrOutOfStock):
+		c.notice, c.arg = NoticeOutOfStock, p.Name
+	case errors.Is(err, ErrBadQty):
+		c.notice, c.arg = NoticeTooMany, p.Name
+	case err == nil:
+		c.clearNotice()
+	}
+	if c.basket.Empty() {
+		c.saleID = ""
+	} else {
+		c.fire(EvItemAdded)
+	}
+	c.mu.Unlock()
+	c.notify()
+	return err
+}
+
+// SetQty changes a basket line; 0 removes it.
+func (c *Checkout) SetQty(g GTIN, qty int) error {
+	c.mu.Lock()
+	if c.state != Shopping && c.state != TimeoutWarning {
+		st := c.state
+		c.mu.Unlock()
+		return fmt.Errorf("%w: changing the basket in %v", ErrNotNow, st)
+	}
+	err := c.basket.SetQty(g, qty)
+	if errors.Is(err, ErrOutOfStock) || errors.Is(err, ErrBadQty) {
+		c.notice, c.arg = NoticeTooMany, g.String()
+	}
+	if err == nil {
+		c.clearNotice()
+		if c.basket.Empty() {
+			c.journal(Entry{Code: CodeOther, Subtype: SubSaleCancelled, SaleID: c.saleID, Text: "basket emptied"})
+			c.fire(EvBasketEmptied)
+			c.saleID = ""
+		} else {
+			c.fire(EvTouch)
+			c.armTimer()
+		}
+	}
+	c.mu.Unlock()
+	c.notify()
+	return err
+}
+
+// Remove takes a line out of the basket.
+func (c *Checkout) Remove(g GTIN) error { return c.SetQty(g, 0) }
+
+// Touch tells the checkout the customer is there.
+func (c *Checkout) Touch() {
+	c.mu.Lock()
+	if c.state == TimeoutWarning {
+		c.fire(EvTouch)
+	} else if c.state == Shopping {
+		c.armTimer()
+	}
+	c.mu.Unlock()
+	c.notify()
+}
+
+// Cancel abandons the customer's unpaid sale.
+func (c *Checkout) Cancel() error {
+	c.mu.Lock()
+	if !Accepts(c.state, EvCancel) {
+		st := c.state
+		c.mu.Unlock()
+		return fmt.Errorf("%w: cancel in %v", ErrNotNow, st)
+	}
+	c.cancelSaleLocked("cancelled by customer")
+	c.fire(EvCancel)
+	c.notice, c.arg = NoticeCancelled, ""
+	c.mu.Unlock()
+	c.notify()
+	return nil
+}
+
+// cancelSaleLocked journals the end of an unpaid sale and clears it.
+func (c *Checkout) cancelSaleLocked(why string) {
+	c.stopAgeCheckLocked()
+	if !c.basket.Empty() {
+		e := c.entry(CodeOther, SubSaleCancelled, why)
+		e.SaleID, e.Amount = c.saleID, c.basket.Total()
+		c.journal(e)
+	}
+	c.basket = Basket{}
+	c.saleID, c.ageBy, c.attempt, c.pending = "", "", 0, nil
+}

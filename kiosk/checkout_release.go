@@ -1,0 +1,194 @@
+package kiosk
+
+// Checkout: releasing paid goods from the cabinet, confirming the
+// terminal, and completing the sale with its receipt.
+
+import (
+	"errors"
+	"fmt"
+)
+
+// confirmRelease confirms a release to the terminal, outside the lock. A
+// terminal that had already reversed the payment (ErrReversed) gets the
+// cabinet locked again if its door was not opened, and staff called.
+func (c *Checkout) confirmRelease(req PaymentRequest) {
+	err := c.d.Terminal.Confirm(c.ctx, req, true)
+	if err == nil || c.ctx.Err() != nil {
+		return
+	}
+	c.mu.Lock()
+	if errors.Is(err, ErrReversed) && c.state == Releasing && !c.finishing && c.pending != nil && c.pending.ID == req.SaleID {
+		c.stopTimerLocked()
+		if !c.doorOpen && !c.doorSeen {
+			c.relockLocked()
+		}
+		c.reversedLocked(*c.pending, err)
+		c.mu.Unlock()
+		c.notify()
+		return
+	}
+	c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: req.SaleID, Text: "terminal did not take the release confirmation: " + err.Error()})
+	c.mu.Unlock()
+}
+
+// releaseFaultLocked reverses the payment when the goods cannot be
+// released (ZVT vending: negative confirmation) and calls staff.
+func (c *Checkout) releaseFaultLocked(p PendingSale, req PaymentRequest, why string) {
+	c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: p.ID, Text: why})
+	_ = c.d.Cabinet.Lock(c.ctx)
+	if err := c.d.Terminal.Confirm(c.ctx, req, false); err != nil {
+		why += "; reversal not confirmed: " + err.Error()
+	}
+	c.voidLocked(p, SubSaleCancelled, why+": payment reversed")
+	c.fire(EvReleaseFault)
+	c.notice, c.arg = NoticeCabinetFault, ""
+}
+
+// Door handles a cabinet door event: opening during a release is the
+// customer taking the goods; closing after that completes the sale.
+func (c *Checkout) Door(ev DoorEvent) {
+	c.mu.Lock()
+	c.doorOpen = ev.Open
+	what := "closed"
+	if ev.Open {
+		what = "opened"
+	}
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetDoor, SaleID: c.saleID, Text: "cabinet door " + what})
+	if !ev.Open {
+		// Whatever the state (a release that timed out, staff), a closed
+		// door of a cabinet we unlocked is locked again.
+		c.relockLocked()
+	}
+	if c.state == Releasing {
+		if ev.Open {
+			c.doorSeen = true
+			c.armTimer()
+		} else if c.doorSeen {
+			c.finishLocked()
+		}
+	}
+	c.mu.Unlock()
+	c.notify()
+}
+
+// relockLocked locks the cabinet if the checkout unlocked it.
+func (c *Checkout) relockLocked() {
+	if !c.unlocked {
+		return
+	}
+	if err := c.d.Cabinet.Lock(c.ctx); err != nil {
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: c.saleID, Text: "cabinet did not lock: " + err.Error()})
+		return
+	}
+	c.unlocked = false
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked"})
+}
+
+// finishLocked confirms the payment to the terminal, completes the sale
+// (receipt number, stock, journal in one durable write) and prints. The
+// terminal is asked without the checkout's lock (a vending terminal
+// answers the confirmation with its receipt and a completion, which can
+// take seconds); c.finishing keeps door events and staff from finishing
+// the same sale twice meanwhile.
+func (c *Checkout) finishLocked() {
+	if c.finishing || c.pending == nil {
+		return
+	}
+	c.finishing = true
+	defer func() { c.finishing = false }()
+	c.stopTimerLocked() // the release timeout must not fire while confirming
+	if !c.doorOpen {
+		c.relockLocked()
+	}
+	p := *c.pending
+	req := p.Request()
+	c.mu.Unlock()
+	err := c.d.Terminal.Confirm(c.ctx, req, true)
+	var lines []string
+	if tr, ok := c.d.Terminal.(TerminalReceipt); ok && err == nil {
+		lines = tr.LastReceipt()
+	}
+	c.mu.Lock()
+	if errors.Is(err, ErrReversed) {
+		c.reversedLocked(p, err)
+		return
+	}
+	if err != nil {
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: p.ID, Text: "terminal did not take the confirmation: " + err.Error()})
+	}
+	if len(lines) > 0 && p.Result != nil {
+		res := *p.Result
+		res.Lines = append(append([]string(nil), res.Lines...), lines...)
+		p.Result = &res
+	}
+	s, err := c.d.Sales.CompleteSale(c.ctx, NewSale(p, c.d.Clock.Now()), c.saleEntry(p, "sale completed"))
+	if err != nil {
+		c.log.Error("complete sale", "sale", p.ID, "err", err)
+		c.fire(EvReleaseFault)
+		c.notice, c.arg = NoticeStorageError, ""
+		return
+	}
+	c.pending = nil
+	doc := BuildReceipt(c.cfg.Shop, s)
+	c.receipt, c.receiptN = &doc, s.No
+	c.basket = Basket{}
+	c.saleID = ""
+	if c.state == Assistance {
+		c.fire(EvStaffComplete)
+	} else {
+		c.fire(EvGoodsReleased)
+	}
+	c.clearNotice()
+	go c.print(doc, s.No)
+	go func() {
+		if err := c.reloadCabinet(c.ctx); err == nil {
+			c.notify()
+		}
+	}()
+}
+
+// reversedLocked handles a release the terminal did not keep the money
+// for (ErrReversed: its vend time-out or an auto-reversal): the goods
+// may be out, the money is back with the customer. No sale is recorded
+// as paid (no receipt, no card payment in the books); the sale is voided
+// with what happened in the journal, and staff is called to collect
+// payment for the goods or take them back.
+func (c *Checkout) reversedLocked(p PendingSale, err error) {
+	why := "cabinet unlocked for the goods, but the terminal reversed the payment: nothing charged; staff must collect payment or take the goods back: " + err.Error()
+	c.log.Warn("payment reversed after release", "sale", p.ID, "err", err)
+	c.voidLocked(p, SubSaleCancelled, why)
+	c.basket, c.saleID = Basket{}, ""
+	if c.state == Releasing {
+		c.fire(EvReleaseFault)
+	} else {
+		c.state = Assistance
+	}
+	c.notice, c.arg = NoticePaymentReversed, p.ID
+}
+
+func (c *Checkout) print(doc Document, no uint64) {
+	if err := c.d.Printer.Print(c.ctx, doc); err != nil {
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: fmt.Sprintf("receipt %d not printed: %v", no, err)})
+		c.mu.Lock()
+		if c.receiptN == no {
+			c.notice = NoticePrinterDown
+		}
+		c.mu.Unlock()
+		c.notify()
+	}
+}
+
+// FinishReceipt leaves the receipt screen.
+func (c *Checkout) FinishReceipt() error {
+	c.mu.Lock()
+	if !c.fire(EvDone) {
+		st := c.state
+		c.mu.Unlock()
+		return fmt.Errorf("%w: finish in %v", ErrNotNow, st)
+	}
+	c.receipt, c.receiptN = nil, 0
+	c.clearNotice()
+	c.mu.Unlock()
+	c.notify()
+	return nil
+}
