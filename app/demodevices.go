@@ -205,7 +205,29 @@ func (d *demoDevices) Terminal(fault string) error {
 	return nil
 }
 
-func (d *demoDevices) Staff(approve bool) { d.sim.Staff(approve) }
+// Staff answers the age check shown to staff, waiting up to cardWait for
+// one to arrive (the kiosk asks only once the customer pressed Pay): an
+// answer with no age check to answer is refused, never lost silently.
+func (d *demoDevices) Staff(approve bool) error {
+	changed := make(chan struct{}, 1)
+	cancel := d.sim.OnChange(func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	defer cancel()
+	wait := time.NewTimer(cardWait)
+	defer wait.Stop()
+	for !d.sim.Staff(approve) {
+		select {
+		case <-changed:
+		case <-wait.C:
+			return errors.New("no age check waits for staff")
+		}
+	}
+	return nil
+}
 func (d *demoDevices) Door(open bool)     { d.sim.Door(open) }
 
 // Printer changes the printer's paper or cover.
@@ -281,7 +303,7 @@ func (s simControls) Card(approve bool) {
 		s.d.log.Info("simulator", "card", action, "err", err)
 	}
 }
-func (s simControls) Staff(approve bool) { s.d.Staff(approve) }
+func (s simControls) Staff(approve bool) { s.d.sim.Staff(approve) }
 func (s simControls) Door(open bool)     { s.d.Door(open) }
 func (s simControls) Printer(cmd ui.PrinterCmd) {
 	if err := s.d.Printer(cmd); err != nil {

@@ -54,7 +54,7 @@ func healthOf(v kiosk.View, since time.Time) Health {
 type SimDevices interface {
 	Scan(code string) error
 	Card(action string) error
-	Staff(approve bool)
+	Staff(approve bool) error
 	Door(open bool)
 	Printer(cmd ui.PrinterCmd) error
 	ScannerCable(plugged bool) error
@@ -154,7 +154,7 @@ func (s *server) do(action, arg string) error {
 		if err != nil {
 			return err
 		}
-		s.sim.Staff(ok)
+		return s.sim.Staff(ok)
 	case "door":
 		open, err := choose("open", "close")
 		if err != nil {

@@ -282,3 +282,22 @@ func TestCardOutcomesRealDrivers(t *testing.T) {
 		t.Errorf("pending %+v %v", p, err)
 	}
 }
+
+// `selvkasse sim staff approve` sent before the age check reached the
+// staff device waits for it instead of being lost (issue 10, bad input).
+func TestStaffAnswerBeforeAgeCheck(t *testing.T) {
+	k := mustSerialKiosk(t)
+	k.until("idle", func(v kiosk.View) bool { return v.State == kiosk.Idle })
+	if err := k.co.Add(kiosk.MustGTIN("7039990000014")); err != nil { // snus: 18+
+		t.Fatal(err)
+	}
+	answered := make(chan error, 1)
+	go func() { answered <- k.devs.Staff(true) }()
+	if err := k.co.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-answered; err != nil {
+		t.Fatalf("staff's early answer: %v", err)
+	}
+	k.until("paying after the age check", func(v kiosk.View) bool { return v.State == kiosk.Paying })
+}

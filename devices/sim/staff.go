@@ -38,17 +38,19 @@ var _ kiosk.StaffApproval = staff{}
 func (d *Devices) StaffApproval() kiosk.StaffApproval { return staff{d} }
 
 // Staff is staff's answer to the oldest age check shown: approve true
-// means the customer is old enough. It does nothing when none is shown.
-func (d *Devices) Staff(approve bool) {
+// means the customer is old enough. It reports false, and does nothing,
+// when none is shown.
+func (d *Devices) Staff(approve bool) bool {
 	d.mu.Lock()
 	if len(d.ages) == 0 {
 		d.mu.Unlock()
-		return
+		return false
 	}
 	w := d.ages[0]
 	d.ages = d.ages[1:]
 	w.ch <- ageAnswer{a: kiosk.Approval{Approved: approve, Staff: StaffName, Method: StaffMethod}}
 	d.unlockChanged()
+	return true
 }
 
 // RequestAgeCheck implements kiosk.StaffApproval.
