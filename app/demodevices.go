@@ -228,7 +228,9 @@ func (d *demoDevices) Staff(approve bool) error {
 	}
 	return nil
 }
-func (d *demoDevices) Door(open bool)     { d.sim.Door(open) }
+
+// Door opens or closes the simulated cabinet door.
+func (d *demoDevices) Door(open bool) { d.sim.Door(open) }
 
 // Printer changes the printer's paper or cover.
 func (d *demoDevices) Printer(cmd ui.PrinterCmd) error {
