@@ -71,6 +71,7 @@ const (
 	EvIdleTimeout        Event = 20 // inactivity: give up the sale
 	EvDeviceFault        Event = 21 // a device the kiosk needs failed
 	EvDevicesOK          Event = 22 // devices are back
+	EvAgeTimeout         Event = 23 // nobody answered the age check in time: back to the basket
 )
 
 var eventNames = map[Event]string{
@@ -80,7 +81,7 @@ var eventNames = map[Event]string{
 	EvCancel: "Cancel", EvGoodsReleased: "GoodsReleased", EvReleaseFault: "ReleaseFault", EvDone: "Done",
 	EvHelp: "Help", EvStaffResume: "StaffResume", EvStaffCancel: "StaffCancel", EvStaffComplete: "StaffComplete",
 	EvIdleWarn: "IdleWarn", EvTouch: "Touch", EvIdleTimeout: "IdleTimeout", EvDeviceFault: "DeviceFault",
-	EvDevicesOK: "DevicesOK",
+	EvDevicesOK: "DevicesOK", EvAgeTimeout: "AgeTimeout",
 }
 
 func (e Event) String() string {
@@ -123,6 +124,7 @@ var Transitions = []Transition{
 
 	{AgeCheckPending, EvAgeApproved, Paying},
 	{AgeCheckPending, EvAgeRefused, Shopping},
+	{AgeCheckPending, EvAgeTimeout, Shopping},
 	{AgeCheckPending, EvCancel, Idle},
 	{AgeCheckPending, EvHelp, Assistance},
 	{AgeCheckPending, EvDeviceFault, OutOfOrder},

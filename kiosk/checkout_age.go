@@ -5,18 +5,25 @@ package kiosk
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 )
 
+// startAgeCheckLocked asks staff to check the customer's age against the
+// highest age limit in the basket.
 func (c *Checkout) startAgeCheckLocked() {
 	ctx, cancel := context.WithCancel(c.ctx)
 	c.ageStop = cancel
 	var items []string
+	minAge := 0
 	for _, l := range c.basket.Lines {
 		if l.Product.Restricted() {
 			items = append(items, l.Product.Name)
+			minAge = max(minAge, l.Product.MinAge)
 		}
 	}
-	req := AgeCheck{SaleID: c.saleID, MinAge: AdultAge, Items: items}
+	req := AgeCheck{SaleID: c.saleID, MinAge: minAge, Items: items}
 	go func() {
 		a, err := c.d.Staff.RequestAgeCheck(ctx, req)
 		c.ageResult(req.SaleID, a, err)
@@ -47,7 +54,7 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 	case a.Approved:
 		c.ageBy = a.Staff
 		c.journal(Entry{Code: CodeOther, Subtype: SubAgeApproved, SaleID: sale,
-			Text: "age verified by staff", Data: map[string]string{"staff": a.Staff, "method": a.Method}})
+			Text: "age verified by staff", Data: c.ageDataLocked(a)})
 		c.fire(EvAgeApproved)
 		c.mu.Unlock()
 		c.notify()
@@ -55,7 +62,7 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 		return
 	default:
 		c.journal(Entry{Code: CodeOther, Subtype: SubAgeRefused, SaleID: sale,
-			Text: "age check refused by staff", Data: map[string]string{"staff": a.Staff, "method": a.Method}})
+			Text: "age check refused by staff", Data: c.ageDataLocked(a)})
 		c.basket.RemoveRestricted()
 		c.fire(EvAgeRefused)
 		c.notice, c.arg = NoticeAgeRefused, ""
@@ -66,4 +73,33 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 		c.mu.Unlock()
 		c.notify()
 	}
+}
+
+// ageDataLocked is what the journal keeps of an age check: who decided
+// and how, the age limit and the product groups checked (for the
+// municipality's internal-control export); never ID data.
+func (c *Checkout) ageDataLocked(a Approval) map[string]string {
+	minAge := 0
+	var groups []string
+	for _, l := range c.basket.Lines {
+		if l.Product.Restricted() {
+			minAge = max(minAge, l.Product.MinAge)
+			if g := l.Product.Group.String(); !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+	}
+	return map[string]string{"staff": a.Staff, "method": a.Method,
+		"min_age": strconv.Itoa(minAge), "groups": strings.Join(groups, ",")}
+}
+
+// ageAddedLocked is called when a restricted item goes into the basket:
+// an approval given before it does not cover it, so paying asks again.
+func (c *Checkout) ageAddedLocked(p Product) {
+	if c.ageBy == "" {
+		return
+	}
+	c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID,
+		Text: "restricted item added after the age check (" + p.Name + "): staff is asked again"})
+	c.ageBy = ""
 }

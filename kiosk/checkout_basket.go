@@ -39,7 +39,10 @@ func (c *Checkout) Scan(code string) {
 		c.setNotice(NoticeStorageError, "")
 		return
 	}
-	_ = c.addProduct(p)
+	if err := c.addProduct(p); errors.Is(err, ErrNotNow) {
+		// Never dropped silently: the customer sees it was not added.
+		c.setNotice(NoticeScanNotNow, p.Name)
+	}
 }
 
 // StaffBadge records a staff member's badge scanned at the kiosk: an
@@ -82,6 +85,9 @@ func (c *Checkout) addProduct(p Product) error {
 		c.ageBy, c.attempt = "", 0
 	}
 	err := c.basket.Add(p)
+	if err == nil && p.Restricted() {
+		c.ageAddedLocked(p)
+	}
 	switch {
 	case errors.Is(err, ErrOutOfStock):
 		c.notice, c.arg = NoticeOutOfStock, p.Name
@@ -108,7 +114,14 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: changing the basket in %v", ErrNotNow, st)
 	}
+	var before Line
+	if i := c.basket.find(g); i >= 0 {
+		before = c.basket.Lines[i]
+	}
 	err := c.basket.SetQty(g, qty)
+	if err == nil && qty > before.Qty && before.Product.Restricted() {
+		c.ageAddedLocked(before.Product)
+	}
 	if errors.Is(err, ErrOutOfStock) || errors.Is(err, ErrBadQty) {
 		c.notice, c.arg = NoticeTooMany, g.String()
 	}

@@ -19,6 +19,7 @@ type Config struct {
 	IdleTimeout    time.Duration // warning (or declined screen) before the sale is given up (default 30 s)
 	ReceiptTime    time.Duration // receipt screen before Idle (default 15 s)
 	ReleaseTimeout time.Duration // cabinet open/unopened before staff is called (default 120 s)
+	AgeTimeout     time.Duration // an age check nobody answers before the customer is sent back to the basket (default 3 min)
 	NoticeTime     time.Duration // a notice on the welcome or basket screen goes after this (default 8 s)
 	PrinterPoll    time.Duration // between printer checks while no sale is under way (default 10 s)
 
@@ -35,6 +36,7 @@ func (c *Config) defaults() {
 	set(&c.IdleTimeout, 30*time.Second)
 	set(&c.ReceiptTime, 15*time.Second)
 	set(&c.ReleaseTimeout, 120*time.Second)
+	set(&c.AgeTimeout, 3*time.Minute)
 	set(&c.NoticeTime, 8*time.Second)
 	set(&c.PrinterPoll, 10*time.Second)
 	if c.KioskID == "" {
@@ -259,6 +261,8 @@ func (c *Checkout) armTimer() {
 		d, ev = c.cfg.ReceiptTime, EvDone
 	case Releasing:
 		d, ev = c.cfg.ReleaseTimeout, EvReleaseFault
+	case AgeCheckPending:
+		d, ev = c.cfg.AgeTimeout, EvAgeTimeout
 	default:
 		return
 	}
@@ -298,6 +302,14 @@ func (c *Checkout) timeout(gen uint64, ev Event) {
 			Text: "cabinet release timed out; staff called"})
 		c.fire(ev)
 		c.notice = NoticeCabinetFault
+	case EvAgeTimeout:
+		// Withdrawn, not refused: nothing is removed, the customer may
+		// ask again or call staff.
+		c.stopAgeCheckLocked()
+		c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID,
+			Text: "age check not answered within " + c.cfg.AgeTimeout.String() + "; back to the basket"})
+		c.fire(ev)
+		c.notice, c.arg = NoticeAgeTimeout, ""
 	default:
 		c.fire(ev)
 	}
@@ -320,14 +332,14 @@ func (c *Checkout) armNoticeLocked() {
 		c.noticeTimer.Stop()
 		c.noticeTimer = nil
 	}
-	if c.notice == NoticeNone || (c.state != Idle && c.state != Shopping) {
+	if c.notice == NoticeNone || (c.state != Idle && c.state != Shopping && c.notice != NoticeScanNotNow) {
 		return
 	}
 	c.noticeGen++
 	gen := c.noticeGen
 	c.noticeTimer = c.d.Clock.AfterFunc(c.cfg.NoticeTime, func() {
 		c.mu.Lock()
-		if gen != c.noticeGen || (c.state != Idle && c.state != Shopping) {
+		if gen != c.noticeGen || (c.state != Idle && c.state != Shopping && c.notice != NoticeScanNotNow) {
 			c.mu.Unlock()
 			return
 		}
@@ -365,6 +377,9 @@ func (c *Checkout) journal(e Entry) {
 func (c *Checkout) saleEntry(p PendingSale, text string) Entry {
 	e := c.entry(CodeSalesReceipt, "", text)
 	e.SaleID, e.Amount = p.ID, p.Amount
+	if p.AgeCheckBy != "" {
+		e.Data = map[string]string{"age_by": p.AgeCheckBy} // who checked the age; never ID data
+	}
 	return e
 }
 

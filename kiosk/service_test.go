@@ -336,6 +336,97 @@ func TestAgeRefusedRemovesRestricted(t *testing.T) {
 	}
 }
 
+// Issue 10, age check: nobody answers in time: the request is withdrawn,
+// the customer is back at the basket with everything in it and a clear
+// message, and can ask again.
+func TestAgeCheckUnansweredReturnsToBasket(t *testing.T) {
+	r := mustRig(t)
+	r.co.Scan("7039990000113")
+	r.must(r.co.Add(snus.GTIN))
+	r.must(r.co.Pay())
+	r.wait(kiosk.AgeCheckPending)
+	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Advance(3 * time.Minute)
+	v := r.wait(kiosk.Shopping)
+	if len(v.Lines) != 2 || v.Notice != kiosk.NoticeAgeTimeout {
+		t.Fatalf("after the age check timed out: %d lines, notice %v", len(v.Lines), v.Notice)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(r.staff.Waiting()) != 0 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	if reqs := r.staff.Requests(); len(reqs) != 1 || reqs[0].State != kiosktest.AgeWithdrawn {
+		t.Fatalf("age check not withdrawn: %+v", reqs)
+	}
+	r.must(r.co.Pay())
+	r.wait(kiosk.AgeCheckPending)
+	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
+		t.Fatal("no second age check:", err)
+	}
+}
+
+// Issue 10, age check: a scan while staff checks the age is not dropped
+// silently: the customer is told it was not added.
+func TestScanDuringAgeCheckIsRefusedVisibly(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.must(r.co.Pay())
+	r.wait(kiosk.AgeCheckPending)
+	r.co.Scan("7039990000113")
+	v := r.co.View()
+	if v.Notice != kiosk.NoticeScanNotNow || v.NoticeArg != soda.Name || len(v.Lines) != 1 {
+		t.Fatalf("scan during the age check: notice %v %q, %d lines", v.Notice, v.NoticeArg, len(v.Lines))
+	}
+}
+
+// Issue 10, age check: the check asks for the highest age limit in the
+// basket, the journal keeps the product groups and the sale record the
+// approver, and an 18+ item added after the approval asks again.
+func TestAgeApprovalCoversOnlyWhatWasChecked(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.must(r.co.Pay())
+	req, err := r.staff.WaitRequest(r.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.MinAge != kiosk.AdultAge {
+		t.Errorf("age limit asked %d, want %d", req.MinAge, kiosk.AdultAge)
+	}
+	r.must(r.staff.Approve("kari"))
+	// The card is declined; the customer calls for help, and staff sends
+	// them back to the basket, where one more snus goes in.
+	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
+	r.wait(kiosk.PaymentDeclined)
+	r.must(r.co.Help())
+	r.wait(kiosk.Assistance)
+	r.must(r.co.StaffResume())
+	r.wait(kiosk.Shopping)
+	r.must(r.co.Add(snus.GTIN))
+	r.must(r.co.Pay())
+	r.wait(kiosk.AgeCheckPending)
+	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
+		t.Fatal("no age check for the item added after the approval:", err)
+	}
+	r.must(r.staff.Approve("ola"))
+	r.payApproved()
+	r.wait(kiosk.Releasing)
+	var groups string
+	for _, rec := range r.store.Records() {
+		if rec.Subtype == kiosk.SubAgeApproved {
+			groups = rec.Data["groups"]
+		}
+	}
+	if groups != kiosk.GroupTobacco.String() {
+		t.Errorf("age check journaled with groups %q", groups)
+	}
+}
+
 func TestCancelDuringAgeCheckWithdrawsRequest(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(snus.GTIN))

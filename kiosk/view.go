@@ -22,6 +22,8 @@ const (
 	NoticeRecoveryPending Notice = 13 // a payment from before a restart needs staff
 	NoticeStaffBadge      Notice = 14 // arg: the staff id; a badge was read (journaled as a log-in)
 	NoticePaymentReversed Notice = 15 // arg: the sale; goods released, the terminal reversed the payment: staff is coming
+	NoticeScanNotNow      Notice = 16 // arg: product name; scanned where nothing can be added (paying, age check): not added
+	NoticeAgeTimeout      Notice = 17 // nobody answered the age check in time; the basket is kept
 )
 
 var noticeNames = map[Notice]string{
@@ -31,6 +33,7 @@ var noticeNames = map[Notice]string{
 	NoticeSaleTimedOut: "SaleTimedOut", NoticeCabinetFault: "CabinetFault",
 	NoticeStorageError: "StorageError", NoticeCancelled: "Cancelled", NoticeRecoveryPending: "RecoveryPending",
 	NoticeStaffBadge: "StaffBadge", NoticePaymentReversed: "PaymentReversed",
+	NoticeScanNotNow: "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
 }
 
 func (n Notice) String() string {

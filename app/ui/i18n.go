@@ -117,6 +117,9 @@ const (
 	mNoticeCancelled       msg = "notice.Cancelled"
 	mNoticeRecovery        msg = "notice.RecoveryPending"
 	mNoticeReversed        msg = "notice.PaymentReversed"
+	mNoticeScanNotNow      msg = "notice.ScanNotNow"
+	mNoticeScanNotNowArg   msg = "notice.ScanNotNow.arg"
+	mNoticeAgeTimeout      msg = "notice.AgeTimeout"
 )
 
 // Simulator panel.
@@ -179,6 +182,8 @@ var noticeMsgs = map[kiosk.Notice][2]msg{
 	kiosk.NoticeCancelled:       {mNoticeCancelled, ""},
 	kiosk.NoticeRecoveryPending: {mNoticeRecovery, ""},
 	kiosk.NoticePaymentReversed: {mNoticeReversed, ""},
+	kiosk.NoticeScanNotNow:      {mNoticeScanNotNow, mNoticeScanNotNowArg},
+	kiosk.NoticeAgeTimeout:      {mNoticeAgeTimeout, ""},
 }
 
 // catalog holds every string the package shows, per language. Amounts are
@@ -261,6 +266,9 @@ var catalog = map[string]map[msg]string{
 		mNoticeCancelled:       "Handelen er avbrutt.",
 		mNoticeRecovery:        "Vi vet ikke om betalingen gikk gjennom. En ansatt kommer og sjekker kortterminalen – ikke betal på nytt.",
 		mNoticeReversed:        "Kortterminalen har ført betalingen tilbake, så du er ikke belastet. En ansatt kommer og hjelper deg.",
+		mNoticeScanNotNow:      "Varen ble ikke lagt i kurven nå. Skann den igjen etterpå.",
+		mNoticeScanNotNowArg:   "%s ble ikke lagt i kurven nå. Skann den igjen etterpå.",
+		mNoticeAgeTimeout:      "Ingen ansatt rakk å sjekke alderen. Kurven er tatt vare på: trykk Betal for å spørre igjen, eller tilkall hjelp.",
 
 		mSimTitle:       "Simulator",
 		mSimWaiting:     "Venter på: %s",
@@ -377,6 +385,9 @@ var catalog = map[string]map[msg]string{
 		mNoticeCancelled:       "The purchase was cancelled.",
 		mNoticeRecovery:        "We cannot tell whether the payment went through. Staff is coming to check the card terminal – please do not pay again.",
 		mNoticeReversed:        "The card terminal has reversed the payment, so you have not been charged. Staff is coming to help you.",
+		mNoticeScanNotNow:      "The item was not added now. Scan it again afterwards.",
+		mNoticeScanNotNowArg:   "%s was not added now. Scan it again afterwards.",
+		mNoticeAgeTimeout:      "No staff member could check your age in time. Your basket is kept: press Pay to ask again, or call for help.",
 
 		mSimTitle:       "Simulator",
 		mSimWaiting:     "Waiting for: %s",
