@@ -20,6 +20,8 @@ Usage:
                                                   printer (test receipt) and the card terminal
   selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
   selvkasse journal verify --data DIR             check the journal's hash chain
+  selvkasse agecheck export --from DATE --to DATE --data DIR [--out FILE]
+                                                  the age checks as CSV for the municipality's inspection
 `
 
 // Main runs the selvkasse command line and returns the exit code.
@@ -42,6 +44,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":
 		err = journalCmd(args[1:], stdout)
+	case "agecheck":
+		err = agecheckCmd(args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
