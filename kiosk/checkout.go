@@ -135,7 +135,7 @@ var Transitions = []Transition{
 	{PaymentDeclined, EvRetry, Paying},
 	{PaymentDeclined, EvCancel, Idle},
 	{PaymentDeclined, EvHelp, Assistance},
-	{PaymentDeclined, EvIdleTimeout, Idle},
+	{PaymentDeclined, EvIdleWarn, TimeoutWarning}, // the basket and its age approval are kept, "are you still there?" first
 	{PaymentDeclined, EvDeviceFault, OutOfOrder},
 
 	{Releasing, EvGoodsReleased, Receipt},

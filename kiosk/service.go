@@ -15,8 +15,8 @@ type Config struct {
 	KioskID string // cash register id, unique in the shop; on receipts and in the journal
 	Shop    Shop
 
-	IdleWarn       time.Duration // inactivity in Shopping before the warning (default 60 s)
-	IdleTimeout    time.Duration // warning (or declined screen) before the sale is given up (default 30 s)
+	IdleWarn       time.Duration // inactivity in Shopping or on the declined screen before the warning (default 60 s)
+	IdleTimeout    time.Duration // the warning before the sale is given up (default 30 s)
 	ReceiptTime    time.Duration // receipt screen before Idle (default 15 s)
 	ReleaseTimeout time.Duration // cabinet open/unopened before staff is called (default 120 s)
 	AgeTimeout     time.Duration // an age check nobody answers before the customer is sent back to the basket (default 3 min)
@@ -253,9 +253,9 @@ func (c *Checkout) armTimer() {
 	var d time.Duration
 	var ev Event
 	switch c.state {
-	case Shopping:
+	case Shopping, PaymentDeclined:
 		d, ev = c.cfg.IdleWarn, EvIdleWarn
-	case TimeoutWarning, PaymentDeclined:
+	case TimeoutWarning:
 		d, ev = c.cfg.IdleTimeout, EvIdleTimeout
 	case Receipt:
 		d, ev = c.cfg.ReceiptTime, EvDone

@@ -427,6 +427,60 @@ func TestAgeApprovalCoversOnlyWhatWasChecked(t *testing.T) {
 	}
 }
 
+// Issue 10, cancel safely: after a declined card the basket and its age
+// approval are kept past the idle time-out; "are you still there?" comes
+// first, and a touch brings the customer back to pay without a new age
+// check.
+func TestDeclinedKeepsBasketAndAgeApproval(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.payAgeApproved()
+	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
+	r.wait(kiosk.PaymentDeclined)
+	r.clock.Advance(45 * time.Second) // longer than the old 30 s give-up
+	if v := r.co.View(); v.State != kiosk.PaymentDeclined {
+		t.Fatalf("45 s after the decline: %v", v.State)
+	}
+	r.clock.Advance(15 * time.Second)
+	v := r.wait(kiosk.TimeoutWarning)
+	if len(v.Lines) != 1 {
+		t.Fatalf("the warning after a decline lost the basket: %+v", v.Lines)
+	}
+	r.co.Touch()
+	r.wait(kiosk.Shopping)
+	r.must(r.co.Pay())
+	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
+		t.Fatal("no payment after the touch:", err)
+	}
+	if n := len(r.staff.Requests()); n != 1 {
+		t.Errorf("%d age checks, want the one approval kept", n)
+	}
+}
+
+// ... and nobody there: the warning gives the sale up.
+func TestDeclinedThenGoneGivesUp(t *testing.T) {
+	r := mustRig(t)
+	r.co.Scan("7039990000113")
+	r.must(r.co.Pay())
+	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
+	r.wait(kiosk.PaymentDeclined)
+	r.clock.Advance(60 * time.Second)
+	r.wait(kiosk.TimeoutWarning)
+	r.clock.Advance(30 * time.Second)
+	if v := r.wait(kiosk.Idle); v.Notice != kiosk.NoticeSaleTimedOut {
+		t.Errorf("notice %v", v.Notice)
+	}
+	if !r.has(kiosk.SubSaleCancelled) {
+		t.Error("the abandoned sale is not journaled")
+	}
+}
+
 func TestCancelDuringAgeCheckWithdrawsRequest(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(snus.GTIN))

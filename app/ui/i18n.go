@@ -63,6 +63,10 @@ const (
 	mPay            msg = "pay"
 	mHelp           msg = "help"
 	mCancelSale     msg = "cancelSale"
+	mCancelAsk      msg = "cancelAsk"
+	mCancelAskWhy   msg = "cancelAskWhy"
+	mCancelYes      msg = "cancelYes"
+	mCancelNo       msg = "cancelNo"
 	mStillThere     msg = "stillThere"
 	mStillThereHint msg = "stillThereHint"
 	mYes            msg = "yes"
@@ -215,6 +219,10 @@ var catalog = map[string]map[msg]string{
 		mPay:            "Betal %s",
 		mHelp:           "Hjelp",
 		mCancelSale:     "Avbryt handelen",
+		mCancelAsk:      "Vil du avbryte handelen?",
+		mCancelAskWhy:   "Varene tas ut av kurven, og ingenting blir betalt.",
+		mCancelYes:      "Ja, avbryt",
+		mCancelNo:       "Nei, fortsett",
 		mStillThere:     "Er du der fortsatt?",
 		mStillThereHint: "Trykk Ja for å fortsette handelen",
 		mYes:            "Ja",
@@ -334,6 +342,10 @@ var catalog = map[string]map[msg]string{
 		mPay:            "Pay %s",
 		mHelp:           "Help",
 		mCancelSale:     "Cancel purchase",
+		mCancelAsk:      "Cancel this purchase?",
+		mCancelAskWhy:   "The items are taken out of the basket and nothing is paid.",
+		mCancelYes:      "Yes, cancel",
+		mCancelNo:       "No, go back",
 		mStillThere:     "Are you still there?",
 		mStillThereHint: "Tap Yes to continue shopping",
 		mYes:            "Yes",

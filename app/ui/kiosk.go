@@ -56,10 +56,11 @@ type Screen struct {
 	onError  func(error)
 	onRender func(kiosk.View)
 
-	view     kiosk.View
-	rendered bool
-	cabinet  bool // the cabinet list is open
-	failed   bool // the customer's last command failed
+	view         kiosk.View
+	rendered     bool
+	cabinet      bool // the cabinet list is open
+	failed       bool // the customer's last command failed
+	askingCancel bool // "cancel the purchase?" is shown
 
 	root      *fyne.Container
 	title     *widget.Label
@@ -136,7 +137,7 @@ func (s *Screen) Render(v kiosk.View) {
 	prev, first := s.view.State, !s.rendered
 	s.view, s.rendered = v, true
 	if !first && v.State != prev {
-		s.failed = false
+		s.failed, s.askingCancel = false, false
 		if v.State != kiosk.Shopping && v.State != kiosk.TimeoutWarning {
 			s.cabinet = false
 		}
@@ -208,6 +209,9 @@ func (s *Screen) redraw() {
 // build makes the body for the current view.
 func (s *Screen) build() fyne.CanvasObject {
 	v := s.view
+	if s.askingCancel {
+		return s.cancelQuestion()
+	}
 	switch v.State {
 	case kiosk.Idle:
 		if s.cabinet {
@@ -246,8 +250,37 @@ func (s *Screen) helpButton() fyne.CanvasObject {
 	return button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() { s.run(s.k.Help) })
 }
 
+// cancelButton cancels the purchase once the customer confirms it (a
+// basket is easy to lose by a stray tap); on the "are you still there?"
+// warning, which already asked, it cancels at once.
 func (s *Screen) cancelButton() fyne.CanvasObject {
-	return button(s.t(mCancelSale), widget.DangerImportance, 0, MinTouch, func() { s.run(s.k.Cancel) })
+	return button(s.t(mCancelSale), widget.DangerImportance, 0, MinTouch, func() {
+		if s.view.State == kiosk.TimeoutWarning {
+			s.run(s.k.Cancel)
+			return
+		}
+		s.askingCancel = true
+		s.redraw()
+	})
+}
+
+// cancelQuestion asks whether to cancel the purchase.
+func (s *Screen) cancelQuestion() fyne.CanvasObject {
+	back := func() {
+		s.askingCancel = false
+		s.redraw()
+	}
+	return middle(
+		heading(s.t(mCancelAsk)),
+		body(s.t(mCancelAskWhy)),
+		centred(
+			button(s.t(mCancelNo), widget.HighImportance, 320, BigTouch, back),
+			button(s.t(mCancelYes), widget.DangerImportance, 320, BigTouch, func() {
+				s.askingCancel = false
+				s.run(s.k.Cancel)
+				s.redraw()
+			})),
+	)
 }
 
 func (s *Screen) cabinetButton(h float32) fyne.CanvasObject {

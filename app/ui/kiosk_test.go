@@ -241,6 +241,7 @@ func TestBasketLineButtons(t *testing.T) {
 	test.Tap(findButton(t, w, "Fjern"))
 	test.Tap(findButton(t, w, "Hjelp"))
 	test.Tap(findButton(t, w, "Avbryt handelen"))
+	test.Tap(findButton(t, w, "Ja, avbryt"))
 	g := d.cola.GTIN.Short()
 	equalCalls(t, k.Calls(), "SetQty "+g+" 3", "SetQty "+g+" 1", "Remove "+g, "Help", "Cancel")
 }
@@ -286,8 +287,30 @@ func TestStateButtons(t *testing.T) {
 			k := newFakeKiosk(v[c.state])
 			_, w := showScreen(t, k, LangNorwegian, size1280)
 			test.Tap(findButton(t, w, c.button))
+			if c.want == "Cancel" && c.state != kiosk.TimeoutWarning {
+				// The purchase is cancelled only once confirmed.
+				test.Tap(findButton(t, w, "Ja, avbryt"))
+			}
 			equalCalls(t, k.waitCalls(t, 1), c.want)
 		})
+	}
+}
+
+// TestCancelAsksFirst: "Avbryt handelen" asks before the basket goes;
+// "Nei, fortsett" keeps it (issue 10, cancel safely).
+func TestCancelAsksFirst(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	k := newFakeKiosk(d.basketView(kiosk.Line{Product: d.cola, Qty: 2}))
+	_, w := showScreen(t, k, LangNorwegian, size1280)
+	test.Tap(findButton(t, w, "Avbryt handelen"))
+	if !hasText(w, "Vil du avbryte handelen?") {
+		t.Fatalf("no question before cancelling; the screen shows %q", texts(w))
+	}
+	assertTouchTargets(t, w)
+	test.Tap(findButton(t, w, "Nei, fortsett"))
+	if len(k.Calls()) != 0 || !hasText(w, "Avbryt handelen") {
+		t.Fatalf("after 'no': calls %q, screen %q", k.Calls(), texts(w))
 	}
 }
 
