@@ -1,6 +1,7 @@
 // Package kiosk is the domain core of Selvkasse: money in øre, VAT, products
 // and GTINs, the basket, the age policy, the checkout state machine, the
-// journal's event types and the ports (interfaces) the core consumes.
+// journal's event types, staff roles with the one table of which role may
+// do what, and the ports (interfaces) the core consumes.
 //
 // The Checkout service is split by concern: service.go (its state, views,
 // timers and journal), checkout_basket.go, checkout_age.go,

@@ -63,6 +63,9 @@ const (
 	SubScanError        = "scan-error"
 	SubLookupMiss       = "lookup-miss"         // with CodePriceLookup
 	SubTerminalEndOfDay = "terminal-end-of-day" // the card terminal's totals
+	SubStaffAdded       = "staff-added"         // the staff register: StaffEntry
+	SubStaffPINSet      = "staff-pin-set"
+	SubStaffDisabled    = "staff-disabled"
 )
 
 // Entry is what the kiosk asks the journal to record.

@@ -281,3 +281,66 @@ func (SystemClock) Now() time.Time { return time.Now() }
 
 // AfterFunc is time.AfterFunc.
 func (SystemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
+// StaffStore keeps the staff register and each staff member's log-in
+// state. Every write is durable when it returns and, with the journal
+// entries it is given, all or nothing: a crash leaves either both or
+// neither. Callers journal register changes with StaffEntry, which never
+// holds a badge, a PIN or a hash.
+//
+// AddStaff stores s and journals e. Errors: ErrInvalidStaff (wrapped,
+// with the reason) when s fails Validate; ErrConflict when a staff member
+// with s.ID exists, disabled ones included (IDs are never reused: the
+// journal names them), or when s is active and s.Badge is the badge of
+// another active staff member.
+//
+// Staff returns the staff member id, also a disabled one. StaffByBadge
+// returns the active staff member holding badge. ListStaff lists every
+// staff member, disabled ones too, by ID. Errors: ErrNotFound (for
+// StaffByBadge also when the badge's holder is disabled).
+//
+// SetPIN replaces id's PIN hash, clears id's log-in state (a new PIN
+// unlocks the badge) and journals e. Errors: ErrInvalidStaff for a hash
+// without algorithm, salt or hash; ErrNotFound; ErrConflict when id is
+// disabled.
+//
+// DisableStaff marks id inactive, which frees its badge for another, and
+// journals e. Errors: ErrNotFound; ErrConflict when id is already
+// disabled.
+//
+// LoginState returns id's log-in state, the zero LoginState when none was
+// stored. SetLoginState stores it and journals each of es, in one
+// durable write. Errors: ErrNotFound when there is no staff member id.
+type StaffStore interface {
+	AddStaff(ctx context.Context, s Staff, e Entry) error
+	Staff(ctx context.Context, id string) (Staff, error)
+	StaffByBadge(ctx context.Context, badge string) (Staff, error)
+	ListStaff(ctx context.Context) ([]Staff, error)
+	SetPIN(ctx context.Context, id string, h PINHash, e Entry) error
+	DisableStaff(ctx context.Context, id string, e Entry) error
+	LoginState(ctx context.Context, id string) (LoginState, error)
+	SetLoginState(ctx context.Context, id string, st LoginState, es ...Entry) error
+}
+
+// PINHasher makes and checks the stored form of staff PINs: a slow,
+// salted hash, so that a copied data dir does not give the PINs away
+// quickly.
+//
+// Hash returns a new PINHash of pin, with a fresh random salt and the
+// hasher's current parameters recorded in it. Errors: ErrBadPIN (wrapped)
+// for a pin that is not 4 to 8 digits.
+//
+// Verify reports whether pin is the PIN h was made from, using the
+// algorithm and parameters recorded in h, and comparing in constant time.
+// A wrong PIN, also one that is not 4 to 8 digits, is false with a nil
+// error. Errors: ErrUnsupportedPINHash (wrapped) when h's algorithm or
+// parameters are not ones the hasher computes (never true then).
+type PINHasher interface {
+	Hash(pin string) (PINHash, error)
+	Verify(pin string, h PINHash) (bool, error)
+}
+
+// ErrUnsupportedPINHash: a stored PIN hash has an algorithm or parameters
+// the PINHasher does not compute (a damaged record, or one made by another
+// program).
+var ErrUnsupportedPINHash = errors.New("kiosk: unsupported PIN hash")
