@@ -1,11 +1,13 @@
 // Package storage keeps the kiosk's catalog, sales and electronic journal in
 // a Badger key-value store (github.com/dgraph-io/badger/v4) on the kiosk's
-// own disk. *DB implements kiosk.Catalog, kiosk.SaleStore and kiosk.Journal
-// and passes the conformance suites in kiosk/kiosktest.
+// own disk, and the staff register with each member's log-in state. *DB
+// implements kiosk.Catalog, kiosk.SaleStore, kiosk.Journal and
+// kiosk.StaffStore and passes the conformance suites in kiosk/kiosktest.
 //
 // Every write is one Badger transaction, committed with SyncWrites, so it
 // is on disk when the call returns: a completed sale, its stock changes and
-// its journal record are stored together or not at all, as
+// its journal record are stored together or not at all (so are a change to
+// the staff register and its journal record), as
 // kassasystemforskrifta § 2-3 wants of the journal. The key layout is in
 // keys.go, in one place.
 //

@@ -19,13 +19,19 @@ import (
 //	seq/<kiosk ID>                     → the kiosk's last receipt number, 8 B BE
 //	pend/<sale ID>                     → pendingValue (order and kiosk.PendingSale), JSON
 //	jrnl/<seq, 8 B BE>                 → journal record seq, kiosk.Record.Encode
+//	staff/<staff ID>                   → kiosk.Staff (with its PIN hash), JSON
+//	badge/<badge id>                   → the staff ID of the active member holding it, raw
+//	login/<staff ID>                   → kiosk.LoginState, JSON; absent: the zero state
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
 // byte, so kiosk IDs may not contain one; "K1" and "K10" then never share a
 // key prefix. The journal head is kept apart from the records so that a
 // deleted last record is caught by kiosk.VerifyJournal (ports.go, Journal).
-// No prefix is a prefix of another.
+// A badge key exists for active staff only, so disabling a member frees
+// the badge. The staff keys came after schema version 1 was first
+// written; they only add keys, so a store without them is an empty
+// register, not an older schema. No prefix is a prefix of another.
 const (
 	keySchema  = "meta/schema"
 	keyHead    = "meta/head"
@@ -35,6 +41,9 @@ const (
 	prefSeq    = "seq/"
 	prefPend   = "pend/"
 	prefJrnl   = "jrnl/"
+	prefStaff  = "staff/"
+	prefBadge  = "badge/"
+	prefLogin  = "login/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and
@@ -56,6 +65,12 @@ func saleIDKey(id string) []byte { return []byte(prefSaleID + id) }
 func seqKey(kioskID string) []byte { return []byte(prefSeq + kioskID) }
 
 func pendKey(id string) []byte { return []byte(prefPend + id) }
+
+func staffKey(id string) []byte { return []byte(prefStaff + id) }
+
+func badgeKey(badge string) []byte { return []byte(prefBadge + badge) }
+
+func loginKey(id string) []byte { return []byte(prefLogin + id) }
 
 func jrnlKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefJrnl), seq)
