@@ -9,8 +9,10 @@ require (
 	github.com/dgraph-io/ristretto/v2 v2.2.0
 	github.com/warthog618/gpiod v0.8.2
 	go.bug.st/serial v1.8.0
+	golang.org/x/crypto v0.33.0
 	golang.org/x/image v0.24.0
 	golang.org/x/sys v0.43.0
+	golang.org/x/term v0.29.0
 	golang.org/x/text v0.22.0
 )
 

@@ -115,6 +115,7 @@ func TestRunWiresTheDevices(t *testing.T) {
 	defer pl.Close()
 	s, addr := mustTerminalSim(t)
 	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: filepath.Join(dir, "data")}
+	mustDemoStaff(t, cfg.DataDir) // run refuses a register without a supervisor
 	cfg.Devices.Scanner.Path, cfg.Devices.Printer.Path, cfg.Devices.Terminal.Addr = sl.Path(), pl.Path(), addr
 	cfg.Devices.Cabinet.Chip = "/nonexistent/gpiochip9"
 	b, _ := json.Marshal(cfg)

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"selvkasse/app/staffpin"
 	"selvkasse/devices/serialport"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
@@ -44,6 +45,9 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	if err := seedIfEmpty(ctx, db); err != nil {
+		return err
+	}
+	if err := seedStaffIfEmpty(ctx, db, staffpin.New(), time.Now()); err != nil {
 		return err
 	}
 	k := newKioskRun(log)

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"os"
 )
 
 const usage = `selvkasse — self-checkout kiosk for tobacco shops
@@ -20,6 +21,10 @@ Usage:
                                                   printer (test receipt) and the card terminal
   selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
   selvkasse journal verify --data DIR             check the journal's hash chain
+  selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
+  selvkasse staff list|set-pin|disable --data DIR [--id ID]
+                                                  the staff register (PINs asked without echo,
+                                                  or one line on standard input)
   selvkasse agecheck export --from DATE --to DATE --data DIR [--out FILE]
                                                   the age checks as CSV for the municipality's inspection
 `
@@ -44,6 +49,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":
 		err = journalCmd(args[1:], stdout)
+	case "staff":
+		err = staffCmd(args[1:], os.Stdin, stdout, stderr)
 	case "agecheck":
 		err = agecheckCmd(args[1:], stdout)
 	case "help", "-h", "--help":

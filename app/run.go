@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,8 +18,37 @@ import (
 	"selvkasse/storage"
 )
 
+// ErrNoSupervisor: the staff register has no active supervisor, so `run`
+// does not open the kiosk for customers.
+var ErrNoSupervisor = errors.New("no active supervisor")
+
+// requireSupervisor refuses a data dir whose staff register has no active
+// supervisor, naming the command that adds one.
+func requireSupervisor(ctx context.Context, staff kiosk.StaffStore, dataDir string) error {
+	ss, err := staff.ListStaff(ctx)
+	if err != nil {
+		return fmt.Errorf("read the staff register: %w", err)
+	}
+	if kiosk.HasActive(ss, kiosk.RoleSupervisor) {
+		return nil
+	}
+	return fmt.Errorf("%w in the staff register of %s: the kiosk does not open for customers without one; add one, then start the kiosk again:\n"+
+		"  selvkasse staff add --data %s --id ID --name \"FULL NAME\" --role supervisor --badge BADGE",
+		ErrNoSupervisor, dataDir, shellQuote(dataDir))
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // runCmd is `selvkasse run --config FILE`: the kiosk on its real devices,
-// full screen. A serial device that is missing at start is opened when it
+// full screen. A staff register without an active supervisor stops it
+// before any device is opened (ErrNoSupervisor, naming the command that
+// adds one). A serial device that is missing at start is opened when it
 // appears (the kiosk is out of order meanwhile); a payment terminal that
 // does not register, or a cabinet whose lines cannot be requested, stops
 // it with the reason, for systemd to restart it and the technician to
@@ -46,6 +76,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	defer db.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	if err := requireSupervisor(ctx, db, cfg.DataDir); err != nil {
+		return err
+	}
 
 	k := newKioskRun(log)
 	clk := kiosk.SystemClock{}

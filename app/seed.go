@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"selvkasse/kiosk"
 )
@@ -54,6 +55,45 @@ func seedIfEmpty(ctx context.Context, c kiosk.Catalog) error {
 	for _, p := range DemoCatalog() {
 		if err := c.Put(ctx, p); err != nil {
 			return fmt.Errorf("seed catalog: %w", err)
+		}
+	}
+	return nil
+}
+
+// DemoStaffMember is one of the demo's staff, with the PIN they log in
+// with.
+type DemoStaffMember struct {
+	Staff kiosk.Staff // without PIN hash
+	PIN   string
+}
+
+// DemoStaff are the demo's staff, as the README lists them: a clerk and a
+// supervisor. Their badges are the Code 128 codes STAFF-ola and
+// STAFF-kari (the demo scanner's staff prefix is "STAFF-").
+func DemoStaff() []DemoStaffMember {
+	return []DemoStaffMember{
+		{kiosk.Staff{ID: "ola", Name: "Ola Nordmann", Role: kiosk.RoleClerk, Badge: "ola", Active: true}, "1234"},
+		{kiosk.Staff{ID: "kari", Name: "Kari Nordmann", Role: kiosk.RoleSupervisor, Badge: "kari", Active: true}, "2468"},
+	}
+}
+
+// seedStaffIfEmpty adds the demo staff to an empty register, journaled
+// like any change to it.
+func seedStaffIfEmpty(ctx context.Context, st kiosk.StaffStore, h kiosk.PINHasher, now time.Time) error {
+	have, err := st.ListStaff(ctx)
+	if err != nil {
+		return fmt.Errorf("read staff register: %w", err)
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	for _, m := range DemoStaff() {
+		s := m.Staff
+		if s.PIN, err = h.Hash(m.PIN); err != nil {
+			return fmt.Errorf("seed staff %s: %w", s.ID, err)
+		}
+		if err := st.AddStaff(ctx, s, kiosk.StaffEntry(kiosk.SubStaffAdded, s, now, "demo seed")); err != nil {
+			return fmt.Errorf("seed staff: %w", err)
 		}
 	}
 	return nil
