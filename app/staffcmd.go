@@ -186,12 +186,9 @@ func (c staffCLI) setPIN(ctx context.Context, id string) error {
 		return err
 	}
 	defer db.Close()
-	s, err := db.Staff(ctx, id)
+	s, err := activeStaff(ctx, db, id, "is disabled and cannot get a new PIN")
 	if err != nil {
 		return err
-	}
-	if !s.Active {
-		return fmt.Errorf("%s (%s) is disabled and cannot get a new PIN: %w", s.ID, s.Name, kiosk.ErrConflict)
 	}
 	h, err := c.newPIN(fmt.Sprintf("new PIN for %s (4-8 digits): ", s.Name))
 	if err != nil {
@@ -210,12 +207,9 @@ func (c staffCLI) disable(ctx context.Context, id string) error {
 		return err
 	}
 	defer db.Close()
-	s, err := db.Staff(ctx, id)
+	s, err := activeStaff(ctx, db, id, "is already disabled")
 	if err != nil {
 		return err
-	}
-	if !s.Active {
-		return fmt.Errorf("%s (%s) is already disabled: %w", s.ID, s.Name, kiosk.ErrConflict)
 	}
 	if err := db.DisableStaff(ctx, id, kiosk.StaffEntry(kiosk.SubStaffDisabled, s, time.Now(), currentUser())); err != nil {
 		return err
@@ -283,4 +277,17 @@ func currentUser() string {
 		return u.Username
 	}
 	return ""
+}
+
+// activeStaff returns staff member id, or an error saying why (as
+// disabled) a disabled one cannot be changed.
+func activeStaff(ctx context.Context, st kiosk.StaffStore, id, disabled string) (kiosk.Staff, error) {
+	s, err := st.Staff(ctx, id)
+	if err != nil {
+		return kiosk.Staff{}, err
+	}
+	if !s.Active {
+		return kiosk.Staff{}, fmt.Errorf("%s (%s) %s: %w", s.ID, s.Name, disabled, kiosk.ErrConflict)
+	}
+	return s, nil
 }

@@ -197,14 +197,7 @@ var staleFrames = []zvt.APDU{
 func TestRestartAbortsHeldPayment(t *testing.T) {
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP})
 	addr := serveTCP(t, sim)
-	dial := func() *wire {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		return newWire(t, zvt.TCP, c, zvt.LinkOptions{})
-	}
+	dial := func() *wire { return dialWire(t, addr) }
 
 	e := dial()
 	e.send(authAPDU(t, 4990, 0))
@@ -416,14 +409,7 @@ func TestHang(t *testing.T) {
 func TestOfflineListener(t *testing.T) {
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP})
 	addr := serveTCP(t, sim)
-	dial := func() *wire {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		return newWire(t, zvt.TCP, c, zvt.LinkOptions{})
-	}
+	dial := func() *wire { return dialWire(t, addr) }
 	e := dial()
 	e.enquiry()
 	sim.SetOffline(true)
@@ -609,4 +595,15 @@ func TestRepeatReceiptWithoutTransaction(t *testing.T) {
 			e.expect(0x8483, []byte{})
 		})
 	}
+}
+
+// dialWire connects to the simulator at addr as a bare TCP ECR.
+func dialWire(t *testing.T, addr string) *wire {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return newWire(t, zvt.TCP, c, zvt.LinkOptions{})
 }
