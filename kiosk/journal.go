@@ -16,22 +16,23 @@ import (
 type Code uint16
 
 const (
-	CodePOSStart      Code = 13001
-	CodePOSStop       Code = 13002
-	CodeEmployeeLogIn Code = 13003
-	CodeXReport       Code = 13008
-	CodeZReport       Code = 13009
-	CodeSalesReceipt  Code = 13012
-	CodeCopyReceipt   Code = 13014
-	CodePriceLookup   Code = 13022
-	CodeVoidReceipt   Code = 13028
-	CodeNoReceipt     Code = 13030 // concluded sale without receipt printed
-	CodeOther         Code = 13999 // with a Subtype below
+	CodePOSStart       Code = 13001
+	CodePOSStop        Code = 13002
+	CodeEmployeeLogIn  Code = 13003
+	CodeEmployeeLogOut Code = 13004
+	CodeXReport        Code = 13008
+	CodeZReport        Code = 13009
+	CodeSalesReceipt   Code = 13012
+	CodeCopyReceipt    Code = 13014
+	CodePriceLookup    Code = 13022
+	CodeVoidReceipt    Code = 13028
+	CodeNoReceipt      Code = 13030 // concluded sale without receipt printed
+	CodeOther          Code = 13999 // with a Subtype below
 )
 
 var codeNames = map[Code]string{
 	CodePOSStart: "POS application start", CodePOSStop: "POS application shut down",
-	CodeEmployeeLogIn: "Employee log in", CodeXReport: "X report", CodeZReport: "Z report",
+	CodeEmployeeLogIn: "Employee log in", CodeEmployeeLogOut: "Employee log out", CodeXReport: "X report", CodeZReport: "Z report",
 	CodeSalesReceipt: "Sales receipt printed", CodeCopyReceipt: "Copy receipt",
 	CodePriceLookup: "Price look-up", CodeVoidReceipt: "Void receipt",
 	CodeNoReceipt: "Concluded sale without receipt printed", CodeOther: "Other",
@@ -66,6 +67,8 @@ const (
 	SubStaffAdded       = "staff-added"         // the staff register: StaffEntry
 	SubStaffPINSet      = "staff-pin-set"
 	SubStaffDisabled    = "staff-disabled"
+	SubLoginFailed      = "login-failed" // unknown badge or wrong PIN (StaffLogin)
+	SubLoginLocked      = "login-locked" // a badge locked out after too many wrong PINs
 )
 
 // Entry is what the kiosk asks the journal to record.
