@@ -143,6 +143,15 @@ func serveLoop(t *testing.T, sim *zvtsim.Sim, pt io.ReadWriter) <-chan error {
 }
 
 // pipe is an in-memory ECR–PT stream; both ends close at cleanup.
+// servedWire serves sim on one end of a pipe and returns the other as an
+// ECR's wire, with what each Serve returned.
+func servedWire(t *testing.T, sim *zvtsim.Sim, mode zvt.Mode, opt zvt.LinkOptions) (*wire, <-chan error) {
+	t.Helper()
+	ecr, pt := pipe(t)
+	results := serveLoop(t, sim, pt)
+	return newWire(t, mode, ecr, opt), results
+}
+
 func pipe(t *testing.T) (ecr, pt net.Conn) {
 	ecr, pt = net.Pipe()
 	t.Cleanup(func() { ecr.Close(); pt.Close() })
@@ -261,9 +270,7 @@ func TestRestartReversesUndeterminedApproval(t *testing.T) {
 		t.Run(modeName(mode), func(t *testing.T) {
 			sim := zvtsim.New(zvtsim.Options{Mode: mode})
 			sim.SetDecision(zvtsim.Approve)
-			ecr, pt := pipe(t)
-			results := serveLoop(t, sim, pt)
-			e := newWire(t, mode, ecr, zvt.LinkOptions{})
+			e, results := servedWire(t, sim, mode, zvt.LinkOptions{})
 			appr := e.approval(8950, 60)
 			stale := zvt.APDU{Cmd: zvt.CmdPTAbort, Data: []byte{zvt.ResultAborted}}
 			sim.Restart(stale)
@@ -315,9 +322,7 @@ func TestLinkFailureKeepsApprovalUndetermined(t *testing.T) {
 			t.Fatalf("after a link failure: charged %v, %+v; want the approval kept", sim.Charged(), sim.Txns())
 		}
 		if fetched {
-			ecr2, pt2 := pipe(t)
-			serveLoop(t, sim, pt2)
-			e2 := newWire(t, zvt.TCP, ecr2, zvt.LinkOptions{})
+			e2, _ := servedWire(t, sim, zvt.TCP, zvt.LinkOptions{})
 			if s := e2.repeatReceipt(); s.Trace != "000001" || s.Result != 0 {
 				t.Fatalf("Repeat Receipt = %+v", s)
 			}
@@ -339,9 +344,7 @@ func TestQueueStale(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(modeName(mode), func(t *testing.T) {
 			sim := zvtsim.New(zvtsim.Options{Mode: mode})
-			ecr, pt := pipe(t)
-			serveLoop(t, sim, pt)
-			e := newWire(t, mode, ecr, zvt.LinkOptions{})
+			e, _ := servedWire(t, sim, mode, zvt.LinkOptions{})
 			stale := staleFrames[:2]
 			sim.QueueStale(stale...)
 			e.send(zvt.StatusEnquiryAPDU(pw))
@@ -376,9 +379,7 @@ func TestHang(t *testing.T) {
 			sim := zvtsim.New(zvtsim.Options{Mode: mode})
 			sim.SetDecision(zvtsim.Approve)
 			sim.SetHang(true)
-			ecr, pt := pipe(t)
-			serveLoop(t, sim, pt)
-			e := newWire(t, mode, ecr, zvt.LinkOptions{})
+			e, _ := servedWire(t, sim, mode, zvt.LinkOptions{})
 			e.send(authAPDU(t, 3300, 0))
 			e.expect(zvt.RespOK, []byte{})
 			e.expectAcked(zvt.CmdIntermediate, []byte{0x0A})
@@ -431,10 +432,8 @@ func TestOfflineIgnores(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(modeName(mode), func(t *testing.T) {
 			sim := zvtsim.New(zvtsim.Options{Mode: mode})
-			ecr, pt := pipe(t)
-			results := serveLoop(t, sim, pt)
 			clk := newManualClock()
-			e := newWire(t, mode, ecr, zvt.LinkOptions{Clock: clk, Repeats: -1})
+			e, results := servedWire(t, sim, mode, zvt.LinkOptions{Clock: clk, Repeats: -1})
 			e.enquiry() // Serve runs
 			waitReceived(t, sim, 2)
 			for len(clk.armed) > 0 {
@@ -511,9 +510,7 @@ func TestRefuseCurrency(t *testing.T) {
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP})
 	sim.SetDecision(zvtsim.Approve)
 	sim.SetRefuseCurrency(true)
-	ecr, pt := pipe(t)
-	serveLoop(t, sim, pt)
-	e := newWire(t, zvt.TCP, ecr, zvt.LinkOptions{})
+	e, _ := servedWire(t, sim, zvt.TCP, zvt.LinkOptions{})
 	e.send(authAPDU(t, 1000, 0))
 	e.expect(0x841E, []byte{0x6F})
 	if len(sim.Txns()) != 0 {
@@ -535,9 +532,7 @@ func TestNegativeAnswerAddsReversal(t *testing.T) {
 		t.Run(modeName(mode), func(t *testing.T) {
 			sim := zvtsim.New(zvtsim.Options{Mode: mode})
 			sim.SetDecision(zvtsim.Approve)
-			ecr, pt := pipe(t)
-			serveLoop(t, sim, pt)
-			e := newWire(t, mode, ecr, zvt.LinkOptions{})
+			e, _ := servedWire(t, sim, mode, zvt.LinkOptions{})
 			appr := e.approval(15000, 45)
 			e.send(zvt.Nak(zvt.DefaultVendFailure))
 			e.expectAcked(zvt.CmdPTAbort, []byte{zvt.DefaultVendFailure})
@@ -564,9 +559,7 @@ func TestVendTimeoutAddsReversal(t *testing.T) {
 	clk := newManualClock()
 	sim := zvtsim.New(zvtsim.Options{Mode: zvt.TCP, Clock: clk})
 	sim.SetDecision(zvtsim.Approve)
-	ecr, pt := pipe(t)
-	serveLoop(t, sim, pt)
-	e := newWire(t, zvt.TCP, ecr, zvt.LinkOptions{})
+	e, _ := servedWire(t, sim, zvt.TCP, zvt.LinkOptions{})
 	e.approval(3000, 0)
 	clk.waitArmed(t, 30*time.Second)
 	clk.fire(30 * time.Second)
@@ -588,9 +581,7 @@ func TestRepeatReceiptWithoutTransaction(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(modeName(mode), func(t *testing.T) {
 			sim := zvtsim.New(zvtsim.Options{Mode: mode})
-			ecr, pt := pipe(t)
-			serveLoop(t, sim, pt)
-			e := newWire(t, mode, ecr, zvt.LinkOptions{})
+			e, _ := servedWire(t, sim, mode, zvt.LinkOptions{})
 			e.send(zvt.RepeatReceiptAPDU(pw))
 			e.expect(0x8483, []byte{})
 		})

@@ -61,12 +61,10 @@ func payHeld(t *testing.T, h *harness, r kiosk.PaymentRequest, approve bool) (ki
 	return o.res, o.err
 }
 
+// eachMode runs f as a subtest for each transport in modes.
 func eachMode(t *testing.T, f func(t *testing.T, mode zvt.Mode)) {
-	for _, m := range []struct {
-		name string
-		mode zvt.Mode
-	}{{"TCP", zvt.TCP}, {"Serial", zvt.Serial}} {
-		t.Run(m.name, func(t *testing.T) { f(t, m.mode) })
+	for _, m := range modes {
+		t.Run(modeName(m), func(t *testing.T) { f(t, m) })
 	}
 }
 
