@@ -155,6 +155,40 @@ func (r *rig) payApproved() kiosk.PaymentRequest {
 	return req
 }
 
+// payDeclined answers the next payment request with a decline and waits
+// for the declined screen.
+func (r *rig) payDeclined() {
+	r.t.Helper()
+	_, err := r.term.WaitAuthorize(r.ctx)
+	r.must(err)
+	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
+	r.wait(kiosk.PaymentDeclined)
+}
+
+// wantAgeWithdrawn checks that the one age check asked was withdrawn,
+// waiting for the request's goroutine to see its context end.
+func (r *rig) wantAgeWithdrawn() {
+	r.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(r.staff.Waiting()) != 0 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	if reqs := r.staff.Requests(); len(reqs) != 1 || reqs[0].State != kiosktest.AgeWithdrawn {
+		r.t.Fatalf("age check not withdrawn: %+v", reqs)
+	}
+}
+
+// payAskingAge presses Pay and waits until staff is asked for the age
+// check, which it returns.
+func (r *rig) payAskingAge() kiosk.AgeCheck {
+	r.t.Helper()
+	r.must(r.co.Pay())
+	r.wait(kiosk.AgeCheckPending)
+	req, err := r.staff.WaitRequest(r.ctx)
+	r.must(err)
+	return req
+}
+
 func (r *rig) stock(p kiosk.Product) int {
 	got, err := r.store.Lookup(r.ctx, p.GTIN)
 	r.must(err)
@@ -166,11 +200,7 @@ func TestSaleSodaAndSnus(t *testing.T) {
 	r.co.Scan("7039990000113")
 	r.wait(kiosk.Shopping)
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	r.wait(kiosk.AgeCheckPending)
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.payAskingAge()
 	if len(r.term.Calls()) != 0 {
 		t.Fatal("the terminal was asked before the age check")
 	}
@@ -321,11 +351,7 @@ func TestAgeRefusedRemovesRestricted(t *testing.T) {
 	r := mustRig(t)
 	r.co.Scan("7039990000113")
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	r.wait(kiosk.AgeCheckPending)
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.payAskingAge()
 	r.must(r.staff.Refuse("kari"))
 	v := r.wait(kiosk.Shopping)
 	if len(v.Lines) != 1 || v.Lines[0].Product.GTIN != soda.GTIN || v.Notice != kiosk.NoticeAgeRefused {
@@ -343,28 +369,14 @@ func TestAgeCheckUnansweredReturnsToBasket(t *testing.T) {
 	r := mustRig(t)
 	r.co.Scan("7039990000113")
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	r.wait(kiosk.AgeCheckPending)
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.payAskingAge()
 	r.clock.Advance(3 * time.Minute)
 	v := r.wait(kiosk.Shopping)
 	if len(v.Lines) != 2 || v.Notice != kiosk.NoticeAgeTimeout {
 		t.Fatalf("after the age check timed out: %d lines, notice %v", len(v.Lines), v.Notice)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(r.staff.Waiting()) != 0 && time.Now().Before(deadline) {
-		runtime.Gosched()
-	}
-	if reqs := r.staff.Requests(); len(reqs) != 1 || reqs[0].State != kiosktest.AgeWithdrawn {
-		t.Fatalf("age check not withdrawn: %+v", reqs)
-	}
-	r.must(r.co.Pay())
-	r.wait(kiosk.AgeCheckPending)
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal("no second age check:", err)
-	}
+	r.wantAgeWithdrawn()
+	r.payAskingAge()
 }
 
 // Issue 10, age check: a scan while staff checks the age is not dropped
@@ -387,32 +399,19 @@ func TestScanDuringAgeCheckIsRefusedVisibly(t *testing.T) {
 func TestAgeApprovalCoversOnlyWhatWasChecked(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	req, err := r.staff.WaitRequest(r.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if req.MinAge != kiosk.AdultAge {
+	if req := r.payAskingAge(); req.MinAge != kiosk.AdultAge {
 		t.Errorf("age limit asked %d, want %d", req.MinAge, kiosk.AdultAge)
 	}
 	r.must(r.staff.Approve("kari"))
 	// The card is declined; the customer calls for help, and staff sends
 	// them back to the basket, where one more snus goes in.
-	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
-	r.wait(kiosk.PaymentDeclined)
+	r.payDeclined()
 	r.must(r.co.Help())
 	r.wait(kiosk.Assistance)
 	r.must(r.co.StaffResume())
 	r.wait(kiosk.Shopping)
 	r.must(r.co.Add(snus.GTIN))
-	r.must(r.co.Pay())
-	r.wait(kiosk.AgeCheckPending)
-	if _, err := r.staff.WaitRequest(r.ctx); err != nil {
-		t.Fatal("no age check for the item added after the approval:", err)
-	}
+	r.payAskingAge()
 	r.must(r.staff.Approve("ola"))
 	r.payApproved()
 	r.wait(kiosk.Releasing)
@@ -435,11 +434,7 @@ func TestDeclinedKeepsBasketAndAgeApproval(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(snus.GTIN))
 	r.payAgeApproved()
-	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
-	r.wait(kiosk.PaymentDeclined)
+	r.payDeclined()
 	r.clock.Advance(45 * time.Second) // longer than the old 30 s give-up
 	if v := r.co.View(); v.State != kiosk.PaymentDeclined {
 		t.Fatalf("45 s after the decline: %v", v.State)
@@ -465,11 +460,7 @@ func TestDeclinedThenGoneGivesUp(t *testing.T) {
 	r := mustRig(t)
 	r.co.Scan("7039990000113")
 	r.must(r.co.Pay())
-	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
-	r.wait(kiosk.PaymentDeclined)
+	r.payDeclined()
 	r.clock.Advance(60 * time.Second)
 	r.wait(kiosk.TimeoutWarning)
 	r.clock.Advance(30 * time.Second)
@@ -493,13 +484,7 @@ func TestCancelDuringAgeCheckWithdrawsRequest(t *testing.T) {
 	if !r.has(kiosk.SubSaleCancelled) {
 		t.Error("cancel not journaled")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(r.staff.Waiting()) != 0 && time.Now().Before(deadline) {
-		runtime.Gosched()
-	}
-	if reqs := r.staff.Requests(); len(reqs) != 1 || reqs[0].State != kiosktest.AgeWithdrawn {
-		t.Fatalf("age check not withdrawn: %+v", reqs)
-	}
+	r.wantAgeWithdrawn()
 }
 
 func TestPrinterDownTakesNoMoney(t *testing.T) {
@@ -626,12 +611,7 @@ func TestRestartAtEveryStep(t *testing.T) {
 			r.wait(kiosk.Releasing)
 			r.co.Door(kiosk.DoorEvent{Open: true})
 		}, 1, 12900},
-		{"declined", func(r *rig) {
-			_, err := r.term.WaitAuthorize(r.ctx)
-			r.must(err)
-			r.must(r.term.Respond(kiosktest.PayDeclined("no")))
-			r.wait(kiosk.PaymentDeclined)
-		}, 0, 0},
+		{"declined", func(r *rig) { r.payDeclined() }, 0, 0},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -843,11 +823,7 @@ func TestNoticeGoesAway(t *testing.T) {
 	// A decline's reason stays while its screen does.
 	r.co.Scan("7039990000113")
 	r.must(r.co.Pay())
-	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.must(r.term.Respond(kiosktest.PayDeclined("no")))
-	r.wait(kiosk.PaymentDeclined)
+	r.payDeclined()
 	r.clock.Advance(10 * time.Second)
 	if v := r.co.View(); v.Notice != kiosk.NoticeDeclined {
 		t.Fatalf("decline reason went: %v", v.Notice)
