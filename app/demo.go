@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"selvkasse/app/staffpin"
-	"selvkasse/devices/serialport"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -82,26 +81,4 @@ func shutdown(srv *http.Server) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(ctx)
-}
-
-// forwardDeviceEvents tells the checkout about serial devices that went
-// away or came back: a scanner fault is raised and cleared at once; for
-// the printer, the checkout looks at it (a printer back on its line may
-// still be out of paper).
-func forwardDeviceEvents(ctx context.Context, co *kiosk.Checkout, events <-chan DeviceEvent) {
-	for {
-		select {
-		case e := <-events:
-			switch {
-			case e.Device == kiosk.DevPrinter:
-				co.CheckPrinter()
-			case e.Event.Kind == serialport.EventUnplugged:
-				co.DeviceFault(e.Device)
-			case e.Event.Kind == serialport.EventReopened:
-				co.DeviceOK(e.Device)
-			}
-		case <-ctx.Done():
-			return
-		}
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 
 	"selvkasse/app/sdnotify"
 	"selvkasse/app/ui"
+	"selvkasse/devices/serialport"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -37,65 +37,67 @@ type kioskOptions struct {
 // forwarded by goroutines.
 type kioskRun struct {
 	log     *slog.Logger
-	events  chan DeviceEvent
 	prompts chan [2]string
-	// The payment terminal's line: its latest state (termUnknown until
-	// the first change), and a wake-up for the forwarder. Only the latest
-	// state matters, so a burst of changes never loses the last one.
-	termLine atomic.Int32
-	termWake chan struct{}
-}
 
-// The payment terminal line's states in kioskRun.termLine.
-const (
-	termUnknown int32 = iota
-	termUp
-	termDown
-)
+	// Device events waiting for forwardDeviceEvents, in order. The queue
+	// never drops one, so the last change of a line (a fault raised, or
+	// cleared) always reaches the checkout, however many came at once.
+	evMu   sync.Mutex
+	events []DeviceEvent
+	evWake chan struct{}
+}
 
 func newKioskRun(log *slog.Logger) *kioskRun {
-	return &kioskRun{log: log, events: make(chan DeviceEvent, 16), prompts: make(chan [2]string, 16),
-		termWake: make(chan struct{}, 1)}
+	return &kioskRun{log: log, prompts: make(chan [2]string, 16), evWake: make(chan struct{}, 1)}
 }
 
-// deviceEvent queues a serial line's unplug or reopen; it never blocks.
+// deviceEvent queues a line's unplug or reopen; it never blocks.
 func (k *kioskRun) deviceEvent(e DeviceEvent) {
+	k.evMu.Lock()
+	k.events = append(k.events, e)
+	k.evMu.Unlock()
 	select {
-	case k.events <- e:
-	default: // a burst: the next poll or read catches up
+	case k.evWake <- struct{}{}:
+	default: // a wake-up is pending: it takes this event too
 	}
 }
 
-// terminalLink records the payment terminal's line going down or coming
-// back (terminalConn.OnLink, demoTerminal.OnLink); it never blocks. The
-// checkout gets the latest state as a device fault of
-// kiosk.DevTerminal, raised or cleared.
-func (k *kioskRun) terminalLink(up bool, _ error) {
+// terminalLink queues the payment terminal's line going down or coming
+// back (terminalConn.OnLink, demoTerminal.OnLink) as a device event of
+// kiosk.DevTerminal: a lost TCP connection and its redial count as an
+// unplug and a reopen. It never blocks.
+func (k *kioskRun) terminalLink(up bool, err error) {
+	ev := serialport.Event{Kind: serialport.EventUnplugged, Err: err}
 	if up {
-		k.termLine.Store(termUp)
-	} else {
-		k.termLine.Store(termDown)
+		ev = serialport.Event{Kind: serialport.EventReopened}
 	}
-	select {
-	case k.termWake <- struct{}{}:
-	default: // a wake-up is pending: it reads the state just stored
-	}
+	k.deviceEvent(DeviceEvent{Device: kiosk.DevTerminal, Event: ev})
 }
 
-// forwardTerminalLink raises or clears the payment terminal's fault on
-// each change of its line.
-func (k *kioskRun) forwardTerminalLink(ctx context.Context, co *kiosk.Checkout) {
+// forwardDeviceEvents tells the checkout about lines that went away or
+// came back, in order, until ctx ends: a scanner's or the terminal's fault
+// is raised and cleared at once; for the printer, the checkout looks at it
+// (a printer back on its line may still be out of paper).
+func (k *kioskRun) forwardDeviceEvents(ctx context.Context, co *kiosk.Checkout) {
 	for {
 		select {
-		case <-k.termWake:
-			switch k.termLine.Load() {
-			case termUp:
-				co.DeviceOK(kiosk.DevTerminal)
-			case termDown:
-				co.DeviceFault(kiosk.DevTerminal)
-			}
+		case <-k.evWake:
 		case <-ctx.Done():
 			return
+		}
+		k.evMu.Lock()
+		es := k.events
+		k.events = nil
+		k.evMu.Unlock()
+		for _, e := range es {
+			switch {
+			case e.Device == kiosk.DevPrinter:
+				co.CheckPrinter()
+			case e.Event.Kind == serialport.EventUnplugged:
+				co.DeviceFault(e.Device)
+			case e.Event.Kind == serialport.EventReopened:
+				co.DeviceOK(e.Device)
+			}
 		}
 	}
 }
@@ -111,8 +113,7 @@ func (k *kioskRun) prompt(nb, en string) {
 // run runs the kiosk until ctx ends (stop ends it too, from the window).
 func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
 	co := newCheckout(o.ID, o.Shop, o.DB, o.Devices, kiosk.SystemClock{}, k.log)
-	go forwardDeviceEvents(ctx, co, k.events)
-	go k.forwardTerminalLink(ctx, co)
+	go k.forwardDeviceEvents(ctx, co)
 	go func() {
 		for {
 			select {

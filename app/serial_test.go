@@ -30,14 +30,14 @@ func mustSerialKiosk(t *testing.T) *serialKiosk {
 	ctx, cancel := context.WithCancel(context.Background())
 	db := mustSeededDB(t, t.TempDir())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	events := make(chan DeviceEvent, 16)
-	devs, err := openDemoDevices(kiosk.SystemClock{}, log, func(e DeviceEvent) { events <- e }, 2*time.Second)
+	run := newKioskRun(log)
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, run.deviceEvent, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := &serialKiosk{t: t, ctx: ctx, db: db, devs: devs}
 	k.co = newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
-	go forwardDeviceEvents(ctx, k.co, events)
+	go run.forwardDeviceEvents(ctx, k.co)
 	if err := k.co.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

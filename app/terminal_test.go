@@ -102,7 +102,7 @@ func TestTerminalLineFault(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	k := newKioskRun(slog.New(slog.DiscardHandler))
-	go k.forwardTerminalLink(ctx, e.co)
+	go k.forwardDeviceEvents(ctx, e.co)
 
 	clk := kiosktest.NewClock(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC))
 	term, err := openTerminal(ctx, SerialConfig{Addr: ln.Addr().String()}, clk, nil, nil)
