@@ -123,6 +123,16 @@ func (b *Basket) Restricted() bool {
 	return false
 }
 
+// AgeLimit is the highest age limit of the basket's lines, 0 when none
+// is restricted: one age check covers them all.
+func (b *Basket) AgeLimit() int {
+	limit := 0
+	for _, l := range b.Lines {
+		limit = max(limit, l.Product.MinAge)
+	}
+	return limit
+}
+
 // CabinetLines are the lines delivered from the locked cabinet.
 func (b *Basket) CabinetLines() []Line {
 	var out []Line

@@ -16,14 +16,12 @@ func (c *Checkout) startAgeCheckLocked() {
 	ctx, cancel := context.WithCancel(c.ctx)
 	c.ageStop = cancel
 	var items []string
-	minAge := 0
 	for _, l := range c.basket.Lines {
 		if l.Product.Restricted() {
 			items = append(items, l.Product.Name)
-			minAge = max(minAge, l.Product.MinAge)
 		}
 	}
-	req := AgeCheck{SaleID: c.saleID, MinAge: minAge, Items: items}
+	req := AgeCheck{SaleID: c.saleID, MinAge: c.basket.AgeLimit(), Items: items}
 	go func() {
 		a, err := c.d.Staff.RequestAgeCheck(ctx, req)
 		c.ageResult(req.SaleID, a, err)
@@ -79,18 +77,14 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 // and how, the age limit and the product groups checked (for the
 // municipality's internal-control export); never ID data.
 func (c *Checkout) ageDataLocked(a Approval) map[string]string {
-	minAge := 0
 	var groups []string
 	for _, l := range c.basket.Lines {
-		if l.Product.Restricted() {
-			minAge = max(minAge, l.Product.MinAge)
-			if g := l.Product.Group.String(); !slices.Contains(groups, g) {
-				groups = append(groups, g)
-			}
+		if g := l.Product.Group.String(); l.Product.Restricted() && !slices.Contains(groups, g) {
+			groups = append(groups, g)
 		}
 	}
 	return map[string]string{"staff": a.Staff, "method": a.Method,
-		"min_age": strconv.Itoa(minAge), "groups": strings.Join(groups, ",")}
+		"min_age": strconv.Itoa(c.basket.AgeLimit()), "groups": strings.Join(groups, ",")}
 }
 
 // ageAddedLocked is called when a restricted item goes into the basket:
