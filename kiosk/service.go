@@ -332,14 +332,14 @@ func (c *Checkout) armNoticeLocked() {
 		c.noticeTimer.Stop()
 		c.noticeTimer = nil
 	}
-	if c.notice == NoticeNone || (c.state != Idle && c.state != Shopping && c.notice != NoticeScanNotNow) {
+	if c.notice == NoticeNone || !c.noticeExpiresLocked() {
 		return
 	}
 	c.noticeGen++
 	gen := c.noticeGen
 	c.noticeTimer = c.d.Clock.AfterFunc(c.cfg.NoticeTime, func() {
 		c.mu.Lock()
-		if gen != c.noticeGen || (c.state != Idle && c.state != Shopping && c.notice != NoticeScanNotNow) {
+		if gen != c.noticeGen || !c.noticeExpiresLocked() {
 			c.mu.Unlock()
 			return
 		}
@@ -347,6 +347,13 @@ func (c *Checkout) armNoticeLocked() {
 		c.mu.Unlock()
 		c.notify()
 	})
+}
+
+// noticeExpiresLocked reports whether the notice shown now goes after
+// NoticeTime: on the welcome and basket screens, and a scan refused on
+// any screen.
+func (c *Checkout) noticeExpiresLocked() bool {
+	return c.state == Idle || c.state == Shopping || c.notice == NoticeScanNotNow
 }
 
 func (c *Checkout) setNotice(n Notice, arg string) {
