@@ -143,9 +143,9 @@ type stampCabinet struct {
 	at chan time.Time
 }
 
-func (s stampCabinet) Unlock(ctx context.Context) error {
+func (s stampCabinet) Unlock(ctx context.Context, comps []int) error {
 	s.at <- time.Now()
-	return s.CabinetLock.Unlock(ctx)
+	return s.CabinetLock.Unlock(ctx, comps)
 }
 
 // BenchmarkApprovalToUnlock is the time from the terminal's approval

@@ -120,8 +120,8 @@ type kmCabinet struct {
 	out *kmOut
 }
 
-func (c *kmCabinet) Unlock(ctx context.Context) error {
-	err := c.CabinetLock.Unlock(ctx)
+func (c *kmCabinet) Unlock(ctx context.Context, comps []int) error {
+	err := c.CabinetLock.Unlock(ctx, comps)
 	if err == nil {
 		c.out.send(kmEvent{Ev: "cab", Op: "unlock"})
 	}

@@ -3,6 +3,7 @@ package kiosk
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // MaxQty bounds one line's quantity: a self-checkout sells to one person.
@@ -141,6 +142,19 @@ func (b *Basket) CabinetLines() []Line {
 			out = append(out, l)
 		}
 	}
+	return out
+}
+
+// Compartments lists the cabinet compartments lines are released from,
+// ascending, each once.
+func Compartments(lines []Line) []int {
+	var out []int
+	for _, l := range lines {
+		if n := l.Product.CompartmentNo(); n > 0 && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

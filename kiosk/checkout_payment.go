@@ -238,7 +238,7 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		// customer may have the goods; one write between the terminal's
 		// approval and the unlock.
 		p.State = PendingReleased
-		ue := c.entry(CodeOther, SubCabinetUnlock, "cabinet unlocked for paid goods")
+		ue := c.entry(CodeOther, SubCabinetUnlock, "cabinet unlocked for paid goods: "+compartmentList(Compartments(p.Lines)))
 		ue.SaleID, ue.Amount = p.ID, p.Amount
 		more = append(more, ue)
 	}
@@ -259,11 +259,12 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		return
 	}
 	c.doorSeen = false
-	if err := c.d.Cabinet.Unlock(c.ctx); err != nil {
+	comps := Compartments(p.Lines)
+	if err := c.d.Cabinet.Unlock(c.ctx, comps); err != nil {
 		c.releaseFaultLocked(p, req, "cabinet did not unlock: "+err.Error())
 		return
 	}
-	c.unlocked = true
+	c.unlocked = comps
 	// The goods are released: tell the terminal now, not when the door
 	// closes, so a vending terminal's own time-out (ZVT 13.08 §2.2.6)
 	// cannot reverse a payment for goods the customer may have. The sale

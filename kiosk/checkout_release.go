@@ -6,6 +6,8 @@ package kiosk
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // confirmRelease confirms a release to the terminal, outside the lock. A
@@ -73,15 +75,15 @@ func (c *Checkout) Door(ev DoorEvent) {
 
 // relockLocked locks the cabinet if the checkout unlocked it.
 func (c *Checkout) relockLocked() {
-	if !c.unlocked {
+	if len(c.unlocked) == 0 {
 		return
 	}
 	if err := c.d.Cabinet.Lock(c.ctx); err != nil {
 		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: c.saleID, Text: "cabinet did not lock: " + err.Error()})
 		return
 	}
-	c.unlocked = false
-	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked"})
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked: " + compartmentList(c.unlocked)})
+	c.unlocked = nil
 }
 
 // finishLocked confirms the payment to the terminal, completes the sale
@@ -191,4 +193,17 @@ func (c *Checkout) FinishReceipt() error {
 	c.mu.Unlock()
 	c.notify()
 	return nil
+}
+
+// compartmentList names compartments for the journal: "compartment 2",
+// "compartments 1, 3".
+func compartmentList(ns []int) string {
+	if len(ns) == 1 {
+		return "compartment " + strconv.Itoa(ns[0])
+	}
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return "compartments " + strings.Join(parts, ", ")
 }

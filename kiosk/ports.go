@@ -3,6 +3,7 @@ package kiosk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -152,26 +153,89 @@ type Printer interface {
 	Print(ctx context.Context, d Document) error
 }
 
-// DoorEvent is a change of the cabinet door sensor.
+// DoorEvent is a change of one cabinet compartment's door sensor.
 type DoorEvent struct {
-	Open bool
-	At   time.Time
+	Compartment int // numbered from 1
+	Open        bool
+	At          time.Time
 }
 
-// CabinetLock drives the locked tobacco cabinet and reads its door sensor.
+// CompartmentState is one cabinet compartment as its lines read now.
+type CompartmentState struct {
+	No       int  // numbered from 1
+	Locked   bool // the lock is driven locked (with a bolt monitor: the bolt is thrown)
+	DoorOpen bool
+}
+
+// ErrNoCompartment: a compartment number the cabinet does not have.
+var ErrNoCompartment = errors.New("kiosk: no such cabinet compartment")
+
+// CabinetLock drives the locked tobacco cabinet: compartments numbered
+// from 1, each with its own lock and door sensor, so that a sale opens
+// only the compartments holding what was paid for.
 //
-// Unlock releases the lock so the door can be opened; Lock engages it.
-// Errors: ErrLockFault when the lock did not move; ErrDeviceUnavailable when
-// the lock does not answer.
+// Compartments reads every compartment's lock and door, by number.
 //
-// WaitDoor blocks until the door opens or closes, or ctx ends (ctx.Err()).
+// Unlock releases the locks of the compartments named (at least one);
+// Lock engages every compartment's lock. Errors: ErrNoCompartment
+// (wrapped; nothing was unlocked) for an empty list or a number the
+// cabinet does not have; ErrLockFault when a lock did not move;
+// ErrDeviceUnavailable when the lock does not answer. A failed Unlock
+// leaves every lock it named locked again, as far as it can.
+//
+// WaitDoor blocks until a door opens or closes, or ctx ends (ctx.Err()).
 // Door changes are delivered once each, in order, including those made
-// before the call. DoorOpen reads the sensor now.
+// before the call. DoorOpen reports whether any door is open now.
 type CabinetLock interface {
-	Unlock(ctx context.Context) error
+	Compartments(ctx context.Context) ([]CompartmentState, error)
+	Unlock(ctx context.Context, compartments []int) error
 	Lock(ctx context.Context) error
 	DoorOpen(ctx context.Context) (bool, error)
 	WaitDoor(ctx context.Context) (DoorEvent, error)
+}
+
+// Light is the colour of the intervention light on top of the kiosk. The
+// numbers are persisted (health endpoint).
+type Light uint8
+
+const (
+	LightOff    Light = 0
+	LightGreen  Light = 1 // in service, nobody needs staff
+	LightYellow Light = 2 // a customer needs staff: help, age check, a payment problem
+	LightRed    Light = 3 // out of order, or the cabinet was forced
+)
+
+func (l Light) String() string {
+	switch l {
+	case LightOff:
+		return "off"
+	case LightGreen:
+		return "green"
+	case LightYellow:
+		return "yellow"
+	case LightRed:
+		return "red"
+	}
+	return fmt.Sprintf("Light(%d)", uint8(l))
+}
+
+// Signal is what the intervention light shows.
+type Signal struct {
+	Light Light
+	Blink bool // flashing: a call waits for staff
+	Alarm bool // the buzzer sounds until the signal changes (a forced door)
+}
+
+// TowerLight is the intervention light (a signal tower with a buzzer)
+// staff see from across the shop.
+//
+// Show sets what the light shows until the next Show; blinking and the
+// alarm are the driver's to time. Chime sounds the buzzer once, briefly
+// (a new call for help). Errors: ErrDeviceUnavailable when the light
+// does not answer.
+type TowerLight interface {
+	Show(ctx context.Context, s Signal) error
+	Chime(ctx context.Context) error
 }
 
 // AgeCheck asks staff to verify a customer's age.

@@ -60,7 +60,26 @@ type Product struct {
 	Price   Money // per unit, VAT included
 	MinAge  int   // 0 or 18
 	Cabinet bool  // delivered from the locked cabinet, never on an open shelf
-	Stock   int
+	// Compartment is the cabinet compartment the product is kept in,
+	// numbered from 1; 0 on a cabinet product means compartment 1 (a
+	// catalog from before compartments), and a shelf product has none.
+	Compartment int
+	Stock       int
+}
+
+// MaxCompartment bounds Product.Compartment.
+const MaxCompartment = 99
+
+// CompartmentNo is the compartment a cabinet product is released from;
+// 0 for a shelf product.
+func (p Product) CompartmentNo() int {
+	switch {
+	case !p.Cabinet:
+		return 0
+	case p.Compartment < 1:
+		return 1
+	}
+	return p.Compartment
 }
 
 // ErrInvalidProduct is returned by Product.Validate.
@@ -89,6 +108,10 @@ func (p Product) Validate() error {
 		return bad("tobacco must be 18+ and in the cabinet")
 	case groupNames[p.Group] == "":
 		return bad("unknown group")
+	case p.Compartment < 0 || p.Compartment > MaxCompartment:
+		return bad(fmt.Sprintf("compartment must be 1 to %d", MaxCompartment))
+	case p.Compartment > 0 && !p.Cabinet:
+		return bad("a compartment is for cabinet products only")
 	}
 	return nil
 }

@@ -59,6 +59,8 @@ type Deps struct {
 	Printer  Printer
 	Cabinet  CabinetLock
 	Staff    StaffApproval
+	Light    TowerLight  // nil: the kiosk has no intervention light
+	Login    *StaffLogin // nil: no staff can log in (every staff action is refused)
 	Clock    Clock
 }
 
@@ -91,7 +93,7 @@ type Checkout struct {
 	receiptN    uint64
 	doorOpen    bool
 	doorSeen    bool            // the door opened during this release
-	unlocked    bool            // the checkout unlocked the cabinet and has not locked it since
+	unlocked    []int           // compartments the checkout unlocked and has not locked since
 	finishing   bool            // finishLocked is confirming to the terminal, unlocked
 	staffBusy   bool            // StaffCancel is settling with the terminal, unlocked
 	faults      map[string]bool // devices down, by name

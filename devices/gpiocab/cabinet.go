@@ -37,15 +37,16 @@ type Cabinet struct {
 
 	move sync.Mutex // one Unlock, Lock or Close at a time
 
-	mu       sync.Mutex
-	closed   bool
-	changed  chan struct{} // closed and replaced on every input edge, age-check change and Close
-	doorOpen bool          // the door as the last edge left it
-	doorq    []kiosk.DoorEvent
-	keyOn    bool // the key line is in its active state
-	refuseOn bool
-	lampOn   bool
-	waiting  []*ageWaiter // shown to staff, oldest first
+	mu          sync.Mutex
+	closed      bool
+	changed     chan struct{} // closed and replaced on every input edge, age-check change and Close
+	doorOpen    bool          // the door as the last edge left it
+	unlockedNow bool          // the lock line was last set to unlock
+	doorq       []kiosk.DoorEvent
+	keyOn       bool // the key line is in its active state
+	refuseOn    bool
+	lampOn      bool
+	waiting     []*ageWaiter // shown to staff, oldest first
 }
 
 var (
@@ -191,7 +192,25 @@ func (c *Cabinet) onFeedback(Edge) {
 // kiosk.ErrLockFault. After a fault, or when ctx ends during the wait
 // (ctx.Err()), the lock line goes back to the locked level, so that a
 // jammed bolt that frees itself later stays locked.
-func (c *Cabinet) Unlock(ctx context.Context) error { return c.set(ctx, false) }
+func (c *Cabinet) Unlock(ctx context.Context, compartments []int) error {
+	if len(compartments) == 0 || slices.ContainsFunc(compartments, func(n int) bool { return n != 1 }) {
+		return fmt.Errorf("gpiocab: unlock %v: %w", compartments, kiosk.ErrNoCompartment)
+	}
+	return c.set(ctx, false)
+}
+
+// Compartments implements kiosk.CabinetLock: the cabinet is one
+// compartment.
+func (c *Cabinet) Compartments(ctx context.Context) ([]kiosk.CompartmentState, error) {
+	open, err := c.DoorOpen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	locked := !c.unlockedNow
+	c.mu.Unlock()
+	return []kiosk.CompartmentState{{No: 1, Locked: locked, DoorOpen: open}}, nil
+}
 
 // Lock implements kiosk.CabinetLock: it drives the lock line to the locked
 // level and, with a feedback line, waits for the contact to report the
@@ -219,6 +238,9 @@ func (c *Cabinet) set(ctx context.Context, lock bool) error {
 	if err := c.lines.Lock.SetValue(lockLevel(lock, c.cfg)); err != nil {
 		return unavailable(op, err)
 	}
+	c.mu.Lock()
+	c.unlockedNow = !lock
+	c.mu.Unlock()
 	if c.lines.Feedback == nil {
 		return nil
 	}

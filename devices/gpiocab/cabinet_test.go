@@ -73,7 +73,7 @@ func TestPolarity(t *testing.T) {
 			if got, _ := r.feedback.Value(); got != tc.boltLockedLvl {
 				t.Errorf("feedback of a locked bolt at %d, want %d", got, tc.boltLockedLvl)
 			}
-			if err := r.c.Unlock(ctx); err != nil {
+			if err := r.c.Unlock(ctx, one); err != nil {
 				t.Fatal(err)
 			}
 			if got := r.lock.Level(); got != tc.unlockLvl {
@@ -165,7 +165,7 @@ func TestLockFeedback(t *testing.T) {
 		r := newRig(t, cfg)
 		r.SetManual(true)
 		ctx := testCtx(t)
-		ch := goCall(func() (struct{}, error) { return struct{}{}, r.c.Unlock(ctx) })
+		ch := goCall(func() (struct{}, error) { return struct{}{}, r.c.Unlock(ctx, one) })
 		if err := r.clk.WaitTimers(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +198,7 @@ func TestLockFeedback(t *testing.T) {
 		r := newRig(t, cfg)
 		r.SetManual(true)
 		ctx := testCtx(t)
-		ch := goCall(func() (struct{}, error) { return struct{}{}, r.c.Unlock(ctx) })
+		ch := goCall(func() (struct{}, error) { return struct{}{}, r.c.Unlock(ctx, one) })
 		if err := r.clk.WaitTimers(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +226,7 @@ func TestLockFeedback(t *testing.T) {
 	t.Run("LockTimesOut", func(t *testing.T) {
 		r := newRig(t, cfg)
 		ctx := testCtx(t)
-		if err := r.c.Unlock(ctx); err != nil {
+		if err := r.c.Unlock(ctx, one); err != nil {
 			t.Fatal(err)
 		}
 		r.SetManual(true)
@@ -247,7 +247,7 @@ func TestLockFeedback(t *testing.T) {
 		r := newRig(t, cfg)
 		r.SetManual(true)
 		ctx, cancel := context.WithCancel(testCtx(t))
-		ch := goCall(func() (struct{}, error) { return struct{}{}, r.c.Unlock(ctx) })
+		ch := goCall(func() (struct{}, error) { return struct{}{}, r.c.Unlock(ctx, one) })
 		if err := r.clk.WaitTimers(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestLockFeedback(t *testing.T) {
 	t.Run("FeedbackUnreadable", func(t *testing.T) {
 		r := newRig(t, cfg)
 		r.feedback.SetErr(errUnplugged)
-		if err := r.c.Unlock(testCtx(t)); !errors.Is(err, kiosk.ErrDeviceUnavailable) || !errors.Is(err, errUnplugged) {
+		if err := r.c.Unlock(testCtx(t), one); !errors.Is(err, kiosk.ErrDeviceUnavailable) || !errors.Is(err, errUnplugged) {
 			t.Errorf("Unlock with the feedback line gone = %v, want kiosk.ErrDeviceUnavailable wrapping the line's error", err)
 		}
 	})
@@ -282,7 +282,7 @@ func TestNoFeedback(t *testing.T) {
 	r.mu.Lock()
 	r.jammed = true
 	r.mu.Unlock()
-	if err := r.c.Unlock(ctx); err != nil {
+	if err := r.c.Unlock(ctx, one); err != nil {
 		t.Errorf("Unlock without feedback = %v, want nil", err)
 	}
 	if got := r.lock.Level(); got != lockLevel(false, cfg) {
@@ -292,7 +292,7 @@ func TestNoFeedback(t *testing.T) {
 		t.Errorf("a timer was set without a feedback line")
 	}
 	r.lock.SetErr(errUnplugged)
-	for _, move := range []func(context.Context) error{r.c.Unlock, r.c.Lock} {
+	for _, move := range []func(context.Context) error{func(ctx context.Context) error { return r.c.Unlock(ctx, one) }, r.c.Lock} {
 		if err := move(ctx); !errors.Is(err, kiosk.ErrDeviceUnavailable) || !errors.Is(err, errUnplugged) {
 			t.Errorf("move with the lock line failing = %v, want kiosk.ErrDeviceUnavailable wrapping the line's error", err)
 		}
@@ -308,7 +308,7 @@ func TestEndedContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	sets := len(r.lock.Sets())
-	if err := r.c.Unlock(ctx); !errors.Is(err, context.Canceled) {
+	if err := r.c.Unlock(ctx, one); !errors.Is(err, context.Canceled) {
 		t.Errorf("Unlock = %v", err)
 	}
 	if len(r.lock.Sets()) != sets {
@@ -326,7 +326,7 @@ func TestEndedContext(t *testing.T) {
 func TestClose(t *testing.T) {
 	r := newRig(t, DefaultConfig())
 	ctx := testCtx(t)
-	if err := r.c.Unlock(ctx); err != nil {
+	if err := r.c.Unlock(ctx, one); err != nil {
 		t.Fatal(err)
 	}
 	r.Door(true)
@@ -361,7 +361,7 @@ func TestClose(t *testing.T) {
 		t.Errorf("WaitDoor after Close with nothing queued = %v, want kiosk.ErrDeviceUnavailable", err)
 	}
 	for name, err := range map[string]error{
-		"Unlock": r.c.Unlock(ctx), "Lock": r.c.Lock(ctx),
+		"Unlock": r.c.Unlock(ctx, one), "Lock": r.c.Lock(ctx),
 		"DoorOpen": func() error { _, err := r.c.DoorOpen(ctx); return err }(),
 		"RequestAgeCheck": func() error {
 			_, err := r.c.RequestAgeCheck(ctx, kiosk.AgeCheck{SaleID: "s2"})
@@ -412,3 +412,6 @@ func TestNewErrors(t *testing.T) {
 		})
 	}
 }
+
+// one is the compartment of a one-compartment cabinet.
+var one = []int{1}

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"selvkasse/kiosk"
 )
@@ -63,8 +64,25 @@ func (c cabinet) move(ctx context.Context, lock bool) error {
 	return nil
 }
 
-// Unlock implements kiosk.CabinetLock.
-func (c cabinet) Unlock(ctx context.Context) error { return c.move(ctx, false) }
+// Unlock implements kiosk.CabinetLock: the simulated cabinet is one
+// compartment.
+func (c cabinet) Unlock(ctx context.Context, compartments []int) error {
+	if len(compartments) == 0 || slices.ContainsFunc(compartments, func(n int) bool { return n != 1 }) {
+		return fmt.Errorf("sim: unlock %v: %w", compartments, kiosk.ErrNoCompartment)
+	}
+	return c.move(ctx, false)
+}
+
+// Compartments implements kiosk.CabinetLock.
+func (c cabinet) Compartments(ctx context.Context) ([]kiosk.CompartmentState, error) {
+	open, err := c.DoorOpen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.d.mu.Lock()
+	defer c.d.mu.Unlock()
+	return []kiosk.CompartmentState{{No: 1, Locked: c.d.locked, DoorOpen: open}}, nil
+}
 
 // Lock implements kiosk.CabinetLock.
 func (c cabinet) Lock(ctx context.Context) error { return c.move(ctx, true) }

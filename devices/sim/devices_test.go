@@ -103,7 +103,7 @@ func TestSimOnChange(t *testing.T) {
 	if got := calls.Load(); got != 3 {
 		t.Errorf("OnChange called after cancel")
 	}
-	if err := d.Cabinet().Unlock(mustCtx(t)); !errors.Is(err, kiosk.ErrLockFault) {
+	if err := d.Cabinet().Unlock(mustCtx(t), []int{1}); !errors.Is(err, kiosk.ErrLockFault) {
 		t.Errorf("Unlock of a jammed lock = %v", err)
 	}
 }

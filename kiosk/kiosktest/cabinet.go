@@ -36,24 +36,26 @@ func (o CabinetOp) String() string {
 
 // CabinetEntry is one line of the fake cabinet's log.
 type CabinetEntry struct {
-	Op     CabinetOp
-	Err    error     // Unlock's or Lock's error
-	Locked bool      // the lock's state after it
-	At     time.Time // the clock's time
+	Op           CabinetOp
+	Compartments []int     // Unlock's compartments; the door's compartment
+	Err          error     // Unlock's or Lock's error
+	Locked       bool      // compartment 1's lock after it
+	At           time.Time // the clock's time
 }
 
-// CabinetLock is a fake kiosk.CabinetLock. The test opens and closes the
-// door (Open, Close) whatever the lock's state, as a person with enough
-// force could; each change is a DoorEvent that WaitDoor delivers in order,
-// however long after. SetFault makes Unlock and Lock fail without moving.
-// Log records lock calls and door changes in the order they happened.
-// Make one with NewCabinetLock.
+// CabinetLock is a fake kiosk.CabinetLock with compartments (one unless
+// SetCompartments says otherwise). The test opens and closes doors (Open,
+// Close, OpenDoor, CloseDoor) whatever the locks' state, as a person with
+// enough force could; each change is a DoorEvent that WaitDoor delivers
+// in order, however long after. SetFault makes Unlock and Lock fail
+// without moving. Log records lock calls and door changes in the order
+// they happened. Make one with NewCabinetLock.
 type CabinetLock struct {
 	clk kiosk.Clock
 
 	mu         sync.Mutex
-	locked     bool
-	open       bool
+	locked     []bool // by compartment - 1
+	open       []bool
 	fault      error
 	events     []kiosk.DoorEvent // every door change
 	next       int               // events[next] is the next WaitDoor delivers
@@ -64,13 +66,25 @@ type CabinetLock struct {
 
 var _ kiosk.CabinetLock = (*CabinetLock)(nil)
 
-// NewCabinetLock returns a locked cabinet with its door closed. clk stamps
-// door events; nil means kiosk.SystemClock.
+// NewCabinetLock returns a locked cabinet of one compartment with its
+// door closed. clk stamps door events; nil means kiosk.SystemClock.
 func NewCabinetLock(clk kiosk.Clock) *CabinetLock {
 	if clk == nil {
 		clk = kiosk.SystemClock{}
 	}
-	return &CabinetLock{clk: clk, locked: true, wake: make(chan struct{})}
+	return &CabinetLock{clk: clk, locked: []bool{true}, open: []bool{false}, wake: make(chan struct{})}
+}
+
+// SetCompartments makes the cabinet n compartments (at least 1), all
+// locked and closed. Call it before use.
+func (c *CabinetLock) SetCompartments(n int) {
+	n = max(n, 1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.locked, c.open = make([]bool, n), make([]bool, n)
+	for i := range c.locked {
+		c.locked[i] = true
+	}
 }
 
 func (c *CabinetLock) changedLocked() {
@@ -91,40 +105,65 @@ func (c *CabinetLock) SetFault(err error) {
 	c.fault = err
 }
 
-// Open opens the door; Close closes it. Nothing happens when the door is
-// already that way.
-func (c *CabinetLock) Open()  { c.setDoor(true) }
-func (c *CabinetLock) Close() { c.setDoor(false) }
+// Open opens compartment 1's door; Close closes it. Nothing happens when
+// the door is already that way.
+func (c *CabinetLock) Open()  { c.SetDoor(1, true) }
+func (c *CabinetLock) Close() { c.SetDoor(1, false) }
 
-func (c *CabinetLock) setDoor(open bool) {
+// SetDoor opens or closes compartment n's door (ignored for a number the
+// cabinet does not have).
+func (c *CabinetLock) SetDoor(n int, open bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.open == open {
+	if n < 1 || n > len(c.open) || c.open[n-1] == open {
 		return
 	}
-	c.open = open
-	ev := kiosk.DoorEvent{Open: open, At: c.clk.Now()}
+	c.open[n-1] = open
+	ev := kiosk.DoorEvent{Compartment: n, Open: open, At: c.clk.Now()}
 	c.events = append(c.events, ev)
 	op := CabDoorClose
 	if open {
 		op = CabDoorOpen
 	}
-	c.log = append(c.log, CabinetEntry{Op: op, Locked: c.locked, At: ev.At})
+	c.log = append(c.log, CabinetEntry{Op: op, Compartments: []int{n}, Locked: c.locked[0], At: ev.At})
 	c.changedLocked()
 }
 
-// Locked reports whether the lock is engaged.
+// Locked reports whether every lock is engaged.
 func (c *CabinetLock) Locked() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.locked
+	for _, l := range c.locked {
+		if !l {
+			return false
+		}
+	}
+	return true
 }
 
-// IsOpen reports whether the door is open.
+// Unlocked lists the compartments whose lock is released.
+func (c *CabinetLock) Unlocked() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []int
+	for i, l := range c.locked {
+		if !l {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// IsOpen reports whether any door is open.
 func (c *CabinetLock) IsOpen() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.open
+	for _, o := range c.open {
+		if o {
+			return true
+		}
+	}
+	return false
 }
 
 // DoorEvents returns every door change so far, delivered or not.
@@ -141,10 +180,24 @@ func (c *CabinetLock) Log() []CabinetEntry {
 	return append([]CabinetEntry(nil), c.log...)
 }
 
+// Compartments implements kiosk.CabinetLock.
+func (c *CabinetLock) Compartments(ctx context.Context) ([]kiosk.CompartmentState, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]kiosk.CompartmentState, len(c.locked))
+	for i := range out {
+		out[i] = kiosk.CompartmentState{No: i + 1, Locked: c.locked[i], DoorOpen: c.open[i]}
+	}
+	return out, nil
+}
+
 // Unlock implements kiosk.CabinetLock.
-func (c *CabinetLock) Unlock(ctx context.Context) error {
+func (c *CabinetLock) Unlock(ctx context.Context, compartments []int) error {
 	c.unlockGate.pass(ctx) // a slow lock: the kiosk may die meanwhile
-	return c.move(ctx, CabUnlock, false)
+	return c.move(ctx, CabUnlock, compartments)
 }
 
 // HoldUnlock makes each Unlock wait until release is called (or its ctx
@@ -154,19 +207,37 @@ func (c *CabinetLock) HoldUnlock() (arrived <-chan struct{}, release func()) {
 }
 
 // Lock implements kiosk.CabinetLock.
-func (c *CabinetLock) Lock(ctx context.Context) error { return c.move(ctx, CabLock, true) }
+func (c *CabinetLock) Lock(ctx context.Context) error { return c.move(ctx, CabLock, nil) }
 
-func (c *CabinetLock) move(ctx context.Context, op CabinetOp, lock bool) error {
+func (c *CabinetLock) move(ctx context.Context, op CabinetOp, comps []int) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	comps = append([]int(nil), comps...)
 	err := ctx.Err()
+	if err == nil && op == CabUnlock {
+		if len(comps) == 0 {
+			err = fmt.Errorf("kiosktest: unlock nothing: %w", kiosk.ErrNoCompartment)
+		}
+		for _, n := range comps {
+			if n < 1 || n > len(c.locked) {
+				err = fmt.Errorf("kiosktest: compartment %d: %w", n, kiosk.ErrNoCompartment)
+			}
+		}
+	}
 	if err == nil && c.fault != nil {
 		err = fmt.Errorf("kiosktest: cabinet %v: %w", op, c.fault)
 	}
 	if err == nil {
-		c.locked = lock
+		if op == CabLock {
+			for i := range c.locked {
+				c.locked[i] = true
+			}
+		}
+		for _, n := range comps {
+			c.locked[n-1] = false
+		}
 	}
-	c.log = append(c.log, CabinetEntry{Op: op, Err: err, Locked: c.locked, At: c.clk.Now()})
+	c.log = append(c.log, CabinetEntry{Op: op, Compartments: comps, Err: err, Locked: c.locked[0], At: c.clk.Now()})
 	c.changedLocked()
 	return err
 }

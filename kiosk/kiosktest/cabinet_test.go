@@ -39,7 +39,7 @@ func TestFakeCabinetLog(t *testing.T) {
 	if !c.Locked() || c.IsOpen() {
 		t.Fatalf("new cabinet: locked %v, open %v", c.Locked(), c.IsOpen())
 	}
-	if err := c.Unlock(ctx); err != nil {
+	if err := c.Unlock(ctx, []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Second)

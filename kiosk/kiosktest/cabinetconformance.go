@@ -42,7 +42,7 @@ func TestCabinetLock(t *testing.T, h func(t *testing.T) CabinetHarness) {
 		if lock {
 			return hc.Cabinet().Lock(ctx)
 		}
-		return hc.Cabinet().Unlock(ctx)
+		return hc.Cabinet().Unlock(ctx, []int{1})
 	}
 	mustMove := func(t *testing.T, hc CabinetHarness, lock bool) {
 		t.Helper()
