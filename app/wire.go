@@ -15,6 +15,7 @@ type Devices struct {
 	Printer  kiosk.Printer
 	Cabinet  kiosk.CabinetLock
 	Staff    kiosk.StaffApproval
+	Light    kiosk.TowerLight // nil: none fitted
 }
 
 // newCheckout wires the checkout to the store and the devices. The demo,
@@ -23,6 +24,6 @@ func newCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk
 	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log}, kiosk.Deps{
 		Catalog: db, Sales: db, Journal: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
-		Clock: clk,
+		Light: d.Light, Clock: clk,
 	})
 }
