@@ -45,16 +45,6 @@ func (c *Checkout) Scan(code string) {
 	}
 }
 
-// StaffBadge records a staff member's badge scanned at the kiosk: an
-// employee log-in (SAF-T 13003) in the journal, never a product.
-func (c *Checkout) StaffBadge(id string) {
-	e := c.entry(CodeEmployeeLogIn, "", "staff badge scanned")
-	e.SaleID = c.saleIDNow()
-	e.Data = map[string]string{"staff": id}
-	c.journal(e)
-	c.setNotice(NoticeStaffBadge, id)
-}
-
 func (c *Checkout) saleIDNow() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

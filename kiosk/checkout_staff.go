@@ -1,117 +1,60 @@
 package kiosk
 
-// Checkout: calling staff, and what staff does on the assistance screen.
+// Checkout: calling staff, staff logging in at the kiosk, and the one-shot
+// overrides a logged-in staff member makes (issue 10 items 2, 3 and 5).
 
 import (
 	"fmt"
 )
 
-// Help calls staff.
+// Help calls staff: the call goes into the assistance queue, the
+// intervention light blinks yellow and chimes, and the customer's timers
+// pause until staff logs in or the customer withdraws the call. The
+// customer's screen stays as it is (an age check waiting goes on
+// waiting: the two are separate calls). Errors: ErrNotNow while the
+// terminal has the sale, on the assistance screen (staff is called
+// already) and out of order.
 func (c *Checkout) Help() error {
-	c.mu.Lock()
-	if !c.fire(EvHelp) {
-		st := c.state
-		c.mu.Unlock()
-		return fmt.Errorf("%w: help in %v", ErrNotNow, st)
-	}
-	c.stopAgeCheckLocked()
-	c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID, Text: "customer called staff"})
-	c.mu.Unlock()
-	c.notify()
-	return nil
+	return fmt.Errorf("%w: help", ErrNotNow)
 }
 
-// StaffResume sends the customer back to the basket (nothing was paid).
-func (c *Checkout) StaffResume() error {
-	c.mu.Lock()
-	if c.state != Assistance || c.pending != nil {
-		st := c.state
-		c.mu.Unlock()
-		return fmt.Errorf("%w: resume in %v", ErrNotNow, st)
-	}
-	c.fire(EvStaffResume)
-	c.clearNotice()
-	if c.basket.Empty() {
-		c.fire(EvBasketEmptied)
-		c.saleID = ""
-	}
-	c.mu.Unlock()
-	c.notify()
-	return nil
+// WithdrawHelp ends the customer's call for help. Errors: ErrNotNow when
+// there is none.
+func (c *Checkout) WithdrawHelp() error {
+	return fmt.Errorf("%w: no call for help", ErrNotNow)
 }
 
-// StaffCancel ends the sale: a payment in flight is reversed or, when its
-// outcome is unknown, voided with a journal note for the end-of-day check.
-// A sale whose goods were released cannot be cancelled (ErrNotNow): the
-// buttons are on the customer's screen, and a paid customer holding the
-// goods must not be able to reverse the payment.
-func (c *Checkout) StaffCancel() error {
-	c.mu.Lock()
-	if c.state != Assistance {
-		st := c.state
-		c.mu.Unlock()
-		return fmt.Errorf("%w: staff cancel in %v", ErrNotNow, st)
-	}
-	if c.pending != nil && c.pending.State == PendingReleased {
-		// The customer may have the goods: a paid, released sale is
-		// completed, never reversed from this screen.
-		c.mu.Unlock()
-		return fmt.Errorf("%w: the goods were released; complete the sale", ErrNotNow)
-	}
-	if c.staffBusy || c.finishing {
-		c.mu.Unlock()
-		return fmt.Errorf("%w: the terminal is being asked; wait", ErrNotNow)
-	}
-	if c.pending != nil {
-		p := *c.pending
-		// The terminal is asked without the checkout's lock; staffBusy
-		// keeps other staff actions off meanwhile.
-		c.staffBusy = true
-		c.mu.Unlock()
-		why := c.settleForStaff(p)
-		c.mu.Lock()
-		c.staffBusy = false
-		c.voidLocked(p, SubSaleCancelled, why)
-	}
-	c.cancelSaleLocked("cancelled by staff")
-	c.fire(EvStaffCancel)
-	c.clearNotice()
-	c.mu.Unlock()
-	c.notify()
-	return nil
+// StaffBadge handles a staff badge read by the scanner: it opens the PIN
+// pad for its holder (View.Staff, phase StaffPIN), or shows why not
+// (NoticeBadgeUnknown, NoticeBadgeLocked, NoticeStaffNotNow while the
+// terminal or the cabinet has the sale), journaled either way. The
+// customer's sale is not touched.
+func (c *Checkout) StaffBadge(badge string) {}
+
+// StaffPIN checks the PIN typed on the PIN pad. A right one signs the
+// staff member in (View.Staff, phase StaffSignedIn: the staff screen),
+// which answers the customer's call for help. Errors: ErrNotNow when no
+// PIN pad is open; ErrWrongPIN (the pad stays, View.Staff.Error says the
+// tries left); ErrBadgeLocked (the pad closes); ErrUnknownBadge.
+func (c *Checkout) StaffPIN(pin string) error {
+	return fmt.Errorf("%w: no PIN pad", ErrNotNow)
 }
 
-// settleForStaff reverses p's payment, or finds out there is none, for a
-// sale staff cancels; it says what happened, for the journal.
-func (c *Checkout) settleForStaff(p PendingSale) string {
-	req := p.Request()
-	why := "cancelled by staff"
-	if p.State == PendingIntent {
-		res, err := c.d.Terminal.Recover(c.ctx, req)
-		switch {
-		case err != nil:
-			return why + "; payment outcome unknown, check the terminal's end-of-day: " + err.Error()
-		case !res.Approved:
-			return why
-		}
-	}
-	if err := c.d.Terminal.Confirm(c.ctx, req, false); err != nil {
-		return why + "; reversal not confirmed: " + err.Error()
-	}
-	return why + "; payment reversed"
-}
+// StaffCancelLogin closes the PIN pad without signing in.
+func (c *Checkout) StaffCancelLogin() {}
 
-// StaffComplete completes a paid sale whose goods staff handed over.
-func (c *Checkout) StaffComplete() error {
-	c.mu.Lock()
-	defer c.notify()
-	defer c.mu.Unlock()
-	if c.state != Assistance || c.pending == nil || c.pending.State < PendingApproved {
-		return fmt.Errorf("%w: nothing paid to complete", ErrNotNow)
-	}
-	if c.staffBusy {
-		return fmt.Errorf("%w: the terminal is being asked; wait", ErrNotNow)
-	}
-	c.finishLocked()
-	return nil
+// StaffLogout ends the staff session (journaled 13004); the customer
+// screen returns.
+func (c *Checkout) StaffLogout() {}
+
+// Override does one override for the signed-in staff member, journaled
+// with the kiosk, staff id, role, override, reason, sale and time; the
+// session then ends and the customer screen returns. It may ask the
+// payment terminal and take seconds. Errors: ErrNoSession; ErrNotPermitted
+// (the role may not; View.Staff.Error says so and the session stays);
+// ErrNotNow (it does not apply now, or the reason is not one of the
+// override's); ErrLater for entries later work fills; a device or store
+// error (the session stays).
+func (c *Checkout) Override(o Override) error {
+	return fmt.Errorf("%w: override", ErrNoSession)
 }

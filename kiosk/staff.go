@@ -50,18 +50,23 @@ func ParseRole(s string) (Role, error) {
 type Action uint8
 
 const (
-	ActAgeCheck       Action = 1 // approve or refuse a customer's age
-	ActAssist         Action = 2 // answer a call for help: resume, or cancel a sale before payment
-	ActSettlePayment  Action = 3 // cancel or complete a sale whose payment is unknown or on record
-	ActRestockCabinet Action = 4 // open the tobacco cabinet to fill it
-	ActXReport        Action = 5 // print an X report
-	ActZReport        Action = 6 // close the day: Z report, the card terminal's end of day
-	ActManageStaff    Action = 7 // add and disable staff, set another's PIN
-	ActServiceDevices Action = 8 // device check, test receipt, clear a device fault
+	ActAgeCheck       Action = 1  // approve or refuse a customer's age
+	ActAssist         Action = 2  // answer a call for help: resume, or cancel a sale before payment
+	ActSettlePayment  Action = 3  // cancel or complete a sale whose payment is unknown or on record
+	ActRestockCabinet Action = 4  // open the tobacco cabinet to fill it
+	ActXReport        Action = 5  // print an X report
+	ActZReport        Action = 6  // close the day: Z report, the card terminal's end of day
+	ActManageStaff    Action = 7  // add and disable staff, set another's PIN
+	ActServiceDevices Action = 8  // device check, test receipt, clear a device fault
+	ActCopyReceipt    Action = 9  // print the one copy of a receipt the law allows
+	ActReturns        Action = 10 // take goods back and refund
+	ActReceiveStock   Action = 11 // book goods received into stock
+	ActTrainingMode   Action = 12 // switch training mode on or off
 )
 
 // Actions lists every action, in number order.
-var Actions = []Action{ActAgeCheck, ActAssist, ActSettlePayment, ActRestockCabinet, ActXReport, ActZReport, ActManageStaff, ActServiceDevices}
+var Actions = []Action{ActAgeCheck, ActAssist, ActSettlePayment, ActRestockCabinet, ActXReport, ActZReport, ActManageStaff, ActServiceDevices,
+	ActCopyReceipt, ActReturns, ActReceiveStock, ActTrainingMode}
 
 func (a Action) String() string {
 	switch a {
@@ -81,6 +86,14 @@ func (a Action) String() string {
 		return "manage staff"
 	case ActServiceDevices:
 		return "service devices"
+	case ActCopyReceipt:
+		return "copy receipt"
+	case ActReturns:
+		return "returns"
+	case ActReceiveStock:
+		return "receive stock"
+	case ActTrainingMode:
+		return "training mode"
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
@@ -96,6 +109,10 @@ var permissions = map[Action][]Role{
 	ActZReport:        {RoleSupervisor},
 	ActManageStaff:    {RoleSupervisor},
 	ActServiceDevices: {RoleSupervisor, RoleTechnician},
+	ActCopyReceipt:    {RoleClerk, RoleSupervisor},
+	ActReturns:        {RoleSupervisor},
+	ActReceiveStock:   {RoleClerk, RoleSupervisor},
+	ActTrainingMode:   {RoleSupervisor},
 }
 
 // May reports whether a staff member with role r may do a.

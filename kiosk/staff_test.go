@@ -28,6 +28,10 @@ func TestRoleMay(t *testing.T) {
 		kiosk.ActZReport:        S,
 		kiosk.ActManageStaff:    S,
 		kiosk.ActServiceDevices: S | T,
+		kiosk.ActCopyReceipt:    C | S,
+		kiosk.ActReturns:        S,
+		kiosk.ActReceiveStock:   C | S,
+		kiosk.ActTrainingMode:   S,
 	}
 	bit := map[kiosk.Role]int{kiosk.RoleClerk: C, kiosk.RoleSupervisor: S, kiosk.RoleTechnician: T}
 	if len(want) != len(kiosk.Actions) {

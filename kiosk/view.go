@@ -1,5 +1,10 @@
 package kiosk
 
+import (
+	"fmt"
+	"time"
+)
+
 // Notice is a message the kiosk shows the customer for a moment. The
 // screens translate it; NoticeArg fills it in. The numbers are persisted
 // in tests' golden files only, but keep them stable anyway.
@@ -20,10 +25,13 @@ const (
 	NoticeStorageError    Notice = 11 // could not record: staff is coming
 	NoticeCancelled       Notice = 12 // the sale was cancelled
 	NoticeRecoveryPending Notice = 13 // a payment from before a restart needs staff
-	NoticeStaffBadge      Notice = 14 // arg: the staff id; a badge was read (journaled as a log-in)
+	// 14 was NoticeStaffBadge (a badge read); a badge now opens the PIN pad.
 	NoticePaymentReversed Notice = 15 // arg: the sale; goods released, the terminal reversed the payment: staff is coming
 	NoticeScanNotNow      Notice = 16 // arg: product name; scanned where nothing can be added (paying, age check): not added
 	NoticeAgeTimeout      Notice = 17 // nobody answered the age check in time; the basket is kept
+	NoticeBadgeUnknown    Notice = 18 // a staff badge nobody active holds
+	NoticeBadgeLocked     Notice = 19 // arg: the time it opens ("15:04"); too many wrong PINs
+	NoticeStaffNotNow     Notice = 20 // a staff badge while the terminal or the cabinet has the sale: log in after
 )
 
 var noticeNames = map[Notice]string{
@@ -32,8 +40,9 @@ var noticeNames = map[Notice]string{
 	NoticePaymentError: "PaymentError", NoticeTooMany: "TooMany", NoticePrinterDown: "PrinterDown",
 	NoticeSaleTimedOut: "SaleTimedOut", NoticeCabinetFault: "CabinetFault",
 	NoticeStorageError: "StorageError", NoticeCancelled: "Cancelled", NoticeRecoveryPending: "RecoveryPending",
-	NoticeStaffBadge: "StaffBadge", NoticePaymentReversed: "PaymentReversed",
-	NoticeScanNotNow: "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
+	NoticePaymentReversed: "PaymentReversed",
+	NoticeScanNotNow:      "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
+	NoticeBadgeUnknown: "BadgeUnknown", NoticeBadgeLocked: "BadgeLocked", NoticeStaffNotNow: "StaffNotNow",
 }
 
 func (n Notice) String() string {
@@ -69,4 +78,115 @@ type View struct {
 	PayStatus string
 	// PayStatusEn is the same prompt in English.
 	PayStatusEn string
+
+	// Help is when the customer called staff with Help; zero when no call
+	// is open. The customer's screen stays (basket and timers paused) with
+	// a way to withdraw the call.
+	Help time.Time
+	// Release lists the paid cabinet goods and their compartments
+	// (Releasing state).
+	Release []ReleaseItem
+	// Staff is the staff log-in at the kiosk; nil when nobody is logging
+	// in. While it is set the screen shows the PIN pad or the staff
+	// screen instead of the customer's.
+	Staff *StaffView
+	// Calls is the assistance queue: what waits for staff, oldest first.
+	Calls []Call
+	// Light is what the intervention light shows.
+	Light Signal
+	// Devices and Compartments are the devices' status, for staff.
+	Devices      []DeviceStatus
+	Compartments []CompartmentState
+	// Today counts today's events, for staff.
+	Today DayCounts
+}
+
+// ReleaseItem is a paid cabinet product the customer takes out.
+type ReleaseItem struct {
+	Name        string
+	Qty         int
+	Compartment int
+}
+
+// StaffPhase is where a staff log-in is.
+type StaffPhase uint8
+
+const (
+	StaffPIN      StaffPhase = 1 // the badge was read: the PIN pad is shown
+	StaffSignedIn StaffPhase = 2 // the PIN was right: the staff screen is shown
+)
+
+// StaffError is why the last staff step was refused, for the screen.
+type StaffError uint8
+
+const (
+	StaffErrNone         StaffError = 0
+	StaffErrWrongPIN     StaffError = 1 // arg: tries left
+	StaffErrLocked       StaffError = 2 // arg: the time the badge opens; the PIN pad closes
+	StaffErrNotPermitted StaffError = 3 // arg: the override; the role may not
+	StaffErrNotNow       StaffError = 4 // arg: the override; it does not apply now
+	StaffErrFailed       StaffError = 5 // arg: what failed (a device, the store)
+)
+
+// StaffView is the staff log-in as the screen shows it.
+type StaffView struct {
+	Phase    StaffPhase
+	ID       string
+	Name     string
+	Role     Role
+	Error    StaffError
+	ErrorArg string
+	// Overrides are what the staff screen offers, in OverrideKinds order
+	// (StaffSignedIn only).
+	Overrides []OverrideOption
+}
+
+// CallKind is what a call for staff is about. The numbers are persisted.
+type CallKind uint8
+
+const (
+	CallHelp       CallKind = 1 // the customer pressed Help
+	CallAgeCheck   CallKind = 2 // an age check waits
+	CallSale       CallKind = 3 // a payment or a release needs staff (the Assistance screen)
+	CallDoorForced CallKind = 4 // a compartment opened that the kiosk did not unlock
+	CallDoorOpen   CallKind = 5 // a compartment left open
+	CallOutOfOrder CallKind = 6 // a device the kiosk needs is faulty
+)
+
+var callNames = map[CallKind]string{
+	CallHelp: "help", CallAgeCheck: "age check", CallSale: "sale needs staff",
+	CallDoorForced: "door forced", CallDoorOpen: "door left open", CallOutOfOrder: "out of order",
+}
+
+func (k CallKind) String() string {
+	if n, ok := callNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("CallKind(%d)", uint8(k))
+}
+
+// Call is one entry of the assistance queue.
+type Call struct {
+	Kind  CallKind
+	Kiosk string
+	Since time.Time
+	Sale  string
+	Arg   string // the compartment, the device …
+}
+
+// DeviceStatus is one device as staff sees it.
+type DeviceStatus struct {
+	Device string // DevScanner, DevPrinter, DevTerminal, DevCabinet, DevLight
+	OK     bool
+	Detail string // "paper low", the fault …
+}
+
+// DayCounts are today's figures for the staff screen, counted from the
+// journal at start and as they happen.
+type DayCounts struct {
+	Sales       int
+	AgeApproved int
+	AgeRefused  int
+	Overrides   int
+	Cancelled   int
 }

@@ -1,0 +1,137 @@
+package kiosk
+
+// One-shot staff overrides (issue 10 item 3): a logged-in staff member
+// does one thing the customer may not, with a reason, and the customer
+// screen returns. Which role may do which override follows from the
+// role × action table in staff.go; which overrides apply in which
+// checkout state is in Checkout.overrideAvailableLocked.
+
+import (
+	"errors"
+	"fmt"
+)
+
+// OverrideKind is one staff override. The numbers are persisted (journal).
+type OverrideKind uint8
+
+const (
+	OvApproveAge      OverrideKind = 1  // the customer's ID was checked: the age check passes
+	OvRefuseAge       OverrideKind = 2  // no valid ID: the age-limited lines go
+	OvVoidLine        OverrideKind = 3  // take one line (Override.Line) out of the basket
+	OvCancelSale      OverrideKind = 4  // end the sale; a payment under way is reversed
+	OvResumeSale      OverrideKind = 5  // send the customer back to the basket
+	OvCompleteSale    OverrideKind = 6  // paid goods handed over by staff: complete the sale
+	OvOpenCompartment OverrideKind = 7  // open one cabinet compartment (Override.Compartment) to restock it
+	OvClearFault      OverrideKind = 8  // a device was repaired: check the devices again
+	OvXReport         OverrideKind = 9  // later work (issue 12)
+	OvZReport         OverrideKind = 10 // later work (issue 12)
+	OvCopyReceipt     OverrideKind = 11 // later work (issue 12)
+	OvReturn          OverrideKind = 12 // later work (issue 12)
+	OvReceiveStock    OverrideKind = 13 // later work (issue 13)
+	OvTrainingMode    OverrideKind = 14 // later work (issue 12)
+)
+
+// OverrideKinds lists every override, in number order.
+var OverrideKinds = []OverrideKind{
+	OvApproveAge, OvRefuseAge, OvVoidLine, OvCancelSale, OvResumeSale, OvCompleteSale,
+	OvOpenCompartment, OvClearFault, OvXReport, OvZReport, OvCopyReceipt, OvReturn,
+	OvReceiveStock, OvTrainingMode,
+}
+
+var overrideNames = map[OverrideKind]string{
+	OvApproveAge: "approve age", OvRefuseAge: "refuse age", OvVoidLine: "void line",
+	OvCancelSale: "cancel sale", OvResumeSale: "resume sale", OvCompleteSale: "complete sale",
+	OvOpenCompartment: "open compartment", OvClearFault: "clear device fault",
+	OvXReport: "X report", OvZReport: "Z report", OvCopyReceipt: "copy receipt", OvReturn: "return",
+	OvReceiveStock: "receive stock", OvTrainingMode: "training mode",
+}
+
+func (k OverrideKind) String() string {
+	if n, ok := overrideNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("OverrideKind(%d)", uint8(k))
+}
+
+// Reason is why staff made an override. The numbers are persisted.
+type Reason uint8
+
+const (
+	ReasonIDChecked      Reason = 1 // ID shown, old enough
+	ReasonNoValidID      Reason = 2 // no valid ID, or too young
+	ReasonCustomerAsked  Reason = 3
+	ReasonWrongItem      Reason = 4 // scanned by mistake, wrong product or price
+	ReasonPaymentProblem Reason = 5 // the terminal or the payment needs staff
+	ReasonDeviceFault    Reason = 6
+	ReasonRestock        Reason = 7
+	ReasonRepaired       Reason = 8
+	ReasonOther          Reason = 9
+)
+
+var reasonNames = map[Reason]string{
+	ReasonIDChecked: "ID checked", ReasonNoValidID: "no valid ID", ReasonCustomerAsked: "customer asked",
+	ReasonWrongItem: "wrong item", ReasonPaymentProblem: "payment problem", ReasonDeviceFault: "device fault",
+	ReasonRestock: "restock", ReasonRepaired: "repaired", ReasonOther: "other",
+}
+
+func (r Reason) String() string {
+	if n, ok := reasonNames[r]; ok {
+		return n
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// overrideRule is what an override needs: the action a role must be
+// allowed, the reasons staff picks from (the first is the usual one),
+// and whether later work fills it.
+type overrideRule struct {
+	action  Action
+	reasons []Reason
+	later   bool
+}
+
+// overrideRules is the one table of overrides. OvCancelSale needs
+// ActSettlePayment instead when a payment is under way or on record
+// (Checkout.overrideActionLocked).
+var overrideRules = map[OverrideKind]overrideRule{
+	OvApproveAge:      {ActAgeCheck, []Reason{ReasonIDChecked}, false},
+	OvRefuseAge:       {ActAgeCheck, []Reason{ReasonNoValidID, ReasonCustomerAsked}, false},
+	OvVoidLine:        {ActAssist, []Reason{ReasonWrongItem, ReasonCustomerAsked, ReasonOther}, false},
+	OvCancelSale:      {ActAssist, []Reason{ReasonCustomerAsked, ReasonPaymentProblem, ReasonDeviceFault, ReasonOther}, false},
+	OvResumeSale:      {ActAssist, []Reason{ReasonCustomerAsked, ReasonPaymentProblem, ReasonDeviceFault, ReasonOther}, false},
+	OvCompleteSale:    {ActSettlePayment, []Reason{ReasonPaymentProblem, ReasonDeviceFault, ReasonOther}, false},
+	OvOpenCompartment: {ActRestockCabinet, []Reason{ReasonRestock, ReasonDeviceFault, ReasonOther}, false},
+	OvClearFault:      {ActServiceDevices, []Reason{ReasonRepaired}, false},
+	OvXReport:         {ActXReport, []Reason{ReasonOther}, true},
+	OvZReport:         {ActZReport, []Reason{ReasonOther}, true},
+	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, true},
+	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, true},
+	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, true},
+	OvTrainingMode:    {ActTrainingMode, []Reason{ReasonOther}, true},
+}
+
+// Reasons lists the reasons staff may give for k, the usual one first.
+func (k OverrideKind) Reasons() []Reason { return append([]Reason(nil), overrideRules[k].reasons...) }
+
+// Later reports whether k is an entry later work fills: shown to staff,
+// never available yet.
+func (k OverrideKind) Later() bool { return overrideRules[k].later }
+
+// Override is one override staff asks for.
+type Override struct {
+	Kind        OverrideKind
+	Reason      Reason
+	Line        GTIN // OvVoidLine: the line's product
+	Compartment int  // OvOpenCompartment
+}
+
+// OverrideOption is an override as the staff screen offers it.
+type OverrideOption struct {
+	Kind      OverrideKind
+	Permitted bool     // the session's role may do it
+	Available bool     // it applies now (never for Later entries)
+	Reasons   []Reason // to pick from, the usual one first
+}
+
+// ErrLater: the override is an entry later work fills.
+var ErrLater = errors.New("kiosk: not available yet")
