@@ -62,7 +62,7 @@ const (
 	EvGoodsReleased      Event = 11 // cabinet door closed again, or nothing to release
 	EvReleaseFault       Event = 12 // lock fault or door left open: staff needed
 	EvDone               Event = 13 // receipt screen finished
-	EvHelp               Event = 14 // customer pressed "call staff"
+	EvStaffNeeded        Event = 14 // the kiosk calls staff: the printer failed before payment, the age check or the payment's outcome cannot be had
 	EvStaffResume        Event = 15 // staff sends the customer back to the basket
 	EvStaffCancel        Event = 16 // staff ends the unpaid sale
 	EvStaffComplete      Event = 17 // staff handed over paid goods by hand
@@ -79,7 +79,7 @@ var eventNames = map[Event]string{
 	EvCheckoutRestricted: "CheckoutRestricted", EvAgeApproved: "AgeApproved", EvAgeRefused: "AgeRefused",
 	EvPaymentApproved: "PaymentApproved", EvPaymentDeclined: "PaymentDeclined", EvRetry: "Retry",
 	EvCancel: "Cancel", EvGoodsReleased: "GoodsReleased", EvReleaseFault: "ReleaseFault", EvDone: "Done",
-	EvHelp: "Help", EvStaffResume: "StaffResume", EvStaffCancel: "StaffCancel", EvStaffComplete: "StaffComplete",
+	EvStaffNeeded: "StaffNeeded", EvStaffResume: "StaffResume", EvStaffCancel: "StaffCancel", EvStaffComplete: "StaffComplete",
 	EvIdleWarn: "IdleWarn", EvTouch: "Touch", EvIdleTimeout: "IdleTimeout", EvDeviceFault: "DeviceFault",
 	EvDevicesOK: "DevicesOK", EvAgeTimeout: "AgeTimeout",
 }
@@ -104,7 +104,6 @@ type Transition struct {
 // (sent only once the approval is durably journaled) reaches Releasing.
 var Transitions = []Transition{
 	{Idle, EvItemAdded, Shopping},
-	{Idle, EvHelp, Assistance},
 	{Idle, EvDeviceFault, OutOfOrder},
 
 	{Shopping, EvItemAdded, Shopping},
@@ -112,7 +111,7 @@ var Transitions = []Transition{
 	{Shopping, EvCheckout, Paying},
 	{Shopping, EvCheckoutRestricted, AgeCheckPending},
 	{Shopping, EvCancel, Idle},
-	{Shopping, EvHelp, Assistance},
+	{Shopping, EvStaffNeeded, Assistance},
 	{Shopping, EvIdleWarn, TimeoutWarning},
 	{Shopping, EvDeviceFault, OutOfOrder},
 
@@ -126,7 +125,7 @@ var Transitions = []Transition{
 	{AgeCheckPending, EvAgeRefused, Shopping},
 	{AgeCheckPending, EvAgeTimeout, Shopping},
 	{AgeCheckPending, EvCancel, Idle},
-	{AgeCheckPending, EvHelp, Assistance},
+	{AgeCheckPending, EvStaffNeeded, Assistance},
 	{AgeCheckPending, EvDeviceFault, OutOfOrder},
 
 	{Paying, EvPaymentApproved, Releasing},
@@ -134,7 +133,8 @@ var Transitions = []Transition{
 
 	{PaymentDeclined, EvRetry, Paying},
 	{PaymentDeclined, EvCancel, Idle},
-	{PaymentDeclined, EvHelp, Assistance},
+	{PaymentDeclined, EvStaffNeeded, Assistance},
+	{PaymentDeclined, EvStaffResume, Shopping},    // staff sends the customer back to the basket
 	{PaymentDeclined, EvIdleWarn, TimeoutWarning}, // the basket and its age approval are kept, "are you still there?" first
 	{PaymentDeclined, EvDeviceFault, OutOfOrder},
 

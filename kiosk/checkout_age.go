@@ -15,6 +15,7 @@ import (
 func (c *Checkout) startAgeCheckLocked() {
 	ctx, cancel := context.WithCancel(c.ctx)
 	c.ageStop = cancel
+	c.ageSince = c.d.Clock.Now()
 	var items []string
 	for _, l := range c.basket.Lines {
 		if l.Product.Restricted() {
@@ -35,20 +36,22 @@ func (c *Checkout) stopAgeCheckLocked() {
 	}
 }
 
-func (c *Checkout) ageResult(sale string, a Approval, err error) {
+// ageResult applies staff's answer to the age check of sale; it reports
+// false when that check is no longer waiting.
+func (c *Checkout) ageResult(sale string, a Approval, err error) bool {
 	c.mu.Lock()
 	if c.state != AgeCheckPending || c.saleID != sale {
 		c.mu.Unlock()
-		return // withdrawn
+		return false // withdrawn
 	}
 	c.ageStop = nil
 	switch {
 	case err != nil:
 		c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: sale, Text: "age check unavailable: " + err.Error()})
-		c.fire(EvHelp)
+		c.fire(EvStaffNeeded)
 		c.mu.Unlock()
 		c.notify()
-		return
+		return true
 	case a.Approved:
 		c.ageBy = a.Staff
 		c.journal(Entry{Code: CodeOther, Subtype: SubAgeApproved, SaleID: sale,
@@ -57,7 +60,7 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 		c.mu.Unlock()
 		c.notify()
 		c.startPayment()
-		return
+		return true
 	default:
 		c.journal(Entry{Code: CodeOther, Subtype: SubAgeRefused, SaleID: sale,
 			Text: "age check refused by staff", Data: c.ageDataLocked(a)})
@@ -71,6 +74,7 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) {
 		c.mu.Unlock()
 		c.notify()
 	}
+	return true
 }
 
 // ageDataLocked is what the journal keeps of an age check: who decided

@@ -39,6 +39,14 @@ func (c *Checkout) Scan(code string) {
 		c.setNotice(NoticeStorageError, "")
 		return
 	}
+	c.mu.Lock()
+	staff := c.staff != nil
+	c.mu.Unlock()
+	if staff {
+		// A product scanned is the customer's sale going on: the staff
+		// screen closes and the session ends.
+		c.endStaff("the customer's sale resumed")
+	}
 	if err := c.addProduct(p); errors.Is(err, ErrNotNow) {
 		// Never dropped silently: the customer sees it was not added.
 		c.setNotice(NoticeScanNotNow, p.Name)

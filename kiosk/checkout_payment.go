@@ -33,7 +33,7 @@ func (c *Checkout) pay() {
 	if !c.printerReady() {
 		c.mu.Lock()
 		c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID, Text: "receipt printer unavailable before payment"})
-		c.fire(EvHelp)
+		c.fire(EvStaffNeeded)
 		c.notice, c.arg = NoticePrinterDown, ""
 		c.mu.Unlock()
 		c.notify()
@@ -188,7 +188,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 		e.SaleID, e.Amount = p.ID, p.Amount
 		c.journal(e)
 		c.fire(EvPaymentDeclined)
-		c.fire(EvHelp)
+		c.fire(EvStaffNeeded)
 		c.notice, c.arg = NoticeRecoveryPending, p.ID
 	case !res.Approved:
 		c.voidLocked(p, SubPaymentDeclined, fmt.Sprintf("declined (%s): %s", res.Code, res.Message))

@@ -6,8 +6,10 @@ package kiosk
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // confirmRelease confirms a release to the terminal, outside the lock. A
@@ -21,7 +23,7 @@ func (c *Checkout) confirmRelease(req PaymentRequest) {
 	c.mu.Lock()
 	if errors.Is(err, ErrReversed) && c.state == Releasing && !c.finishing && c.pending != nil && c.pending.ID == req.SaleID {
 		c.stopTimerLocked()
-		if !c.doorOpen && !c.doorSeen {
+		if !c.doorOpenLocked() && !c.doorSeen {
 			c.relockLocked()
 		}
 		c.reversedLocked(*c.pending, err)
@@ -47,31 +49,56 @@ func (c *Checkout) releaseFaultLocked(p PendingSale, req PaymentRequest, why str
 }
 
 // Door handles a cabinet door event: opening during a release is the
-// customer taking the goods; closing after that completes the sale.
+// customer taking the goods; every door closed again after that completes
+// the sale. A door that opens on a compartment the kiosk did not unlock
+// was forced: alarm (red light and buzzer), journal, and a call for staff
+// until staff logs in.
 func (c *Checkout) Door(ev DoorEvent) {
 	c.mu.Lock()
-	c.doorOpen = ev.Open
+	n := max(ev.Compartment, 1)
+	if c.doorsOpen == nil {
+		c.doorsOpen = make(map[int]bool)
+	}
+	if ev.Open {
+		c.doorsOpen[n] = true
+	} else {
+		delete(c.doorsOpen, n)
+	}
 	what := "closed"
 	if ev.Open {
 		what = "opened"
 	}
-	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetDoor, SaleID: c.saleID, Text: "cabinet door " + what})
-	if !ev.Open {
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetDoor, SaleID: c.saleID, Text: "cabinet door " + what + ": " + compartmentList([]int{n})})
+	if ev.Open && !slices.Contains(c.unlocked, n) {
+		if c.forced == nil {
+			c.forced = make(map[int]time.Time)
+		}
+		if _, ok := c.forced[n]; !ok {
+			c.forced[n] = c.d.Clock.Now()
+			c.journal(Entry{Code: CodeOther, Subtype: SubDoorForced, SaleID: c.saleID,
+				Text: "cabinet forced: " + compartmentList([]int{n}) + " opened without being unlocked; alarm, staff called"})
+		}
+	}
+	if !c.doorOpenLocked() {
 		// Whatever the state (a release that timed out, staff), a closed
-		// door of a cabinet we unlocked is locked again.
+		// cabinet we unlocked is locked again.
 		c.relockLocked()
+		c.doorLeft = time.Time{}
 	}
 	if c.state == Releasing {
 		if ev.Open {
 			c.doorSeen = true
 			c.armTimer()
-		} else if c.doorSeen {
+		} else if c.doorSeen && !c.doorOpenLocked() {
 			c.finishLocked()
 		}
 	}
 	c.mu.Unlock()
 	c.notify()
 }
+
+// doorOpenLocked reports whether any compartment's door is open.
+func (c *Checkout) doorOpenLocked() bool { return len(c.doorsOpen) > 0 }
 
 // relockLocked locks the cabinet if the checkout unlocked it.
 func (c *Checkout) relockLocked() {
@@ -99,7 +126,7 @@ func (c *Checkout) finishLocked() {
 	c.finishing = true
 	defer func() { c.finishing = false }()
 	c.stopTimerLocked() // the release timeout must not fire while confirming
-	if !c.doorOpen {
+	if !c.doorOpenLocked() {
 		c.relockLocked()
 	}
 	p := *c.pending
@@ -123,13 +150,16 @@ func (c *Checkout) finishLocked() {
 		res.Lines = append(append([]string(nil), res.Lines...), lines...)
 		p.Result = &res
 	}
-	s, err := c.d.Sales.CompleteSale(c.ctx, NewSale(p, c.d.Clock.Now()), c.saleEntry(p, "sale completed"))
+	done := c.saleEntry(p, "sale completed")
+	s, err := c.d.Sales.CompleteSale(c.ctx, NewSale(p, c.d.Clock.Now()), done)
 	if err != nil {
 		c.log.Error("complete sale", "sale", p.ID, "err", err)
 		c.fire(EvReleaseFault)
 		c.notice, c.arg = NoticeStorageError, ""
 		return
 	}
+	done.ReceiptNo = s.No
+	c.count(done)
 	c.pending = nil
 	doc := BuildReceipt(c.cfg.Shop, s)
 	c.receipt, c.receiptN = &doc, s.No

@@ -67,8 +67,13 @@ const (
 	SubStaffAdded       = "staff-added"         // the staff register: StaffEntry
 	SubStaffPINSet      = "staff-pin-set"
 	SubStaffDisabled    = "staff-disabled"
-	SubLoginFailed      = "login-failed" // unknown badge or wrong PIN (StaffLogin)
-	SubLoginLocked      = "login-locked" // a badge locked out after too many wrong PINs
+	SubLoginFailed      = "login-failed"     // unknown badge or wrong PIN (StaffLogin)
+	SubLoginLocked      = "login-locked"     // a badge locked out after too many wrong PINs
+	SubOverride         = "override"         // a staff override: staff, role, override, reason
+	SubOverrideRefused  = "override-refused" // an override the role may not do
+	SubLineVoided       = "line-voided"      // a basket line staff took out
+	SubDoorForced       = "door-forced"      // a compartment opened that the kiosk did not unlock
+	SubDoorLeftOpen     = "door-left-open"   // a compartment stayed open too long
 )
 
 // Entry is what the kiosk asks the journal to record.

@@ -91,8 +91,8 @@ type Checkout struct {
 	arg         string
 	receipt     *Document
 	receiptN    uint64
-	doorOpen    bool
-	doorSeen    bool            // the door opened during this release
+	doorsOpen   map[int]bool    // compartments whose door is open
+	doorSeen    bool            // a door opened during this release
 	unlocked    []int           // compartments the checkout unlocked and has not locked since
 	finishing   bool            // finishLocked is confirming to the terminal, unlocked
 	staffBusy   bool            // StaffCancel is settling with the terminal, unlocked
@@ -102,6 +102,25 @@ type Checkout struct {
 	paperLow    bool
 	payMsg      string
 	payMsgEn    string
+	stateSince  time.Time // when the state last changed
+	ageSince    time.Time // when the age check was asked
+
+	// Staff at the kiosk (checkout_staff.go).
+	staff        *staffState
+	staffGen     uint64
+	helpSince    time.Time         // the customer's call for help; zero: none
+	forced       map[int]time.Time // compartments forced open, alarm not yet acknowledged
+	doorLeft     time.Time         // a compartment staff opened was left open
+	restockTimer Timer
+	restockGen   uint64
+	compartments []CompartmentState // as last read, for the staff screen
+	cabinetErr   string
+	countMu      sync.Mutex // today's counts, which the journal updates with or without mu
+	today        DayCounts
+	todayDate    string          // the day today counts ("2006-01-02", local)
+	cancelled    map[string]bool // today's cancelled sales, counted once each
+	lightShown   *Signal
+	lightErr     string
 
 	timer    Timer
 	timerGen uint64
@@ -142,6 +161,15 @@ func (c *Checkout) Start(ctx context.Context) error {
 	}
 	if err := c.reloadCabinet(ctx); err != nil {
 		return err
+	}
+	if err := c.countToday(ctx); err != nil {
+		return fmt.Errorf("kiosk: count today's journal: %w", err)
+	}
+	c.refreshCompartments(ctx)
+	if err := c.d.Cabinet.Lock(ctx); err != nil {
+		// Asserted locked at every start; a lock that does not answer is
+		// the release's to find out.
+		c.log.Warn("cabinet lock at start", "err", err)
 	}
 	pend, err := c.d.Sales.Pending(ctx)
 	if err != nil {
@@ -192,8 +220,18 @@ func (c *Checkout) viewLocked() View {
 		Lines: append([]Line(nil), c.basket.Lines...), Count: c.basket.Count(),
 		Total: c.basket.Total(), VAT: c.basket.VAT(),
 		Cabinet: append([]Product(nil), c.cabinet...), Notice: c.notice, NoticeArg: c.arg,
-		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpen, Fault: c.faultText(),
+		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpenLocked(), Fault: c.faultText(),
 		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,
+		Help: c.helpSince, Staff: c.staffViewLocked(), Calls: c.callsLocked(), Light: c.signalLocked(),
+		Devices: c.devicesLocked(), Compartments: append([]CompartmentState(nil), c.compartments...),
+		Today: c.todayCounts(),
+	}
+	if c.state == Releasing && c.pending != nil {
+		for _, l := range c.pending.Lines {
+			if n := l.Product.CompartmentNo(); n > 0 {
+				v.Release = append(v.Release, ReleaseItem{Name: l.Product.Name, Qty: l.Qty, Compartment: n})
+			}
+		}
 	}
 	return v
 }
@@ -219,7 +257,12 @@ func (c *Checkout) notify() {
 	defer c.sendMu.Unlock()
 	c.mu.Lock()
 	c.armNoticeLocked()
+	staffIn := c.staff != nil && c.staff.phase == StaffSignedIn
 	c.mu.Unlock()
+	if staffIn {
+		c.refreshCompartments(c.ctx)
+	}
+	c.showSignal()
 	v := c.View() // the newest, whoever changed it
 	c.subMu.Lock()
 	fns := make([]func(View), 0, len(c.subs))
@@ -240,6 +283,9 @@ func (c *Checkout) fire(e Event) bool {
 		return false
 	}
 	c.log.Info("checkout", "from", c.state, "event", e, "to", to)
+	if to != c.state {
+		c.stateSince = c.d.Clock.Now()
+	}
 	c.state = to
 	c.armTimer()
 	if to == Idle && len(c.faults) > 0 {
@@ -254,6 +300,12 @@ func (c *Checkout) armTimer() {
 	gen := c.timerGen
 	var d time.Duration
 	var ev Event
+	switch c.state {
+	case Shopping, PaymentDeclined, TimeoutWarning, AgeCheckPending:
+		if c.pausedLocked() {
+			return // the customer waits for staff, or staff is at the kiosk
+		}
+	}
 	switch c.state {
 	case Shopping, PaymentDeclined:
 		d, ev = c.cfg.IdleWarn, EvIdleWarn
@@ -297,7 +349,7 @@ func (c *Checkout) timeout(gen uint64, ev Event) {
 		c.receipt, c.receiptN = nil, 0
 		c.clearNotice()
 	case EvReleaseFault:
-		if !c.doorOpen {
+		if !c.doorOpenLocked() {
 			c.relockLocked()
 		}
 		c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID,
@@ -380,7 +432,9 @@ func (c *Checkout) journal(e Entry) {
 	}
 	if _, err := c.d.Journal.Append(c.ctx, e); err != nil {
 		c.log.Error("journal append failed", "code", e.Code, "sub", e.Subtype, "err", err)
+		return
 	}
+	c.count(e)
 }
 
 func (c *Checkout) saleEntry(p PendingSale, text string) Entry {

@@ -22,6 +22,39 @@ var (
 		VAT: kiosk.VAT0, Price: 4500, Stock: 3}
 )
 
+// testStaff is the rig's staff register.
+var testStaff = []struct {
+	ID, Badge, PIN string
+	Role           kiosk.Role
+}{
+	{"ola", "B-ola", "1234", kiosk.RoleClerk},
+	{"kari", "B-kari", "2468", kiosk.RoleSupervisor},
+	{"tor", "B-tor", "1357", kiosk.RoleTechnician},
+}
+
+// signIn logs staff member id in at the kiosk: badge, then PIN.
+func (r *rig) signIn(id string) {
+	r.t.Helper()
+	if v := r.co.View(); v.Staff != nil && v.Staff.Phase == kiosk.StaffSignedIn && v.Staff.ID == id {
+		return
+	}
+	for _, m := range testStaff {
+		if m.ID == id {
+			r.co.StaffBadge(m.Badge)
+			r.must(r.co.StaffPIN(m.PIN))
+			return
+		}
+	}
+	r.t.Fatalf("no test staff %q", id)
+}
+
+// override signs id in and makes the override.
+func (r *rig) override(id string, o kiosk.Override) error {
+	r.t.Helper()
+	r.signIn(id)
+	return r.co.Override(o)
+}
+
 // rig is a checkout on fakes.
 type rig struct {
 	t       *testing.T
@@ -33,6 +66,9 @@ type rig struct {
 	printer *kiosktest.Printer
 	cab     *kiosktest.CabinetLock
 	staff   *kiosktest.StaffApproval
+	reg     *kiosktest.StaffStore
+	pins    *kiosktest.PINHasher
+	light   *kiosktest.TowerLight
 	co      *kiosk.Checkout
 	kill    context.CancelFunc // ends the current checkout's context, as a crash would
 	changed chan struct{}      // a view was published
@@ -47,7 +83,19 @@ func mustRig(t *testing.T) *rig {
 		t: t, ctx: ctx, store: kiosktest.NewStore(), clock: clk,
 		scanner: kiosktest.NewScanner(clk), term: kiosktest.NewPaymentTerminal(clk),
 		printer: kiosktest.NewPrinter(), cab: kiosktest.NewCabinetLock(clk), staff: kiosktest.NewStaffApproval(),
+		pins: &kiosktest.PINHasher{}, light: kiosktest.NewTowerLight(),
 		changed: make(chan struct{}, 1),
+	}
+	r.reg = kiosktest.NewStaffStore(r.store)
+	for _, m := range testStaff {
+		h, err := r.pins.Hash(m.PIN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := kiosk.Staff{ID: m.ID, Name: m.ID, Role: m.Role, Badge: m.Badge, PIN: h, Active: true}
+		if err := r.reg.AddStaff(ctx, s, kiosk.StaffEntry(kiosk.SubStaffAdded, s, clk.Now(), "test")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r.printer.SetStatus(kiosk.PrinterStatus{Ready: true})
 	for _, p := range []kiosk.Product{soda, snus, avis} {
@@ -70,7 +118,8 @@ func (r *rig) start() {
 	ctx, r.kill = context.WithCancel(r.ctx)
 	r.co = kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: kiosk.Shop{Name: "Test", OrgNo: "999999999"}}, kiosk.Deps{
 		Catalog: r.store, Sales: r.store, Journal: r.store, Scanner: r.scanner, Terminal: r.term,
-		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock,
+		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light,
+		Login: kiosk.NewStaffLogin("K1", r.reg, r.pins, r.store, r.clock, kiosk.LoginConfig{}),
 	})
 	changed := r.changed
 	r.co.Subscribe(func(kiosk.View) {
@@ -342,8 +391,10 @@ func TestDeclineThenRetry(t *testing.T) {
 	if len(r.store.Sales()) != 1 || r.term.Charged() != 3290 {
 		t.Fatalf("sales %d charged %v", len(r.store.Sales()), r.term.Charged())
 	}
-	if len(r.cab.Log()) != 0 {
-		t.Errorf("cabinet moved for shelf goods: %v", r.cab.Log())
+	for _, e := range r.cab.Log() {
+		if e.Op == kiosktest.CabUnlock {
+			t.Errorf("cabinet unlocked for shelf goods: %v", r.cab.Log())
+		}
 	}
 }
 
@@ -407,8 +458,7 @@ func TestAgeApprovalCoversOnlyWhatWasChecked(t *testing.T) {
 	// them back to the basket, where one more snus goes in.
 	r.payDeclined()
 	r.must(r.co.Help())
-	r.wait(kiosk.Assistance)
-	r.must(r.co.StaffResume())
+	r.must(r.override("ola", kiosk.Override{Kind: kiosk.OvResumeSale}))
 	r.wait(kiosk.Shopping)
 	r.must(r.co.Add(snus.GTIN))
 	r.payAskingAge()
@@ -500,7 +550,7 @@ func TestPrinterDownTakesNoMoney(t *testing.T) {
 		t.Fatal("payment attempted without a printer")
 	}
 	r.printer.SetStatus(kiosk.PrinterStatus{Ready: true})
-	r.must(r.co.StaffResume())
+	r.must(r.override("ola", kiosk.Override{Kind: kiosk.OvResumeSale}))
 	r.wait(kiosk.Shopping)
 	r.must(r.co.Pay())
 	r.payApproved()
@@ -547,10 +597,10 @@ func TestLockFaultReversesPayment(t *testing.T) {
 	if len(r.store.Sales()) != 0 {
 		t.Fatal("sale completed without goods")
 	}
-	if err := r.co.StaffComplete(); !errors.Is(err, kiosk.ErrNotNow) {
+	if err := r.override("kari", kiosk.Override{Kind: kiosk.OvCompleteSale}); !errors.Is(err, kiosk.ErrNotNow) {
 		t.Fatalf("staff complete of a reversed sale: %v", err)
 	}
-	r.must(r.co.StaffCancel())
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvCancelSale}))
 	r.wait(kiosk.Idle)
 }
 
@@ -712,7 +762,7 @@ func TestReleaseReversedByTerminal(t *testing.T) {
 	if !r.has(kiosk.SubSaleCancelled) {
 		t.Error("the void is not journaled")
 	}
-	r.must(r.co.StaffCancel())
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvCancelSale}))
 	r.wait(kiosk.Idle)
 }
 
@@ -732,10 +782,10 @@ func TestRestartWithUnknownOutcomeNeedsStaff(t *testing.T) {
 	if !r.has(kiosk.SubPaymentUnknown) {
 		t.Error("unknown outcome not journaled")
 	}
-	if err := r.co.StaffResume(); !errors.Is(err, kiosk.ErrNotNow) {
+	if err := r.override("ola", kiosk.Override{Kind: kiosk.OvResumeSale}); !errors.Is(err, kiosk.ErrNotNow) {
 		t.Error("staff may not resume over an unresolved payment")
 	}
-	r.must(r.co.StaffCancel())
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvCancelSale}))
 	r.wait(kiosk.Idle)
 	if p, _ := r.store.Pending(r.ctx); len(p) != 0 {
 		t.Fatalf("left pending: %+v", p)
@@ -845,17 +895,17 @@ func TestReleaseTimeoutThenStaffCompletes(t *testing.T) {
 	if v.Notice != kiosk.NoticeCabinetFault || r.cab.Locked() {
 		t.Fatalf("notice %v, locked %v (the door is open)", v.Notice, r.cab.Locked())
 	}
-	if err := r.co.StaffResume(); !errors.Is(err, kiosk.ErrNotNow) {
+	if err := r.override("ola", kiosk.Override{Kind: kiosk.OvResumeSale}); !errors.Is(err, kiosk.ErrNotNow) {
 		t.Fatal("staff may not send a paid customer back to the basket")
 	}
-	if err := r.co.StaffCancel(); !errors.Is(err, kiosk.ErrNotNow) {
+	if err := r.override("kari", kiosk.Override{Kind: kiosk.OvCancelSale}); !errors.Is(err, kiosk.ErrNotNow) {
 		t.Fatalf("released goods' payment reversed from the screen: %v", err)
 	}
 	r.co.Door(kiosk.DoorEvent{Open: false})
 	if !r.cab.Locked() {
 		t.Fatal("closed door not locked after the release timed out")
 	}
-	r.must(r.co.StaffComplete())
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvCompleteSale}))
 	v = r.wait(kiosk.Receipt)
 	if v.ReceiptNo != 1 || r.term.Charged() != 12900 || r.stock(snus) != 4 {
 		t.Fatalf("receipt %d charged %v stock %d", v.ReceiptNo, r.term.Charged(), r.stock(snus))
@@ -896,7 +946,7 @@ func TestRestartReversalFailsNeedsStaff(t *testing.T) {
 	}
 	// Terminal back: staff cancels, the payment is reversed and voided.
 	r.term.SetOffline(false)
-	r.must(r.co.StaffCancel())
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvCancelSale}))
 	r.wait(kiosk.Idle)
 	if ps, _ := r.store.Pending(r.ctx); len(ps) != 0 {
 		t.Fatalf("pending after staff cancel: %+v", ps)
@@ -960,22 +1010,21 @@ func TestPrinterWatchedWhileIdle(t *testing.T) {
 	r.wait(kiosk.Idle)
 }
 
-// TestStaffBadgeIsNoProduct: a staff badge from the scanner is journaled
-// as an employee log-in and never looked up.
+// TestStaffBadgeIsNoProduct: a staff badge from the scanner opens the PIN
+// pad for its holder and is never looked up as a product; nothing is
+// journaled as a log-in before the PIN.
 func TestStaffBadgeIsNoProduct(t *testing.T) {
 	r := mustRig(t)
 	ctx, cancel := context.WithCancel(r.ctx)
 	defer cancel()
 	go r.co.Run(ctx)
-	r.scanner.FeedScan(kiosk.Scan{Staff: "ola"})
-	v := r.until(func(v kiosk.View) bool { return v.Notice == kiosk.NoticeStaffBadge }, "badge notice")
-	if v.State != kiosk.Idle || v.NoticeArg != "ola" {
-		t.Fatalf("after a badge: %v %q", v.State, v.NoticeArg)
+	r.scanner.FeedScan(kiosk.Scan{Staff: "B-ola"})
+	v := r.until(func(v kiosk.View) bool { return v.Staff != nil }, "PIN pad")
+	if v.State != kiosk.Idle || v.Staff.Phase != kiosk.StaffPIN || v.Staff.ID != "ola" {
+		t.Fatalf("after a badge: %v %+v", v.State, v.Staff)
 	}
-	recs := r.store.Records()
-	last := recs[len(recs)-1]
-	if last.Code != kiosk.CodeEmployeeLogIn || last.Data["staff"] != "ola" {
-		t.Errorf("journal %+v", last)
+	if r.has(kiosk.CodeEmployeeLogIn.String()) {
+		t.Error("a log-in was journaled before the PIN")
 	}
 	if r.has(kiosk.SubLookupMiss) {
 		t.Error("the badge was looked up as a product")

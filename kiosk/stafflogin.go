@@ -33,6 +33,41 @@ var (
 	ErrNotPermitted = errors.New("kiosk: not permitted for this role")
 )
 
+// lockedError is ErrBadgeLocked with the time the badge opens.
+type lockedError struct{ until time.Time }
+
+func (e lockedError) Error() string {
+	return ErrBadgeLocked.Error() + " until " + e.until.Format("15:04")
+}
+func (e lockedError) Is(target error) bool { return target == ErrBadgeLocked }
+
+// LockedUntil is when the badge of an ErrBadgeLocked error opens again.
+func LockedUntil(err error) (time.Time, bool) {
+	var le lockedError
+	if errors.As(err, &le) {
+		return le.until, true
+	}
+	return time.Time{}, false
+}
+
+// wrongPINError is ErrWrongPIN with the tries left.
+type wrongPINError struct{ left int }
+
+func (e wrongPINError) Error() string {
+	return fmt.Sprintf("%v: %d tries left", ErrWrongPIN, e.left)
+}
+func (e wrongPINError) Is(target error) bool { return target == ErrWrongPIN }
+
+// TriesLeft is how many wrong PINs an ErrWrongPIN error's badge has left
+// before it locks.
+func TriesLeft(err error) (int, bool) {
+	var we wrongPINError
+	if errors.As(err, &we) {
+		return we.left, true
+	}
+	return 0, false
+}
+
 // LoginConfig tunes StaffLogin. Zero fields take the defaults.
 type LoginConfig struct {
 	MaxFailures int           // wrong PINs in a row that lock the badge (default 5)
@@ -61,9 +96,8 @@ type Session struct {
 
 // StaffLogin checks staff log-ins at one kiosk and holds its one session.
 // It is safe for concurrent use; PIN checks (deliberately slow) run one
-// at a time and never under the session's lock. The Checkout and the
-// screens are not wired to it yet: the PIN pad and the staff actions
-// behind a session are the rest of issue 10 items 2 and 3.
+// at a time and never under the session's lock. The Checkout drives it
+// (Deps.Login) from the badge, the PIN pad and the staff screen.
 type StaffLogin struct {
 	kiosk string
 	cfg   LoginConfig
@@ -96,6 +130,9 @@ func (l *StaffLogin) entry(code Code, sub string, s Staff, text string) Entry {
 	return e
 }
 
+// IdleTime is how long a session lasts without a staff action.
+func (l *StaffLogin) IdleTime() time.Duration { return l.cfg.Idle }
+
 // Badge finds the active staff member holding badge, for the PIN prompt.
 // Errors: ErrUnknownBadge (journaled; also for disabled staff, and the
 // badge code itself is not journaled); ErrBadgeLocked, with the time it
@@ -120,7 +157,7 @@ func (l *StaffLogin) Badge(ctx context.Context, badge string) (Staff, error) {
 		if _, jerr := l.jrnl.Append(ctx, e); jerr != nil {
 			return Staff{}, fmt.Errorf("kiosk: journal a failed log-in: %w", jerr)
 		}
-		return Staff{}, fmt.Errorf("%w until %s", ErrBadgeLocked, st.LockedUntil.Format("15:04"))
+		return Staff{}, lockedError{st.LockedUntil}
 	}
 	s.PIN = PINHash{}
 	return s, nil
@@ -147,7 +184,7 @@ func (l *StaffLogin) PIN(ctx context.Context, id, pin string) (Session, error) {
 		return Session{}, fmt.Errorf("kiosk: read log-in state: %w", err)
 	}
 	if st.Locked(l.clock.Now()) {
-		return Session{}, fmt.Errorf("%w until %s", ErrBadgeLocked, st.LockedUntil.Format("15:04"))
+		return Session{}, lockedError{st.LockedUntil}
 	}
 	ok, err := l.pins.Verify(pin, s.PIN)
 	if err != nil {
@@ -164,14 +201,14 @@ func (l *StaffLogin) PIN(ctx context.Context, id, pin string) (Session, error) {
 			if err := l.store.SetLoginState(ctx, id, st, e); err != nil {
 				return Session{}, fmt.Errorf("kiosk: record a lock-out: %w", err)
 			}
-			return Session{}, fmt.Errorf("%w until %s", ErrBadgeLocked, st.LockedUntil.Format("15:04"))
+			return Session{}, lockedError{st.LockedUntil}
 		}
 		e := l.entry(CodeOther, SubLoginFailed, s, "wrong PIN")
 		e.Data["failures"] = strconv.Itoa(st.Failures)
 		if err := l.store.SetLoginState(ctx, id, st, e); err != nil {
 			return Session{}, fmt.Errorf("kiosk: record a wrong PIN: %w", err)
 		}
-		return Session{}, fmt.Errorf("%w: %d tries left", ErrWrongPIN, l.cfg.MaxFailures-st.Failures)
+		return Session{}, wrongPINError{l.cfg.MaxFailures - st.Failures}
 	}
 	e := l.entry(CodeEmployeeLogIn, "", s, "staff logged in")
 	if err := l.store.SetLoginState(ctx, id, LoginState{}, e); err != nil {
