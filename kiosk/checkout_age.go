@@ -25,6 +25,9 @@ func (c *Checkout) startAgeCheckLocked() {
 	req := AgeCheck{SaleID: c.saleID, MinAge: c.basket.AgeLimit(), Items: items}
 	go func() {
 		a, err := c.d.Staff.RequestAgeCheck(ctx, req)
+		if ctx.Err() != nil {
+			return // withdrawn, or answered on the staff screen
+		}
 		c.ageResult(req.SaleID, a, err)
 	}()
 }
