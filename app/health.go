@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -16,21 +18,51 @@ import (
 
 // Health is the JSON /healthz answers.
 type Health struct {
-	Status    string    `json:"status"` // "ok" or "out-of-order"
-	State     string    `json:"state"`
-	StateCode int       `json:"state_code"`
-	Screen    string    `json:"screen,omitempty"` // the state the kiosk screen last rendered
-	Sale      string    `json:"sale,omitempty"`
-	Items     int       `json:"items"`
-	TotalOre  int64     `json:"total_ore"`
-	Total     string    `json:"total"`
-	Notice    string    `json:"notice,omitempty"`
-	ReceiptNo uint64    `json:"receipt_no,omitempty"`
-	DoorOpen  bool      `json:"door_open"`
-	Fault     string    `json:"fault,omitempty"`
-	PaperLow  bool      `json:"paper_low,omitempty"`
-	UptimeSec int64     `json:"uptime_s"`
-	Sim       *SimState `json:"sim,omitempty"` // the demo's simulated devices
+	Status    string `json:"status"` // "ok" or "out-of-order"
+	State     string `json:"state"`
+	StateCode int    `json:"state_code"`
+	Screen    string `json:"screen,omitempty"` // the state the kiosk screen last rendered
+	Sale      string `json:"sale,omitempty"`
+	Items     int    `json:"items"`
+	TotalOre  int64  `json:"total_ore"`
+	Total     string `json:"total"`
+	Notice    string `json:"notice,omitempty"`
+	ReceiptNo uint64 `json:"receipt_no,omitempty"`
+	DoorOpen  bool   `json:"door_open"`
+	Fault     string `json:"fault,omitempty"`
+	PaperLow  bool   `json:"paper_low,omitempty"`
+	UptimeSec int64  `json:"uptime_s"`
+	// Light is the intervention light: off, green, yellow or red, with
+	// "-blink" while a call waits and "-alarm" for a forced door.
+	Light string `json:"light"`
+	// Calls is the assistance queue, oldest first.
+	Calls []HealthCall `json:"calls"`
+	// Staff is the staff log-in at the kiosk ("pin" or "signed-in"),
+	// empty when nobody logs in; StaffID names who.
+	Staff   string    `json:"staff,omitempty"`
+	StaffID string    `json:"staff_id,omitempty"`
+	Sim     *SimState `json:"sim,omitempty"` // the demo's simulated devices
+}
+
+// HealthCall is one call for staff in /healthz.
+type HealthCall struct {
+	Kind  string    `json:"kind"` // help, age check, sale needs staff, door forced, door left open, out of order
+	Kiosk string    `json:"kiosk"`
+	Since time.Time `json:"since"`
+	Sale  string    `json:"sale,omitempty"`
+	Arg   string    `json:"arg,omitempty"`
+}
+
+// lightText is a signal as /healthz shows it: "yellow-blink".
+func lightText(s kiosk.Signal) string {
+	t := s.Light.String()
+	if s.Blink {
+		t += "-blink"
+	}
+	if s.Alarm {
+		t += "-alarm"
+	}
+	return t
 }
 
 func healthOf(v kiosk.View, since time.Time) Health {
@@ -39,6 +71,13 @@ func healthOf(v kiosk.View, since time.Time) Health {
 		Items: v.Count, TotalOre: int64(v.Total), Total: v.Total.String(),
 		ReceiptNo: v.ReceiptNo, DoorOpen: v.DoorOpen, Fault: v.Fault, PaperLow: v.PaperLow,
 		UptimeSec: int64(time.Since(since) / time.Second),
+		Light:     lightText(v.Light), Calls: []HealthCall{},
+	}
+	for _, c := range v.Calls {
+		h.Calls = append(h.Calls, HealthCall{Kind: c.Kind.String(), Kiosk: c.Kiosk, Since: c.Since, Sale: c.Sale, Arg: c.Arg})
+	}
+	if v.Staff != nil {
+		h.Staff, h.StaffID = map[kiosk.StaffPhase]string{kiosk.StaffPIN: "pin", kiosk.StaffSignedIn: "signed-in"}[v.Staff.Phase], v.Staff.ID
 	}
 	if v.Notice != kiosk.NoticeNone {
 		h.Notice = v.Notice.String()
@@ -163,15 +202,25 @@ func (s *server) do(action, arg string) error {
 		s.sim.Door(open)
 	case "tap":
 		taps := map[string]func() error{
-			"pay": s.co.Pay, "cancel": s.co.Cancel, "help": s.co.Help, "retry": s.co.Retry,
-			"done": s.co.FinishReceipt, "resume": s.co.StaffResume, "staff-cancel": s.co.StaffCancel,
-			"complete": s.co.StaffComplete, "touch": func() error { s.co.Touch(); return nil },
+			"pay": s.co.Pay, "cancel": s.co.Cancel, "help": s.co.Help, "withdraw": s.co.WithdrawHelp,
+			"retry": s.co.Retry, "done": s.co.FinishReceipt, "touch": func() error { s.co.Touch(); return nil },
+			"logout":     func() error { s.co.StaffLogout(); return nil },
+			"pin-cancel": func() error { s.co.StaffCancelLogin(); return nil },
 		}
 		f, ok := taps[arg]
 		if !ok {
-			return usageError("tap takes pay, cancel, help, retry, done, touch, resume, staff-cancel or complete")
+			return usageError("tap takes pay, cancel, help, withdraw, retry, done, touch, logout or pin-cancel")
 		}
 		return f()
+	case "pin":
+		// The PIN pad after a badge (`sim scan STAFF-kari`).
+		return s.co.StaffPIN(arg)
+	case "override":
+		o, err := parseOverride(arg)
+		if err != nil {
+			return err
+		}
+		return s.co.Override(o)
 	default:
 		return usageError(fmt.Sprintf("unknown simulator command %q", action))
 	}
@@ -196,4 +245,39 @@ func listenLoopback(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("health endpoint: %w", err)
 	}
 	return l, nil
+}
+
+// parseOverride reads an override as the sim command names it: the
+// override's name with dashes ("cancel-sale", "approve-age"), then
+// optionally ":" and its compartment or line ("open-compartment:2",
+// "void-line:7039990000113"). The reason is the override's usual one.
+func parseOverride(arg string) (kiosk.Override, error) {
+	name, param, _ := strings.Cut(arg, ":")
+	var names []string
+	for _, k := range kiosk.OverrideKinds {
+		n := strings.ReplaceAll(k.String(), " ", "-")
+		names = append(names, n)
+		if !strings.EqualFold(n, name) {
+			continue
+		}
+		o := kiosk.Override{Kind: k}
+		switch {
+		case k == kiosk.OvOpenCompartment && param != "":
+			c, err := strconv.Atoi(param)
+			if err != nil || c < 1 {
+				return o, usageError(fmt.Sprintf("override %s: %q is no compartment number", n, param))
+			}
+			o.Compartment = c
+		case k == kiosk.OvVoidLine && param != "":
+			g, err := kiosk.ParseGTIN(param)
+			if err != nil {
+				return o, usageError(fmt.Sprintf("override %s: %v", n, err))
+			}
+			o.Line = g
+		case param != "":
+			return o, usageError(fmt.Sprintf("override %s takes nothing after it", n))
+		}
+		return o, nil
+	}
+	return kiosk.Override{}, usageError("override takes one of " + strings.Join(names, ", "))
 }

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
+	"selvkasse/app/staffpin"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -48,4 +50,21 @@ func untilView(tb testing.TB, co *kiosk.Checkout, what string, within time.Durat
 			tb.Fatalf("never %s; now %v, %d items, fault %q, notice %v %q", what, v.State, v.Count, v.Fault, v.Notice, v.NoticeArg)
 		}
 	}
+}
+
+// staffOverride signs the demo supervisor in at co, badge and PIN,
+// seeding the demo staff into db first when its register is empty, and
+// makes o: what staff does at the kiosk to settle a sale.
+func staffOverride(co *kiosk.Checkout, db *storage.DB, o kiosk.Override) error {
+	if err := seedStaffIfEmpty(context.Background(), db, staffpin.New(), time.Now()); err != nil {
+		return err
+	}
+	sup := DemoStaff()[1]
+	if v := co.View(); v.Staff == nil || v.Staff.ID != sup.ID || v.Staff.Phase != kiosk.StaffSignedIn {
+		co.StaffBadge(sup.Badge)
+		if err := co.StaffPIN(sup.PIN); err != nil {
+			return fmt.Errorf("sign in %s: %w", sup.ID, err)
+		}
+	}
+	return co.Override(o)
 }

@@ -249,9 +249,9 @@ func TestKillMatrixChild(t *testing.T) {
 		case "finish":
 			err = co.FinishReceipt()
 		case "staff-cancel":
-			err = co.StaffCancel()
+			err = staffOverride(co, db, kiosk.Override{Kind: kiosk.OvCancelSale})
 		case "staff-complete":
-			err = co.StaffComplete()
+			err = staffOverride(co, db, kiosk.Override{Kind: kiosk.OvCompleteSale})
 		case "hold-authorize":
 			term.hold.Store(true)
 		case "hold-unlock":

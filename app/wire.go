@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 
+	"selvkasse/app/staffpin"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -18,12 +19,14 @@ type Devices struct {
 	Light    kiosk.TowerLight // nil: none fitted
 }
 
-// newCheckout wires the checkout to the store and the devices. The demo,
+// newCheckout wires the checkout to the store, the devices and the staff
+// register (log-in with argon2id PINs). The demo,
 // `run` and the end-to-end tests all go through here.
 func newCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk kiosk.Clock, log *slog.Logger) *kiosk.Checkout {
 	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log}, kiosk.Deps{
 		Catalog: db, Sales: db, Journal: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
 		Light: d.Light, Clock: clk,
+		Login: kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),
 	})
 }

@@ -142,7 +142,11 @@ func TestDemoUnderXvfb(t *testing.T) {
 	if h.State != "Assistance" || h.Notice != "RecoveryPending" {
 		t.Fatalf("after a kill mid-payment: %+v", h)
 	}
-	sim("tap", "staff-cancel")
+	// Staff settles it: badge, PIN, and the cancel override.
+	sim("scan", DemoStaffPrefix+"kari")
+	waitSim(t, ctx, addr, "PIN pad", func(h Health) bool { return h.Staff == "pin" })
+	sim("pin", "2468")
+	sim("override", "cancel-sale")
 	sim("wait", "Idle")
 	d.stop(t, ctx)
 

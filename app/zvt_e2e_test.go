@@ -152,7 +152,7 @@ func (k *zvtKiosk) settle() {
 	k.t.Helper()
 	v := k.until("settled", func(v kiosk.View) bool { return v.State == kiosk.Idle || v.State == kiosk.Assistance })
 	if v.State == kiosk.Assistance {
-		if err := k.co.StaffCancel(); err != nil {
+		if err := staffOverride(k.co, k.db, kiosk.Override{Kind: kiosk.OvCancelSale}); err != nil {
 			k.t.Fatal(err)
 		}
 		k.state(kiosk.Idle)
