@@ -14,35 +14,46 @@ import (
 	"selvkasse/kiosk"
 )
 
-// Kiosk is what the customer screens drive. *kiosk.Checkout (written by the
-// lead) implements it.
+// Kiosk is what the screens drive. *kiosk.Checkout implements it.
 //
 // View returns the current snapshot. Subscribe registers fn, which is
 // called from any goroutine with the new snapshot after each change, until
 // the returned cancel is called.
 //
-// The commands are called on the Fyne goroutine when the customer (or, on
-// the Assistance screen, staff) taps a button, so they must return
-// promptly: device work happens elsewhere and is reported through
-// Subscribe. A command that does not apply in the current state returns an
-// error (wrapping kiosk.ErrNoTransition, or a basket error such as
+// The customer's commands are called on the Fyne goroutine when the
+// customer taps a button, so they must return promptly: device work
+// happens elsewhere and is reported through Subscribe. A command that does
+// not apply in the current state returns an error (wrapping
+// kiosk.ErrNoTransition or kiosk.ErrNotNow, or a basket error such as
 // kiosk.ErrOutOfStock) and changes nothing; the screen then shows a short
 // "that did not work" banner and passes the error to the OnError hook.
+//
+// The staff commands are reached only from the PIN pad and the staff
+// screen, which are shown while View.Staff is set (a badge was read).
+// StaffPIN (argon2, tens of milliseconds) and Override (it may ask the
+// payment terminal: seconds) are called off the Fyne goroutine;
+// StaffCancelLogin and StaffLogout on it.
 type Kiosk interface {
 	View() kiosk.View
 	Subscribe(fn func(kiosk.View)) (cancel func())
+
+	// The customer's.
 	Add(g kiosk.GTIN) error // from the cabinet list
 	SetQty(g kiosk.GTIN, qty int) error
 	Remove(g kiosk.GTIN) error
 	Pay() error
 	Retry() error
 	Cancel() error
-	Help() error
-	Touch() // any touch during the inactivity warning
+	Help() error         // call staff; the customer's screen stays
+	WithdrawHelp() error // the customer no longer needs staff
+	Touch()              // any touch during the inactivity warning
 	FinishReceipt() error
-	StaffResume() error // Assistance screen, staff buttons
-	StaffCancel() error
-	StaffComplete() error
+
+	// Staff's, behind a badge and a PIN.
+	StaffPIN(pin string) error
+	StaffCancelLogin()
+	StaffLogout()
+	Override(o kiosk.Override) error
 }
 
 // Screen is the customer touchscreen: one screen per checkout state, a
@@ -156,15 +167,6 @@ func (s *Screen) t(m msg, args ...any) string { return tr(s.lang, m, args...) }
 func (s *Screen) toggleLang() { s.SetLang(otherLang(s.lang)) }
 
 // run calls a command and shows whether it failed.
-// runStaff runs a staff action, which may ask the payment terminal and
-// take seconds, off the Fyne goroutine; its error comes back on it.
-func (s *Screen) runStaff(cmd func() error) {
-	go func() {
-		err := cmd()
-		fyne.Do(func() { s.run(func() error { return err }) })
-	}()
-}
-
 func (s *Screen) run(cmd func() error) {
 	err := cmd()
 	failed := err != nil
@@ -515,26 +517,18 @@ func (s *Screen) receipt() fyne.CanvasObject {
 	return container.NewBorder(top, done, nil, nil, doc)
 }
 
-// Assistance: staff is coming; the staff buttons are here too. All three
-// are shown: the checkout rejects what does not apply (Complete only after
-// payment).
+// Assistance: the kiosk called staff (a payment it cannot settle, a
+// release that failed …). The customer can only wait: whatever staff
+// does (resume, cancel, complete) is an override behind a badge and a
+// PIN, on the staff screen.
 func (s *Screen) assistance() fyne.CanvasObject {
-	var paperLow fyne.CanvasObject
-	if s.view.PaperLow {
-		paperLow = banner(s.t(mPaperLow), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)
-	}
+	hint := body(s.t(mAssistStaffHint))
+	hint.SizeName = theme.SizeNameCaptionText
 	return middle(
 		heading(s.t(mAssistTitle)),
 		subheading(s.t(mAssistHint)),
 		layout.NewSpacer(),
-		widget.NewSeparator(),
-		body(s.t(mStaffOnly)),
-		centred(
-			button(s.t(mStaffResume), widget.MediumImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffResume) }),
-			button(s.t(mStaffCancel), widget.DangerImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffCancel) }),
-			button(s.t(mStaffComplete), widget.SuccessImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffComplete) }),
-		),
-		paperLow,
+		hint,
 	)
 }
 
