@@ -328,12 +328,24 @@ func (d demo) views() map[kiosk.State]kiosk.View {
 		kiosk.PaymentDeclined: with(kiosk.PaymentDeclined, func(v *kiosk.View) {
 			v.Notice, v.NoticeArg = kiosk.NoticeDeclined, "Ikke dekning"
 		}),
-		kiosk.Releasing: with(kiosk.Releasing, func(v *kiosk.View) { v.DoorOpen = true }),
+		kiosk.Releasing: with(kiosk.Releasing, func(v *kiosk.View) {
+			v.DoorOpen = true
+			v.Release = []kiosk.ReleaseItem{{Name: d.cigs.Name, Qty: 1, Compartment: 2}}
+		}),
 		kiosk.Receipt: {State: kiosk.Receipt, Cabinet: d.cabinet(), Receipt: d.receiptDoc(), ReceiptNo: 42,
 			Notice: kiosk.NoticeNone},
 		kiosk.Assistance: with(kiosk.Assistance, func(v *kiosk.View) { v.PaperLow = true }),
 		kiosk.OutOfOrder: {State: kiosk.OutOfOrder, Fault: "betalingsterminal"},
 	}
+}
+
+// helpAt is when the customer called for help in the tests.
+var helpAt = time.Date(2026, 12, 3, 14, 5, 0, 0, time.Local)
+
+// withHelp is v with the customer's call for help open.
+func withHelp(v kiosk.View) kiosk.View {
+	v.Help = helpAt
+	return v
 }
 
 // newTestApp starts a headless app with the kiosk theme.

@@ -11,6 +11,10 @@ import "fmt"
 // Customer screens.
 const (
 	mAssistStaffHint      msg = "assistStaffHint"
+	mHelpCalled           msg = "helpCalled"
+	mHelpWithdraw         msg = "helpWithdraw"
+	mReleaseItem          msg = "releaseItem"       // compartment, quantity, name
+	mReleaseItemNoComp    msg = "releaseItemNoComp" // quantity, name
 	mNoticeBadgeUnknown   msg = "notice.BadgeUnknown"
 	mNoticeBadgeLocked    msg = "notice.BadgeLocked"
 	mNoticeBadgeLockedArg msg = "notice.BadgeLocked.arg"
@@ -21,6 +25,10 @@ const (
 var staffTexts = map[string]map[msg]string{
 	LangNorwegian: {
 		mAssistStaffHint:      "Ansatte logger inn med ansattkortet.",
+		mHelpCalled:           "Du har tilkalt en ansatt – noen kommer straks.",
+		mHelpWithdraw:         "Trekk tilbake anropet",
+		mReleaseItem:          "Ta fra rom %d: %d × %s",
+		mReleaseItemNoComp:    "Ta ut %d × %s",
 		mNoticeBadgeUnknown:   "Ansattkortet er ukjent eller ikke i bruk.",
 		mNoticeBadgeLocked:    "For mange feil PIN-koder. Kortet er sperret en stund.",
 		mNoticeBadgeLockedArg: "For mange feil PIN-koder. Kortet er sperret til kl. %s.",
@@ -28,6 +36,10 @@ var staffTexts = map[string]map[msg]string{
 	},
 	LangEnglish: {
 		mAssistStaffHint:      "Staff log in with their staff badge.",
+		mHelpCalled:           "Staff is called – someone is coming.",
+		mHelpWithdraw:         "Withdraw the call",
+		mReleaseItem:          "Take from compartment %d: %d × %s",
+		mReleaseItemNoComp:    "Take out %d × %s",
 		mNoticeBadgeUnknown:   "This staff badge is unknown or not in use.",
 		mNoticeBadgeLocked:    "Too many wrong PINs. The badge is locked for a while.",
 		mNoticeBadgeLockedArg: "Too many wrong PINs. The badge is locked until %s.",

@@ -196,6 +196,9 @@ func (s *Screen) redraw() {
 	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" && s.view.State != kiosk.PaymentDeclined {
 		bs = append(bs, banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning))
 	}
+	if !s.view.Help.IsZero() {
+		bs = append(bs, s.helpPanel())
+	}
 	s.banners.Objects = bs
 	s.banners.Refresh()
 	if len(bs) == 0 {
@@ -248,8 +251,28 @@ func (s *Screen) build() fyne.CanvasObject {
 
 // Buttons shared by several screens.
 
+// helpButton calls staff. While a call is open it is disabled: the help
+// panel says staff is coming and offers to withdraw the call.
 func (s *Screen) helpButton() fyne.CanvasObject {
-	return button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() { s.run(s.k.Help) })
+	b := button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() {
+		if s.view.Help.IsZero() {
+			s.run(s.k.Help)
+		}
+	})
+	if !s.view.Help.IsZero() {
+		b.Objects[0].(*widget.Button).Disable()
+	}
+	return b
+}
+
+// helpPanel says the customer's call for help is open, above whatever
+// screen they are on (the basket stays), with a way to withdraw it.
+func (s *Screen) helpPanel() fyne.CanvasObject {
+	withdraw := button(s.t(mHelpWithdraw), widget.MediumImportance, 280, MinTouch, func() { s.run(s.k.WithdrawHelp) })
+	text := colouredText(s.t(mHelpCalled), theme.ColorNameForegroundOnPrimary, theme.SizeNameText)
+	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
+	return pill(theme.Color(theme.ColorNamePrimary),
+		container.NewBorder(nil, nil, nil, container.NewCenter(withdraw), text))
 }
 
 // cancelButton cancels the purchase once the customer confirms it (a
@@ -485,14 +508,28 @@ func (s *Screen) declined() fyne.CanvasObject {
 	)
 }
 
-// Releasing: the cabinet is unlocked.
+// Releasing: the compartments holding the paid goods are unlocked; the
+// screen says which to take from which.
 func (s *Screen) releasing() fyne.CanvasObject {
 	door, bg, fg := s.t(mDoorClosed), theme.ColorNameButton, theme.ColorNameForeground
 	if s.view.DoorOpen {
 		door, bg, fg = s.t(mDoorOpen), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning
 	}
+	var items fyne.CanvasObject
+	if len(s.view.Release) > 0 {
+		list := container.NewVBox()
+		for _, it := range s.view.Release {
+			text := s.t(mReleaseItemNoComp, it.Qty, it.Name)
+			if it.Compartment > 0 {
+				text = s.t(mReleaseItem, it.Compartment, it.Qty, it.Name)
+			}
+			list.Add(leftLabel(text, theme.SizeNameSubHeadingText, it.Compartment > 0))
+		}
+		items = container.NewCenter(list)
+	}
 	return middle(
 		heading(s.t(mReleasing)),
+		items,
 		centred(atLeast(pill(theme.Color(bg), colouredText(door, fg, theme.SizeNameSubHeadingText)), 480, 0)),
 	)
 }
