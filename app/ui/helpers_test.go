@@ -49,6 +49,9 @@ type fakeKiosk struct {
 
 var _ Kiosk = (*fakeKiosk)(nil)
 
+// The checkout is what the binary hands the screens.
+var _ Kiosk = (*kiosk.Checkout)(nil)
+
 func newFakeKiosk(v kiosk.View) *fakeKiosk {
 	return &fakeKiosk{view: v, subs: map[int]func(kiosk.View){}, wake: make(chan struct{})}
 }
@@ -144,9 +147,32 @@ func (f *fakeKiosk) Cancel() error             { return f.record("Cancel") }
 func (f *fakeKiosk) Help() error               { return f.record("Help") }
 func (f *fakeKiosk) Touch()                    { _ = f.record("Touch") }
 func (f *fakeKiosk) FinishReceipt() error      { return f.record("FinishReceipt") }
-func (f *fakeKiosk) StaffResume() error        { return f.record("StaffResume") }
-func (f *fakeKiosk) StaffCancel() error        { return f.record("StaffCancel") }
-func (f *fakeKiosk) StaffComplete() error      { return f.record("StaffComplete") }
+func (f *fakeKiosk) WithdrawHelp() error       { return f.record("WithdrawHelp") }
+func (f *fakeKiosk) StaffPIN(pin string) error { return f.record("StaffPIN " + pin) }
+func (f *fakeKiosk) StaffCancelLogin()         { _ = f.record("StaffCancelLogin") }
+func (f *fakeKiosk) StaffLogout()              { _ = f.record("StaffLogout") }
+func (f *fakeKiosk) Override(o kiosk.Override) error {
+	return f.record(overrideCall(o))
+}
+
+// overrideCall is how the fake records an override.
+func overrideCall(o kiosk.Override) string {
+	s := fmt.Sprintf("Override %v (%v)", o.Kind, o.Reason)
+	if o.Line != "" {
+		s += " line " + o.Line.Short()
+	}
+	if o.Compartment != 0 {
+		s += fmt.Sprintf(" compartment %d", o.Compartment)
+	}
+	return s
+}
+
+// customerCommands are the commands a customer screen may make; every
+// other is staff's.
+var customerCommands = map[string]bool{
+	"Add": true, "SetQty": true, "Remove": true, "Pay": true, "Retry": true, "Cancel": true,
+	"Help": true, "WithdrawHelp": true, "Touch": true, "FinishReceipt": true,
+}
 
 // fakeSim is a recording SimControls.
 type fakeSim struct {
@@ -302,12 +328,24 @@ func (d demo) views() map[kiosk.State]kiosk.View {
 		kiosk.PaymentDeclined: with(kiosk.PaymentDeclined, func(v *kiosk.View) {
 			v.Notice, v.NoticeArg = kiosk.NoticeDeclined, "Ikke dekning"
 		}),
-		kiosk.Releasing: with(kiosk.Releasing, func(v *kiosk.View) { v.DoorOpen = true }),
+		kiosk.Releasing: with(kiosk.Releasing, func(v *kiosk.View) {
+			v.DoorOpen = true
+			v.Release = []kiosk.ReleaseItem{{Name: d.cigs.Name, Qty: 1, Compartment: 2}}
+		}),
 		kiosk.Receipt: {State: kiosk.Receipt, Cabinet: d.cabinet(), Receipt: d.receiptDoc(), ReceiptNo: 42,
 			Notice: kiosk.NoticeNone},
 		kiosk.Assistance: with(kiosk.Assistance, func(v *kiosk.View) { v.PaperLow = true }),
 		kiosk.OutOfOrder: {State: kiosk.OutOfOrder, Fault: "betalingsterminal"},
 	}
+}
+
+// helpAt is when the customer called for help in the tests.
+var helpAt = time.Date(2026, 12, 3, 14, 5, 0, 0, time.Local)
+
+// withHelp is v with the customer's call for help open.
+func withHelp(v kiosk.View) kiosk.View {
+	v.Help = helpAt
+	return v
 }
 
 // newTestApp starts a headless app with the kiosk theme.

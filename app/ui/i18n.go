@@ -86,10 +86,6 @@ const (
 	mDone           msg = "done"
 	mAssistTitle    msg = "assistTitle"
 	mAssistHint     msg = "assistHint"
-	mStaffOnly      msg = "staffOnly"
-	mStaffResume    msg = "staffResume"
-	mStaffCancel    msg = "staffCancel"
-	mStaffComplete  msg = "staffComplete"
 	mPaperLow       msg = "paperLow"
 	mOutOfOrder     msg = "outOfOrder"
 	mOutOfOrderHint msg = "outOfOrderHint"
@@ -99,8 +95,6 @@ const (
 
 // Notices: a bare form, and one with the argument where the notice has one.
 const (
-	mNoticeStaffBadge      msg = "notice.StaffBadge"
-	mNoticeStaffBadgeArg   msg = "notice.StaffBadge.arg"
 	mNoticeUnknownCode     msg = "notice.UnknownCode"
 	mNoticeUnknownCodeArg  msg = "notice.UnknownCode.arg"
 	mNoticeBadCode         msg = "notice.BadCode"
@@ -172,7 +166,6 @@ const (
 // An empty with-argument message means the notice takes no argument.
 var noticeMsgs = map[kiosk.Notice][2]msg{
 	kiosk.NoticeUnknownCode:     {mNoticeUnknownCode, mNoticeUnknownCodeArg},
-	kiosk.NoticeStaffBadge:      {mNoticeStaffBadge, mNoticeStaffBadgeArg},
 	kiosk.NoticeBadCode:         {mNoticeBadCode, mNoticeBadCodeArg},
 	kiosk.NoticeOutOfStock:      {mNoticeOutOfStock, mNoticeOutOfStockArg},
 	kiosk.NoticeAgeRefused:      {mNoticeAgeRefused, ""},
@@ -188,6 +181,9 @@ var noticeMsgs = map[kiosk.Notice][2]msg{
 	kiosk.NoticePaymentReversed: {mNoticeReversed, ""},
 	kiosk.NoticeScanNotNow:      {mNoticeScanNotNow, mNoticeScanNotNowArg},
 	kiosk.NoticeAgeTimeout:      {mNoticeAgeTimeout, ""},
+	kiosk.NoticeBadgeUnknown:    {mNoticeBadgeUnknown, ""},
+	kiosk.NoticeBadgeLocked:     {mNoticeBadgeLocked, mNoticeBadgeLockedArg},
+	kiosk.NoticeStaffNotNow:     {mNoticeStaffNotNow, ""},
 }
 
 // catalog holds every string the package shows, per language. Amounts are
@@ -242,18 +238,12 @@ var catalog = map[string]map[msg]string{
 		mDone:           "Ferdig",
 		mAssistTitle:    "En ansatt er på vei",
 		mAssistHint:     "Vent litt, så hjelper vi deg",
-		mStaffOnly:      "For ansatte",
-		mStaffResume:    "Fortsett handelen",
-		mStaffCancel:    "Avbryt salget",
-		mStaffComplete:  "Fullfør salget",
 		mPaperLow:       "Lite papir i kvitteringsskriveren",
 		mOutOfOrder:     "Ute av drift",
 		mOutOfOrderHint: "Vennligst betal i kassen",
 		mFault:          "Feil: %s",
 		mActionFailed:   "Det gikk ikke. Prøv igjen, eller trykk Hjelp.",
 
-		mNoticeStaffBadge:      "Ansattkort lest.",
-		mNoticeStaffBadgeArg:   "Ansattkort lest: %s.",
 		mNoticeUnknownCode:     "Ukjent strekkode. Spør en ansatt.",
 		mNoticeUnknownCodeArg:  "Ukjent strekkode: %s. Spør en ansatt.",
 		mNoticeBadCode:         "Strekkoden kunne ikke leses. Prøv igjen.",
@@ -365,18 +355,12 @@ var catalog = map[string]map[msg]string{
 		mDone:           "Done",
 		mAssistTitle:    "A member of staff is on the way",
 		mAssistHint:     "Please wait, we will help you",
-		mStaffOnly:      "Staff only",
-		mStaffResume:    "Resume the sale",
-		mStaffCancel:    "Cancel the sale",
-		mStaffComplete:  "Complete the sale",
 		mPaperLow:       "The receipt printer is low on paper",
 		mOutOfOrder:     "Out of order",
 		mOutOfOrderHint: "Please pay at the counter",
 		mFault:          "Fault: %s",
 		mActionFailed:   "That did not work. Try again, or tap Help.",
 
-		mNoticeStaffBadge:      "Staff badge read.",
-		mNoticeStaffBadgeArg:   "Staff badge read: %s.",
 		mNoticeUnknownCode:     "Unknown barcode. Please ask a member of staff.",
 		mNoticeUnknownCodeArg:  "Unknown barcode: %s. Please ask a member of staff.",
 		mNoticeBadCode:         "The barcode could not be read. Please try again.",

@@ -14,35 +14,46 @@ import (
 	"selvkasse/kiosk"
 )
 
-// Kiosk is what the customer screens drive. *kiosk.Checkout (written by the
-// lead) implements it.
+// Kiosk is what the screens drive. *kiosk.Checkout implements it.
 //
 // View returns the current snapshot. Subscribe registers fn, which is
 // called from any goroutine with the new snapshot after each change, until
 // the returned cancel is called.
 //
-// The commands are called on the Fyne goroutine when the customer (or, on
-// the Assistance screen, staff) taps a button, so they must return
-// promptly: device work happens elsewhere and is reported through
-// Subscribe. A command that does not apply in the current state returns an
-// error (wrapping kiosk.ErrNoTransition, or a basket error such as
+// The customer's commands are called on the Fyne goroutine when the
+// customer taps a button, so they must return promptly: device work
+// happens elsewhere and is reported through Subscribe. A command that does
+// not apply in the current state returns an error (wrapping
+// kiosk.ErrNoTransition or kiosk.ErrNotNow, or a basket error such as
 // kiosk.ErrOutOfStock) and changes nothing; the screen then shows a short
 // "that did not work" banner and passes the error to the OnError hook.
+//
+// The staff commands are reached only from the PIN pad and the staff
+// screen, which are shown while View.Staff is set (a badge was read).
+// StaffPIN (argon2, tens of milliseconds) and Override (it may ask the
+// payment terminal: seconds) are called off the Fyne goroutine;
+// StaffCancelLogin and StaffLogout on it.
 type Kiosk interface {
 	View() kiosk.View
 	Subscribe(fn func(kiosk.View)) (cancel func())
+
+	// The customer's.
 	Add(g kiosk.GTIN) error // from the cabinet list
 	SetQty(g kiosk.GTIN, qty int) error
 	Remove(g kiosk.GTIN) error
 	Pay() error
 	Retry() error
 	Cancel() error
-	Help() error
-	Touch() // any touch during the inactivity warning
+	Help() error         // call staff; the customer's screen stays
+	WithdrawHelp() error // the customer no longer needs staff
+	Touch()              // any touch during the inactivity warning
 	FinishReceipt() error
-	StaffResume() error // Assistance screen, staff buttons
-	StaffCancel() error
-	StaffComplete() error
+
+	// Staff's, behind a badge and a PIN.
+	StaffPIN(pin string) error
+	StaffCancelLogin()
+	StaffLogout()
+	Override(o kiosk.Override) error
 }
 
 // Screen is the customer touchscreen: one screen per checkout state, a
@@ -156,15 +167,6 @@ func (s *Screen) t(m msg, args ...any) string { return tr(s.lang, m, args...) }
 func (s *Screen) toggleLang() { s.SetLang(otherLang(s.lang)) }
 
 // run calls a command and shows whether it failed.
-// runStaff runs a staff action, which may ask the payment terminal and
-// take seconds, off the Fyne goroutine; its error comes back on it.
-func (s *Screen) runStaff(cmd func() error) {
-	go func() {
-		err := cmd()
-		fyne.Do(func() { s.run(func() error { return err }) })
-	}()
-}
-
 func (s *Screen) run(cmd func() error) {
 	err := cmd()
 	failed := err != nil
@@ -193,6 +195,9 @@ func (s *Screen) redraw() {
 	// On PaymentDeclined the notice is the reason, shown in the body.
 	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" && s.view.State != kiosk.PaymentDeclined {
 		bs = append(bs, banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning))
+	}
+	if !s.view.Help.IsZero() {
+		bs = append(bs, s.helpPanel())
 	}
 	s.banners.Objects = bs
 	s.banners.Refresh()
@@ -246,8 +251,28 @@ func (s *Screen) build() fyne.CanvasObject {
 
 // Buttons shared by several screens.
 
+// helpButton calls staff. While a call is open it is disabled: the help
+// panel says staff is coming and offers to withdraw the call.
 func (s *Screen) helpButton() fyne.CanvasObject {
-	return button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() { s.run(s.k.Help) })
+	b := button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() {
+		if s.view.Help.IsZero() {
+			s.run(s.k.Help)
+		}
+	})
+	if !s.view.Help.IsZero() {
+		b.Objects[0].(*widget.Button).Disable()
+	}
+	return b
+}
+
+// helpPanel says the customer's call for help is open, above whatever
+// screen they are on (the basket stays), with a way to withdraw it.
+func (s *Screen) helpPanel() fyne.CanvasObject {
+	withdraw := button(s.t(mHelpWithdraw), widget.MediumImportance, 280, MinTouch, func() { s.run(s.k.WithdrawHelp) })
+	text := colouredText(s.t(mHelpCalled), theme.ColorNameForegroundOnPrimary, theme.SizeNameText)
+	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
+	return pill(theme.Color(theme.ColorNamePrimary),
+		container.NewBorder(nil, nil, nil, container.NewCenter(withdraw), text))
 }
 
 // cancelButton cancels the purchase once the customer confirms it (a
@@ -483,14 +508,28 @@ func (s *Screen) declined() fyne.CanvasObject {
 	)
 }
 
-// Releasing: the cabinet is unlocked.
+// Releasing: the compartments holding the paid goods are unlocked; the
+// screen says which to take from which.
 func (s *Screen) releasing() fyne.CanvasObject {
 	door, bg, fg := s.t(mDoorClosed), theme.ColorNameButton, theme.ColorNameForeground
 	if s.view.DoorOpen {
 		door, bg, fg = s.t(mDoorOpen), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning
 	}
+	var items fyne.CanvasObject
+	if len(s.view.Release) > 0 {
+		list := container.NewVBox()
+		for _, it := range s.view.Release {
+			text := s.t(mReleaseItemNoComp, it.Qty, it.Name)
+			if it.Compartment > 0 {
+				text = s.t(mReleaseItem, it.Compartment, it.Qty, it.Name)
+			}
+			list.Add(leftLabel(text, theme.SizeNameSubHeadingText, it.Compartment > 0))
+		}
+		items = container.NewCenter(list)
+	}
 	return middle(
 		heading(s.t(mReleasing)),
+		items,
 		centred(atLeast(pill(theme.Color(bg), colouredText(door, fg, theme.SizeNameSubHeadingText)), 480, 0)),
 	)
 }
@@ -515,26 +554,18 @@ func (s *Screen) receipt() fyne.CanvasObject {
 	return container.NewBorder(top, done, nil, nil, doc)
 }
 
-// Assistance: staff is coming; the staff buttons are here too. All three
-// are shown: the checkout rejects what does not apply (Complete only after
-// payment).
+// Assistance: the kiosk called staff (a payment it cannot settle, a
+// release that failed …). The customer can only wait: whatever staff
+// does (resume, cancel, complete) is an override behind a badge and a
+// PIN, on the staff screen.
 func (s *Screen) assistance() fyne.CanvasObject {
-	var paperLow fyne.CanvasObject
-	if s.view.PaperLow {
-		paperLow = banner(s.t(mPaperLow), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)
-	}
+	hint := body(s.t(mAssistStaffHint))
+	hint.SizeName = theme.SizeNameCaptionText
 	return middle(
 		heading(s.t(mAssistTitle)),
 		subheading(s.t(mAssistHint)),
 		layout.NewSpacer(),
-		widget.NewSeparator(),
-		body(s.t(mStaffOnly)),
-		centred(
-			button(s.t(mStaffResume), widget.MediumImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffResume) }),
-			button(s.t(mStaffCancel), widget.DangerImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffCancel) }),
-			button(s.t(mStaffComplete), widget.SuccessImportance, 280, MinTouch, func() { s.runStaff(s.k.StaffComplete) }),
-		),
-		paperLow,
+		hint,
 	)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -54,16 +55,19 @@ func screenCases(t *testing.T) []screenCase {
 		{name: "nb_paymentdeclined", view: v[kiosk.PaymentDeclined],
 			want: []string{"Betalingen gikk ikke gjennom", "Kortet ble avvist: Ikke dekning", "Prøv igjen", "Avbryt handelen"}},
 		{name: "nb_releasing", view: v[kiosk.Releasing],
-			want: []string{"Skapet er åpent – ta varene dine og lukk døren", "Døren er åpen"}},
+			want: []string{"Skapet er åpent – ta varene dine og lukk døren", "Ta fra rom 2: 1 × Nordlys Original 20 stk", "Døren er åpen"}},
 		{name: "nb_receipt", view: v[kiosk.Receipt],
 			want: []string{"Takk for handelen!", "Kvittering nr. 42", "TOBAKKSHUSET AS", "2 x Cola 0,5 l", "Ferdig"}},
 		{name: "nb_assistance", view: v[kiosk.Assistance],
-			want: []string{"En ansatt er på vei", "For ansatte", "Fortsett handelen", "Avbryt salget", "Fullfør salget",
-				"Lite papir i kvitteringsskriveren"}},
+			want: []string{"En ansatt er på vei", "Vent litt, så hjelper vi deg", "Ansatte logger inn med ansattkortet."}},
 		{name: "nb_outoforder", view: v[kiosk.OutOfOrder],
 			want: []string{"Ute av drift", "Feil: betalingsterminal"}},
 		{name: "en_shopping", lang: LangEnglish, view: v[kiosk.Shopping],
 			want: []string{"Basket", "4 items", "Pay kr 249,70", "Cancel purchase", "Remove", "kr 32,90 each", "Norsk"}},
+		{name: "nb_shopping_help", view: withHelp(v[kiosk.Shopping]),
+			want: []string{"Du har tilkalt en ansatt – noen kommer straks.", "Trekk tilbake anropet", "Handlekurv", "Betal kr 249,70"}},
+		{name: "en_shopping_help", lang: LangEnglish, view: withHelp(v[kiosk.Shopping]),
+			want: []string{"Staff is called – someone is coming.", "Withdraw the call", "Basket"}},
 		{name: "nb_shopping_long", view: longBasket(d),
 			want: []string{"Betal kr 1 459,30", "Et svært langt produktnavn som ikke får plass på én linje i handlekurven"}},
 		{name: "nb_shopping_1920", size: size1920, view: v[kiosk.Shopping],
@@ -278,9 +282,6 @@ func TestStateButtons(t *testing.T) {
 		{kiosk.PaymentDeclined, "Avbryt handelen", "Cancel"},
 		{kiosk.PaymentDeclined, "Hjelp", "Help"},
 		{kiosk.Receipt, "Ferdig", "FinishReceipt"},
-		{kiosk.Assistance, "Fortsett handelen", "StaffResume"},
-		{kiosk.Assistance, "Avbryt salget", "StaffCancel"},
-		{kiosk.Assistance, "Fullfør salget", "StaffComplete"},
 	} {
 		t.Run(fmt.Sprintf("%v/%s", c.state, c.button), func(t *testing.T) {
 			newTestApp(t)
@@ -291,7 +292,7 @@ func TestStateButtons(t *testing.T) {
 				// The purchase is cancelled only once confirmed.
 				test.Tap(findButton(t, w, "Ja, avbryt"))
 			}
-			equalCalls(t, k.waitCalls(t, 1), c.want)
+			equalCalls(t, k.Calls(), c.want)
 		})
 	}
 }
@@ -491,5 +492,90 @@ func TestPayStatusInTheScreensLanguage(t *testing.T) {
 		if !hasText(w, want) {
 			t.Errorf("%s screen does not show %q: %q", lang, want, texts(w))
 		}
+	}
+}
+
+// TestHelpCallPanel: while the customer's call for help is open, their
+// screen stays (the basket, the cabinet list, the age check …) under a
+// panel that says staff is coming, with a way to withdraw the call; Help
+// does nothing new meanwhile. Without a call there is no panel.
+func TestHelpCallPanel(t *testing.T) {
+	d := mustDemo(t)
+	v := d.views()
+	openList := func(t *testing.T, w fyne.Window) { test.Tap(findButton(t, w, "Tobakk og snus")) }
+	for _, c := range []struct {
+		name  string
+		view  kiosk.View
+		setup func(t *testing.T, w fyne.Window)
+		stays string // what shows the customer's screen stayed
+	}{
+		{"idle", v[kiosk.Idle], nil, "Velkommen!"},
+		{"shopping", v[kiosk.Shopping], nil, "Betal kr 249,70"},
+		{"cabinet list", v[kiosk.Shopping], openList, d.snus.Name},
+		{"age check", v[kiosk.AgeCheckPending], nil, "En ansatt kommer for å kontrollere alderen din"},
+		{"declined", v[kiosk.PaymentDeclined], nil, "Prøv igjen"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			newTestApp(t)
+			k := newFakeKiosk(withHelp(c.view))
+			s, w := showScreen(t, k, LangNorwegian, size1280)
+			if c.setup != nil {
+				c.setup(t, w)
+			}
+			settle(w)
+			called := tr(LangNorwegian, mHelpCalled)
+			if !hasText(w, called) || !hasText(w, c.stays) {
+				t.Fatalf("with a call open the screen shows %q", texts(w))
+			}
+			assertTouchTargets(t, w)
+			assertFits(t, w)
+			for _, o := range visible(w.Canvas().Content()) {
+				if b, ok := o.(*widget.Button); ok && b.Text == "Hjelp" {
+					if !b.Disabled() {
+						t.Error("Help is enabled while a call is open")
+					}
+					test.Tap(b)
+				}
+			}
+			test.Tap(findButton(t, w, "Trekk tilbake anropet"))
+			equalCalls(t, k.Calls(), "WithdrawHelp")
+
+			c.view.Help = time.Time{} // the call ended
+			s.Render(c.view)
+			if hasText(w, called) || hasText(w, "Trekk tilbake anropet") {
+				t.Errorf("the panel outlived the call: %q", texts(w))
+			}
+		})
+	}
+}
+
+// TestReleaseList: the release screen says which compartment each paid
+// item is taken from, in both languages; an item without a compartment
+// number is still listed.
+func TestReleaseList(t *testing.T) {
+	d := mustDemo(t)
+	v := d.views()[kiosk.Releasing]
+	v.Release = []kiosk.ReleaseItem{
+		{Name: d.snus.Name, Qty: 2, Compartment: 1},
+		{Name: d.cigs.Name, Qty: 1, Compartment: 3},
+		{Name: "Ukjent plassering", Qty: 1},
+	}
+	for lang, want := range map[string][]string{
+		LangNorwegian: {"Ta fra rom 1: 2 × Fjellsnus Original Portion 24 g", "Ta fra rom 3: 1 × Nordlys Original 20 stk",
+			"Ta ut 1 × Ukjent plassering", "Døren er åpen"},
+		LangEnglish: {"Take from compartment 1: 2 × Fjellsnus Original Portion 24 g",
+			"Take from compartment 3: 1 × Nordlys Original 20 stk", "Take out 1 × Ukjent plassering", "The door is open"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			newTestApp(t)
+			_, w := showScreen(t, newFakeKiosk(v), lang, size1280)
+			settle(w)
+			for _, s := range want {
+				if !hasText(w, s) {
+					t.Errorf("the release screen does not show %q; it shows %q", s, texts(w))
+				}
+			}
+			assertFits(t, w)
+		})
 	}
 }
