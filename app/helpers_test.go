@@ -60,10 +60,10 @@ func staffOverride(co *kiosk.Checkout, db *storage.DB, o kiosk.Override) error {
 		return err
 	}
 	sup := DemoStaff()[1]
-	if v := co.View(); v.Staff == nil || v.Staff.ID != sup.ID || v.Staff.Phase != kiosk.StaffSignedIn {
-		co.StaffBadge(sup.Badge)
+	if v := co.View(); v.Staff == nil || v.Staff.ID != sup.Staff.ID || v.Staff.Phase != kiosk.StaffSignedIn {
+		co.StaffBadge(sup.Staff.Badge)
 		if err := co.StaffPIN(sup.PIN); err != nil {
-			return fmt.Errorf("sign in %s: %w", sup.ID, err)
+			return fmt.Errorf("sign in %s: %w", sup.Staff.ID, err)
 		}
 	}
 	return co.Override(o)

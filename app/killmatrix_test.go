@@ -63,6 +63,7 @@ type kmEvent struct {
 	Total   kiosk.Money `json:"total,omitempty"`
 	Door    bool        `json:"door,omitempty"`
 	Fault   string      `json:"fault,omitempty"`
+	Staff   bool        `json:"staff,omitempty"` // the PIN pad or the staff screen is up
 	Pending []kmPending `json:"pending,omitempty"`
 	Op      string      `json:"op,omitempty"`
 	Cmd     string      `json:"cmd,omitempty"`
@@ -202,7 +203,7 @@ func TestKillMatrixChild(t *testing.T) {
 	}, kiosk.SystemClock{}, log)
 	viewEvent := func(ev string, v kiosk.View) kmEvent {
 		e := kmEvent{Ev: ev, State: v.State.String(), Notice: v.Notice.String(), Arg: v.NoticeArg,
-			Sale: v.SaleID, Total: v.Total, Door: v.DoorOpen, Fault: v.Fault}
+			Sale: v.SaleID, Total: v.Total, Door: v.DoorOpen, Fault: v.Fault, Staff: v.Staff != nil}
 		pend, err := db.Pending(context.Background())
 		if err != nil {
 			e.Err = err.Error()
@@ -419,7 +420,9 @@ func (p *kmProc) state(from int, states ...kiosk.State) (kmEvent, int) {
 	for _, s := range states {
 		names = append(names, s.String())
 	}
-	return p.view("in "+strings.Join(names, " or "), from, func(e kmEvent) bool { return slices.Contains(names, e.State) })
+	// A view with staff at the kiosk (the PIN pad, the staff screen) is
+	// the override under way, not where it leaves the sale.
+	return p.view("in "+strings.Join(names, " or "), from, func(e kmEvent) bool { return slices.Contains(names, e.State) && !e.Staff })
 }
 
 // do sends a command and waits until the child took it.

@@ -211,7 +211,7 @@ func TestPaperOutBeforePaymentRealDrivers(t *testing.T) {
 	if err := k.devs.Printer("paper-ok"); err != nil {
 		t.Fatal(err)
 	}
-	if err := k.co.StaffResume(); err != nil {
+	if err := staffOverride(k.co, k.db, kiosk.Override{Kind: kiosk.OvResumeSale}); err != nil {
 		t.Fatal(err)
 	}
 	if v := k.until("is back in the sale", func(v kiosk.View) bool { return v.State == kiosk.Shopping }); v.Count != 1 {
