@@ -65,6 +65,7 @@ test: fmt-check vet unit race xvfb-test
 BENCHTIME ?= 2000x
 # A PIN check takes about 0.1 s: time-bound, not 2000 of them.
 PINBENCHTIME ?= 2s
+STAFFBENCHTIME ?= 30x
 bench: deps
 	@mkdir -p bin
 	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./storage/ > bin/bench-storage.txt; \
@@ -88,6 +89,11 @@ bench: deps
 	  st=$$?; cat bin/bench-pin.txt; exit $$st
 	@awk '/^BenchmarkVerifyPIN/ {v=$$3} /^BenchmarkSHA256PIN/ {s=$$3} \
 	  END { if (v && s) printf "staff PIN verification (argon2id, default parameters): %.1f ms = %.0f x one SHA-256 of the same salt+PIN (%.0f ns), same run; target 50-250 ms\n", v/1e6, v/s, s }' bin/bench-pin.txt
+	@$(GO) test -run '^$$' -bench 'BadgeToStaffScreen' -benchtime $(STAFFBENCHTIME) ./app/ > bin/bench-staff.txt; \
+	  st=$$?; cat bin/bench-staff.txt; exit $$st
+	@awk '/^BenchmarkBadgeToStaffScreen-/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \
+	  /^BenchmarkBadgeToStaffScreenPINOnly/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") p50=$$i; if ($$(i+1)=="p99-µs") p99=$$i}} \
+	  END { if (s50 && p50) printf "staff badge to staff screen drawn: p50 %.1f ms = %.2f x the PIN check alone (%.1f ms), p99 %.1f ms (%.1f ms), same run\n", s50/1000, s50/p50, p50/1000, s99/1000, p99/1000 }' bin/bench-staff.txt
 
 # Longer fuzzing of the parsers of outside bytes (FUZZTIME per target).
 FUZZTIME ?= 60s
