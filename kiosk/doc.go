@@ -1,13 +1,21 @@
 // Package kiosk is the domain core of Selvkasse: money in øre, VAT, products
 // and GTINs, the basket, the age policy, the checkout state machine, the
 // journal's event types, staff roles with the one table of which role may
-// do what, and the ports (interfaces) the core consumes.
+// do what (staff.go), the staff log-in (stafflogin.go), the one table of
+// staff overrides and their reasons (override.go), and the ports
+// (interfaces) the core consumes.
 //
 // The Checkout service is split by concern: service.go (its state, views,
 // timers and journal), checkout_basket.go, checkout_age.go,
 // checkout_payment.go, checkout_release.go, checkout_recovery.go,
-// checkout_staff.go and checkout_devices.go; checkout.go holds the
-// transition table, the one source of the flow.
+// checkout_staff.go (help calls, the staff log-in at the kiosk and the
+// overrides), checkout_signal.go (the intervention light, the assistance
+// queue, device status and today's counts) and checkout_devices.go;
+// checkout.go holds the transition table, the one source of the flow.
+// Staff at the kiosk is an overlay on the flow, not a state: the PIN pad
+// and the staff screen (View.Staff) stand in front of whatever the
+// customer's sale is doing, and an override moves the sale only through
+// the table's events.
 //
 // It imports the Go standard library only; TestStdlibOnly enforces that.
 // Everything else in the module points toward this package: device drivers

@@ -116,6 +116,16 @@ const (
 	StaffSignedIn StaffPhase = 2 // the PIN was right: the staff screen is shown
 )
 
+func (p StaffPhase) String() string {
+	switch p {
+	case StaffPIN:
+		return "PIN"
+	case StaffSignedIn:
+		return "SignedIn"
+	}
+	return fmt.Sprintf("StaffPhase(%d)", uint8(p))
+}
+
 // StaffError is why the last staff step was refused, for the screen.
 type StaffError uint8
 
@@ -127,6 +137,18 @@ const (
 	StaffErrNotNow       StaffError = 4 // arg: the override; it does not apply now
 	StaffErrFailed       StaffError = 5 // arg: what failed (a device, the store)
 )
+
+var staffErrorNames = map[StaffError]string{
+	StaffErrNone: "None", StaffErrWrongPIN: "WrongPIN", StaffErrLocked: "Locked",
+	StaffErrNotPermitted: "NotPermitted", StaffErrNotNow: "NotNow", StaffErrFailed: "Failed",
+}
+
+func (e StaffError) String() string {
+	if n, ok := staffErrorNames[e]; ok {
+		return n
+	}
+	return fmt.Sprintf("StaffError(%d)", uint8(e))
+}
 
 // StaffView is the staff log-in as the screen shows it.
 type StaffView struct {
