@@ -35,6 +35,10 @@ type demoDevices struct {
 	hooks []func()
 }
 
+// DemoCompartments is how many compartments the demo's cabinet has; the
+// demo catalog keeps its cabinet goods in them (DemoCatalog).
+const DemoCompartments = 3
+
 // DemoStaffPrefix marks the demo's staff badges: `selvkasse sim scan
 // STAFF-ola` is Ola's badge.
 const DemoStaffPrefix = "STAFF-"
@@ -50,7 +54,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 	if err != nil {
 		return nil, fmt.Errorf("demo devices: %w", err)
 	}
-	d := &demoDevices{dir: dir, sim: sim.New(clk), log: log, stop: make(chan struct{})}
+	d := &demoDevices{dir: dir, sim: sim.New(clk, DemoCompartments), log: log, stop: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			d.Close()

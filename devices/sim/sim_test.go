@@ -17,7 +17,7 @@ var simT0 = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 
 func newDevices(t *testing.T) *sim.Devices {
 	t.Helper()
-	return sim.New(kiosktest.NewClock(simT0))
+	return sim.New(kiosktest.NewClock(simT0), 3)
 }
 
 // await returns once ok() holds, re-checking after every change of d.
