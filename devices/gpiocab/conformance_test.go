@@ -18,21 +18,10 @@ type cabinetHarness struct{ r *rig }
 func (h cabinetHarness) Cabinet() kiosk.CabinetLock { return h.r.c }
 func (h cabinetHarness) Door(open bool)             { h.r.Door(open) }
 func (h cabinetHarness) Locked() bool               { return h.r.Bolt() }
-
-func (h cabinetHarness) Jam() {
-	h.r.mu.Lock()
-	defer h.r.mu.Unlock()
-	h.r.jammed = true
-}
+func (h cabinetHarness) Jam()                       { h.r.SetJammed(true) }
 
 // Unjam frees the bolt, which then goes where the coil drives it.
-func (h cabinetHarness) Unjam() {
-	h.r.mu.Lock()
-	h.r.jammed = false
-	h.r.bolt = h.r.target
-	h.r.mu.Unlock()
-	h.r.report()
-}
+func (h cabinetHarness) Unjam() { h.r.SetJammed(false) }
 
 func (h cabinetHarness) Unplug() {
 	h.r.lock.SetErr(errUnplugged)
@@ -52,9 +41,10 @@ func TestCabinetConformance(t *testing.T) {
 		{"Reference", func(*Config) {}},
 		{"FailSafeActiveLowDoor", func(c *Config) {
 			c.FailSafe = true
-			c.Lock.ActiveLow = true
-			c.Door.ActiveLow = true
-			c.Feedback.ActiveLow = false
+			cp := &c.Compartments[0]
+			cp.Lock.ActiveLow = true
+			cp.Door.ActiveLow = true
+			cp.Feedback.ActiveLow = false
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,7 +131,7 @@ func TestStaffConformance(t *testing.T) {
 		mod  func(*Config)
 	}{
 		{"WithLamp", func(*Config) {}},
-		{"NoLampNoFeedback", func(c *Config) { c.Lamp, c.Feedback = nil, nil }},
+		{"NoLampNoFeedback", func(c *Config) { c.Lamp, c.Compartments[0].Feedback = nil, nil }},
 		{"ActiveHighKeys", func(c *Config) {
 			c.Key.ActiveLow, c.Refuse.ActiveLow, c.Lamp.ActiveLow = false, false, true
 		}},
