@@ -55,7 +55,7 @@ type SimDevices interface {
 	Scan(code string) error
 	Card(action string) error
 	Staff(approve bool) error
-	Door(open bool)
+	Door(action string) error // open, close or force
 	Printer(cmd ui.PrinterCmd) error
 	ScannerCable(plugged bool) error
 	Terminal(fault string) error
@@ -156,11 +156,7 @@ func (s *server) do(action, arg string) error {
 		}
 		return s.sim.Staff(ok)
 	case "door":
-		open, err := choose("open", "close")
-		if err != nil {
-			return err
-		}
-		s.sim.Door(open)
+		return s.sim.Door(arg)
 	case "tap":
 		taps := map[string]func() error{
 			"pay": s.co.Pay, "cancel": s.co.Cancel, "help": s.co.Help, "retry": s.co.Retry,
@@ -175,7 +171,6 @@ func (s *server) do(action, arg string) error {
 	default:
 		return usageError(fmt.Sprintf("unknown simulator command %q", action))
 	}
-	return nil
 }
 
 // listenLoopback listens on addr, which must be a loopback address: the
