@@ -18,7 +18,8 @@ Usage:
   selvkasse run --config FILE                     the kiosk with real devices
   selvkasse devices check --config FILE [--scan 20s] [--no-print]
                                                   a technician's check of the scanner, the
-                                                  printer (test receipt) and the card terminal
+                                                  printer (test receipt), the card terminal and
+                                                  the cabinet (locks, doors, key, tower light)
   selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
   selvkasse journal verify --data DIR             check the journal's hash chain
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
