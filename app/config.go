@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"selvkasse/devices/gpiocab"
@@ -61,31 +63,44 @@ type PrinterConfig struct {
 	Columns int `json:"columns,omitempty"`
 }
 
-// GPIOConfig is the cabinet's lock, door sensor and staff key switch on
-// a GPIO chip. Lines not given take the reference wiring of
-// devices/gpiocab (DefaultConfig); a line set to -1 is not fitted.
+// GPIOConfig is the cabinet on a GPIO chip: each compartment's lock,
+// door sensor and bolt contact, the staff key switch, the lamp at the
+// counter and the intervention light (a signal tower). Lines not given
+// take the reference wiring of devices/gpiocab (DefaultConfig,
+// ReferenceCompartments); a line set to -1 is not fitted.
 type GPIOConfig struct {
-	Chip         string `json:"chip"` // e.g. gpiochip0
-	LockLine     *int   `json:"lock_line,omitempty"`
-	DoorLine     *int   `json:"door_line,omitempty"`
-	FeedbackLine *int   `json:"feedback_line,omitempty"` // the lock's bolt contact
-	KeyLine      *int   `json:"key_line,omitempty"`      // staff key: approve
-	RefuseLine   *int   `json:"refuse_line,omitempty"`   // staff key: refuse
-	LampLine     *int   `json:"lamp_line,omitempty"`     // lamp at the counter
-	FailSafe     bool   `json:"fail_safe,omitempty"`     // a maglock (opens without power)
-	Staff        string `json:"staff,omitempty"`         // who the key answers as
+	Chip string `json:"chip"` // e.g. gpiochip0
+	// Compartments are the cabinet's compartments, compartment 1 first;
+	// none given is one compartment on the reference wiring.
+	Compartments []GPIOCompartment `json:"compartments,omitempty"`
+	KeyLine      *int              `json:"key_line,omitempty"`    // staff key: approve
+	RefuseLine   *int              `json:"refuse_line,omitempty"` // staff key: refuse
+	LampLine     *int              `json:"lamp_line,omitempty"`   // lamp at the counter
+	// The intervention light's lamps and buzzer.
+	GreenLine  *int   `json:"green_line,omitempty"`
+	YellowLine *int   `json:"yellow_line,omitempty"`
+	RedLine    *int   `json:"red_line,omitempty"`
+	BuzzerLine *int   `json:"buzzer_line,omitempty"`
+	FailSafe   bool   `json:"fail_safe,omitempty"` // maglocks (open without power)
+	Staff      string `json:"staff,omitempty"`     // who the key answers as
 }
 
-// gpiocab is the cabinet's wiring as devices/gpiocab takes it.
-func (c GPIOConfig) gpiocab() gpiocab.Config {
+// GPIOCompartment is one compartment's lines. A compartment beyond the
+// reference wiring's (gpiocab.ReferenceCompartments) must name its lock
+// and door lines.
+type GPIOCompartment struct {
+	LockLine     *int `json:"lock_line,omitempty"`
+	DoorLine     *int `json:"door_line,omitempty"`
+	FeedbackLine *int `json:"feedback_line,omitempty"` // the lock's bolt contact; -1: none
+}
+
+// gpiocab is the cabinet's wiring as devices/gpiocab takes it. Errors
+// (ErrBadConfig): a compartment whose lock or door line is neither given
+// nor in the reference wiring, or is -1.
+func (c GPIOConfig) gpiocab() (gpiocab.Config, error) {
 	g := gpiocab.DefaultConfig()
 	if c.Chip != "" {
 		g.Chip = c.Chip
-	}
-	set := func(line *int, pin *gpiocab.Pin) {
-		if line != nil {
-			pin.Offset = *line
-		}
 	}
 	opt := func(line *int, pin **gpiocab.Pin) {
 		switch {
@@ -100,12 +115,49 @@ func (c GPIOConfig) gpiocab() gpiocab.Config {
 			*pin = &p
 		}
 	}
-	set(c.LockLine, &g.Lock)
-	set(c.DoorLine, &g.Door)
-	opt(c.FeedbackLine, &g.Feedback)
+	if len(c.Compartments) > 0 {
+		ref := gpiocab.ReferenceCompartments()
+		g.Compartments = make([]gpiocab.Compartment, len(c.Compartments))
+		for i, cc := range c.Compartments {
+			var cp gpiocab.Compartment
+			known := i < len(ref)
+			if known {
+				cp = ref[i]
+			} else {
+				// The reference polarity and pull-ups, on lines the
+				// config names.
+				cp = gpiocab.Compartment{Lock: ref[0].Lock, Door: ref[0].Door}
+			}
+			for _, l := range []struct {
+				name string
+				line *int
+				pin  *gpiocab.Pin
+			}{{"lock_line", cc.LockLine, &cp.Lock}, {"door_line", cc.DoorLine, &cp.Door}} {
+				switch {
+				case l.line != nil && *l.line < 0:
+					return g, fmt.Errorf("%w: devices.cabinet.compartments[%d].%s: every compartment needs one", ErrBadConfig, i, l.name)
+				case l.line != nil:
+					l.pin.Offset = *l.line
+				case !known:
+					return g, fmt.Errorf("%w: devices.cabinet.compartments[%d].%s: compartment %d is beyond the reference wiring: name its line",
+						ErrBadConfig, i, l.name, i+1)
+				}
+			}
+			if !known && cc.FeedbackLine != nil && *cc.FeedbackLine >= 0 {
+				cp.Feedback = &gpiocab.Pin{Offset: *cc.FeedbackLine, ActiveLow: ref[0].Feedback.ActiveLow, PullUp: ref[0].Feedback.PullUp}
+			} else {
+				opt(cc.FeedbackLine, &cp.Feedback)
+			}
+			g.Compartments[i] = cp
+		}
+	}
 	opt(c.KeyLine, &g.Key)
 	opt(c.RefuseLine, &g.Refuse)
 	opt(c.LampLine, &g.Lamp)
+	opt(c.GreenLine, &g.Green)
+	opt(c.YellowLine, &g.Yellow)
+	opt(c.RedLine, &g.Red)
+	opt(c.BuzzerLine, &g.Buzzer)
 	g.FailSafe = c.FailSafe
 	if c.Staff != "" {
 		g.Staff = c.Staff
@@ -113,7 +165,33 @@ func (c GPIOConfig) gpiocab() gpiocab.Config {
 	if g.Key == nil {
 		g.Refuse = nil
 	}
-	return g
+	return g, nil
+}
+
+// oldCabinetKeys are the cabinet keys of configs from before compartments:
+// refused with a pointer to the new place, never silently ignored (the
+// kiosk would drive the reference lines instead).
+var oldCabinetKeys = map[string]string{
+	"lock_line": "compartments[0].lock_line", "door_line": "compartments[0].door_line",
+	"feedback_line": "compartments[0].feedback_line",
+}
+
+// checkCabinetKeys refuses the old cabinet keys in the config file b.
+func checkCabinetKeys(path string, b []byte) error {
+	var raw struct {
+		Devices struct {
+			Cabinet map[string]json.RawMessage `json:"cabinet"`
+		} `json:"devices"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil // reported by the real decoding
+	}
+	for _, k := range slices.Sorted(maps.Keys(raw.Devices.Cabinet)) {
+		if now, ok := oldCabinetKeys[k]; ok {
+			return fmt.Errorf("%w: %s: devices.cabinet.%s is now devices.cabinet.%s (the cabinet has compartments)", ErrBadConfig, path, k, now)
+		}
+	}
+	return nil
 }
 
 // Duration is a time.Duration written as "60s" in JSON.
@@ -148,6 +226,9 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		return c, fmt.Errorf("%w: %s: %v", ErrBadConfig, path, err)
+	}
+	if err := checkCabinetKeys(path, b); err != nil {
+		return c, err
 	}
 	var missing []string
 	if c.KioskID == "" {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"selvkasse/devices/gpiocab"
 	"selvkasse/devices/scanner"
 	"selvkasse/devices/serialport"
 	"selvkasse/devices/sim"
@@ -80,21 +82,96 @@ func TestConfigBadSerial(t *testing.T) {
 }
 
 // TestCabinetWiring: the config's lines override the reference wiring;
-// -1 takes a line out.
+// -1 takes a line out; compartments beyond the reference must name their
+// lines.
 func TestCabinetWiring(t *testing.T) {
 	line := func(n int) *int { return &n }
-	g := GPIOConfig{Chip: "gpiochip4", LockLine: line(5), DoorLine: line(6), KeyLine: line(-1), FeedbackLine: line(12)}.gpiocab()
-	if g.Chip != "gpiochip4" || g.Lock.Offset != 5 || g.Door.Offset != 6 || g.Key != nil || g.Refuse != nil {
-		t.Errorf("wiring %+v", g)
+	for _, c := range []struct {
+		name  string
+		cfg   GPIOConfig
+		check func(t *testing.T, g gpiocab.Config)
+		err   string // in the error; "" for none
+	}{
+		{"Defaults", GPIOConfig{}, func(t *testing.T, g gpiocab.Config) {
+			def := gpiocab.DefaultConfig()
+			if g.Chip != "gpiochip0" || g.Key == nil || len(g.Compartments) != 1 || g.Compartments[0].Lock != def.Compartments[0].Lock {
+				t.Errorf("defaults %+v", g)
+			}
+			if g.Green == nil || g.Yellow == nil || g.Red == nil || g.Buzzer == nil || *g.Buzzer != *def.Buzzer {
+				t.Errorf("tower %+v %+v %+v %+v, want the reference lines", g.Green, g.Yellow, g.Red, g.Buzzer)
+			}
+		}, ""},
+		{"CompartmentOne", GPIOConfig{Chip: "gpiochip4", KeyLine: line(-1),
+			Compartments: []GPIOCompartment{{LockLine: line(5), DoorLine: line(6), FeedbackLine: line(12)}},
+			GreenLine:    line(7), YellowLine: line(8), RedLine: line(9), BuzzerLine: line(-1)},
+			func(t *testing.T, g gpiocab.Config) {
+				cp := g.Compartments[0]
+				if g.Chip != "gpiochip4" || cp.Lock.Offset != 5 || cp.Door.Offset != 6 || !cp.Door.PullUp || g.Key != nil || g.Refuse != nil {
+					t.Errorf("wiring %+v", g)
+				}
+				if cp.Feedback == nil || cp.Feedback.Offset != 12 || !cp.Feedback.ActiveLow {
+					t.Errorf("feedback %+v: the reference pin's polarity with the new offset", cp.Feedback)
+				}
+				if g.Green.Offset != 7 || g.Yellow.Offset != 8 || g.Red.Offset != 9 || g.Buzzer != nil {
+					t.Errorf("tower %v %v %v %v", g.Green, g.Yellow, g.Red, g.Buzzer)
+				}
+			}, ""},
+		{"ThreeOnTheReference", GPIOConfig{Compartments: make([]GPIOCompartment, 3)}, func(t *testing.T, g gpiocab.Config) {
+			if !reflect.DeepEqual(g.Compartments, gpiocab.ReferenceCompartments()) {
+				t.Errorf("compartments %+v, want the reference", g.Compartments)
+			}
+		}, ""},
+		{"NoBoltContact", GPIOConfig{Compartments: []GPIOCompartment{{}, {FeedbackLine: line(-1)}}}, func(t *testing.T, g gpiocab.Config) {
+			if g.Compartments[0].Feedback == nil || g.Compartments[1].Feedback != nil {
+				t.Errorf("feedback %v, %v", g.Compartments[0].Feedback, g.Compartments[1].Feedback)
+			}
+		}, ""},
+		{"FourthNamed", GPIOConfig{Compartments: []GPIOCompartment{{}, {}, {}, {LockLine: line(40), DoorLine: line(41), FeedbackLine: line(42)}}},
+			func(t *testing.T, g gpiocab.Config) {
+				cp := g.Compartments[3]
+				if cp.Lock.Offset != 40 || cp.Door.Offset != 41 || !cp.Door.PullUp || cp.Feedback == nil || !cp.Feedback.ActiveLow {
+					t.Errorf("compartment 4 %+v", cp)
+				}
+			}, ""},
+		{"FourthUnnamed", GPIOConfig{Compartments: make([]GPIOCompartment, 4)}, nil, "compartments[3].lock_line"},
+		{"NoLock", GPIOConfig{Compartments: []GPIOCompartment{{LockLine: line(-1)}}}, nil, "compartments[0].lock_line"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g, err := c.cfg.gpiocab()
+			if c.err != "" {
+				if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), c.err) {
+					t.Errorf("gpiocab() = %v, want ErrBadConfig naming %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.check(t, g)
+			if err := g.Validate(); err != nil {
+				t.Error(err)
+			}
+		})
 	}
-	if g.Feedback == nil || g.Feedback.Offset != 12 || !g.Feedback.ActiveLow {
-		t.Errorf("feedback %+v: the reference pin's polarity with the new offset", g.Feedback)
+}
+
+// TestOldCabinetKeys: a config from before compartments is refused with
+// the new place of its lines, never read as the reference wiring.
+func TestOldCabinetKeys(t *testing.T) {
+	path := mustConfigFile(t, `{"kiosk_id": "K1", "data_dir": "/d", "shop": {"name": "S", "org_no": "1"},
+		"devices": {"cabinet": {"chip": "gpiochip0", "lock_line": 17, "door_line": 27}}}`)
+	_, err := LoadConfig(path)
+	if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), "devices.cabinet.door_line is now devices.cabinet.compartments[0].door_line") {
+		t.Errorf("LoadConfig = %v", err)
 	}
-	if err := g.Validate(); err != nil {
-		t.Error(err)
+	path = mustConfigFile(t, `{"kiosk_id": "K1", "data_dir": "/d", "shop": {"name": "S", "org_no": "1"},
+		"devices": {"cabinet": {"chip": "gpiochip0", "compartments": [{"lock_line": 17}, {}], "buzzer_line": -1}}}`)
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if def := (GPIOConfig{}).gpiocab(); def.Chip != "gpiochip0" || def.Key == nil {
-		t.Errorf("defaults %+v", def)
+	if g, err := cfg.Devices.Cabinet.gpiocab(); err != nil || len(g.Compartments) != 2 || g.Buzzer != nil {
+		t.Errorf("gpiocab() = %+v, %v", g, err)
 	}
 }
 

@@ -35,6 +35,10 @@ type demoDevices struct {
 	hooks []func()
 }
 
+// DemoCompartments is how many compartments the demo's cabinet has; the
+// demo catalog keeps its cabinet goods in them (DemoCatalog).
+const DemoCompartments = 3
+
 // DemoStaffPrefix marks the demo's staff badges: `selvkasse sim scan
 // STAFF-ola` is Ola's badge.
 const DemoStaffPrefix = "STAFF-"
@@ -50,7 +54,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 	if err != nil {
 		return nil, fmt.Errorf("demo devices: %w", err)
 	}
-	d := &demoDevices{dir: dir, sim: sim.New(clk), log: log, stop: make(chan struct{})}
+	d := &demoDevices{dir: dir, sim: sim.New(clk, DemoCompartments), log: log, stop: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -94,7 +98,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 func (d *demoDevices) ports() Devices {
 	return Devices{
 		Scanner: d.serial.Scanner, Printer: d.serial.Printer,
-		Terminal: d.term.drv, Cabinet: d.sim.Cabinet(), Staff: d.sim.StaffApproval(),
+		Terminal: d.term.drv, Cabinet: d.sim.Cabinet(), Staff: d.sim.StaffApproval(), Light: d.sim.Tower(),
 	}
 }
 
@@ -229,8 +233,25 @@ func (d *demoDevices) Staff(approve bool) error {
 	return nil
 }
 
-// Door opens or closes the simulated cabinet door.
-func (d *demoDevices) Door(open bool) { d.sim.Door(open) }
+// Door is `sim door open|close|force`: open opens the doors of the
+// unlocked compartments (or compartment 1's), close closes every door,
+// force forces a locked door open (compartment 1's unless it is unlocked
+// or open).
+func (d *demoDevices) Door(action string) error {
+	switch action {
+	case "open", "close":
+		d.sim.Door(action == "open")
+	case "force":
+		n, err := d.sim.ForceDoor()
+		if err != nil {
+			return err
+		}
+		d.log.Info("simulator", "door forced", n)
+	default:
+		return usageError("door takes open, close or force")
+	}
+	return nil
+}
 
 // Printer changes the printer's paper or cover.
 func (d *demoDevices) Printer(cmd ui.PrinterCmd) error {
@@ -273,18 +294,42 @@ type SimState struct {
 	Terminal       string `json:"terminal"`        // the ZVT terminal's line
 	PaymentWaiting bool   `json:"payment_waiting"` // the terminal waits for a card
 	AgeWaiting     bool   `json:"age_waiting"`     // staff is asked for an age check
+	// Tower is what the intervention light shows.
+	Tower SimTower `json:"tower"`
+	// Compartments are the cabinet's compartments' locks and doors.
+	Compartments []SimCompartment `json:"compartments"`
+}
+
+// SimTower is the simulated intervention light in /healthz.
+type SimTower struct {
+	Light  string `json:"light"` // off, green, yellow, red
+	Blink  bool   `json:"blink,omitempty"`
+	Alarm  bool   `json:"alarm,omitempty"` // the buzzer sounds
+	Chimes int    `json:"chimes"`          // chimes so far
+}
+
+// SimCompartment is one cabinet compartment in /healthz.
+type SimCompartment struct {
+	No       int  `json:"no"`
+	Locked   bool `json:"locked"`
+	DoorOpen bool `json:"door_open"`
 }
 
 // State describes the simulated devices.
 func (d *demoDevices) State() SimState {
-	ps, p := d.print.State(), d.sim.Pending()
+	ps, p, st := d.print.State(), d.sim.Pending(), d.sim.Status()
 	_, paying := d.term.sim.Holding()
-	return SimState{
+	out := SimState{
 		Scanner: d.scan.Path(), ScannerPlugged: d.scan.Plugged(),
 		Printer: d.print.Path(), Paper: ps.Paper.String(), CoverOpen: ps.CoverOpen,
 		Printed: ps.Printed, LostReceipts: ps.Lost,
 		Terminal: d.term.link, PaymentWaiting: paying, AgeWaiting: p.AgeCheck != nil,
+		Tower: SimTower{Light: st.Light.Light.String(), Blink: st.Light.Blink, Alarm: st.Light.Alarm, Chimes: st.Chimes},
 	}
+	for _, c := range st.Compartments {
+		out.Compartments = append(out.Compartments, SimCompartment{No: c.No, Locked: c.Locked, DoorOpen: c.DoorOpen})
+	}
+	return out
 }
 
 // simControls adapts the demo's devices to the Simulator window; errors
@@ -306,7 +351,12 @@ func (s simControls) Card(approve bool) {
 	}
 }
 func (s simControls) Staff(approve bool) { s.d.sim.Staff(approve) }
-func (s simControls) Door(open bool)     { s.d.Door(open) }
+func (s simControls) Door(open bool)     { s.d.sim.Door(open) }
+func (s simControls) ForceDoor() {
+	if err := s.d.Door("force"); err != nil {
+		s.d.log.Info("simulator", "door", "force", "err", err)
+	}
+}
 func (s simControls) Printer(cmd ui.PrinterCmd) {
 	if err := s.d.Printer(cmd); err != nil {
 		s.d.log.Info("simulator", "printer", cmd, "err", err)
@@ -323,7 +373,8 @@ func (s simControls) Status() ui.SimStatus {
 	_, paying := s.d.term.sim.Holding()
 	out := ui.SimStatus{
 		PaymentWaiting: paying, AgeCheckWaiting: p.AgeCheck != nil,
-		DoorOpen: st.DoorOpen, Locked: st.Locked,
+		DoorOpen: st.DoorOpen, Locked: st.Locked, Compartments: st.Compartments,
+		Light: st.Light, Chimes: st.Chimes,
 		Paper:     map[sim.PaperLevel]ui.PrinterCmd{sim.PaperOut: ui.PaperOut, sim.PaperLow: ui.PaperLow}[ps.Paper],
 		CoverOpen: ps.CoverOpen, ScannerPlugged: s.d.scan.Plugged(),
 	}

@@ -6,18 +6,25 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"strings"
+	"syscall"
 	"time"
 
 	"selvkasse/devices/escpos"
+	"selvkasse/devices/gpiocab"
 	"selvkasse/devices/scanner"
 	"selvkasse/devices/serialport"
 	"selvkasse/kiosk"
 )
 
 // devicesCmd is `selvkasse devices check --config FILE`: a technician's
-// look at each configured serial device, in plain words, with a test
-// receipt. It exits non-zero when a configured device is not usable.
+// look at each configured device, in plain words: the serial devices
+// (with a test receipt), the card terminal, and the cabinet on GPIO (each
+// compartment's lock pulsed and door read, the key switch read, the tower
+// lamps lit and the buzzer chimed). It exits non-zero when a configured
+// device is not usable.
 func devicesCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "check" {
 		return usageError("devices check --config FILE [--scan 20s] [--no-print]")
@@ -40,6 +47,7 @@ func devicesCmd(args []string, stdout, stderr io.Writer) error {
 	c.scanner(ctx, *scanWait)
 	c.printer(ctx, !*noPrint)
 	c.terminal(ctx)
+	c.cabinet(ctx)
 	if c.failed > 0 {
 		return fmt.Errorf("devices check: %d device(s) not usable", c.failed)
 	}
@@ -50,7 +58,30 @@ type checker struct {
 	out    io.Writer
 	cfg    Config
 	failed int
+
+	// openCabinet opens the cabinet's lines; nil is gpiocab.Open.
+	openCabinet func(gpiocab.Config) (checkedCabinet, error)
+	// clk times the lock pulses and the lamps; nil is the system clock.
+	clk kiosk.Clock
 }
+
+// checkedCabinet is what the cabinet check drives: *gpiocab.Cabinet on
+// the real lines, a fake in tests. Keys reads the key switch; Light is
+// the tower light, nil when none is wired; Close locks every lock and
+// releases the lines.
+type checkedCabinet interface {
+	kiosk.CabinetLock
+	Keys(ctx context.Context) (gpiocab.KeyState, error)
+	Light() kiosk.TowerLight
+	Close() error
+}
+
+// How long the cabinet check holds a lock open and a tower lamp lit:
+// long enough to hear the click and see the lamp.
+const (
+	checkPulse = 500 * time.Millisecond
+	checkLamp  = time.Second
+)
 
 func (c *checker) ok(dev, where, msg string) {
 	fmt.Fprintf(c.out, "%-8s %-28s ok: %s\n", dev, where, msg)
@@ -204,6 +235,180 @@ func (c *checker) terminal(ctx context.Context) {
 		return
 	}
 	c.ok("terminal", where, msg+" (ready)")
+}
+
+// cabinet checks the cabinet on GPIO when the config names its chip:
+// each compartment's lock is unlocked and locked again (with the bolt
+// contact read where one is fitted: the driver waits for it) and its door
+// read, the key switch is read, and each tower lamp is lit in turn and
+// the buzzer chimed, for the technician to watch and listen.
+func (c *checker) cabinet(ctx context.Context) {
+	gcfg := c.cfg.Devices.Cabinet
+	if gcfg.Chip == "" {
+		c.note("cabinet", "", "(devices.cabinet.chip names the GPIO chip; run uses the reference wiring on gpiochip0)")
+		return
+	}
+	gc, err := gcfg.gpiocab()
+	if err != nil {
+		c.fail("cabinet", gcfg.Chip, err.Error())
+		return
+	}
+	where := gc.Chip
+	open := c.openCabinet
+	if open == nil {
+		open = func(g gpiocab.Config) (checkedCabinet, error) { return gpiocab.Open(g) }
+	}
+	cab, err := open(gc)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		c.fail("cabinet", where, "GPIO chip not found: check devices.cabinet.chip (gpiodetect lists the chips)")
+		return
+	case errors.Is(err, fs.ErrPermission):
+		c.fail("cabinet", where, "no permission to open the GPIO chip: is the kiosk user in the gpio group (udev rule)?")
+		return
+	case errors.Is(err, syscall.EBUSY):
+		c.fail("cabinet", where, "a cabinet line is in use: is the kiosk running? Stop it first (systemctl stop selvkasse): "+err.Error())
+		return
+	case errors.Is(err, errors.ErrUnsupported):
+		c.fail("cabinet", where, "GPIO needs Linux: run the check on the kiosk")
+		return
+	case err != nil:
+		c.fail("cabinet", where, err.Error())
+		return
+	}
+	defer cab.Close()
+	clk := c.clk
+	if clk == nil {
+		clk = kiosk.SystemClock{}
+	}
+	c.compartments(ctx, cab, gc, where, clk)
+	c.keySwitch(ctx, cab, gc, where)
+	c.tower(ctx, cab, gc, where, clk)
+}
+
+// compartments pulses each compartment's lock and reads its door.
+func (c *checker) compartments(ctx context.Context, cab checkedCabinet, gc gpiocab.Config, where string, clk kiosk.Clock) {
+	for i, cp := range gc.Compartments {
+		n := i + 1
+		name := fmt.Sprintf("compartment %d", n)
+		err := cab.Unlock(ctx, []int{n})
+		if err == nil {
+			err = pause(ctx, clk, checkPulse)
+		}
+		// Locked again whatever happened: the check never leaves a
+		// compartment open.
+		if lerr := cab.Lock(ctx); err == nil {
+			err = lerr
+		}
+		lines := fmt.Sprintf("lock line %d", cp.Lock.Offset)
+		if cp.Feedback != nil {
+			lines += fmt.Sprintf(", bolt contact line %d", cp.Feedback.Offset)
+		}
+		switch {
+		case errors.Is(err, kiosk.ErrLockFault):
+			c.fail("cabinet", where, fmt.Sprintf("%s: the bolt did not move (%s): check the lock's power and wiring, and that nothing blocks the bolt", name, lines))
+			continue
+		case err != nil:
+			c.fail("cabinet", where, fmt.Sprintf("%s: the lock does not answer (%s): %v", name, lines, err))
+			continue
+		}
+		words := "lock opened and locked again, the bolt contact saw it move"
+		if cp.Feedback == nil {
+			words = "lock pulsed (no bolt contact fitted: listen for the click)"
+		}
+		sts, err := cab.Compartments(ctx)
+		switch {
+		case err != nil:
+			c.fail("cabinet", where, fmt.Sprintf("%s: %s; the door sensor (line %d) cannot be read: %v", name, words, cp.Door.Offset, err))
+		case len(sts) < n || !sts[n-1].Locked:
+			c.fail("cabinet", where, fmt.Sprintf("%s: %s, but it does not read locked afterwards (%s)", name, words, lines))
+		case sts[n-1].DoorOpen:
+			c.fail("cabinet", where, fmt.Sprintf("%s: %s; the door reads open (line %d): close it, or if it is shut, the reed switch or its magnet is out of place", name, words, cp.Door.Offset))
+		default:
+			c.ok("cabinet", where, fmt.Sprintf("%s: %s; door closed", name, words))
+		}
+	}
+}
+
+// keySwitch reads the staff key switch: at rest it reads neither
+// position.
+func (c *checker) keySwitch(ctx context.Context, cab checkedCabinet, gc gpiocab.Config, where string) {
+	if gc.Key == nil {
+		c.note("cabinet", where, "key switch: not fitted (age checks are answered on the screen)")
+		return
+	}
+	k, err := cab.Keys(ctx)
+	switch {
+	case err != nil:
+		c.fail("cabinet", where, fmt.Sprintf("key switch (line %d) cannot be read: %v", gc.Key.Offset, err))
+	case k.Approve:
+		c.fail("cabinet", where, fmt.Sprintf("key switch reads turned to approve (line %d): let it spring back, or check its wiring", gc.Key.Offset))
+	case k.Refuse:
+		c.fail("cabinet", where, fmt.Sprintf("key switch reads turned to refuse (line %d): let it spring back, or check its wiring", gc.Refuse.Offset))
+	default:
+		c.ok("cabinet", where, fmt.Sprintf("key switch at rest (approve line %d)", gc.Key.Offset))
+	}
+}
+
+// tower lights each lamp fitted in turn and chimes the buzzer: the check
+// cannot see or hear them, the technician must.
+func (c *checker) tower(ctx context.Context, cab checkedCabinet, gc gpiocab.Config, where string, clk kiosk.Clock) {
+	light := cab.Light()
+	if light == nil {
+		c.note("cabinet", where, "tower light: not fitted")
+		return
+	}
+	var lit []string
+	for _, l := range []struct {
+		light kiosk.Light
+		pin   *gpiocab.Pin
+	}{{kiosk.LightGreen, gc.Green}, {kiosk.LightYellow, gc.Yellow}, {kiosk.LightRed, gc.Red}} {
+		if l.pin == nil {
+			continue
+		}
+		if err := light.Show(ctx, kiosk.Signal{Light: l.light}); err != nil {
+			c.fail("cabinet", where, fmt.Sprintf("tower light: the %v lamp (line %d) cannot be lit: %v", l.light, l.pin.Offset, err))
+			return
+		}
+		lit = append(lit, l.light.String())
+		if err := pause(ctx, clk, checkLamp); err != nil {
+			c.fail("cabinet", where, "tower light: "+err.Error())
+			return
+		}
+	}
+	if err := light.Show(ctx, kiosk.Signal{}); err != nil {
+		c.fail("cabinet", where, "tower light: the lamps cannot be put out: "+err.Error())
+		return
+	}
+	words := "tower light: no lamp fitted"
+	if len(lit) > 0 {
+		words = "tower light: lit " + strings.Join(lit, ", then ")
+	}
+	if gc.Buzzer != nil {
+		if err := light.Chime(ctx); err != nil {
+			c.fail("cabinet", where, fmt.Sprintf("tower light: the buzzer (line %d) cannot sound: %v", gc.Buzzer.Offset, err))
+			return
+		}
+		if err := pause(ctx, clk, gpiocab.ChimeLength); err != nil {
+			c.fail("cabinet", where, "tower light: "+err.Error())
+			return
+		}
+		words += ", and chimed the buzzer"
+	}
+	c.ok("cabinet", where, words+": check that you saw each lamp and heard the buzzer")
+}
+
+// pause waits d on clk, or until ctx ends.
+func pause(ctx context.Context, clk kiosk.Clock, d time.Duration) error {
+	done := make(chan struct{})
+	t := clk.AfterFunc(d, func() { close(done) })
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // testReceipt is the technician's test print: the shop's header, the

@@ -3,14 +3,20 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"selvkasse/devices/escpos"
+	"selvkasse/devices/gpiocab"
 	"selvkasse/devices/sim"
 	"selvkasse/devices/sim/zvtsim"
 	"selvkasse/devices/zvt"
@@ -181,3 +187,163 @@ func TestEndOfDayJournaled(t *testing.T) {
 		t.Errorf("journal %+v\n%s", recs, out.String())
 	}
 }
+
+// fakeCabinet is the cabinet the check drives in tests: the kiosktest
+// fakes of the lock and the tower light, and a key switch.
+type fakeCabinet struct {
+	*kiosktest.CabinetLock
+	light  *kiosktest.TowerLight // nil: none wired
+	keys   gpiocab.KeyState
+	keyErr error
+	closed bool
+}
+
+func (f *fakeCabinet) Keys(context.Context) (gpiocab.KeyState, error) { return f.keys, f.keyErr }
+func (f *fakeCabinet) Close() error                                   { f.closed = true; return nil }
+func (f *fakeCabinet) Light() kiosk.TowerLight {
+	if f.light == nil {
+		return nil
+	}
+	return f.light
+}
+
+// checkCabinet runs the cabinet check on cab, wired as gcfg says, with a
+// fake clock that moves on whenever the check waits.
+func checkCabinet(t *testing.T, gcfg GPIOConfig, cab *fakeCabinet, openErr error) (string, int) {
+	t.Helper()
+	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: t.TempDir()}
+	cfg.Devices.Cabinet = gcfg
+	clk := kiosktest.NewClock(time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC))
+	ctx, cancel := context.WithCancel(t.Context())
+	advanced := make(chan struct{})
+	go func() {
+		defer close(advanced)
+		for clk.WaitTimers(ctx, 1) == nil {
+			clk.Advance(time.Second)
+		}
+	}()
+	var out strings.Builder
+	c := checker{out: &out, cfg: cfg, clk: clk, openCabinet: func(g gpiocab.Config) (checkedCabinet, error) {
+		if len(g.Compartments) != 3 {
+			t.Errorf("the check opened %d compartments, want the config's 3", len(g.Compartments))
+		}
+		if openErr != nil {
+			return nil, openErr
+		}
+		return cab, nil
+	}}
+	c.cabinet(ctx)
+	cancel()
+	<-advanced
+	t.Logf("devices check of the cabinet:\n%s", out.String())
+	return out.String(), c.failed
+}
+
+func newFakeCabinet() *fakeCabinet {
+	f := &fakeCabinet{CabinetLock: kiosktest.NewCabinetLock(nil), light: kiosktest.NewTowerLight()}
+	f.SetCompartments(3)
+	return f
+}
+
+// threeOnTheReference is a cabinet config of three compartments on the
+// reference wiring.
+var threeOnTheReference = GPIOConfig{Chip: "gpiochip0", Compartments: make([]GPIOCompartment, 3)}
+
+// TestDevicesCheckCabinet: each compartment's lock is pulsed (unlock, then
+// lock) and its door read, the key switch read, each tower lamp lit and
+// the buzzer chimed, with the results in plain words.
+func TestDevicesCheckCabinet(t *testing.T) {
+	cab := newFakeCabinet()
+	out, failed := checkCabinet(t, threeOnTheReference, cab, nil)
+	if failed != 0 {
+		t.Errorf("%d problems on a sound cabinet", failed)
+	}
+	for _, want := range []string{
+		"ok: compartment 1: lock opened and locked again, the bolt contact saw it move; door closed",
+		"ok: compartment 3: lock opened and locked again",
+		"ok: key switch at rest (approve line 22)",
+		"ok: tower light: lit green, then yellow, then red, and chimed the buzzer: check that you saw each lamp and heard the buzzer",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	var ops []string
+	for _, e := range cab.Log() {
+		ops = append(ops, fmt.Sprintf("%v %v", e.Op, e.Compartments))
+	}
+	if want := "[unlock [1] lock [] unlock [2] lock [] unlock [3] lock []]"; fmt.Sprint(ops) != want {
+		t.Errorf("cabinet log %v, want %s", ops, want)
+	}
+	var shown []string
+	for _, s := range cab.light.Signals() {
+		shown = append(shown, s.Light.String())
+	}
+	if fmt.Sprint(shown) != "[green yellow red off]" || cab.light.Chimes() != 1 {
+		t.Errorf("the tower showed %v and chimed %d times", shown, cab.light.Chimes())
+	}
+	if !cab.closed || !cab.Locked() {
+		t.Errorf("after the check: closed %v, locked %v", cab.closed, cab.Locked())
+	}
+}
+
+// TestDevicesCheckCabinetProblems: each fault is a problem in plain words.
+func TestDevicesCheckCabinetProblems(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		gcfg    GPIOConfig
+		mod     func(*fakeCabinet)
+		openErr error
+		want    []string
+		failed  int
+	}{
+		{"NotConfigured", GPIOConfig{}, nil, nil, []string{"cabinet  (not configured)"}, 0},
+		{"NoChip", threeOnTheReference, nil, fmt.Errorf("gpiocab: open: %w", fs.ErrNotExist), []string{"PROBLEM: GPIO chip not found"}, 1},
+		{"KioskRunning", threeOnTheReference, nil, fmt.Errorf("gpiocab: open: %w", syscall.EBUSY), []string{"PROBLEM: a cabinet line is in use: is the kiosk running?"}, 1},
+		{"BadWiring", GPIOConfig{Chip: "gpiochip0", Compartments: make([]GPIOCompartment, 4)}, nil, nil,
+			[]string{"PROBLEM: bad configuration: devices.cabinet.compartments[3].lock_line"}, 1},
+		{"Jammed", threeOnTheReference, func(f *fakeCabinet) { f.SetFault(kiosk.ErrLockFault) }, nil,
+			[]string{"PROBLEM: compartment 1: the bolt did not move (lock line 17, bolt contact line 25)", "PROBLEM: compartment 3: the bolt did not move"}, 3},
+		{"DoorOpen", threeOnTheReference, func(f *fakeCabinet) { f.SetDoor(2, true) }, nil,
+			[]string{"ok: compartment 1:", "PROBLEM: compartment 2: lock opened and locked again, the bolt contact saw it move; the door reads open (line 16)"}, 1},
+		{"KeyHeld", threeOnTheReference, func(f *fakeCabinet) { f.keys.Refuse = true }, nil,
+			[]string{"PROBLEM: key switch reads turned to refuse (line 23)"}, 1},
+		{"KeyGone", threeOnTheReference, func(f *fakeCabinet) { f.keyErr = fmt.Errorf("gpiocab: keys: %w", kiosk.ErrDeviceUnavailable) }, nil,
+			[]string{"PROBLEM: key switch (line 22) cannot be read"}, 1},
+		{"TowerGone", threeOnTheReference, func(f *fakeCabinet) { f.light.SetFault(errors.New("cable cut")) }, nil,
+			[]string{"PROBLEM: tower light: the green lamp (line 5) cannot be lit"}, 1},
+		{"NoTowerNoKeyNoBoltContact", GPIOConfig{Chip: "gpiochip0", KeyLine: intp(-1), GreenLine: intp(-1), YellowLine: intp(-1), RedLine: intp(-1), BuzzerLine: intp(-1),
+			Compartments: []GPIOCompartment{{FeedbackLine: intp(-1)}, {}, {}}}, func(f *fakeCabinet) { f.light = nil }, nil,
+			[]string{"ok: compartment 1: lock pulsed (no bolt contact fitted: listen for the click); door closed", "key switch: not fitted", "tower light: not fitted"}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cab := newFakeCabinet()
+			if c.mod != nil {
+				c.mod(cab)
+			}
+			var out string
+			var failed int
+			if c.gcfg.Chip == "" {
+				var b strings.Builder
+				ch := checker{out: &b, cfg: Config{}}
+				ch.cabinet(t.Context())
+				out, failed = b.String(), ch.failed
+			} else {
+				out, failed = checkCabinet(t, c.gcfg, cab, c.openErr)
+			}
+			if failed != c.failed {
+				t.Errorf("%d problems, want %d", failed, c.failed)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			if !cab.Locked() {
+				t.Errorf("the check left compartments %v unlocked", cab.Unlocked())
+			}
+		})
+	}
+}
+
+func intp(n int) *int { return &n }

@@ -94,7 +94,7 @@ type SimDevices interface {
 	Scan(code string) error
 	Card(action string) error
 	Staff(approve bool) error
-	Door(open bool)
+	Door(action string) error // open, close or force
 	Printer(cmd ui.PrinterCmd) error
 	ScannerCable(plugged bool) error
 	Terminal(fault string) error
@@ -195,11 +195,7 @@ func (s *server) do(action, arg string) error {
 		}
 		return s.sim.Staff(ok)
 	case "door":
-		open, err := choose("open", "close")
-		if err != nil {
-			return err
-		}
-		s.sim.Door(open)
+		return s.sim.Door(arg)
 	case "tap":
 		taps := map[string]func() error{
 			"pay": s.co.Pay, "cancel": s.co.Cancel, "help": s.co.Help, "withdraw": s.co.WithdrawHelp,
@@ -224,7 +220,6 @@ func (s *server) do(action, arg string) error {
 	default:
 		return usageError(fmt.Sprintf("unknown simulator command %q", action))
 	}
-	return nil
 }
 
 // listenLoopback listens on addr, which must be a loopback address: the

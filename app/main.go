@@ -12,13 +12,14 @@ Usage:
   selvkasse demo [--data DIR] [--health ADDR]   the kiosk with simulated devices
   selvkasse sim COMMAND [--addr ADDR]             drive a running demo:
       scan CODE | pick GTIN | card approve|decline|timeout|drop | staff approve|refuse |
-      door open|close | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete |
+      door open|close|force | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete |
       printer paper-out|paper-low|paper-ok|cover-open|cover-closed | scanner unplug|replug |
       state | wait STATE
   selvkasse run --config FILE                     the kiosk with real devices
   selvkasse devices check --config FILE [--scan 20s] [--no-print]
                                                   a technician's check of the scanner, the
-                                                  printer (test receipt) and the card terminal
+                                                  printer (test receipt), the card terminal and
+                                                  the cabinet (locks, doors, key, tower light)
   selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
   selvkasse journal verify --data DIR             check the journal's hash chain
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE

@@ -52,7 +52,8 @@ func shellQuote(s string) string {
 // appears (the kiosk is out of order meanwhile); a payment terminal that
 // does not register, or a cabinet whose lines cannot be requested, stops
 // it with the reason, for systemd to restart it and the technician to
-// read in the journal.
+// read in the journal. The cabinet's tower light, where wired, is the
+// kiosk's intervention light.
 func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -99,7 +100,11 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err := registerTerminal(ctx, term, clk, log, 30*time.Second); err != nil {
 		return fmt.Errorf("payment terminal %s did not register: %w", term.where, err)
 	}
-	cab, err := gpiocab.Open(cfg.Devices.Cabinet.gpiocab())
+	gc, err := cfg.Devices.Cabinet.gpiocab()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *path, err)
+	}
+	cab, err := gpiocab.Open(gc)
 	if err != nil {
 		if errors.Is(err, gpiocab.ErrBadConfig) {
 			return fmt.Errorf("%w: %s: devices.cabinet: %v", ErrBadConfig, *path, err)
@@ -118,6 +123,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		AppID: "no.selvkasse.kiosk",
 		Devices: Devices{
 			Scanner: serial.Scanner, Printer: serial.Printer, Terminal: term.Terminal, Cabinet: cab, Staff: cab,
+			Light: cab.Light(),
 		},
 	})
 }

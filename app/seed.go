@@ -17,7 +17,9 @@ var DemoShop = kiosk.Shop{
 }
 
 // DemoCatalog is a small Norwegian tobacco kiosk. The brands are made up
-// and the GTINs are fictitious codes with valid check digits.
+// and the GTINs are fictitious codes with valid check digits. The cabinet
+// goods are spread over the demo cabinet's compartments
+// (DemoCompartments): snus in 1, cigarettes in 2, rolling tobacco in 3.
 func DemoCatalog() []kiosk.Product {
 	p := func(gtin, name string, g kiosk.Group, vat kiosk.VATRate, price kiosk.Money, stock int) kiosk.Product {
 		pr := kiosk.Product{GTIN: kiosk.MustGTIN(gtin), Name: name, Group: g, VAT: vat, Price: price, Stock: stock}
@@ -26,13 +28,17 @@ func DemoCatalog() []kiosk.Product {
 		}
 		return pr
 	}
+	in := func(compartment int, pr kiosk.Product) kiosk.Product {
+		pr.Compartment = compartment
+		return pr
+	}
 	return []kiosk.Product{
 		// Cabinet: chosen from a text-only list, never shown as pictures.
-		p("7039990000014", "Nordlys Snus Original Portion 24 g", kiosk.GroupTobacco, kiosk.VAT25, 12900, 40),
-		p("7039990000021", "Nordlys Snus White Mint 24 g", kiosk.GroupTobacco, kiosk.VAT25, 13400, 30),
-		p("7039990000038", "Fjell Sigaretter Blå 20 stk", kiosk.GroupTobacco, kiosk.VAT25, 17900, 25),
-		p("7039990000045", "Fjell Sigaretter Rød 20 stk", kiosk.GroupTobacco, kiosk.VAT25, 17900, 25),
-		p("7039990000052", "Vestkyst Rulletobakk 50 g", kiosk.GroupTobacco, kiosk.VAT25, 18900, 12),
+		in(1, p("7039990000014", "Nordlys Snus Original Portion 24 g", kiosk.GroupTobacco, kiosk.VAT25, 12900, 40)),
+		in(1, p("7039990000021", "Nordlys Snus White Mint 24 g", kiosk.GroupTobacco, kiosk.VAT25, 13400, 30)),
+		in(2, p("7039990000038", "Fjell Sigaretter Blå 20 stk", kiosk.GroupTobacco, kiosk.VAT25, 17900, 25)),
+		in(2, p("7039990000045", "Fjell Sigaretter Rød 20 stk", kiosk.GroupTobacco, kiosk.VAT25, 17900, 25)),
+		in(3, p("7039990000052", "Vestkyst Rulletobakk 50 g", kiosk.GroupTobacco, kiosk.VAT25, 18900, 12)),
 		// Shelf goods: scanned.
 		p("7039990000113", "Cola 0,5 l", kiosk.GroupSoftDrink, kiosk.VAT15, 3290, 48),
 		p("7039990000120", "Farris Naturell 0,5 l", kiosk.GroupSoftDrink, kiosk.VAT15, 2990, 48),

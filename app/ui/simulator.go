@@ -2,7 +2,9 @@ package ui
 
 import (
 	"image"
+	"image/color"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,15 +19,18 @@ import (
 //
 // The commands do not block: Scan sends a code down the scanner's line,
 // Card and Staff answer a waiting payment or age check (and do nothing
-// when none waits), Door moves the cabinet door, Printer changes the
-// printer's paper or cover, ScannerCable pulls or plugs the scanner's
-// cable. Status says what the simulators wait for now; OnChange registers
-// fn, called from any goroutine whenever the status changes.
+// when none waits), Door opens the doors of the unlocked compartments (or
+// closes every door), ForceDoor forces a locked compartment's door open,
+// Printer changes the printer's paper or cover, ScannerCable pulls or
+// plugs the scanner's cable. Status says what the simulators wait for
+// now; OnChange registers fn, called from any goroutine whenever the
+// status changes.
 type SimControls interface {
 	Scan(code string)
 	Card(approve bool)
 	Staff(approve bool)
 	Door(open bool)
+	ForceDoor()
 	Printer(cmd PrinterCmd)
 	ScannerCable(plugged bool)
 	Status() SimStatus
@@ -46,21 +51,28 @@ const (
 // SimStatus is what the simulated devices are waiting for, and how they
 // are.
 type SimStatus struct {
-	PaymentWaiting  bool        // the terminal waits for a card: approve or decline
-	AgeCheckWaiting bool        // staff is asked to check the customer's age
-	DoorOpen        bool        // the cabinet door is open
-	Locked          bool        // the cabinet lock is engaged
-	Paper           PrinterCmd  // PaperOut, PaperLow or PaperOK
-	CoverOpen       bool        // the printer's cover is open
-	ScannerPlugged  bool        // the scanner's cable is in
-	LastReceipt     string      // the last printed receipt, plain text ("" if none)
-	ReceiptImage    image.Image // the same receipt as printed (nil if none)
+	PaymentWaiting  bool // the terminal waits for a card: approve or decline
+	AgeCheckWaiting bool // staff is asked to check the customer's age
+	DoorOpen        bool // a cabinet door is open
+	Locked          bool // every cabinet lock is engaged
+	// Compartments are the cabinet's compartments, by number; nil when
+	// the simulator does not tell them apart (then DoorOpen and Locked
+	// are the cabinet's).
+	Compartments   []kiosk.CompartmentState
+	Light          kiosk.Signal // what the intervention light shows
+	Chimes         int          // the light's chimes so far
+	Paper          PrinterCmd   // PaperOut, PaperLow or PaperOK
+	CoverOpen      bool         // the printer's cover is open
+	ScannerPlugged bool         // the scanner's cable is in
+	LastReceipt    string       // the last printed receipt, plain text ("" if none)
+	ReceiptImage   image.Image  // the same receipt as printed (nil if none)
 }
 
 // Simulator is the demo's control panel for the simulated devices: type or
-// quick-scan a barcode, answer the card terminal and the age check, open
-// and close the cabinet door, and read the last receipt. All methods run
-// on the Fyne goroutine.
+// quick-scan a barcode, answer the card terminal and the age check, open,
+// close or force the cabinet's doors, watch the intervention light and
+// each compartment's lock and door, and read the last receipt. All
+// methods run on the Fyne goroutine.
 type Simulator struct {
 	s    SimControls
 	lang string
@@ -81,6 +93,14 @@ type Simulator struct {
 	doorTitle     *widget.Label
 	doorOpen      *widget.Button
 	doorClose     *widget.Button
+	doorForce     *widget.Button
+	towerLamp     *canvas.Circle
+	towerText     *widget.Label
+	towerBuzzer   *widget.Label
+	comps         *widget.Label
+	blink         *fyne.Animation
+	blinking      bool        // blink runs
+	lampColour    color.NRGBA // the lit colour of the light shown
 	receiptTitle  *widget.Label
 	receipt       *widget.Label
 	receiptImg    *canvas.Image
@@ -140,6 +160,28 @@ func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
 	sim.doorTitle = leftLabel("", theme.SizeNameText, true)
 	sim.doorOpen = widget.NewButton("", func() { sim.s.Door(true) })
 	sim.doorClose = widget.NewButton("", func() { sim.s.Door(false) })
+	sim.doorForce = widget.NewButton("", func() { sim.s.ForceDoor() })
+	sim.doorForce.Importance = widget.DangerImportance
+
+	// The tower light: a lamp that blinks as the real one does (on and
+	// off once a second), with the buzzer in words.
+	sim.towerLamp = canvas.NewCircle(towerOff)
+	sim.towerLamp.StrokeColor = color.NRGBA{0x60, 0x60, 0x60, 0xff}
+	sim.towerLamp.StrokeWidth = 1
+	sim.towerText = widget.NewLabel("")
+	sim.towerText.SizeName = theme.SizeNameCaptionText
+	sim.towerText.Wrapping = fyne.TextWrapWord
+	sim.towerBuzzer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	sim.towerBuzzer.SizeName = theme.SizeNameCaptionText
+	sim.towerBuzzer.Importance = widget.DangerImportance
+	sim.towerBuzzer.Wrapping = fyne.TextWrapWord
+	sim.comps = widget.NewLabel("")
+	sim.comps.SizeName = theme.SizeNameCaptionText
+	sim.comps.Wrapping = fyne.TextWrapWord
+	sim.blink = fyne.NewAnimation(towerBlinkPeriod/2, sim.blinkTick)
+	sim.blink.AutoReverse = true
+	sim.blink.RepeatCount = fyne.AnimationRepeatForever
+	sim.blink.Curve = fyne.AnimationLinear
 
 	sim.printerTitle = leftLabel("", theme.SizeNameText, true)
 	sim.paperOut = widget.NewButton("", func() { sim.s.Printer(PaperOut) })
@@ -172,7 +214,8 @@ func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
 		container.NewVBox(sim.title, sim.status,
 			sim.termTitle, pair(sim.cardOK, sim.cardNo),
 			sim.staffTitle, pair(sim.staffOK, sim.staffNo),
-			sim.doorTitle, pair(sim.doorOpen, sim.doorClose),
+			sim.doorTitle, container.NewGridWithColumns(3, atLeast(sim.doorOpen, 0, MinTouch),
+				atLeast(sim.doorClose, 0, MinTouch), atLeast(sim.doorForce, 0, MinTouch)),
 			widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(
 			sim.scannerTitle,
@@ -184,6 +227,12 @@ func NewSimulator(s SimControls, products []kiosk.Product) *Simulator {
 		container.NewVBox(sim.printerTitle,
 			container.NewGridWithColumns(2, atLeast(sim.paperOut, 0, MinTouch), atLeast(sim.paperLow, 0, MinTouch),
 				atLeast(sim.paperOK, 0, MinTouch), atLeast(sim.cover, 0, MinTouch)),
+			widget.NewSeparator(),
+			// What staff would see and hear of the cabinet: the tower
+			// light and each compartment.
+			container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(towerLampSize), sim.towerLamp)), nil,
+				sim.towerText),
+			sim.towerBuzzer, sim.comps,
 			widget.NewSeparator(), sim.receiptTitle), nil, nil, nil,
 		container.NewScroll(container.NewVBox(container.NewCenter(sim.receiptImg), paper(sim.receipt))))
 	sim.root = container.NewGridWithColumns(2, controls, receipt)
@@ -208,8 +257,9 @@ func (sim *Simulator) Bind() {
 
 // Render reads the simulators' status and updates the panel: the card
 // buttons work only while a payment waits, the staff buttons only while an
-// age check waits, the door opens only when unlocked and closes only when
-// open. Scanning always works. It must be called on the Fyne goroutine.
+// age check waits, Open only while an unlocked compartment's door is
+// shut, Close only while a door is open, Force only while a locked
+// compartment's door is shut. Scanning always works. It must be called on the Fyne goroutine.
 func (sim *Simulator) Render() {
 	st := sim.s.Status()
 	t := func(m msg, args ...any) string { return tr(sim.lang, m, args...) }
@@ -258,6 +308,8 @@ func (sim *Simulator) Render() {
 	sim.doorTitle.SetText(t(mSimDoor))
 	sim.doorOpen.SetText(t(mSimOpen))
 	sim.doorClose.SetText(t(mSimClose))
+	sim.doorForce.SetText(t(mTowerForceDoor))
+	sim.renderTower(st)
 	sim.receiptTitle.SetText(t(mSimReceipt))
 	sim.printerTitle.SetText(t(mSimPrinter))
 	sim.paperOut.SetText(t(mSimPaperOut))
@@ -283,8 +335,10 @@ func (sim *Simulator) Render() {
 	enable(sim.cardNo, st.PaymentWaiting)
 	enable(sim.staffOK, st.AgeCheckWaiting)
 	enable(sim.staffNo, st.AgeCheckWaiting)
-	enable(sim.doorOpen, !st.DoorOpen && !st.Locked)
-	enable(sim.doorClose, st.DoorOpen)
+	canOpen, canClose, canForce := st.doors()
+	enable(sim.doorOpen, canOpen)
+	enable(sim.doorClose, canClose)
+	enable(sim.doorForce, canForce)
 
 	switch {
 	case st.ReceiptImage != nil:
@@ -307,6 +361,113 @@ func (sim *Simulator) Render() {
 		sim.receipt.SetText(t(mSimNoReceipt))
 		sim.receipt.Show()
 	}
+}
+
+// towerBlinkPeriod is one on-and-off of the drawn tower lamp, as
+// devices/gpiocab blinks the real one.
+const towerBlinkPeriod = time.Second
+
+// towerLampSize is the drawn lamp's diameter.
+const towerLampSize = 28
+
+// The drawn tower lamp's colours; a blinking lamp's dark phase is its
+// colour faint.
+var (
+	towerOff     = color.NRGBA{0xb0, 0xb0, 0xb0, 0x60}
+	towerColours = map[kiosk.Light]color.NRGBA{
+		kiosk.LightGreen:  {0x1f, 0x9d, 0x3a, 0xff},
+		kiosk.LightYellow: {0xf2, 0xb8, 0x0c, 0xff},
+		kiosk.LightRed:    {0xd3, 0x1f, 0x1f, 0xff},
+	}
+	towerNames = map[kiosk.Light]msg{
+		kiosk.LightOff: mTowerOff, kiosk.LightGreen: mTowerGreen, kiosk.LightYellow: mTowerYellow, kiosk.LightRed: mTowerRed,
+	}
+)
+
+// renderTower shows the intervention light, the buzzer and each
+// compartment's lock and door.
+func (sim *Simulator) renderTower(st SimStatus) {
+	t := func(m msg, args ...any) string { return tr(sim.lang, m, args...) }
+	name, ok := towerNames[st.Light.Light]
+	if !ok {
+		name = mTowerOff
+	}
+	text := t(mTowerIs, t(name))
+	if st.Light.Blink && st.Light.Light != kiosk.LightOff {
+		text += ", " + t(mTowerBlinking)
+	}
+	sim.towerText.SetText(text + ". " + t(mTowerChimes, st.Chimes))
+	if st.Light.Alarm {
+		sim.towerBuzzer.SetText(t(mTowerBuzzer))
+		sim.towerBuzzer.Show()
+	} else {
+		sim.towerBuzzer.Hide()
+	}
+	c, lit := towerColours[st.Light.Light]
+	sim.lampColour = c
+	switch blink := lit && st.Light.Blink; {
+	case blink && !sim.blinking:
+		sim.blinking = true
+		sim.blink.Start()
+	case !blink && sim.blinking:
+		sim.blinking = false
+		sim.blink.Stop()
+	}
+	if !sim.blinking {
+		sim.setLamp(lit)
+	}
+
+	var lines []string
+	for _, c := range st.Compartments {
+		lock, door := t(mTowerLocked), t(mTowerDoorShut)
+		if !c.Locked {
+			lock = t(mTowerUnlocked)
+		}
+		if c.DoorOpen {
+			door = t(mTowerDoorOpen)
+		}
+		lines = append(lines, t(mTowerComp, c.No, lock, door))
+	}
+	sim.comps.SetText(strings.Join(lines, "\n"))
+	if len(lines) == 0 {
+		sim.comps.Hide()
+	} else {
+		sim.comps.Show()
+	}
+}
+
+// blinkTick is the blink animation's step, on the Fyne goroutine: the
+// lamp is lit for the upper half of each sweep, so half of each period.
+func (sim *Simulator) blinkTick(v float32) { sim.setLamp(v >= 0.5) }
+
+func (sim *Simulator) setLamp(lit bool) {
+	fill := color.Color(towerOff)
+	if lit {
+		fill = sim.lampColour
+	} else if sim.blinking {
+		faint := sim.lampColour
+		faint.A = 0x40
+		fill = faint
+	}
+	if sim.towerLamp.FillColor != fill {
+		sim.towerLamp.FillColor = fill
+		sim.towerLamp.Refresh()
+	}
+}
+
+// doors says which door buttons can act: Open (an unlocked compartment's
+// door is shut), Close (a door is open), Force (a locked compartment's
+// door is shut).
+func (st SimStatus) doors() (open, close, force bool) {
+	if len(st.Compartments) == 0 {
+		return !st.DoorOpen && !st.Locked, st.DoorOpen, st.Locked && !st.DoorOpen
+	}
+	for _, c := range st.Compartments {
+		open = open || (!c.Locked && !c.DoorOpen)
+		close = close || c.DoorOpen
+		force = force || (c.Locked && !c.DoorOpen)
+	}
+	return open, close, force
 }
 
 // simReceiptWidth is how wide the receipt picture is shown: an 80 mm

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image"
+	"image/color"
 	"strings"
 	"testing"
 
@@ -11,6 +12,9 @@ import (
 
 	"selvkasse/kiosk"
 )
+
+// ForceDoor records the Force button (fakeSim is in helpers_test.go).
+func (f *fakeSim) ForceDoor() { f.record("ForceDoor") }
 
 func showSimulator(t *testing.T, s SimControls, products ...kiosk.Product) (*Simulator, fyne.Window) {
 	t.Helper()
@@ -61,11 +65,17 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 		st   SimStatus
 		on   []string // enabled among the status-driven buttons
 	}{
-		{"nothing waits, locked", SimStatus{Locked: true, ScannerPlugged: true}, []string{"scan", "out", "low"}},
-		{"payment", SimStatus{PaymentWaiting: true, Locked: true, ScannerPlugged: true}, []string{"card+", "card-", "scan", "out", "low"}},
-		{"age check", SimStatus{AgeCheckWaiting: true, Locked: true, ScannerPlugged: true, Paper: PaperOK}, []string{"staff+", "staff-", "scan", "out", "low"}},
+		{"nothing waits, locked", SimStatus{Locked: true, ScannerPlugged: true}, []string{"scan", "out", "low", "force"}},
+		{"payment", SimStatus{PaymentWaiting: true, Locked: true, ScannerPlugged: true}, []string{"card+", "card-", "scan", "out", "low", "force"}},
+		{"age check", SimStatus{AgeCheckWaiting: true, Locked: true, ScannerPlugged: true, Paper: PaperOK}, []string{"staff+", "staff-", "scan", "out", "low", "force"}},
 		{"unlocked, closed, paper out", SimStatus{ScannerPlugged: true, Paper: PaperOut}, []string{"open", "scan", "low", "refill"}},
 		{"unlocked, open, paper low, unplugged", SimStatus{DoorOpen: true, Paper: PaperLow}, []string{"close", "out", "refill"}},
+		{"compartment 2 released and open", SimStatus{DoorOpen: true, ScannerPlugged: true, Compartments: comps("L", "U+", "L")},
+			[]string{"close", "force", "scan", "out", "low"}},
+		{"compartment 2 released, shut", SimStatus{ScannerPlugged: true, Compartments: comps("L", "U", "L+")},
+			[]string{"open", "close", "force", "scan", "out", "low"}},
+		{"all unlocked, compartment 1 forced", SimStatus{DoorOpen: true, ScannerPlugged: true, Compartments: comps("U+", "U+", "U+")},
+			[]string{"close", "scan", "out", "low"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			newTestApp(t)
@@ -73,7 +83,7 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 			sim, _ := showSimulator(t, fs)
 			buttons := map[string]*widget.Button{
 				"card+": sim.cardOK, "card-": sim.cardNo, "staff+": sim.staffOK, "staff-": sim.staffNo,
-				"open": sim.doorOpen, "close": sim.doorClose, "scan": sim.scan,
+				"open": sim.doorOpen, "close": sim.doorClose, "force": sim.doorForce, "scan": sim.scan,
 				"out": sim.paperOut, "low": sim.paperLow, "refill": sim.paperOK,
 			}
 			want := map[string]bool{}
@@ -92,7 +102,7 @@ func TestSimulatorEnablesByStatus(t *testing.T) {
 func TestSimulatorCommands(t *testing.T) {
 	newTestApp(t)
 	d := mustDemo(t)
-	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, AgeCheckWaiting: true, ScannerPlugged: true}}
+	fs := &fakeSim{status: SimStatus{PaymentWaiting: true, AgeCheckWaiting: true, ScannerPlugged: true, Locked: true}}
 	sim, w := showSimulator(t, fs)
 	sim.Bind()
 
@@ -109,7 +119,8 @@ func TestSimulatorCommands(t *testing.T) {
 	test.Tap(sim.cardNo)
 	test.Tap(sim.staffOK)
 	test.Tap(sim.staffNo)
-	test.Tap(sim.doorOpen)
+	test.Tap(sim.doorOpen) // locked: disabled
+	test.Tap(sim.doorForce)
 
 	test.Tap(sim.paperOut)
 	test.Tap(sim.cover)
@@ -129,7 +140,7 @@ func TestSimulatorCommands(t *testing.T) {
 
 	equalCalls(t, fs.Calls(),
 		"Scan 7310000000017", "Scan 12345", "Scan "+d.cola.GTIN.Short(),
-		"Card true", "Card false", "Staff true", "Staff false", "Door true",
+		"Card true", "Card false", "Staff true", "Staff false", "ForceDoor",
 		"Printer paper-out", "Printer cover-open", "ScannerCable false",
 		"Door false", "Printer paper-ok", "Printer cover-closed", "ScannerCable true")
 }
@@ -167,4 +178,62 @@ func TestSimulatorReceiptPicture(t *testing.T) {
 	if sim.receiptImg.Visible() || !hasText(w, "Ingen kvittering ennå") {
 		t.Error("no receipt: the picture stays")
 	}
+}
+
+// comps makes compartment states from codes: L locked, U unlocked, + the
+// door open.
+func comps(codes ...string) []kiosk.CompartmentState {
+	var out []kiosk.CompartmentState
+	for i, c := range codes {
+		out = append(out, kiosk.CompartmentState{No: i + 1, Locked: strings.HasPrefix(c, "L"), DoorOpen: strings.HasSuffix(c, "+")})
+	}
+	return out
+}
+
+// TestSimulatorTower: the tower light in colour, blinking as the
+// animation runs, the buzzer in words while the alarm sounds, and each
+// compartment's lock and door.
+func TestSimulatorTower(t *testing.T) {
+	newTestApp(t)
+	fs := &fakeSim{status: SimStatus{Locked: true, ScannerPlugged: true, Compartments: comps("L", "L", "L")}}
+	sim, w := showSimulator(t, fs)
+	sim.Bind()
+	if sim.towerLamp.FillColor != towerOff || sim.towerBuzzer.Visible() || !hasText(w, "Tårnlys: av. Ringesignaler: 0") {
+		t.Errorf("an unlit tower: fill %v, buzzer shown %v, texts %q", sim.towerLamp.FillColor, sim.towerBuzzer.Visible(), texts(w))
+	}
+	for _, s := range []string{"Rom 1: låst, døren er lukket", "Rom 3: låst, døren er lukket", "Bryt opp"} {
+		if !hasText(w, s) {
+			t.Errorf("simulator does not show %q: %q", s, texts(w))
+		}
+	}
+
+	fs.set(SimStatus{ScannerPlugged: true, Compartments: comps("L", "U+", "L"), DoorOpen: true,
+		Light: kiosk.Signal{Light: kiosk.LightYellow, Blink: true}, Chimes: 1})
+	if !sim.blinking || !hasText(w, "Tårnlys: gult, blinker. Ringesignaler: 1") || !hasText(w, "Rom 2: ulåst, døren er åpen") {
+		t.Errorf("blinking yellow: blinking %v, texts %q", sim.blinking, texts(w))
+	}
+	yellow := towerColours[kiosk.LightYellow]
+	sim.blinkTick(1) // the test driver runs no animation: step it by hand
+	if sim.towerLamp.FillColor != yellow {
+		t.Errorf("lit phase: fill %v, want %v", sim.towerLamp.FillColor, yellow)
+	}
+	sim.blinkTick(0.2)
+	if c, ok := sim.towerLamp.FillColor.(color.NRGBA); !ok || c.A == 0xff || c.R != yellow.R {
+		t.Errorf("dark phase: fill %v, want yellow faint", sim.towerLamp.FillColor)
+	}
+
+	fs.set(SimStatus{ScannerPlugged: true, Locked: true, Compartments: comps("L+", "L", "L"), DoorOpen: true,
+		Light: kiosk.Signal{Light: kiosk.LightRed, Alarm: true}, Chimes: 1})
+	if sim.blinking || sim.towerLamp.FillColor != towerColours[kiosk.LightRed] || !sim.towerBuzzer.Visible() || !hasText(w, "Summeren lyder!") {
+		t.Errorf("steady red with the alarm: blinking %v, fill %v, texts %q", sim.blinking, sim.towerLamp.FillColor, texts(w))
+	}
+	assertTouchTargets(t, w)
+	assertFits(t, w)
+	sim.SetLang(LangEnglish)
+	for _, s := range []string{"Tower light: red. Chimes: 1", "The buzzer sounds!", "Compartment 1: locked, door open", "Force"} {
+		if !hasText(w, s) {
+			t.Errorf("English simulator does not show %q: %q", s, texts(w))
+		}
+	}
+	assertNoMissingText(t, w)
 }

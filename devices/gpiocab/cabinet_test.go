@@ -20,11 +20,11 @@ func TestLevelMapping(t *testing.T) {
 		{true, false, 1, 0},  // maglock, energised to lock
 		{true, true, 0, 1},   // maglock, active-low relay board
 	} {
-		cfg := Config{FailSafe: tc.failSafe, Lock: Pin{ActiveLow: tc.activeLow}}
-		if got := lockLevel(true, cfg); got != tc.locked {
+		pin := Pin{ActiveLow: tc.activeLow}
+		if got := lockLevel(true, tc.failSafe, pin); got != tc.locked {
 			t.Errorf("failSafe=%v activeLow=%v: locked level %d, want %d", tc.failSafe, tc.activeLow, got, tc.locked)
 		}
-		if got := lockLevel(false, cfg); got != tc.unlocked {
+		if got := lockLevel(false, tc.failSafe, pin); got != tc.unlocked {
 			t.Errorf("failSafe=%v activeLow=%v: unlocked level %d, want %d", tc.failSafe, tc.activeLow, got, tc.unlocked)
 		}
 	}
@@ -63,8 +63,9 @@ func TestPolarity(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
-			cfg.FailSafe, cfg.Lock.ActiveLow, cfg.Door.ActiveLow = tc.failSafe, tc.lockLow, tc.doorLow
-			cfg.Feedback.ActiveLow = tc.feedbackLow
+			cp := &cfg.Compartments[0]
+			cfg.FailSafe, cp.Lock.ActiveLow, cp.Door.ActiveLow = tc.failSafe, tc.lockLow, tc.doorLow
+			cp.Feedback.ActiveLow = tc.feedbackLow
 			r := newRig(t, cfg)
 			ctx := testCtx(t)
 			if got := r.lock.Level(); got != tc.lockedLvl {
@@ -159,7 +160,8 @@ func TestDoorQueueBounded(t *testing.T) {
 func TestLockFeedback(t *testing.T) {
 	cfg := DefaultConfig()
 	timeout := cfg.FeedbackTimeout
-	lockedLvl, unlockedLvl := lockLevel(true, cfg), lockLevel(false, cfg)
+	lock := cfg.Compartments[0].Lock
+	lockedLvl, unlockedLvl := lockLevel(true, cfg.FailSafe, lock), lockLevel(false, cfg.FailSafe, lock)
 
 	t.Run("BoltMovesInTime", func(t *testing.T) {
 		r := newRig(t, cfg)
@@ -276,16 +278,14 @@ func TestLockFeedback(t *testing.T) {
 // is set, even when the bolt is jammed: that is the documented limit.
 func TestNoFeedback(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Feedback = nil
+	cfg.Compartments[0].Feedback = nil
 	r := newRig(t, cfg)
 	ctx := testCtx(t)
-	r.mu.Lock()
-	r.jammed = true
-	r.mu.Unlock()
+	r.SetJammed(true)
 	if err := r.c.Unlock(ctx, one); err != nil {
 		t.Errorf("Unlock without feedback = %v, want nil", err)
 	}
-	if got := r.lock.Level(); got != lockLevel(false, cfg) {
+	if got := r.lock.Level(); got != lockLevel(false, cfg.FailSafe, cfg.Compartments[0].Lock) {
 		t.Errorf("lock line at %d, want the unlocked level", got)
 	}
 	if r.clk.Pending() != 0 {
@@ -340,7 +340,7 @@ func TestClose(t *testing.T) {
 	if _, err := recv(t, "RequestAgeCheck", age); !errors.Is(err, kiosk.ErrDeviceUnavailable) {
 		t.Errorf("waiting RequestAgeCheck after Close = %v, want kiosk.ErrDeviceUnavailable", err)
 	}
-	if got := r.lock.Level(); got != lockLevel(true, r.cfg) {
+	if got := r.lock.Level(); got != lockLevel(true, r.cfg.FailSafe, r.cfg.Compartments[0].Lock) {
 		t.Errorf("Close left the lock line at %d, not locked", got)
 	}
 	if got := r.lamp.Level(); got != levelFor(false, r.cfg.Lamp.ActiveLow) {
@@ -378,39 +378,64 @@ func TestClose(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
+	comp := func(l *Lines, n int) *CompartmentLines { return &l.Compartments[n-1] }
 	for _, tc := range []struct {
 		name    string
 		mod     func(*Config, *Lines)
 		wantErr error
 	}{
-		{"FeedbackLineNotInConfig", func(c *Config, _ *Lines) { c.Feedback = nil }, ErrBadConfig},
+		{"FeedbackLineNotInConfig", func(c *Config, _ *Lines) { c.Compartments[1].Feedback = nil }, ErrBadConfig},
 		{"NoLampLine", func(_ *Config, l *Lines) { l.Lamp = nil }, ErrBadConfig},
-		{"NoDoorLine", func(_ *Config, l *Lines) { l.Door = nil }, ErrBadConfig},
+		{"NoBuzzerLine", func(_ *Config, l *Lines) { l.Buzzer = nil }, ErrBadConfig},
+		{"NoDoorLine", func(_ *Config, l *Lines) { comp(l, 3).Door = nil }, ErrBadConfig},
+		{"CompartmentMissing", func(_ *Config, l *Lines) { l.Compartments = l.Compartments[:2] }, ErrBadConfig},
 		{"BadConfig", func(c *Config, _ *Lines) { c.Chip = "" }, ErrBadConfig},
-		{"LockFails", func(_ *Config, l *Lines) { l.Lock.(*fakeOut).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
-		{"DoorFails", func(_ *Config, l *Lines) { l.Door.(*fakeIn).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
-		{"FeedbackFails", func(_ *Config, l *Lines) { l.Feedback.(*fakeIn).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
+		{"LockFails", func(_ *Config, l *Lines) { comp(l, 2).Lock.(*fakeOut).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
+		{"DoorFails", func(_ *Config, l *Lines) { comp(l, 3).Door.(*fakeIn).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
+		{"FeedbackFails", func(_ *Config, l *Lines) { comp(l, 1).Feedback.(*fakeIn).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
 		{"KeyFails", func(_ *Config, l *Lines) { l.Key.(*fakeIn).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
 		{"LampFails", func(_ *Config, l *Lines) { l.Lamp.(*fakeOut).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
+		{"TowerFails", func(_ *Config, l *Lines) { l.Red.(*fakeOut).SetErr(errUnplugged) }, kiosk.ErrDeviceUnavailable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			l := Lines{
-				Lock: newFakeOut(0), Door: newFakeIn(nil, 0), Feedback: newFakeIn(nil, 0),
-				Key: newFakeIn(nil, 1), Refuse: newFakeIn(nil, 1), Lamp: newFakeOut(0),
+			cfg := threeCompartments()
+			var l Lines
+			var all []any
+			for range cfg.Compartments {
+				cl := CompartmentLines{Lock: newFakeOut(0), Door: newFakeIn(nil, 0), Feedback: newFakeIn(nil, 0)}
+				l.Compartments = append(l.Compartments, cl)
+				all = append(all, cl.Lock, cl.Door, cl.Feedback)
 			}
+			l.Key, l.Refuse, l.Lamp = newFakeIn(nil, 1), newFakeIn(nil, 1), newFakeOut(0)
+			l.Green, l.Yellow, l.Red, l.Buzzer = newFakeOut(0), newFakeOut(0), newFakeOut(0), newFakeOut(0)
+			all = append(all, l.Key, l.Refuse, l.Lamp, l.Green, l.Yellow, l.Red, l.Buzzer)
 			tc.mod(&cfg, &l)
 			cab, err := New(cfg, l)
 			if !errors.Is(err, tc.wantErr) || cab != nil {
 				t.Fatalf("New = %v, %v; want %v", cab, err, tc.wantErr)
 			}
-			for i, x := range []any{l.Lock, l.Door, l.Feedback, l.Key, l.Refuse, l.Lamp} {
-				if x, ok := x.(interface{ Closed() bool }); ok && !x.Closed() {
+			for i, x := range all {
+				if c, ok := x.(interface{ Closed() bool }); ok && used(l, x) && !c.Closed() {
 					t.Errorf("line %d left open after New failed", i)
 				}
 			}
 		})
 	}
+}
+
+// used reports whether x is one of l's lines (a test may have taken one
+// out).
+func used(l Lines, x any) bool {
+	xs := []any{l.Key, l.Refuse, l.Lamp, l.Green, l.Yellow, l.Red, l.Buzzer}
+	for _, cl := range l.Compartments {
+		xs = append(xs, cl.Lock, cl.Door, cl.Feedback)
+	}
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // one is the compartment of a one-compartment cabinet.

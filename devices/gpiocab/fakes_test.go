@@ -106,9 +106,12 @@ func (f *fakeIn) Emit(e Edge) {
 // hardware behind the line, runs after each successful SetValue in the
 // caller's goroutine.
 type fakeOut struct {
+	clk kiosk.Clock // stamps the sets; nil: no times
+
 	mu      sync.Mutex
 	level   int
 	sets    []int
+	times   []time.Time
 	err     error
 	closed  bool
 	onSet   func(level int)
@@ -131,6 +134,9 @@ func (f *fakeOut) SetValue(v int) error {
 	}
 	f.level = v
 	f.sets = append(f.sets, v)
+	if f.clk != nil {
+		f.times = append(f.times, f.clk.Now())
+	}
 	close(f.changed)
 	f.changed = make(chan struct{})
 	on := f.onSet
@@ -163,6 +169,13 @@ func (f *fakeOut) Sets() []int {
 	return append([]int(nil), f.sets...)
 }
 
+// Times returns when each level of Sets was set (with a clock).
+func (f *fakeOut) Times() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.times...)
+}
+
 func (f *fakeOut) Closed() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -193,22 +206,38 @@ func (f *fakeOut) WaitSets(ctx context.Context, n int) error {
 }
 
 // rig is a cabinet wired as cfg says, on fake lines, with the hardware
-// behind them: a bolt that follows the lock's coil unless jammed (or in
-// manual mode, where the test moves it), the door, the key switch.
+// behind them: each compartment's bolt, which follows its lock's coil
+// unless jammed (or in manual mode, where the test moves it), and door;
+// the key switch; the tower's lamps and buzzer. lock, door and feedback
+// are compartment 1's.
 type rig struct {
 	t   *testing.T
 	cfg Config
 	clk *kiosktest.Clock
 	c   *Cabinet
 
-	lock, lamp                  *fakeOut
-	door, feedback, key, refuse *fakeIn
+	comps                      []*rigComp
+	lock                       *fakeOut
+	door, feedback             *fakeIn
+	lamp                       *fakeOut
+	key, refuse                *fakeIn
+	green, yellow, red, buzzer *fakeOut
 
 	mu     sync.Mutex
+	manual bool
+}
+
+// rigComp is one compartment's hardware.
+type rigComp struct {
+	r              *rig
+	no             int
+	lock           *fakeOut
+	door, feedback *fakeIn
+
+	// under r.mu
 	target bool // where the coil drives the bolt: true locked
 	bolt   bool // true locked
 	jammed bool
-	manual bool
 }
 
 func (r *rig) in(pin *Pin, active bool) *fakeIn {
@@ -218,24 +247,38 @@ func (r *rig) in(pin *Pin, active bool) *fakeIn {
 	return newFakeIn(r.clk, levelFor(active, pin.ActiveLow))
 }
 
-// newRig builds the rig; the door starts closed, the bolt locked, the keys
-// let go. The Cabinet is closed at the end of the test.
+func (r *rig) out(pin *Pin, active bool) *fakeOut {
+	if pin == nil {
+		return nil
+	}
+	o := newFakeOut(levelFor(active, pin.ActiveLow))
+	o.clk = r.clk
+	return o
+}
+
+// newRig builds the rig; the doors start closed, the bolts locked, the
+// keys let go, the lamps lit (New must put them out). The Cabinet is
+// closed at the end of the test.
 func newRig(t *testing.T, cfg Config) *rig {
 	t.Helper()
-	r := &rig{t: t, cfg: cfg, clk: kiosktest.NewClock(t0), target: true, bolt: true}
+	r := &rig{t: t, cfg: cfg, clk: kiosktest.NewClock(t0)}
 	if cfg.Clock == nil {
 		r.cfg.Clock = r.clk
 	}
-	// The lock line starts at the unlocked level: New must lock it.
-	r.lock = newFakeOut(lockLevel(false, cfg))
-	r.lock.onSet = r.coil
-	r.door = r.in(&cfg.Door, false)
-	r.feedback = r.in(cfg.Feedback, true)
+	for i, cp := range cfg.Compartments {
+		k := &rigComp{r: r, no: i + 1, target: true, bolt: true}
+		// The lock line starts at the unlocked level: New must lock it.
+		k.lock = newFakeOut(lockLevel(false, cfg.FailSafe, cp.Lock))
+		k.lock.onSet = k.coil
+		k.door = r.in(&cp.Door, false)
+		k.feedback = r.in(cp.Feedback, true)
+		r.comps = append(r.comps, k)
+	}
+	r.lock, r.door, r.feedback = r.comps[0].lock, r.comps[0].door, r.comps[0].feedback
 	r.key = r.in(cfg.Key, false)
 	r.refuse = r.in(cfg.Refuse, false)
-	if cfg.Lamp != nil {
-		r.lamp = newFakeOut(levelFor(true, cfg.Lamp.ActiveLow))
-	}
+	r.lamp = r.out(cfg.Lamp, true)
+	r.green, r.yellow, r.red, r.buzzer = r.out(cfg.Green, true), r.out(cfg.Yellow, true), r.out(cfg.Red, true), r.out(cfg.Buzzer, true)
 	c, err := New(r.cfg, r.lines())
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -245,12 +288,23 @@ func newRig(t *testing.T, cfg Config) *rig {
 	return r
 }
 
+// threeCompartments is the reference wiring with compartments 1 to 3.
+func threeCompartments() Config {
+	cfg := DefaultConfig()
+	cfg.Compartments = ReferenceCompartments()
+	return cfg
+}
+
 // lines returns the fake lines as Lines, leaving unused ones nil
 // interfaces.
 func (r *rig) lines() Lines {
-	l := Lines{Lock: r.lock, Door: r.door}
-	if r.feedback != nil {
-		l.Feedback = r.feedback
+	var l Lines
+	for _, k := range r.comps {
+		cl := CompartmentLines{Lock: k.lock, Door: k.door}
+		if k.feedback != nil {
+			cl.Feedback = k.feedback
+		}
+		l.Compartments = append(l.Compartments, cl)
 	}
 	if r.key != nil {
 		l.Key = r.key
@@ -258,56 +312,85 @@ func (r *rig) lines() Lines {
 	if r.refuse != nil {
 		l.Refuse = r.refuse
 	}
-	if r.lamp != nil {
-		l.Lamp = r.lamp
+	for _, o := range []struct {
+		f    *fakeOut
+		line *OutputLine
+	}{{r.lamp, &l.Lamp}, {r.green, &l.Green}, {r.yellow, &l.Yellow}, {r.red, &l.Red}, {r.buzzer, &l.Buzzer}} {
+		if o.f != nil {
+			*o.line = o.f
+		}
 	}
 	return l
 }
 
+// comp is compartment n's hardware.
+func (r *rig) comp(n int) *rigComp { return r.comps[n-1] }
+
+func (k *rigComp) cfg() Compartment { return k.r.cfg.Compartments[k.no-1] }
+
 // coil is the lock's hardware: level is the lock line's new level.
-func (r *rig) coil(level int) {
+func (k *rigComp) coil(level int) {
+	r := k.r
 	r.mu.Lock()
-	r.target = energised(true, r.cfg.FailSafe) == isActive(level, r.cfg.Lock.ActiveLow)
-	if !r.jammed && !r.manual {
-		r.bolt = r.target
+	k.target = energised(true, r.cfg.FailSafe) == isActive(level, k.cfg().Lock.ActiveLow)
+	if !k.jammed && !r.manual {
+		k.bolt = k.target
 	}
 	r.mu.Unlock()
-	r.report()
+	k.report()
 }
 
 // report sets the feedback contact to the bolt's position.
-func (r *rig) report() {
-	if r.feedback == nil {
+func (k *rigComp) report() {
+	if k.feedback == nil {
 		return
 	}
-	r.mu.Lock()
-	bolt := r.bolt
-	r.mu.Unlock()
-	r.feedback.Set(levelFor(bolt, r.cfg.Feedback.ActiveLow))
+	k.r.mu.Lock()
+	bolt := k.bolt
+	k.r.mu.Unlock()
+	k.feedback.Set(levelFor(bolt, k.cfg().Feedback.ActiveLow))
 }
 
 // MoveBolt moves the bolt by hand (manual mode).
-func (r *rig) MoveBolt(locked bool) {
-	r.mu.Lock()
-	r.bolt = locked
-	r.mu.Unlock()
-	r.report()
+func (k *rigComp) MoveBolt(locked bool) {
+	k.r.mu.Lock()
+	k.bolt = locked
+	k.r.mu.Unlock()
+	k.report()
 }
+
+func (k *rigComp) Bolt() bool {
+	k.r.mu.Lock()
+	defer k.r.mu.Unlock()
+	return k.bolt
+}
+
+// SetJammed jams the bolt where it is (true) or frees it, when it goes
+// where the coil drives it.
+func (k *rigComp) SetJammed(jammed bool) {
+	k.r.mu.Lock()
+	k.jammed = jammed
+	if !jammed && !k.r.manual {
+		k.bolt = k.target
+	}
+	k.r.mu.Unlock()
+	k.report()
+}
+
+// Door opens or closes the door.
+func (k *rigComp) Door(open bool) { k.door.Set(levelFor(open, k.cfg().Door.ActiveLow)) }
+
+func (r *rig) coil(level int)        { r.comps[0].coil(level) }
+func (r *rig) MoveBolt(locked bool)  { r.comps[0].MoveBolt(locked) }
+func (r *rig) Bolt() bool            { return r.comps[0].Bolt() }
+func (r *rig) Door(open bool)        { r.comps[0].Door(open) }
+func (r *rig) SetJammed(jammed bool) { r.comps[0].SetJammed(jammed) }
 
 func (r *rig) SetManual(m bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.manual = m
 }
-
-func (r *rig) Bolt() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.bolt
-}
-
-// Door opens or closes the door.
-func (r *rig) Door(open bool) { r.door.Set(levelFor(open, r.cfg.Door.ActiveLow)) }
 
 // Turn turns the key to approve or refuse and lets it spring back.
 func (r *rig) Turn(approve bool) {

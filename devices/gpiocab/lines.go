@@ -7,8 +7,8 @@ import "time"
 // (0 low, 1 high); the driver applies each pin's ActiveLow itself, and
 // Open requests every line active-high.
 
-// OutputLine is a requested output line: the lock's driver stage or the
-// staff lamp. *gpiod.Line satisfies it.
+// OutputLine is a requested output line: a lock's driver stage, the
+// staff lamp, a tower lamp or the buzzer. *gpiod.Line satisfies it.
 //
 // SetValue drives the line to level 0 or 1; an error means the level may
 // not have changed. Close releases the line.
@@ -24,7 +24,7 @@ type Edge struct {
 }
 
 // InputLine is a requested input line with edge detection on both edges:
-// the door's reed switch, the lock's bolt-monitor contact, the staff key
+// a door's reed switch, a lock's bolt-monitor contact, the staff key
 // switch.
 //
 // Value reads the level now; an error means the line (or its chip) does
@@ -56,7 +56,8 @@ func levelFor(active, activeLow bool) int {
 // energised to unlock; a fail-safe lock (a maglock) is energised to lock.
 func energised(locked, failSafe bool) bool { return locked == failSafe }
 
-// lockLevel is the lock line's level for a locked or unlocked bolt.
-func lockLevel(locked bool, cfg Config) int {
-	return levelFor(energised(locked, cfg.FailSafe), cfg.Lock.ActiveLow)
+// lockLevel is a lock line's level for a locked or unlocked bolt: the
+// lock wired to pin, fail-safe or not.
+func lockLevel(locked, failSafe bool, pin Pin) int {
+	return levelFor(energised(locked, failSafe), pin.ActiveLow)
 }

@@ -10,12 +10,16 @@ import (
 
 // Open requests the cabinet's lines on cfg.Chip through the GPIO character
 // device (uAPI v2) and returns the Cabinet driving them; New then locks
-// the lock. The lock line is requested as an output already at the locked
-// level, so opening never unlocks the cabinet even for a moment.
+// every lock. The lock lines are requested first, as outputs already at
+// the locked level, so opening never unlocks a compartment even for a
+// moment; the lamp and the tower's lamps and buzzer are requested off.
 //
 // Every line is requested active-high (the Cabinet applies ActiveLow
-// itself), with the consumer label "selvkasse-lock", "selvkasse-door" and
-// so on, as gpioinfo shows. Inputs are requested with edge detection on
+// itself), with a consumer label as gpioinfo shows it: "selvkasse-lock1",
+// "selvkasse-door1", "selvkasse-feedback1" for compartment 1 (2, 3 … for
+// the others), "selvkasse-key", "selvkasse-refuse", "selvkasse-lamp",
+// "selvkasse-green", "selvkasse-yellow", "selvkasse-red",
+// "selvkasse-buzzer". Inputs are requested with edge detection on
 // both edges, the pin's pull-up, Config.Debounce and the realtime event
 // clock, so that an edge's time is wall-clock time. That needs Linux 5.11
 // or later: debouncing and the realtime event clock are uAPI v2 features
@@ -66,22 +70,36 @@ func Open(cfg Config) (*Cabinet, error) {
 		return in, nil
 	}
 
-	lock, err := output("lock", cfg.Lock, lockLevel(true, cfg))
-	if err != nil {
-		return fail("lock", cfg.Lock, err)
+	// Every lock line first, each requested at the locked level.
+	lines.Compartments = make([]CompartmentLines, len(cfg.Compartments))
+	for i, cp := range cfg.Compartments {
+		what := fmt.Sprintf("lock%d", i+1)
+		l, err := output(what, cp.Lock, lockLevel(true, cfg.FailSafe, cp.Lock))
+		if err != nil {
+			return fail(what, cp.Lock, err)
+		}
+		lines.Compartments[i].Lock = l
 	}
-	lines.Lock = lock
-	door, err := input("door", cfg.Door)
-	if err != nil {
-		return fail("door", cfg.Door, err)
+	for i, cp := range cfg.Compartments {
+		n := i + 1
+		door, err := input(fmt.Sprintf("door%d", n), cp.Door)
+		if err != nil {
+			return fail(fmt.Sprintf("door%d", n), cp.Door, err)
+		}
+		lines.Compartments[i].Door = door
+		if cp.Feedback != nil {
+			fb, err := input(fmt.Sprintf("feedback%d", n), *cp.Feedback)
+			if err != nil {
+				return fail(fmt.Sprintf("feedback%d", n), *cp.Feedback, err)
+			}
+			lines.Compartments[i].Feedback = fb
+		}
 	}
-	lines.Door = door
 	for _, in := range []struct {
 		what string
 		pin  *Pin
 		line *InputLine
 	}{
-		{"feedback", cfg.Feedback, &lines.Feedback},
 		{"key", cfg.Key, &lines.Key},
 		{"refuse", cfg.Refuse, &lines.Refuse},
 	} {
@@ -94,12 +112,26 @@ func Open(cfg Config) (*Cabinet, error) {
 		}
 		*in.line = l
 	}
-	if cfg.Lamp != nil {
-		lamp, err := output("lamp", *cfg.Lamp, levelFor(false, cfg.Lamp.ActiveLow))
-		if err != nil {
-			return fail("lamp", *cfg.Lamp, err)
+	// The lamp and the tower's lamps and buzzer are requested off.
+	for _, out := range []struct {
+		what string
+		pin  *Pin
+		line *OutputLine
+	}{
+		{"lamp", cfg.Lamp, &lines.Lamp},
+		{"green", cfg.Green, &lines.Green},
+		{"yellow", cfg.Yellow, &lines.Yellow},
+		{"red", cfg.Red, &lines.Red},
+		{"buzzer", cfg.Buzzer, &lines.Buzzer},
+	} {
+		if out.pin == nil {
+			continue
 		}
-		lines.Lamp = lamp
+		l, err := output(out.what, *out.pin, levelFor(false, out.pin.ActiveLow))
+		if err != nil {
+			return fail(out.what, *out.pin, err)
+		}
+		*out.line = l
 	}
 	return New(cfg, lines) // closes the lines when it fails
 }

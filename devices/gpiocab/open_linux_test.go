@@ -21,7 +21,7 @@ func TestOpenMissingChip(t *testing.T) {
 
 func TestOpenBadConfig(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Key.Offset = cfg.Lock.Offset
+	cfg.Key.Offset = cfg.Compartments[0].Lock.Offset
 	if c, err := Open(cfg); c != nil || !errors.Is(err, ErrBadConfig) {
 		t.Errorf("Open with two pins on one line = %v, %v; want ErrBadConfig", c, err)
 	}

@@ -153,3 +153,36 @@ func (c *Cabinet) onKey(e Edge, approve bool) {
 	_ = c.updateLampLocked()
 	c.changedLocked()
 }
+
+// KeyState is the staff key switch as its lines read now.
+type KeyState struct {
+	Approve bool // held in the approve position
+	Refuse  bool // held in the refuse position (false without a Refuse line)
+}
+
+// Keys reads the staff key switch's lines now, for a technician's check;
+// it does not answer an age check. Errors: ctx.Err();
+// kiosk.ErrDeviceUnavailable (wrapped) when there is no key line, a key
+// line cannot be read or the Cabinet is closed.
+func (c *Cabinet) Keys(ctx context.Context) (KeyState, error) {
+	if err := c.readable(ctx, "keys"); err != nil {
+		return KeyState{}, err
+	}
+	if c.lines.Key == nil {
+		return KeyState{}, unavailable("keys", errors.New("no key switch wired"))
+	}
+	var k KeyState
+	v, err := c.lines.Key.Value()
+	if err != nil {
+		return KeyState{}, unavailable("keys: key", err)
+	}
+	k.Approve = isActive(v, c.cfg.Key.ActiveLow)
+	if c.lines.Refuse != nil {
+		v, err := c.lines.Refuse.Value()
+		if err != nil {
+			return KeyState{}, unavailable("keys: refuse key", err)
+		}
+		k.Refuse = isActive(v, c.cfg.Refuse.ActiveLow)
+	}
+	return k, nil
+}

@@ -17,10 +17,11 @@ type Device uint8
 const (
 	DevCabinet Device = 4
 	DevStaff   Device = 5
+	DevTower   Device = 6 // the intervention light
 )
 
 // AllDevices lists the devices, in number order.
-var AllDevices = []Device{DevCabinet, DevStaff}
+var AllDevices = []Device{DevCabinet, DevStaff, DevTower}
 
 func (d Device) String() string {
 	switch d {
@@ -28,12 +29,15 @@ func (d Device) String() string {
 		return "cabinet lock"
 	case DevStaff:
 		return "staff age check"
+	case DevTower:
+		return "tower light"
 	}
 	return fmt.Sprintf("Device(%d)", uint8(d))
 }
 
-// Devices is the kiosk's in-process simulated devices: the cabinet and
-// staff's age check. The ports (Cabinet, StaffApproval) go to the kiosk; the other
+// Devices is the kiosk's in-process simulated devices: the cabinet with
+// its compartments, staff's age check and the intervention light. The
+// ports (Cabinet, StaffApproval, Tower) go to the kiosk; the other
 // methods are what a person does at the devices. Pending and Status
 // describe them for a simulator window, and OnChange tells it when to look
 // again. It is safe for concurrent use. Make one with New.
@@ -46,8 +50,12 @@ type Devices struct {
 	hookID  int
 	offline map[Device]bool
 
-	locked, doorOpen, jammed bool
-	doorq                    []kiosk.DoorEvent // not yet delivered by WaitDoor
+	locked, open []bool // by compartment - 1
+	jammed       bool
+	doorq        []kiosk.DoorEvent // not yet delivered by WaitDoor
+
+	signal kiosk.Signal // what the tower light shows
+	chimes int
 
 	ages []*ageWait // age checks staff is shown, oldest first
 }
@@ -57,16 +65,23 @@ type hook struct {
 	f  func()
 }
 
-// New returns the devices as a shop leaves them at night: all online, the
-// cabinet locked and closed. clk stamps door events; nil means
+// New returns the devices as a shop leaves them at night: all online, a
+// cabinet of compartments compartments (at least 1), every one locked
+// and closed, the tower light off. clk stamps door events; nil means
 // kiosk.SystemClock.
-func New(clk kiosk.Clock) *Devices {
+func New(clk kiosk.Clock, compartments int) *Devices {
 	if clk == nil {
 		clk = kiosk.SystemClock{}
 	}
-	return &Devices{
-		clk: clk, wake: make(chan struct{}), offline: map[Device]bool{}, locked: true,
+	n := max(compartments, 1)
+	d := &Devices{
+		clk: clk, wake: make(chan struct{}), offline: map[Device]bool{},
+		locked: make([]bool, n), open: make([]bool, n),
 	}
+	for i := range d.locked {
+		d.locked[i] = true
+	}
+	return d
 }
 
 // OnChange calls f after every change of the devices' state, from the
@@ -147,16 +162,25 @@ func (d *Devices) Pending() Pending {
 // Status is the devices' state, for a simulator window.
 type Status struct {
 	Offline  []Device // devices whose cable is pulled, in number order
-	Locked   bool
+	Locked   bool     // every compartment is locked
 	Jammed   bool
-	DoorOpen bool
+	DoorOpen bool // a door is open
+	// Compartments is each compartment's lock and door, by number.
+	Compartments []kiosk.CompartmentState
+	// Light is what the tower light shows; Chimes counts its chimes.
+	Light  kiosk.Signal
+	Chimes int
 }
 
 // Status returns the devices' state now.
 func (d *Devices) Status() Status {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := Status{Locked: d.locked, Jammed: d.jammed, DoorOpen: d.doorOpen}
+	s := Status{Locked: true, Jammed: d.jammed, Compartments: d.statesLocked(), Light: d.signal, Chimes: d.chimes}
+	for _, c := range s.Compartments {
+		s.Locked = s.Locked && c.Locked
+		s.DoorOpen = s.DoorOpen || c.DoorOpen
+	}
 	for _, dev := range AllDevices {
 		if d.offline[dev] {
 			s.Offline = append(s.Offline, dev)

@@ -21,7 +21,7 @@ func mustCtx(tb testing.TB) context.Context {
 
 func TestSimDoorEventsBounded(t *testing.T) {
 	clk := kiosktest.NewClock(simT0)
-	d := sim.New(clk)
+	d := sim.New(clk, 1)
 	for i := range 70 { // open, close, … : 70 events, the last closes
 		d.Door(i%2 == 0)
 	}
@@ -105,5 +105,91 @@ func TestSimOnChange(t *testing.T) {
 	}
 	if err := d.Cabinet().Unlock(mustCtx(t), []int{1}); !errors.Is(err, kiosk.ErrLockFault) {
 		t.Errorf("Unlock of a jammed lock = %v", err)
+	}
+}
+
+// TestSimDoorForScripts: Door(true) opens what is unlocked, or
+// compartment 1; Door(false) closes everything; ForceDoor opens a locked
+// door, and the events name their compartments.
+func TestSimDoorForScripts(t *testing.T) {
+	d := newDevices(t) // 3 compartments
+	ctx := mustCtx(t)
+	cab := d.Cabinet()
+	type door struct {
+		n    int
+		open bool
+	}
+	events := func(want ...door) {
+		t.Helper()
+		for _, w := range want {
+			ev, err := cab.WaitDoor(ctx)
+			if err != nil || ev.Compartment != w.n || ev.Open != w.open {
+				t.Fatalf("WaitDoor = %+v, %v; want compartment %d open=%v", ev, err, w.n, w.open)
+			}
+		}
+	}
+	d.Door(true) // nothing unlocked: compartment 1's door, forced
+	events(door{1, true})
+	d.Door(false)
+	events(door{1, false})
+
+	if err := cab.Unlock(ctx, []int{2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	d.Door(true)
+	events(door{2, true}, door{3, true})
+	if st := d.Status(); st.Locked || !st.DoorOpen || st.Compartments[0].DoorOpen {
+		t.Errorf("Status = %+v; want 2 and 3 unlocked and open, 1 closed", st)
+	}
+	if n, err := d.ForceDoor(); err != nil || n != 1 {
+		t.Errorf("ForceDoor = %d, %v; want compartment 1", n, err)
+	}
+	events(door{1, true})
+	d.Door(false)
+	events(door{1, false}, door{2, false}, door{3, false})
+
+	if err := cab.Lock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cab.Unlock(ctx, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.ForceDoor(); err != nil || n != 2 {
+		t.Errorf("ForceDoor with compartment 1 unlocked = %d, %v; want compartment 2", n, err)
+	}
+	events(door{2, true})
+	if err := d.SetDoor(3, true); err != nil {
+		t.Fatal(err)
+	}
+	events(door{3, true})
+	if _, err := d.ForceDoor(); err == nil { // 1 unlocked, 2 and 3 open
+		t.Error("ForceDoor with no locked door closed did not refuse")
+	}
+	if err := d.SetDoor(4, true); !errors.Is(err, kiosk.ErrNoCompartment) {
+		t.Errorf("SetDoor(4) = %v, want kiosk.ErrNoCompartment", err)
+	}
+}
+
+func TestSimTowerStatus(t *testing.T) {
+	d := newDevices(t)
+	ctx := mustCtx(t)
+	var calls atomic.Int32
+	defer d.OnChange(func() { calls.Add(1) })()
+	s := kiosk.Signal{Light: kiosk.LightYellow, Blink: true}
+	if err := d.Tower().Show(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Tower().Chime(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.Status(); st.Light != s || st.Chimes != 1 {
+		t.Errorf("Status: light %+v, %d chimes", st.Light, st.Chimes)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("OnChange called %d times for a Show and a Chime", calls.Load())
+	}
+	d.SetOnline(sim.DevTower, false)
+	if st := d.Status(); len(st.Offline) != 1 || st.Offline[0] != sim.DevTower {
+		t.Errorf("Offline = %v", st.Offline)
 	}
 }

@@ -1,10 +1,12 @@
 // Package sim holds simulated devices, driven by a person through the
 // demo's simulator window (or `selvkasse sim`) and by end-to-end tests.
 //
-// Devices bundles the in-process ones: the cabinet lock and staff's age
-// check. Each implements its kiosk port and behaves as the real one would
-// towards the kiosk: the door changes only when someone opens or closes
-// it; an age check waits for staff. The kiosktest conformance suites run
+// Devices bundles the in-process ones: the cabinet (compartments, each
+// with its lock and door), staff's age check and the intervention light
+// (a tower light whose signal and chimes the simulator window shows).
+// Each implements its kiosk port and behaves as the real one would
+// towards the kiosk: a door changes only when someone opens, closes or
+// forces it; an age check waits for staff. The kiosktest conformance suites run
 // against them too (sim_test.go), so the demo exercises the same
 // contracts as the drivers.
 //

@@ -17,7 +17,7 @@ var simT0 = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 
 func newDevices(t *testing.T) *sim.Devices {
 	t.Helper()
-	return sim.New(kiosktest.NewClock(simT0))
+	return sim.New(kiosktest.NewClock(simT0), 3)
 }
 
 // await returns once ok() holds, re-checking after every change of d.
@@ -43,15 +43,32 @@ func await(ctx context.Context, d *sim.Devices, ok func() bool) error {
 type cabinetHarness struct{ d *sim.Devices }
 
 func (h cabinetHarness) Cabinet() kiosk.CabinetLock { return h.d.Cabinet() }
-func (h cabinetHarness) Door(open bool)             { h.d.Door(open) }
+func (h cabinetHarness) Compartments() int          { return len(h.d.Status().Compartments) }
 func (h cabinetHarness) Jam()                       { h.d.JamLock(true) }
 func (h cabinetHarness) Unjam()                     { h.d.JamLock(false) }
 func (h cabinetHarness) Unplug()                    { h.d.SetOnline(sim.DevCabinet, false) }
 func (h cabinetHarness) Replug()                    { h.d.SetOnline(sim.DevCabinet, true) }
-func (h cabinetHarness) Locked() bool               { return h.d.Status().Locked }
+func (h cabinetHarness) Locked(n int) bool          { return h.d.Status().Compartments[n-1].Locked }
+func (h cabinetHarness) Door(n int, open bool) {
+	if err := h.d.SetDoor(n, open); err != nil {
+		panic(err)
+	}
+}
 
 func TestSimCabinetConformance(t *testing.T) {
 	kiosktest.TestCabinetLock(t, func(t *testing.T) kiosktest.CabinetHarness { return cabinetHarness{newDevices(t)} })
+}
+
+type towerHarness struct{ d *sim.Devices }
+
+func (h towerHarness) Light() kiosk.TowerLight         { return h.d.Tower() }
+func (h towerHarness) Showing(*testing.T) kiosk.Signal { return h.d.Status().Light }
+func (h towerHarness) Chimes(*testing.T) int           { return h.d.Status().Chimes }
+func (h towerHarness) Break() bool                     { h.d.SetOnline(sim.DevTower, false); return true }
+func (h towerHarness) Mend()                           { h.d.SetOnline(sim.DevTower, true) }
+
+func TestSimTowerConformance(t *testing.T) {
+	kiosktest.TestTowerLight(t, func(t *testing.T) kiosktest.TowerHarness { return towerHarness{newDevices(t)} })
 }
 
 type staffHarness struct{ d *sim.Devices }

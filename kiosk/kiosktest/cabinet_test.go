@@ -3,6 +3,7 @@ package kiosktest_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,22 +14,19 @@ import (
 type fakeCabinetHarness struct{ c *kiosktest.CabinetLock }
 
 func (h fakeCabinetHarness) Cabinet() kiosk.CabinetLock { return h.c }
-func (h fakeCabinetHarness) Door(open bool) {
-	if open {
-		h.c.Open()
-	} else {
-		h.c.Close()
-	}
-}
-func (h fakeCabinetHarness) Jam()         { h.c.SetFault(kiosk.ErrLockFault) }
-func (h fakeCabinetHarness) Unjam()       { h.c.SetFault(nil) }
-func (h fakeCabinetHarness) Unplug()      { h.c.SetFault(kiosk.ErrDeviceUnavailable) }
-func (h fakeCabinetHarness) Replug()      { h.c.SetFault(nil) }
-func (h fakeCabinetHarness) Locked() bool { return h.c.Locked() }
+func (h fakeCabinetHarness) Compartments() int          { return 3 }
+func (h fakeCabinetHarness) Door(n int, open bool)      { h.c.SetDoor(n, open) }
+func (h fakeCabinetHarness) Jam()                       { h.c.SetFault(kiosk.ErrLockFault) }
+func (h fakeCabinetHarness) Unjam()                     { h.c.SetFault(nil) }
+func (h fakeCabinetHarness) Unplug()                    { h.c.SetFault(kiosk.ErrDeviceUnavailable) }
+func (h fakeCabinetHarness) Replug()                    { h.c.SetFault(nil) }
+func (h fakeCabinetHarness) Locked(n int) bool          { return !slices.Contains(h.c.Unlocked(), n) }
 
 func TestFakeCabinetConformance(t *testing.T) {
 	kiosktest.TestCabinetLock(t, func(t *testing.T) kiosktest.CabinetHarness {
-		return fakeCabinetHarness{kiosktest.NewCabinetLock(nil)}
+		c := kiosktest.NewCabinetLock(nil)
+		c.SetCompartments(3)
+		return fakeCabinetHarness{c}
 	})
 }
 

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+)
+
+// TestDemoCabinetAndTower: the demo's cabinet has DemoCompartments
+// compartments and a tower light, shown in /healthz's sim state, and
+// `sim door open|close|force` works them as a customer would.
+func TestDemoCabinetAndTower(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := openDemoDevices(kiosk.SystemClock{}, log, func(DeviceEvent) {}, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := t.Context()
+	ports := d.ports()
+	if ports.Light == nil {
+		t.Fatal("the demo has no tower light")
+	}
+	if err := ports.Light.Show(ctx, kiosk.Signal{Light: kiosk.LightYellow, Blink: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ports.Light.Chime(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.State().Tower; got != (SimTower{Light: "yellow", Blink: true, Chimes: 1}) {
+		t.Errorf("tower %+v", got)
+	}
+
+	s := &server{sim: d}
+	door := func(arg string) string {
+		t.Helper()
+		if err := s.do("door", arg); err != nil {
+			t.Fatalf("sim door %s: %v", arg, err)
+		}
+		var b strings.Builder
+		for _, c := range d.State().Compartments {
+			lock, open := "L", ""
+			if !c.Locked {
+				lock = "U"
+			}
+			if c.DoorOpen {
+				open = "+"
+			}
+			b.WriteString(lock + open + " ")
+		}
+		return strings.TrimSpace(b.String())
+	}
+	if err := ports.Cabinet.Unlock(ctx, []int{2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ arg, want string }{
+		{"open", "L U+ L"},   // the released compartment's door
+		{"force", "L+ U+ L"}, // compartment 1, locked, forced
+		{"close", "L U L"},
+	} {
+		if got := door(c.arg); got != c.want {
+			t.Errorf("after sim door %s: %s, want %s", c.arg, got, c.want)
+		}
+	}
+	if err := s.do("door", "kick"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "open, close or force") {
+		t.Errorf("sim door kick = %v, want a usage error", err)
+	}
+	b, err := json.Marshal(d.State())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"tower":{"light":"yellow","blink":true,"chimes":1}`, `"compartments":[{"no":1,"locked":true,"door_open":false},{"no":2,"locked":false`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("sim state %s lacks %s", b, want)
+		}
+	}
+}
