@@ -82,6 +82,7 @@ type Screen struct {
 	staffErr   error              // the last staff command's error
 	refused    kiosk.OverrideKind // an override the role may not do was pressed
 	pick       staffPick          // the override being chosen
+	slowRuns   int                // slow staff commands started
 	onStaffRun func()             // tests: a slow staff command's result is shown
 
 	root        *fyne.Container

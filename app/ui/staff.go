@@ -192,6 +192,7 @@ func staffErrMsg(err error) msg {
 // result comes back on the Fyne goroutine.
 func (s *Screen) runSlow(cmd func() error) {
 	s.staffBusy, s.staffErr, s.refused = true, nil, 0
+	s.slowRuns++
 	s.redraw()
 	go func() {
 		err := cmd()
