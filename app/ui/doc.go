@@ -1,7 +1,16 @@
 // Package ui is the touchscreen user interface of Selvkasse, built with
 // Fyne: the customer screens (Screen, one per checkout state, rendered from
-// a kiosk.View), the demo's device simulator panel (Simulator), the
-// touchscreen theme (Theme) and the Norwegian Bokmål and English texts.
+// a kiosk.View), the staff screens that replace them while a staff badge
+// is in use (the PIN pad and the staff screen with the overrides, the
+// devices, the assistance queue and today's counts), the demo's device
+// simulator panel (Simulator), the touchscreen theme (Theme) and the
+// Norwegian Bokmål and English texts.
+//
+// Staff actions (StaffPIN, StaffCancelLogin, StaffLogout, Override) are
+// reached only from the staff screens, which are shown only while
+// kiosk.View.Staff is set; no customer screen has a way to them
+// (TestNoStaffActionWithoutSession taps everything on every customer
+// screen to prove it).
 //
 // It imports the kiosk core, the standard library and Fyne's toolkit
 // packages, but never fyne.io/fyne/v2/app: the selvkasse binary creates the

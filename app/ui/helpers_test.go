@@ -348,6 +348,91 @@ func withHelp(v kiosk.View) kiosk.View {
 	return v
 }
 
+// Staff in the tests.
+const (
+	kariID   = "kari"
+	kariName = "Kari Nordmann"
+	olaName  = "Ola Nordmann"
+)
+
+// clerkMayNot are the overrides a clerk may not make (kiosk/staff.go's
+// table, as the kiosk reports it in OverrideOption.Permitted).
+var clerkMayNot = map[kiosk.OverrideKind]bool{
+	kiosk.OvCompleteSale: true, kiosk.OvClearFault: true, kiosk.OvZReport: true,
+	kiosk.OvReturn: true, kiosk.OvTrainingMode: true,
+}
+
+// overrideOptions is every override as the kiosk offers it to role, with
+// available the ones that apply now.
+func overrideOptions(role kiosk.Role, available ...kiosk.OverrideKind) []kiosk.OverrideOption {
+	var out []kiosk.OverrideOption
+	for _, k := range kiosk.OverrideKinds {
+		o := kiosk.OverrideOption{Kind: k, Permitted: role == kiosk.RoleSupervisor || !clerkMayNot[k], Reasons: k.Reasons()}
+		for _, a := range available {
+			o.Available = o.Available || (a == k && !k.Later())
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// at is a time today in the tests.
+func at(hour, min int) time.Time { return time.Date(2026, 12, 3, hour, min, 0, 0, time.Local) }
+
+// staffStatus fills in what the staff screen shows besides the
+// overrides: devices, compartments, the queue and today's counts.
+func staffStatus(v kiosk.View) kiosk.View {
+	v.Devices = []kiosk.DeviceStatus{
+		{Device: kiosk.DevScanner, OK: true},
+		{Device: kiosk.DevPrinter, OK: true, Detail: "paper low"},
+		{Device: kiosk.DevTerminal, OK: false, Detail: "no answer"},
+	}
+	v.Compartments = []kiosk.CompartmentState{
+		{No: 1, Locked: true}, {No: 2, Locked: true}, {No: 3, Locked: false, DoorOpen: true},
+	}
+	v.PaperLow = true
+	v.Calls = []kiosk.Call{
+		{Kind: kiosk.CallAgeCheck, Kiosk: "kasse-1", Since: at(14, 2), Sale: "S-1"},
+		{Kind: kiosk.CallDoorOpen, Kiosk: "kasse-1", Since: at(14, 4), Arg: "3"},
+		{Kind: kiosk.CallHelp, Kiosk: "kasse-2", Since: at(14, 5)},
+	}
+	v.Today = kiosk.DayCounts{Sales: 37, AgeApproved: 12, AgeRefused: 2, Overrides: 5, Cancelled: 3}
+	return v
+}
+
+// pinView is v with the PIN pad open for Kari.
+func pinView(v kiosk.View) kiosk.View {
+	v.Staff = &kiosk.StaffView{Phase: kiosk.StaffPIN, ID: kariID, Name: kariName, Role: kiosk.RoleSupervisor}
+	return v
+}
+
+// signedIn is v with a staff member of role signed in, the overrides
+// available that apply.
+func signedIn(v kiosk.View, role kiosk.Role, available ...kiosk.OverrideKind) kiosk.View {
+	v = staffStatus(v)
+	name := kariName
+	if role == kiosk.RoleClerk {
+		name = olaName
+	}
+	v.Staff = &kiosk.StaffView{Phase: kiosk.StaffSignedIn, ID: kariID, Name: name, Role: role,
+		Overrides: overrideOptions(role, available...)}
+	return v
+}
+
+// ageCheckStaff is Kari at an age check.
+func (d demo) ageCheckStaff() kiosk.View {
+	return signedIn(d.views()[kiosk.AgeCheckPending], kiosk.RoleSupervisor,
+		kiosk.OvApproveAge, kiosk.OvRefuseAge, kiosk.OvVoidLine, kiosk.OvCancelSale, kiosk.OvOpenCompartment)
+}
+
+// clerkAtAssistance is Ola, a clerk, where a payment needs staff: the
+// sale can be completed, but not by a clerk.
+func (d demo) clerkAtAssistance() kiosk.View {
+	v := d.views()[kiosk.Assistance]
+	v.Notice = kiosk.NoticeRecoveryPending
+	return signedIn(v, kiosk.RoleClerk, kiosk.OvCancelSale, kiosk.OvResumeSale, kiosk.OvCompleteSale)
+}
+
 // newTestApp starts a headless app with the kiosk theme.
 func newTestApp(t *testing.T) fyne.App {
 	t.Helper()

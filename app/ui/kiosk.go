@@ -56,10 +56,11 @@ type Kiosk interface {
 	Override(o kiosk.Override) error
 }
 
-// Screen is the customer touchscreen: one screen per checkout state, a
-// notice banner, the language toggle and the text-only cabinet list.
-// Create it, put Content in a window and call Bind. All methods run on
-// the Fyne goroutine.
+// Screen is the kiosk's touchscreen: one customer screen per checkout
+// state, a notice banner, the language toggle and the text-only cabinet
+// list; and, while a staff badge was read (View.Staff), the PIN pad or
+// the staff screen instead (staff.go). Create it, put Content in a window
+// and call Bind. All methods run on the Fyne goroutine.
 type Screen struct {
 	k        Kiosk
 	baseLang string
@@ -73,12 +74,24 @@ type Screen struct {
 	failed       bool // the customer's last command failed
 	askingCancel bool // "cancel the purchase?" is shown
 
-	root      *fyne.Container
-	title     *widget.Label
-	langBtn   *widget.Button
-	banners   *fyne.Container
-	bannerBox *fyne.Container // banners with padding; hidden when empty
-	body      *fyne.Container
+	// The staff screens' own state (staff.go); reset when a log-in
+	// starts or ends, or moves from the PIN pad to the staff screen.
+	staffLang  string             // staff's language: the default at each log-in
+	pin        []byte             // the digits typed on the PIN pad
+	staffBusy  bool               // a PIN check or an override is under way
+	staffErr   error              // the last staff command's error
+	refused    kiosk.OverrideKind // an override the role may not do was pressed
+	pick       staffPick          // the override being chosen
+	slowRuns   int                // slow staff commands started
+	onStaffRun func()             // tests: a slow staff command's result is shown
+
+	root        *fyne.Container
+	title       *widget.Label
+	headerExtra *fyne.Container // the staff screen's Log out
+	langBtn     *widget.Button
+	banners     *fyne.Container
+	bannerBox   *fyne.Container // banners with padding; hidden when empty
+	body        *fyne.Container
 }
 
 // NewScreen builds the customer screen for k in lang ("nb" or "en"; any
@@ -90,10 +103,11 @@ func NewScreen(k Kiosk, lang string) *Screen {
 
 	s.title = leftLabel("", theme.SizeNameSubHeadingText, true)
 	s.langBtn = widget.NewButton("", s.toggleLang)
+	s.headerExtra = container.NewHBox()
 	header := container.NewStack(
 		canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground)),
 		container.NewPadded(container.NewBorder(nil, nil, nil,
-			atLeast(s.langBtn, 180, MinTouch), s.title)),
+			container.NewHBox(s.headerExtra, atLeast(s.langBtn, 180, MinTouch)), s.title)),
 	)
 	s.banners = container.NewVBox()
 	s.bannerBox = container.NewPadded(s.banners)
@@ -109,9 +123,14 @@ func NewScreen(k Kiosk, lang string) *Screen {
 func (s *Screen) Content() fyne.CanvasObject { return s.root }
 
 // Lang is the language shown now.
-func (s *Screen) Lang() string { return s.lang }
+func (s *Screen) Lang() string {
+	if s.staffPhase() != 0 {
+		return s.staffLang
+	}
+	return s.lang
+}
 
-// SetLang switches the language and redraws.
+// SetLang switches the customer's language and redraws.
 func (s *Screen) SetLang(lang string) {
 	s.lang = normLang(lang)
 	s.redraw()
@@ -146,7 +165,9 @@ func (s *Screen) Bind() (cancel func()) {
 // starts in Norwegian.
 func (s *Screen) Render(v kiosk.View) {
 	prev, first := s.view.State, !s.rendered
+	prevStaff := s.staffPhase()
 	s.view, s.rendered = v, true
+	s.staffChanged(prevStaff)
 	if !first && v.State != prev {
 		s.failed, s.askingCancel = false, false
 		if v.State != kiosk.Shopping && v.State != kiosk.TimeoutWarning {
@@ -162,9 +183,16 @@ func (s *Screen) Render(v kiosk.View) {
 	}
 }
 
-func (s *Screen) t(m msg, args ...any) string { return tr(s.lang, m, args...) }
+func (s *Screen) t(m msg, args ...any) string { return tr(s.Lang(), m, args...) }
 
-func (s *Screen) toggleLang() { s.SetLang(otherLang(s.lang)) }
+func (s *Screen) toggleLang() {
+	if s.staffPhase() != 0 {
+		s.staffLang = otherLang(s.staffLang)
+		s.redraw()
+		return
+	}
+	s.SetLang(otherLang(s.lang))
+}
 
 // run calls a command and shows whether it failed.
 func (s *Screen) run(cmd func() error) {
@@ -185,8 +213,13 @@ func (s *Screen) openCabinet(open bool) {
 }
 
 func (s *Screen) redraw() {
-	s.title.SetText(s.t(mAppTitle))
 	s.langBtn.SetText(s.t(mLangButton))
+	if s.staffPhase() != 0 {
+		s.redrawStaff()
+		return
+	}
+	s.title.SetText(s.t(mAppTitle))
+	s.setHeaderExtra()
 
 	var bs []fyne.CanvasObject
 	if s.failed {
@@ -199,6 +232,24 @@ func (s *Screen) redraw() {
 	if !s.view.Help.IsZero() {
 		bs = append(bs, s.helpPanel())
 	}
+	s.show(bs, s.build())
+}
+
+// setHeaderExtra puts objs beside the language button (the staff
+// screen's Log out); none hides the slot.
+func (s *Screen) setHeaderExtra(objs ...fyne.CanvasObject) {
+	s.headerExtra.Objects = objs
+	if len(objs) == 0 {
+		s.headerExtra.Hide()
+	} else {
+		s.headerExtra.Show()
+	}
+	s.headerExtra.Refresh()
+}
+
+// show puts banners bs (none: the strip is hidden) and body b on the
+// screen.
+func (s *Screen) show(bs []fyne.CanvasObject, b fyne.CanvasObject) {
 	s.banners.Objects = bs
 	s.banners.Refresh()
 	if len(bs) == 0 {
@@ -206,12 +257,11 @@ func (s *Screen) redraw() {
 	} else {
 		s.bannerBox.Show()
 	}
-
-	s.body.Objects = []fyne.CanvasObject{s.build()}
+	s.body.Objects = []fyne.CanvasObject{b}
 	s.body.Refresh()
 }
 
-// build makes the body for the current view.
+// build makes the customer's body for the current view.
 func (s *Screen) build() fyne.CanvasObject {
 	v := s.view
 	if s.askingCancel {

@@ -172,3 +172,17 @@ func pill(bg color.Color, o fyne.CanvasObject) *fyne.Container {
 	r.CornerRadius = 8
 	return container.NewStack(r, container.NewPadded(o))
 }
+
+// compactTheme is the kiosk theme with little padding, for lists of
+// status lines staff read (nothing in it is a touch target).
+type compactTheme struct{ fyne.Theme }
+
+func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNamePadding, theme.SizeNameInnerPadding:
+		return 4
+	case theme.SizeNameLineSpacing:
+		return 2
+	}
+	return t.Theme.Size(n)
+}
