@@ -156,6 +156,9 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		once.Do(func() { close(rendered) })
 	})
 	w.SetContent(screen.Content())
+	// A keyboard or keypad at the kiosk types on the PIN pad.
+	w.Canvas().SetOnTypedRune(screen.TypedRune)
+	w.Canvas().SetOnTypedKey(screen.TypedKey)
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(o.Fullscreen)
 	w.SetMaster()

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -16,6 +17,14 @@ import (
 const (
 	DevCabinet = "cabinet"
 	DevLight   = "intervention light"
+)
+
+// DeviceStatus.Detail values the screens translate; any other detail is
+// a device's own error text.
+const (
+	DetailFailed     = "failed"
+	DetailPaperLow   = "paper low"
+	DetailForcedOpen = "forced open"
 )
 
 // callsLocked is the assistance queue, oldest first.
@@ -31,15 +40,17 @@ func (c *Checkout) callsLocked() []Call {
 	case AgeCheckPending:
 		add(CallAgeCheck, c.ageSince, "")
 	case Assistance:
-		add(CallSale, c.stateSince, c.notice.String())
+		add(CallSale, c.stateSince, "")
 	case OutOfOrder:
 		add(CallOutOfOrder, c.stateSince, c.faultText())
 	}
 	for _, n := range sortedKeys(c.forced) {
-		add(CallDoorForced, c.forced[n], compartmentList([]int{n}))
+		add(CallDoorForced, c.forced[n], strconv.Itoa(n))
 	}
 	if !c.doorLeft.IsZero() {
-		add(CallDoorOpen, c.doorLeft, compartmentList(c.unlocked))
+		for _, n := range c.unlocked {
+			add(CallDoorOpen, c.doorLeft, strconv.Itoa(n))
+		}
 	}
 	slices.SortStableFunc(out, func(a, b Call) int { return a.Since.Compare(b.Since) })
 	return out
@@ -102,18 +113,21 @@ func (c *Checkout) devicesLocked() []DeviceStatus {
 		d := DeviceStatus{Device: name, OK: true}
 		for _, f := range faults {
 			if c.faults[f] {
-				d.OK, d.Detail = false, f+" failed"
+				d.OK, d.Detail = false, DetailFailed
+				if f != name {
+					d.Detail = f // the terminal's setup, not its line
+				}
 			}
 		}
 		return d
 	}
 	printer := dev(DevPrinter, DevPrinter)
 	if c.paperLow {
-		printer.Detail = "paper low"
+		printer.Detail = DetailPaperLow
 	}
 	cab := DeviceStatus{Device: DevCabinet, OK: c.cabinetErr == "", Detail: c.cabinetErr}
 	if cab.OK && len(c.forced) > 0 {
-		cab.OK, cab.Detail = false, "forced open"
+		cab.OK, cab.Detail = false, DetailForcedOpen
 	}
 	out := []DeviceStatus{dev(DevScanner, DevScanner), printer, dev(DevTerminal, DevTerminal, DevTerminalSetup), cab}
 	if c.d.Light != nil {

@@ -235,6 +235,21 @@ func (c *Checkout) StaffPIN(pin string) error {
 	return err
 }
 
+// StaffTouch tells the checkout staff is using the PIN pad or the staff
+// screen (a digit typed, an override being chosen): their idle time
+// starts again. It never blocks.
+func (c *Checkout) StaffTouch() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.staff == nil || c.staff.override {
+		return
+	}
+	c.touchStaffLocked()
+	if c.staff.phase == StaffSignedIn {
+		c.d.Login.Touch()
+	}
+}
+
 // StaffCancelLogin closes the PIN pad without signing in.
 func (c *Checkout) StaffCancelLogin() {
 	c.mu.Lock()
@@ -397,11 +412,10 @@ func (c *Checkout) Override(o Override) error {
 	st.override = false
 	if err != nil {
 		if c.staff == st {
-			kind := StaffErrFailed
+			st.err, st.errArg = StaffErrFailed, err.Error()
 			if errors.Is(err, ErrNotNow) {
-				kind = StaffErrNotNow
+				st.err, st.errArg = StaffErrNotNow, o.Kind.String()
 			}
-			st.err, st.errArg = kind, err.Error()
 			c.touchStaffLocked()
 		}
 		c.mu.Unlock()

@@ -379,7 +379,7 @@ func TestForcedDoorAlarm(t *testing.T) {
 	go r.co.Run(ctx)
 	r.cab.SetDoor(3, true)
 	v := r.until(func(v kiosk.View) bool { return len(v.Calls) > 0 }, "forced door call")
-	if v.Calls[0].Kind != kiosk.CallDoorForced || v.Calls[0].Arg != "compartment 3" {
+	if v.Calls[0].Kind != kiosk.CallDoorForced || v.Calls[0].Arg != "3" {
 		t.Fatalf("calls %+v", v.Calls)
 	}
 	if s := r.light.Current(); s != (kiosk.Signal{Light: kiosk.LightRed, Blink: true, Alarm: true}) {
@@ -458,4 +458,19 @@ func TestTodayCounts(t *testing.T) {
 	if got := r.co.View().Today; got != (kiosk.DayCounts{}) {
 		t.Fatalf("tomorrow %+v", got)
 	}
+}
+
+// Staff using the staff screen keeps the session: the idle time counts
+// from the last touch.
+func TestStaffTouchKeepsSession(t *testing.T) {
+	r := mustRig(t)
+	r.signIn("kari")
+	for range 3 {
+		r.clock.Advance(45 * time.Second)
+		r.co.StaffTouch()
+	}
+	if v := r.co.View(); v.Staff == nil {
+		t.Fatal("the staff screen closed while staff used it")
+	}
+	r.must(r.co.Override(kiosk.Override{Kind: kiosk.OvOpenCompartment}))
 }

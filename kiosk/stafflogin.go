@@ -262,6 +262,16 @@ func (l *StaffLogin) Authorize(ctx context.Context, a Action) (Session, error) {
 	return s, nil
 }
 
+// Touch counts as activity of the session, if there is one: staff is
+// using the staff screen.
+func (l *StaffLogin) Touch() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.session != nil {
+		l.session.LastActive = l.clock.Now()
+	}
+}
+
 // Logout ends the session, journaled 13004 with why ("logged out", "the
 // customer's sale resumed" …). It does nothing without a session.
 func (l *StaffLogin) Logout(ctx context.Context, why string) {

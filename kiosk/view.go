@@ -193,14 +193,14 @@ type Call struct {
 	Kiosk string
 	Since time.Time
 	Sale  string
-	Arg   string // the compartment, the device …
+	Arg   string // the compartment's number (door calls), the devices (out of order)
 }
 
 // DeviceStatus is one device as staff sees it.
 type DeviceStatus struct {
 	Device string // DevScanner, DevPrinter, DevTerminal, DevCabinet, DevLight
 	OK     bool
-	Detail string // "paper low", the fault …
+	Detail string // DetailFailed, DetailPaperLow, DetailForcedOpen, a device setup fault's name, or a device's error text
 }
 
 // DayCounts are today's figures for the staff screen, counted from the

@@ -38,13 +38,14 @@ var (
 // argument and returns err; set replaces the view and notifies the
 // subscribers on the caller's goroutine.
 type fakeKiosk struct {
-	mu    sync.Mutex
-	view  kiosk.View
-	calls []string
-	wake  chan struct{} // closed and replaced on every call
-	err   error
-	subs  map[int]func(kiosk.View)
-	next  int
+	mu      sync.Mutex
+	view    kiosk.View
+	calls   []string
+	wake    chan struct{} // closed and replaced on every call
+	err     error
+	subs    map[int]func(kiosk.View)
+	next    int
+	touches int // StaffTouch calls
 }
 
 var _ Kiosk = (*fakeKiosk)(nil)
@@ -150,7 +151,22 @@ func (f *fakeKiosk) FinishReceipt() error      { return f.record("FinishReceipt"
 func (f *fakeKiosk) WithdrawHelp() error       { return f.record("WithdrawHelp") }
 func (f *fakeKiosk) StaffPIN(pin string) error { return f.record("StaffPIN " + pin) }
 func (f *fakeKiosk) StaffCancelLogin()         { _ = f.record("StaffCancelLogin") }
-func (f *fakeKiosk) StaffLogout()              { _ = f.record("StaffLogout") }
+
+// StaffTouch is counted apart from the commands: every tap on a staff
+// screen makes one.
+func (f *fakeKiosk) StaffTouch() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.touches++
+}
+
+// staffTouches counts StaffTouch calls.
+func (f *fakeKiosk) staffTouches() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.touches
+}
+func (f *fakeKiosk) StaffLogout() { _ = f.record("StaffLogout") }
 func (f *fakeKiosk) Override(o kiosk.Override) error {
 	return f.record(overrideCall(o))
 }
@@ -384,7 +400,7 @@ func at(hour, min int) time.Time { return time.Date(2026, 12, 3, hour, min, 0, 0
 func staffStatus(v kiosk.View) kiosk.View {
 	v.Devices = []kiosk.DeviceStatus{
 		{Device: kiosk.DevScanner, OK: true},
-		{Device: kiosk.DevPrinter, OK: true, Detail: "paper low"},
+		{Device: kiosk.DevPrinter, OK: true, Detail: kiosk.DetailPaperLow},
 		{Device: kiosk.DevTerminal, OK: false, Detail: "no answer"},
 	}
 	v.Compartments = []kiosk.CompartmentState{

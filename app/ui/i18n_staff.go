@@ -119,6 +119,11 @@ const (
 	mDevPrinter       msg = "device.printer"
 	mDevTerminal      msg = "device.terminal"
 	mDevTerminalSetup msg = "device.terminalSetup"
+	mDevCabinet       msg = "device.cabinet"
+	mDevLight         msg = "device.light"
+	mDetailFailed     msg = "detail.failed"
+	mDetailPaperLow   msg = "detail.paperLow"
+	mDetailForced     msg = "detail.forced"
 
 	mCallHelp       msg = "call.Help"
 	mCallAgeCheck   msg = "call.AgeCheck"
@@ -237,6 +242,11 @@ var staffTexts = map[string]map[msg]string{
 		mDevPrinter:       "Kvitteringsskriver",
 		mDevTerminal:      "Betalingsterminal",
 		mDevTerminalSetup: "Betalingsterminalens oppsett",
+		mDevCabinet:       "Tobakksskapet",
+		mDevLight:         "Varsellampen",
+		mDetailFailed:     "feil",
+		mDetailPaperLow:   "lite papir",
+		mDetailForced:     "brutt opp",
 
 		mCallHelp:       "Kunden ber om hjelp",
 		mCallAgeCheck:   "Alderskontroll",
@@ -352,6 +362,11 @@ var staffTexts = map[string]map[msg]string{
 		mDevPrinter:       "Receipt printer",
 		mDevTerminal:      "Payment terminal",
 		mDevTerminalSetup: "Payment terminal setup",
+		mDevCabinet:       "Tobacco cabinet",
+		mDevLight:         "Intervention light",
+		mDetailFailed:     "failed",
+		mDetailPaperLow:   "paper low",
+		mDetailForced:     "forced open",
 
 		mCallHelp:       "The customer asks for help",
 		mCallAgeCheck:   "Age check",

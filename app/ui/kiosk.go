@@ -52,6 +52,7 @@ type Kiosk interface {
 	// Staff's, behind a badge and a PIN.
 	StaffPIN(pin string) error
 	StaffCancelLogin()
+	StaffTouch() // staff is using the PIN pad or the staff screen: their idle time starts again
 	StaffLogout()
 	Override(o kiosk.Override) error
 }

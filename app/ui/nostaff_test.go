@@ -144,6 +144,9 @@ func (wk *walker) check(w fyne.Window, k *fakeKiosk, path []int) {
 			wk.staff = append(wk.staff, fmt.Sprintf("after taps %v the kiosk heard %q", path, c))
 		}
 	}
+	if n := k.staffTouches(); n > 0 {
+		wk.staff = append(wk.staff, fmt.Sprintf("after taps %v the kiosk heard StaffTouch %d times", path, n))
+	}
 	for _, text := range texts(w) {
 		for _, f := range wk.forbidden {
 			if strings.Contains(text, f) {

@@ -225,24 +225,12 @@ func (s *Screen) pinPad() fyne.CanvasObject {
 	}
 	keys := container.NewGridWithColumns(3)
 	digit := func(d byte) fyne.CanvasObject {
-		return key(string(rune(d)), widget.MediumImportance, n < kiosk.MaxPINDigits, func() {
-			if len(s.pin) < kiosk.MaxPINDigits && !s.staffBusy {
-				s.pin = append(s.pin, d)
-				s.staffErr = nil
-				s.redraw()
-			}
-		})
+		return key(string(rune(d)), widget.MediumImportance, n < kiosk.MaxPINDigits, func() { s.pinDigit(d) })
 	}
 	for _, d := range []byte("123456789") {
 		keys.Add(digit(d))
 	}
-	keys.Add(key(s.t(mPINErase), widget.MediumImportance, n > 0, func() {
-		if len(s.pin) > 0 {
-			s.pin[len(s.pin)-1] = 0
-			s.pin = s.pin[:len(s.pin)-1]
-			s.redraw()
-		}
-	}))
+	keys.Add(key(s.t(mPINErase), widget.MediumImportance, n > 0, s.pinErase))
 	keys.Add(digit('0'))
 	keys.Add(key(s.t(mPINOK), widget.HighImportance, n >= kiosk.MinPINDigits, s.submitPIN))
 
@@ -259,6 +247,51 @@ func (s *Screen) pinPad() fyne.CanvasObject {
 		centred(button(s.t(mPINCancel), widget.DangerImportance, 280, MinTouch, s.k.StaffCancelLogin)),
 	)
 	return container.NewBorder(nil, nil, nil, container.NewCenter(keys), info)
+}
+
+// pinDigit types digit d on the PIN pad.
+func (s *Screen) pinDigit(d byte) {
+	if len(s.pin) < kiosk.MaxPINDigits && !s.staffBusy {
+		s.pin = append(s.pin, d)
+		s.staffErr = nil
+		s.k.StaffTouch()
+		s.redraw()
+	}
+}
+
+// pinErase takes the last digit off the PIN pad.
+func (s *Screen) pinErase() {
+	if len(s.pin) > 0 && !s.staffBusy {
+		s.pin[len(s.pin)-1] = 0
+		s.pin = s.pin[:len(s.pin)-1]
+		s.k.StaffTouch()
+		s.redraw()
+	}
+}
+
+// TypedRune takes a key typed on a keyboard or keypad wired to the kiosk
+// (the window's canvas hands them here): on the PIN pad a digit is
+// typed as if tapped. Elsewhere it does nothing yet.
+func (s *Screen) TypedRune(r rune) {
+	if s.staffPhase() == kiosk.StaffPIN && r >= '0' && r <= '9' {
+		s.pinDigit(byte(r))
+	}
+}
+
+// TypedKey takes a key typed on a keyboard or keypad: on the PIN pad,
+// Backspace erases, Return or Enter is OK and Escape cancels the log-in.
+func (s *Screen) TypedKey(e *fyne.KeyEvent) {
+	if s.staffPhase() != kiosk.StaffPIN {
+		return
+	}
+	switch e.Name {
+	case fyne.KeyBackspace:
+		s.pinErase()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		s.submitPIN()
+	case fyne.KeyEscape:
+		s.k.StaffCancelLogin()
+	}
 }
 
 // submitPIN hands the typed PIN to the kiosk and forgets it here.
@@ -361,6 +394,7 @@ func (s *Screen) overrideList() fyne.CanvasObject {
 // choose picks an override, or says the role may not do it.
 func (s *Screen) choose(o kiosk.OverrideOption) {
 	s.staffErr = nil
+	s.k.StaffTouch()
 	if !o.Permitted {
 		s.refused = o.Kind
 		s.redraw()
@@ -376,6 +410,7 @@ func (s *Screen) choose(o kiosk.OverrideOption) {
 
 // back goes one step back in choosing an override.
 func (s *Screen) back() {
+	s.k.StaffTouch()
 	switch {
 	case s.pick.line != "":
 		s.pick.line = ""
@@ -406,6 +441,7 @@ func (s *Screen) linePicker() fyne.CanvasObject {
 		g := l.Product.GTIN
 		list.Add(button(s.t(mStaffLine, l.Qty, l.Product.Name), widget.MediumImportance, 0, MinTouch, func() {
 			s.pick.line = g
+			s.k.StaffTouch()
 			s.redraw()
 		}))
 	}
@@ -422,6 +458,7 @@ func (s *Screen) compartmentPicker() fyne.CanvasObject {
 		no := i + 1
 		grid.Add(button(s.t(mStaffCompartment, no), widget.MediumImportance, 0, MinTouch, func() {
 			s.pick.comp = no
+			s.k.StaffTouch()
 			s.redraw()
 		}))
 	}
@@ -497,8 +534,8 @@ func (s *Screen) statusPanel() fyne.CanvasObject {
 		if !d.OK {
 			text = s.t(mStaffDeviceFault, s.deviceName(d.Device))
 		}
-		if d.Detail != "" {
-			text += " (" + d.Detail + ")"
+		if d.Detail != "" && d.Detail != kiosk.DetailFailed {
+			text += " (" + name(s, detailMsgs, d.Detail, d.Detail) + ")"
 		}
 		l := small(text)
 		if !d.OK {
@@ -576,6 +613,13 @@ var stateMsgs = map[kiosk.State]msg{
 // faults); a device not listed shows by the kiosk's name.
 var deviceMsgs = map[string]msg{
 	kiosk.DevScanner: mDevScanner, kiosk.DevPrinter: mDevPrinter, kiosk.DevTerminal: mDevTerminal,
+	kiosk.DevTerminalSetup: mDevTerminalSetup, kiosk.DevCabinet: mDevCabinet, kiosk.DevLight: mDevLight,
+}
+
+// detailMsgs translates the device details the kiosk names
+// (DeviceStatus.Detail); any other detail is a device's own text.
+var detailMsgs = map[string]msg{
+	kiosk.DetailFailed: mDetailFailed, kiosk.DetailPaperLow: mDetailPaperLow, kiosk.DetailForcedOpen: mDetailForced,
 	kiosk.DevTerminalSetup: mDevTerminalSetup,
 }
 

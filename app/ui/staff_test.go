@@ -149,6 +149,56 @@ func TestPINPad(t *testing.T) {
 	}
 }
 
+// TestPINPadKeyboard: a keyboard or keypad works the PIN pad as taps do:
+// digits, Backspace, Return; Escape cancels; letters do nothing. Without a
+// PIN pad, typed keys reach nothing.
+func TestPINPadKeyboard(t *testing.T) {
+	d := mustDemo(t)
+	for _, c := range []struct {
+		name string
+		keys string // '<' Backspace, '\n' Return, '!' Escape
+		want []string
+	}{
+		{"digits and return", "2468\n", []string{"StaffPIN 2468"}},
+		{"backspace", "12<345\n", []string{"StaffPIN 1345"}},
+		{"letters ignored", "1a2b3c4\n", []string{"StaffPIN 1234"}},
+		{"escape", "12!", []string{"StaffCancelLogin"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			newTestApp(t)
+			k := newFakeKiosk(pinView(d.views()[kiosk.Idle]))
+			s, _ := showScreen(t, k, LangNorwegian, size1280)
+			wait := slowDone(t, s)
+			for _, r := range c.keys {
+				switch r {
+				case '<':
+					s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+				case '\n':
+					s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+				case '!':
+					s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+				default:
+					s.TypedRune(r)
+				}
+			}
+			if strings.HasPrefix(c.want[0], "StaffPIN") {
+				wait()
+			}
+			equalCalls(t, k.Calls(), c.want...)
+		})
+	}
+	t.Run("no PIN pad", func(t *testing.T) {
+		newTestApp(t)
+		k := newFakeKiosk(d.views()[kiosk.Shopping])
+		s, _ := showScreen(t, k, LangNorwegian, size1280)
+		for _, r := range "2468" {
+			s.TypedRune(r)
+		}
+		s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		equalCalls(t, k.Calls())
+	})
+}
+
 // TestPINPadHidesDigits: what was typed shows as one dot per digit,
 // never as digits, and is gone once handed over.
 func TestPINPadHidesDigits(t *testing.T) {
@@ -436,6 +486,23 @@ func TestStaffLogout(t *testing.T) {
 	equalCalls(t, k.Calls(), "StaffLogout")
 }
 
+// TestStaffTapsKeepSession: choosing on the staff screen tells the kiosk
+// staff is there (StaffTouch), so a session in use does not time out.
+func TestStaffTapsKeepSession(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	k := newFakeKiosk(d.ageCheckStaff())
+	_, w := showScreen(t, k, LangNorwegian, size1280)
+	test.Tap(findButton(t, w, "Avbryt salget"))
+	if n := k.staffTouches(); n != 1 {
+		t.Fatalf("choosing an override made %d StaffTouch calls, want 1", n)
+	}
+	test.Tap(findButton(t, w, "Tilbake"))
+	if n := k.staffTouches(); n != 2 {
+		t.Fatalf("going back made %d StaffTouch calls in all, want 2", n)
+	}
+}
+
 // TestStaffScreenStatus: the staff screen shows the customer's sale, who
 // waits for staff (which kiosk, why, since when), the devices and
 // compartments, and today's counts.
@@ -455,7 +522,7 @@ func TestStaffScreenStatus(t *testing.T) {
 			"Venter på alderskontroll – 4 varer, kr 249,70",
 			"kl. 14:02 · kasse-1 · Alderskontroll", "kl. 14:04 · kasse-1 · Skapdøren står åpen: Rom 3",
 			"kl. 14:05 · kasse-2 · Kunden ber om hjelp",
-			"Strekkodeleser: i orden", "Kvitteringsskriver: i orden (paper low)", "Betalingsterminal: feil (no answer)",
+			"Strekkodeleser: i orden", "Kvitteringsskriver: i orden (lite papir)", "Betalingsterminal: feil (no answer)",
 			"Rom 1: låst, døren er lukket", "Rom 3: ulåst, døren er åpen", "Lite papir i kvitteringsskriveren",
 			"Salg: 37 · Alder godkjent: 12 · Alder avvist: 2 · Overstyringer: 5 · Avbrutte handler: 3"}},
 		{"en", LangEnglish, d.ageCheckStaff(), []string{
