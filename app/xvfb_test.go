@@ -70,8 +70,26 @@ func TestDemoUnderXvfb(t *testing.T) {
 	sim("pick", "7039990000014") // snus from the cabinet list
 	sim("tap", "pay")
 	sim("wait", "AgeCheckPending")
-	sim("staff", "approve")
+	// The clerk's badge through the scanner's line opens the PIN pad; the
+	// PIN is typed on the real window's keyboard; the age is approved on
+	// the staff screen.
+	sim("scan", DemoStaffPrefix+"ola")
+	waitSim(t, ctx, addr, "PIN pad", func(h Health) bool { return h.Staff == "pin" })
+	kioskWin := strings.Fields(win)[0]
+	run(t, ctx, display, "xdotool", "type", "--window", kioskWin, "--delay", "50", "1234")
+	run(t, ctx, display, "xdotool", "key", "--window", kioskWin, "Return")
+	waitSim(t, ctx, addr, "staff screen", func(h Health) bool { return h.Staff == "signed-in" && h.StaffID == "ola" })
+	staffShot := filepath.Join(t.TempDir(), "selvkasse-staff.png")
+	if dir := os.Getenv("SELVKASSE_SHOT_DIR"); dir != "" {
+		staffShot = filepath.Join(dir, "selvkasse-xvfb-staff.png")
+	}
+	screenshotSettled(t, ctx, display, staffShot)
+	checkNotBlank(t, staffShot)
+	sim("override", "approve-age")
 	sim("wait", "Paying")
+	if h := waitSim(t, ctx, addr, "session ended", func(h Health) bool { return h.Staff == "" }); h.Light != "green" {
+		t.Errorf("light while paying %q, want green", h.Light)
+	}
 	sim("card", "approve")
 	sim("wait", "Releasing")
 	sim("door", "open")
@@ -97,9 +115,34 @@ func TestDemoUnderXvfb(t *testing.T) {
 	checkNotBlank(t, shot)
 	t.Logf("screenshot: %s", shot)
 
+	// Help: the intervention light blinks yellow and the call is queued;
+	// the customer withdraws it. A compartment forced open: red light and
+	// the alarm until staff logs in.
+	sim("tap", "done")
+	sim("scan", "7039990000113")
+	sim("tap", "help")
+	h = waitSim(t, ctx, addr, "help call", func(h Health) bool { return len(h.Calls) == 1 })
+	if h.Calls[0].Kind != "help" || h.Light != "yellow-blink" || h.Sim.Tower.Light != "yellow" || h.Sim.Tower.Chimes != 1 {
+		t.Errorf("after help: calls %+v light %q tower %+v", h.Calls, h.Light, h.Sim.Tower)
+	}
+	sim("tap", "withdraw")
+	sim("door", "force")
+	h = waitSim(t, ctx, addr, "forced door", func(h Health) bool { return len(h.Calls) == 1 && h.Calls[0].Kind == "door forced" })
+	if h.Light != "red-blink-alarm" || !h.Sim.Tower.Alarm {
+		t.Errorf("after a forced door: light %q tower %+v", h.Light, h.Sim.Tower)
+	}
+	sim("door", "close")
+	sim("scan", DemoStaffPrefix+"kari")
+	waitSim(t, ctx, addr, "PIN pad", func(h Health) bool { return h.Staff == "pin" })
+	sim("pin", "2468")
+	if h := waitSim(t, ctx, addr, "alarm acknowledged", func(h Health) bool { return len(h.Calls) == 0 }); h.Sim.Tower.Alarm {
+		t.Errorf("the alarm sounds after staff logged in: %+v", h.Sim.Tower)
+	}
+	sim("override", "cancel-sale")
+	sim("wait", "Idle")
+
 	// Paper out: the printer watch takes the idle kiosk out of order; a
 	// new roll brings it back.
-	sim("tap", "done")
 	sim("printer", "paper-out")
 	sim("--timeout", "30s", "wait", "OutOfOrder")
 	if h := waitSim(t, ctx, addr, "printer fault", func(h Health) bool { return h.Fault != "" }); h.Fault != kiosk.DevPrinter {
