@@ -238,7 +238,7 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		// customer may have the goods; one write between the terminal's
 		// approval and the unlock.
 		p.State = PendingReleased
-		ue := c.entry(CodeOther, SubCabinetUnlock, "cabinet unlocked for paid goods: "+compartmentList(Compartments(p.Lines)))
+		ue := c.entry(CodeOther, SubCabinetUnlock, "cabinet unlocked for paid goods: "+CompartmentList(Compartments(p.Lines)))
 		ue.SaleID, ue.Amount = p.ID, p.Amount
 		more = append(more, ue)
 	}

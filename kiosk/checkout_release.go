@@ -68,7 +68,7 @@ func (c *Checkout) Door(ev DoorEvent) {
 	if ev.Open {
 		what = "opened"
 	}
-	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetDoor, SaleID: c.saleID, Text: "cabinet door " + what + ": " + compartmentList([]int{n})})
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetDoor, SaleID: c.saleID, Text: "cabinet door " + what + ": " + CompartmentList([]int{n})})
 	if ev.Open && !slices.Contains(c.unlocked, n) {
 		if c.forced == nil {
 			c.forced = make(map[int]time.Time)
@@ -76,7 +76,7 @@ func (c *Checkout) Door(ev DoorEvent) {
 		if _, ok := c.forced[n]; !ok {
 			c.forced[n] = c.d.Clock.Now()
 			c.journal(Entry{Code: CodeOther, Subtype: SubDoorForced, SaleID: c.saleID,
-				Text: "cabinet forced: " + compartmentList([]int{n}) + " opened without being unlocked; alarm, staff called"})
+				Text: "cabinet forced: " + CompartmentList([]int{n}) + " opened without being unlocked; alarm, staff called"})
 		}
 	}
 	if !c.doorOpenLocked() {
@@ -109,7 +109,7 @@ func (c *Checkout) relockLocked() {
 		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: c.saleID, Text: "cabinet did not lock: " + err.Error()})
 		return
 	}
-	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked: " + compartmentList(c.unlocked)})
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetLock, SaleID: c.saleID, Text: "cabinet locked: " + CompartmentList(c.unlocked)})
 	c.unlocked = nil
 }
 
@@ -225,9 +225,9 @@ func (c *Checkout) FinishReceipt() error {
 	return nil
 }
 
-// compartmentList names compartments for the journal: "compartment 2",
-// "compartments 1, 3".
-func compartmentList(ns []int) string {
+// CompartmentList names compartments in a message or the journal:
+// "compartment 2", "compartments 1, 3".
+func CompartmentList(ns []int) string {
 	if len(ns) == 1 {
 		return "compartment " + strconv.Itoa(ns[0])
 	}

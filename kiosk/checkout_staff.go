@@ -637,7 +637,7 @@ func (c *Checkout) openCompartment(n int) (string, error) {
 		return "", fmt.Errorf("kiosk: open compartment %d: %w", n, err)
 	}
 	c.unlocked = []int{n}
-	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetUnlock, Text: "cabinet unlocked by staff: " + compartmentList(c.unlocked)})
+	c.journal(Entry{Code: CodeOther, Subtype: SubCabinetUnlock, Text: "cabinet unlocked by staff: " + CompartmentList(c.unlocked)})
 	c.armRestockLocked()
 	return fmt.Sprintf(" (compartment %d)", n), nil
 }

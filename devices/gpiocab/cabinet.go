@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
 	"selvkasse/kiosk"
@@ -422,23 +420,10 @@ func (c *Cabinet) awaitBolts(ctx context.Context, op string, ns []int, lock bool
 				want = "locked"
 			}
 			return fmt.Errorf("gpiocab: %s: the feedback contact of %s did not report the bolt %s within %v: %w",
-				op, compartmentList(left), want, c.cfg.FeedbackTimeout, kiosk.ErrLockFault)
+				op, kiosk.CompartmentList(left), want, c.cfg.FeedbackTimeout, kiosk.ErrLockFault)
 		default:
 		}
 	}
-}
-
-// compartmentList names compartments in a message: "compartment 2",
-// "compartments 1, 3".
-func compartmentList(ns []int) string {
-	if len(ns) == 1 {
-		return "compartment " + strconv.Itoa(ns[0])
-	}
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = strconv.Itoa(n)
-	}
-	return "compartments " + strings.Join(parts, ", ")
 }
 
 // readable returns an error after Close.

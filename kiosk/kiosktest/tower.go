@@ -36,15 +36,23 @@ func (t *TowerLight) changedLocked() {
 	t.wake = make(chan struct{})
 }
 
-// Show implements kiosk.TowerLight.
-func (t *TowerLight) Show(ctx context.Context, s kiosk.Signal) error {
+// okLocked is the error Show and Chime return, if any.
+func (t *TowerLight) okLocked(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.fault != nil {
 		return fmt.Errorf("kiosktest: tower light: %w: %w", kiosk.ErrDeviceUnavailable, t.fault)
+	}
+	return nil
+}
+
+// Show implements kiosk.TowerLight.
+func (t *TowerLight) Show(ctx context.Context, s kiosk.Signal) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.okLocked(ctx); err != nil {
+		return err
 	}
 	t.signals = append(t.signals, s)
 	t.changedLocked()
@@ -53,13 +61,10 @@ func (t *TowerLight) Show(ctx context.Context, s kiosk.Signal) error {
 
 // Chime implements kiosk.TowerLight.
 func (t *TowerLight) Chime(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.fault != nil {
-		return fmt.Errorf("kiosktest: tower light: %w: %w", kiosk.ErrDeviceUnavailable, t.fault)
+	if err := t.okLocked(ctx); err != nil {
+		return err
 	}
 	t.chimes++
 	t.changedLocked()
