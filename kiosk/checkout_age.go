@@ -60,7 +60,14 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) bool {
 		c.journal(Entry{Code: CodeOther, Subtype: SubAgeApproved, SaleID: sale,
 			Text: "age verified by staff", Data: c.ageDataLocked(a)})
 		c.fire(EvAgeApproved)
+		staffUp := c.staff != nil && !c.staff.override
 		c.mu.Unlock()
+		if staffUp {
+			// Approved with the key switch while staff was at the screen:
+			// the terminal has the sale now, so the customer's screen
+			// comes back.
+			c.endStaff("the customer's payment started")
+		}
 		c.notify()
 		c.startPayment()
 		return true

@@ -50,7 +50,7 @@ func (c *Checkout) Help() error {
 	}
 	c.helpSince = c.d.Clock.Now()
 	c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID, Text: "customer called staff"})
-	c.armTimer() // paused while the call is open
+	c.pauseChangedLocked(false) // the customer's timers wait for staff
 	c.mu.Unlock()
 	c.chime()
 	c.notify()
@@ -65,9 +65,10 @@ func (c *Checkout) WithdrawHelp() error {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: no call for help", ErrNotNow)
 	}
+	was := c.pausedLocked()
 	c.helpSince = time.Time{}
 	c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID, Text: "customer withdrew the call for staff"})
-	c.armTimer()
+	c.pauseChangedLocked(was)
 	c.mu.Unlock()
 	c.notify()
 	return nil
@@ -85,6 +86,19 @@ func (c *Checkout) chime() {
 // pausedLocked reports whether the customer's timers wait: a call for
 // help is open, or staff is at the kiosk.
 func (c *Checkout) pausedLocked() bool { return !c.helpSince.IsZero() || c.staff != nil }
+
+// pauseChangedLocked restarts the customer's timer when whether it
+// waits changed from was; the timers of the release and the receipt
+// screens never wait and go on as they were.
+func (c *Checkout) pauseChangedLocked(was bool) {
+	if c.pausedLocked() == was {
+		return
+	}
+	switch c.state {
+	case Shopping, PaymentDeclined, TimeoutWarning, AgeCheckPending:
+		c.armTimer()
+	}
+}
 
 // StaffBadge handles a staff badge read by the scanner: it opens the PIN
 // pad for its holder (View.Staff, phase StaffPIN), or shows why not
@@ -145,6 +159,7 @@ func (c *Checkout) setStaffLocked(st *staffState) {
 	if c.staff != nil && c.staff.idle != nil {
 		c.staff.idle.Stop()
 	}
+	was := c.pausedLocked()
 	c.staff = st
 	if st != nil {
 		c.staffGen++
@@ -152,7 +167,7 @@ func (c *Checkout) setStaffLocked(st *staffState) {
 		gen := st.gen
 		st.idle = c.d.Clock.AfterFunc(c.d.Login.IdleTime(), func() { c.staffIdle(gen) })
 	}
-	c.armTimer()
+	c.pauseChangedLocked(was)
 }
 
 // staffIdle closes a PIN pad or staff screen left alone.

@@ -474,3 +474,30 @@ func TestStaffTouchKeepsSession(t *testing.T) {
 	}
 	r.must(r.co.Override(kiosk.Override{Kind: kiosk.OvOpenCompartment}))
 }
+
+// Help during the release does not restart the release's timer: the
+// goods cabinet is never left open longer because someone pressed Help.
+func TestHelpKeepsReleaseTimer(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.payAgeApproved()
+	r.payApproved()
+	r.wait(kiosk.Releasing)
+	r.clock.Advance(100 * time.Second)
+	r.must(r.co.Help())
+	r.clock.Advance(21 * time.Second) // 121 s since the unlock: past the 120 s release time
+	r.wait(kiosk.Assistance)
+}
+
+// The key switch answering the age check while staff is at the screen
+// gives the customer's screen back for the payment.
+func TestKeySwitchApprovalClosesStaffScreen(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(snus.GTIN))
+	r.payAskingAge()
+	r.signIn("ola")
+	r.must(r.staff.Approve("key"))
+	if v := r.wait(kiosk.Paying); v.Staff != nil {
+		t.Fatalf("the staff screen stayed over the payment: %+v", v.Staff)
+	}
+}
