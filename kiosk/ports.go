@@ -261,6 +261,19 @@ type StaffApproval interface {
 	RequestAgeCheck(ctx context.Context, req AgeCheck) (Approval, error)
 }
 
+// StaffKey is the staff key switch as a way to log in at the kiosk, for
+// a shop whose staff have no badges: a turn to the approve position while
+// no age check waits for the key opens the log-in (the staff member picks
+// their name, then types their PIN).
+//
+// WaitKeyTurn blocks until such a turn, or ctx ends (ctx.Err()). A turn
+// that answers an age check is that check's, never reported here; turns
+// nobody waits for are kept, at most one. Errors: ErrDeviceUnavailable
+// when the key cannot be read or the device is closed.
+type StaffKey interface {
+	WaitKeyTurn(ctx context.Context) error
+}
+
 // Catalog holds the products.
 //
 // Lookup finds a product by GTIN in any of its forms (EAN-8, UPC-A,
