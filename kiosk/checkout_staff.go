@@ -21,7 +21,8 @@ const MethodBadgePIN = "badge and PIN"
 // rights themselves are StaffLogin's session, checked at each override.
 type staffState struct {
 	phase    StaffPhase
-	staff    Staff // PIN hash cleared
+	staff    Staff   // PIN hash cleared; no ID while choices are asked
+	choices  []Staff // after the key switch: who is logging in?
 	err      StaffError
 	errArg   string
 	gen      uint64 // the idle timer armed for this phase
@@ -123,6 +124,12 @@ func (c *Checkout) StaffBadge(badge string) {
 		return
 	}
 	s, err := c.d.Login.Badge(c.ctx, badge)
+	c.openPIN(s, err)
+}
+
+// openPIN opens the PIN pad for s, found by its badge or picked after the
+// key switch, or shows why not (err).
+func (c *Checkout) openPIN(s Staff, err error) {
 	switch {
 	case errors.Is(err, ErrUnknownBadge):
 		c.setNotice(NoticeBadgeUnknown, "") // journaled by Badge
@@ -150,6 +157,84 @@ func (c *Checkout) StaffBadge(badge string) {
 	c.setStaffLocked(&staffState{phase: StaffPIN, staff: s})
 	c.mu.Unlock()
 	c.notify()
+}
+
+// keyLoop waits for the staff key switch to be turned with no age check
+// waiting, until ctx ends.
+func (c *Checkout) keyLoop(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := c.d.Key.WaitKeyTurn(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			c.log.Warn("staff key switch", "err", err)
+			c.sleep(ctx, time.Second)
+			continue
+		}
+		c.StaffKeyTurned()
+	}
+}
+
+// StaffKeyTurned opens the log-in for a shop without badges: the staff
+// key switch was turned with no age check waiting. The PIN pad first asks
+// who is logging in (View.Staff.Choices, phase StaffPIN with no ID yet);
+// StaffChoose picks. Refused as a badge is while the terminal or the
+// cabinet has the sale.
+func (c *Checkout) StaffKeyTurned() {
+	c.mu.Lock()
+	st, sale := c.state, c.saleID
+	busy := c.staff != nil && (c.staff.override || c.staff.phase == StaffSignedIn)
+	c.mu.Unlock()
+	switch {
+	case c.d.Login == nil || busy:
+		return
+	case st == Paying || st == Releasing:
+		e := c.entry(CodeOther, SubLoginFailed, "staff key turned while the customer's sale is at the terminal or the cabinet: log in after")
+		e.SaleID = sale
+		c.journal(e)
+		c.setNotice(NoticeStaffNotNow, "")
+		return
+	}
+	staff, err := c.d.Login.Active(c.ctx)
+	if err != nil {
+		c.log.Error("staff key: list staff", "err", err)
+		c.setNotice(NoticeStorageError, "")
+		return
+	}
+	c.mu.Lock()
+	if c.state == Paying || c.state == Releasing || (c.staff != nil && c.staff.phase == StaffSignedIn) {
+		c.mu.Unlock()
+		return
+	}
+	c.setStaffLocked(&staffState{phase: StaffPIN, choices: staff})
+	c.mu.Unlock()
+	c.notify()
+}
+
+// StaffChoose picks who logs in after the key switch: the PIN pad then
+// asks for their PIN. Errors: ErrNotNow when no name is asked for;
+// ErrUnknownBadge or ErrBadgeLocked (the pad closes with the notice, as
+// for a badge).
+func (c *Checkout) StaffChoose(id string) error {
+	c.mu.Lock()
+	st := c.staff
+	if st == nil || st.phase != StaffPIN || st.staff.ID != "" {
+		c.mu.Unlock()
+		return fmt.Errorf("%w: no name to pick", ErrNotNow)
+	}
+	c.mu.Unlock()
+	s, err := c.d.Login.ByID(c.ctx, id)
+	c.mu.Lock()
+	if c.staff != st {
+		c.mu.Unlock()
+		return fmt.Errorf("%w: the PIN pad was closed", ErrNotNow)
+	}
+	if err != nil {
+		c.setStaffLocked(nil)
+	}
+	c.mu.Unlock()
+	c.openPIN(s, err)
+	return err
 }
 
 // setStaffLocked shows st (nil: the customer screen) and arms its idle
@@ -203,7 +288,7 @@ func (c *Checkout) touchStaffLocked() {
 func (c *Checkout) StaffPIN(pin string) error {
 	c.mu.Lock()
 	st := c.staff
-	if st == nil || st.phase != StaffPIN {
+	if st == nil || st.phase != StaffPIN || st.staff.ID == "" {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: no PIN pad", ErrNotNow)
 	}
@@ -723,6 +808,9 @@ func (c *Checkout) staffViewLocked() *StaffView {
 		return nil
 	}
 	v := &StaffView{Phase: st.phase, ID: st.staff.ID, Name: st.staff.Name, Role: st.staff.Role, Error: st.err, ErrorArg: st.errArg}
+	for _, s := range st.choices {
+		v.Choices = append(v.Choices, StaffChoice{ID: s.ID, Name: s.Name})
+	}
 	if st.phase == StaffSignedIn {
 		v.Overrides = c.overridesLocked(st.staff.Role)
 	}

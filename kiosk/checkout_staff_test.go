@@ -501,3 +501,48 @@ func TestKeySwitchApprovalClosesStaffScreen(t *testing.T) {
 		t.Fatalf("the staff screen stayed over the payment: %+v", v.Staff)
 	}
 }
+
+// Issue 10 item 2: where staff has no badges, the key switch opens the
+// log-in: pick a name, then the PIN. A disabled or locked staff member
+// picked is refused as their badge would be; during the payment the key
+// opens nothing.
+func TestKeySwitchLogin(t *testing.T) {
+	r := mustRig(t)
+	r.co.StaffKeyTurned()
+	v := r.co.View()
+	if v.Staff == nil || v.Staff.Phase != kiosk.StaffPIN || v.Staff.ID != "" || len(v.Staff.Choices) != 3 {
+		t.Fatalf("after the key: %+v", v.Staff)
+	}
+	if err := r.co.StaffPIN("2468"); !errors.Is(err, kiosk.ErrNotNow) {
+		t.Fatalf("a PIN before a name = %v", err)
+	}
+	r.must(r.co.StaffChoose("kari"))
+	if v := r.co.View(); v.Staff == nil || v.Staff.ID != "kari" || v.Staff.Phase != kiosk.StaffPIN {
+		t.Fatalf("after picking: %+v", v.Staff)
+	}
+	r.must(r.co.StaffPIN("2468"))
+	if v := r.co.View(); v.Staff == nil || v.Staff.Phase != kiosk.StaffSignedIn {
+		t.Fatalf("after the PIN: %+v", v.Staff)
+	}
+	r.co.StaffLogout()
+
+	r.must(r.reg.DisableStaff(r.ctx, "tor", kiosk.StaffEntry(kiosk.SubStaffDisabled, kiosk.Staff{ID: "tor"}, r.clock.Now(), "test")))
+	r.co.StaffKeyTurned()
+	if v := r.co.View(); len(v.Staff.Choices) != 2 {
+		t.Fatalf("a disabled staff member is offered: %+v", v.Staff.Choices)
+	}
+	if err := r.co.StaffChoose("tor"); !errors.Is(err, kiosk.ErrUnknownBadge) {
+		t.Fatalf("picking a disabled staff member = %v", err)
+	}
+	if v := r.co.View(); v.Staff != nil || v.Notice != kiosk.NoticeBadgeUnknown {
+		t.Fatalf("after picking a disabled one: %+v %v", v.Staff, v.Notice)
+	}
+
+	r.must(r.co.Add(soda.GTIN))
+	r.must(r.co.Pay())
+	r.wait(kiosk.Paying)
+	r.co.StaffKeyTurned()
+	if v := r.co.View(); v.Staff != nil || v.Notice != kiosk.NoticeStaffNotNow {
+		t.Fatalf("key during the payment: %+v %v", v.Staff, v.Notice)
+	}
+}

@@ -61,6 +61,7 @@ type Deps struct {
 	Staff    StaffApproval
 	Light    TowerLight  // nil: the kiosk has no intervention light
 	Login    *StaffLogin // nil: no staff can log in (every staff action is refused)
+	Key      StaffKey    // nil: no key switch to log in with (badges only)
 	Clock    Clock
 }
 
@@ -195,11 +196,15 @@ func (c *Checkout) reloadCabinet(ctx context.Context) error {
 	return nil
 }
 
-// Run reads the scanner and the cabinet door, and watches the receipt
-// printer, until ctx ends.
+// Run reads the scanner, the cabinet door and the staff key switch, and
+// watches the receipt printer, until ctx ends.
 func (c *Checkout) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(3)
+	if c.d.Key != nil && c.d.Login != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.keyLoop(ctx) }()
+	}
 	go func() { defer wg.Done(); c.scanLoop(ctx) }()
 	go func() { defer wg.Done(); c.doorLoop(ctx) }()
 	go func() { defer wg.Done(); c.printerLoop(ctx) }()

@@ -148,12 +148,18 @@ func (l *StaffLogin) Badge(ctx context.Context, badge string) (Staff, error) {
 	if err != nil {
 		return Staff{}, fmt.Errorf("kiosk: look up staff badge: %w", err)
 	}
+	return l.checkLocked(ctx, s, "badge scanned while locked out")
+}
+
+// checkLocked returns s for the PIN prompt, or ErrBadgeLocked (journaled
+// with why) while s is locked out.
+func (l *StaffLogin) checkLocked(ctx context.Context, s Staff, why string) (Staff, error) {
 	st, err := l.store.LoginState(ctx, s.ID)
 	if err != nil {
 		return Staff{}, fmt.Errorf("kiosk: read log-in state: %w", err)
 	}
 	if now := l.clock.Now(); st.Locked(now) {
-		e := l.entry(CodeOther, SubLoginFailed, s, "badge scanned while locked out")
+		e := l.entry(CodeOther, SubLoginFailed, s, why)
 		if _, jerr := l.jrnl.Append(ctx, e); jerr != nil {
 			return Staff{}, fmt.Errorf("kiosk: journal a failed log-in: %w", jerr)
 		}
@@ -161,6 +167,41 @@ func (l *StaffLogin) Badge(ctx context.Context, badge string) (Staff, error) {
 	}
 	s.PIN = PINHash{}
 	return s, nil
+}
+
+// ByID finds active staff member id for the PIN prompt, as Badge does
+// for a badge (a staff member picked their name after the key switch).
+// Errors: ErrUnknownBadge (journaled) for an unknown or disabled id;
+// ErrBadgeLocked (journaled), with the time it opens; a store error.
+func (l *StaffLogin) ByID(ctx context.Context, id string) (Staff, error) {
+	s, err := l.store.Staff(ctx, id)
+	if errors.Is(err, ErrNotFound) || err == nil && !s.Active {
+		if _, jerr := l.jrnl.Append(ctx, l.entry(CodeOther, SubLoginFailed, Staff{}, "unknown or disabled staff member picked")); jerr != nil {
+			return Staff{}, fmt.Errorf("kiosk: journal a failed log-in: %w", jerr)
+		}
+		return Staff{}, fmt.Errorf("%w", ErrUnknownBadge)
+	}
+	if err != nil {
+		return Staff{}, fmt.Errorf("kiosk: look up staff: %w", err)
+	}
+	return l.checkLocked(ctx, s, "picked while locked out")
+}
+
+// Active lists the active staff members, by ID, PIN hashes cleared: the
+// names to pick from after the key switch.
+func (l *StaffLogin) Active(ctx context.Context) ([]Staff, error) {
+	all, err := l.store.ListStaff(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kiosk: list staff: %w", err)
+	}
+	var out []Staff
+	for _, s := range all {
+		if s.Active {
+			s.PIN = PINHash{}
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // PIN checks pin for staff member id (found by Badge). A right PIN

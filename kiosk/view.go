@@ -161,6 +161,15 @@ type StaffView struct {
 	// Overrides are what the staff screen offers, in OverrideKinds order
 	// (StaffSignedIn only).
 	Overrides []OverrideOption
+	// Choices are who may log in, when the key switch opened the log-in:
+	// phase StaffPIN with no ID yet asks to pick one (StaffChoose).
+	Choices []StaffChoice
+}
+
+// StaffChoice is a staff member to pick on the PIN pad.
+type StaffChoice struct {
+	ID   string
+	Name string
 }
 
 // CallKind is what a call for staff is about. The numbers are persisted.

@@ -141,16 +141,17 @@ func (f *fakeKiosk) Add(g kiosk.GTIN) error { return f.record("Add " + g.Short()
 func (f *fakeKiosk) SetQty(g kiosk.GTIN, q int) error {
 	return f.record(fmt.Sprintf("SetQty %s %d", g.Short(), q))
 }
-func (f *fakeKiosk) Remove(g kiosk.GTIN) error { return f.record("Remove " + g.Short()) }
-func (f *fakeKiosk) Pay() error                { return f.record("Pay") }
-func (f *fakeKiosk) Retry() error              { return f.record("Retry") }
-func (f *fakeKiosk) Cancel() error             { return f.record("Cancel") }
-func (f *fakeKiosk) Help() error               { return f.record("Help") }
-func (f *fakeKiosk) Touch()                    { _ = f.record("Touch") }
-func (f *fakeKiosk) FinishReceipt() error      { return f.record("FinishReceipt") }
-func (f *fakeKiosk) WithdrawHelp() error       { return f.record("WithdrawHelp") }
-func (f *fakeKiosk) StaffPIN(pin string) error { return f.record("StaffPIN " + pin) }
-func (f *fakeKiosk) StaffCancelLogin()         { _ = f.record("StaffCancelLogin") }
+func (f *fakeKiosk) Remove(g kiosk.GTIN) error   { return f.record("Remove " + g.Short()) }
+func (f *fakeKiosk) Pay() error                  { return f.record("Pay") }
+func (f *fakeKiosk) Retry() error                { return f.record("Retry") }
+func (f *fakeKiosk) Cancel() error               { return f.record("Cancel") }
+func (f *fakeKiosk) Help() error                 { return f.record("Help") }
+func (f *fakeKiosk) Touch()                      { _ = f.record("Touch") }
+func (f *fakeKiosk) FinishReceipt() error        { return f.record("FinishReceipt") }
+func (f *fakeKiosk) WithdrawHelp() error         { return f.record("WithdrawHelp") }
+func (f *fakeKiosk) StaffPIN(pin string) error   { return f.record("StaffPIN " + pin) }
+func (f *fakeKiosk) StaffCancelLogin()           { _ = f.record("StaffCancelLogin") }
+func (f *fakeKiosk) StaffChoose(id string) error { return f.record("StaffChoose " + id) }
 
 // StaffTouch is counted apart from the commands: every tap on a staff
 // screen makes one.

@@ -25,6 +25,7 @@ const (
 const (
 	mPINTitle              msg = "pin.title"
 	mPINFor                msg = "pin.for"
+	mPINWho                msg = "pin.who"
 	mPINHint               msg = "pin.hint"
 	mPINChecking           msg = "pin.checking"
 	mPINErase              msg = "pin.erase"
@@ -148,6 +149,7 @@ var staffTexts = map[string]map[msg]string{
 
 		mPINTitle:              "Ansattinnlogging",
 		mPINFor:                "Innlogging for",
+		mPINWho:                "Hvem logger inn?",
 		mPINHint:               "Tast PIN-koden din (%d–%d siffer)",
 		mPINChecking:           "Sjekker PIN-koden …",
 		mPINErase:              "Slett",
@@ -268,6 +270,7 @@ var staffTexts = map[string]map[msg]string{
 
 		mPINTitle:              "Staff log-in",
 		mPINFor:                "Logging in",
+		mPINWho:                "Who is logging in?",
 		mPINHint:               "Enter your PIN (%d–%d digits)",
 		mPINChecking:           "Checking the PIN …",
 		mPINErase:              "Erase",

@@ -51,6 +51,7 @@ type Kiosk interface {
 
 	// Staff's, behind a badge and a PIN.
 	StaffPIN(pin string) error
+	StaffChoose(id string) error // who logs in, when the key switch opened the log-in
 	StaffCancelLogin()
 	StaffTouch() // staff is using the PIN pad or the staff screen: their idle time starts again
 	StaffLogout()

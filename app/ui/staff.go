@@ -215,6 +215,9 @@ func (s *Screen) runSlow(cmd func() error) {
 // a phone-layout keypad (1 2 3 at the top) with erase and OK.
 func (s *Screen) pinPad() fyne.CanvasObject {
 	st := s.view.Staff
+	if st.ID == "" {
+		return s.staffPicker()
+	}
 	n := len(s.pin)
 	key := func(label string, imp widget.Importance, enabled bool, tapped func()) fyne.CanvasObject {
 		b := button(label, imp, 136, BigTouch, tapped)
@@ -292,6 +295,25 @@ func (s *Screen) TypedKey(e *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		s.k.StaffCancelLogin()
 	}
+}
+
+// staffPicker asks who is logging in, when the key switch (not a badge)
+// opened the log-in: one button per active staff member, then the PIN.
+func (s *Screen) staffPicker() fyne.CanvasObject {
+	names := container.NewGridWithColumns(2)
+	for _, c := range s.view.Staff.Choices {
+		id := c.ID
+		names.Add(button(c.Name, widget.MediumImportance, 0, BigTouch, func() {
+			s.k.StaffTouch()
+			s.run(func() error { return s.k.StaffChoose(id) })
+		}))
+	}
+	return middle(
+		heading(s.t(mPINWho)),
+		container.NewVScroll(names),
+		layout.NewSpacer(),
+		centred(button(s.t(mPINCancel), widget.DangerImportance, 280, MinTouch, s.k.StaffCancelLogin)),
+	)
 }
 
 // submitPIN hands the typed PIN to the kiosk and forgets it here.

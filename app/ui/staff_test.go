@@ -199,6 +199,25 @@ func TestPINPadKeyboard(t *testing.T) {
 	})
 }
 
+// TestPINPadAsksWho: after the key switch (no badge, so no name yet) the
+// PIN pad asks who is logging in; a name picked goes to the kiosk.
+func TestPINPadAsksWho(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	v := d.views()[kiosk.Idle]
+	v.Staff = &kiosk.StaffView{Phase: kiosk.StaffPIN, Choices: []kiosk.StaffChoice{{ID: "ola", Name: "Ola Nordmann"}, {ID: kariID, Name: kariName}}}
+	k := newFakeKiosk(v)
+	_, w := showScreen(t, k, LangNorwegian, size1280)
+	if !hasText(w, "Hvem logger inn?") || hasText(w, "OK") {
+		t.Fatalf("the picker shows %q", texts(w))
+	}
+	test.Tap(findButton(t, w, kariName))
+	equalCalls(t, k.Calls(), "StaffChoose "+kariID)
+	if k.staffTouches() != 1 {
+		t.Errorf("picking a name made %d StaffTouch calls, want 1", k.staffTouches())
+	}
+}
+
 // TestPINPadHidesDigits: what was typed shows as one dot per digit,
 // never as digits, and is gone once handed over.
 func TestPINPadHidesDigits(t *testing.T) {
