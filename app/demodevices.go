@@ -99,6 +99,7 @@ func (d *demoDevices) ports() Devices {
 	return Devices{
 		Scanner: d.serial.Scanner, Printer: d.serial.Printer,
 		Terminal: d.term.drv, Cabinet: d.sim.Cabinet(), Staff: d.sim.StaffApproval(), Light: d.sim.Tower(),
+		Key: d.sim.StaffKey(),
 	}
 }
 
@@ -229,6 +230,20 @@ func (d *demoDevices) Staff(approve bool) error {
 		case <-wait.C:
 			return errors.New("no age check waits for staff")
 		}
+	}
+	return nil
+}
+
+// StaffKey is `sim staff key`: staff turns the key switch. With no age
+// check shown that is a log-in (the kiosk asks who, then the PIN); an age
+// check shown is approved, as the real key does. Unlike Staff it does not
+// wait for an age check. Errors: the staff device is offline.
+func (d *demoDevices) StaffKey() error {
+	if !d.sim.Online(sim.DevStaff) {
+		return errors.New("the staff key switch is offline")
+	}
+	if d.sim.KeyTurn() {
+		d.log.Info("simulator", "key turn", "approved the age check shown")
 	}
 	return nil
 }

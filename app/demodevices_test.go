@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -78,6 +79,74 @@ func TestDemoCabinetAndTower(t *testing.T) {
 	for _, want := range []string{`"tower":{"light":"yellow","blink":true,"chimes":1}`, `"compartments":[{"no":1,"locked":true,"door_open":false},{"no":2,"locked":false`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("sim state %s lacks %s", b, want)
+		}
+	}
+}
+
+// TestDemoStaffKey: `sim staff key` turns the demo's key switch: with no
+// age check shown it is a log-in for the kiosk's StaffKey, once; with one
+// shown it approves it and is no log-in. `sim staff` names key among its
+// arguments.
+func TestDemoStaffKey(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := openDemoDevices(kiosk.SystemClock{}, log, func(DeviceEvent) {}, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ports := d.ports()
+	if ports.Key == nil {
+		t.Fatal("the demo has no key switch to log in with")
+	}
+	s := &server{sim: d}
+
+	// No age check shown: a log-in, reported once.
+	if err := s.do("staff", "key"); err != nil {
+		t.Fatalf("sim staff key: %v", err)
+	}
+	if err := ports.Key.WaitKeyTurn(ctx); err != nil {
+		t.Fatalf("WaitKeyTurn after sim staff key = %v", err)
+	}
+	if d.sim.Status().KeyTurn {
+		t.Errorf("the key turn is still kept after WaitKeyTurn took it")
+	}
+
+	// An age check shown: approved, and no log-in.
+	answer := make(chan kiosk.Approval, 1)
+	go func() {
+		a, _ := ports.Staff.RequestAgeCheck(ctx, kiosk.AgeCheck{SaleID: "K1-1", MinAge: kiosk.AdultAge})
+		answer <- a
+	}()
+	changed := make(chan struct{}, 1)
+	stop := d.sim.OnChange(func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	defer stop()
+	for !d.State().AgeWaiting {
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			t.Fatal("the age check was not shown")
+		}
+	}
+	if err := s.do("staff", "key"); err != nil {
+		t.Fatalf("sim staff key with an age check shown: %v", err)
+	}
+	if a := <-answer; !a.Approved {
+		t.Errorf("age check answered by the key = %+v, want approved", a)
+	}
+	if d.sim.Status().KeyTurn {
+		t.Errorf("the key turn that approved the age check is kept as a log-in")
+	}
+
+	for _, arg := range []string{"", "turn", "KEY"} {
+		if err := s.do("staff", arg); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "approve, refuse or key") {
+			t.Errorf("sim staff %q = %v, want a usage error naming approve, refuse or key", arg, err)
 		}
 	}
 }

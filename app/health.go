@@ -94,6 +94,7 @@ type SimDevices interface {
 	Scan(code string) error
 	Card(action string) error
 	Staff(approve bool) error
+	StaffKey() error          // staff turns the key switch
 	Door(action string) error // open, close or force
 	Printer(cmd ui.PrinterCmd) error
 	ScannerCable(plugged bool) error
@@ -189,11 +190,13 @@ func (s *server) do(action, arg string) error {
 	case "terminal":
 		return s.sim.Terminal(arg)
 	case "staff":
-		ok, err := choose("approve", "refuse")
-		if err != nil {
-			return err
+		if arg == "key" {
+			return s.sim.StaffKey()
 		}
-		return s.sim.Staff(ok)
+		if arg != "approve" && arg != "refuse" {
+			return usageError("staff takes approve, refuse or key")
+		}
+		return s.sim.Staff(arg == "approve")
 	case "door":
 		return s.sim.Door(arg)
 	case "tap":

@@ -11,7 +11,7 @@ const usage = `selvkasse — self-checkout kiosk for tobacco shops
 Usage:
   selvkasse demo [--data DIR] [--health ADDR]   the kiosk with simulated devices
   selvkasse sim COMMAND [--addr ADDR]             drive a running demo:
-      scan CODE | pick GTIN | card approve|decline|timeout|drop | staff approve|refuse |
+      scan CODE | pick GTIN | card approve|decline|timeout|drop | staff approve|refuse|key |
       door open|close|force | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete |
       printer paper-out|paper-low|paper-ok|cover-open|cover-closed | scanner unplug|replug |
       state | wait STATE

@@ -112,6 +112,10 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("cabinet: %w", err)
 	}
 	defer cab.Close()
+	var key kiosk.StaffKey // staff log in with the key switch only where one is wired
+	if gc.Key != nil {
+		key = cab
+	}
 
 	lang := cfg.Lang
 	if lang == "" {
@@ -123,7 +127,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		AppID: "no.selvkasse.kiosk",
 		Devices: Devices{
 			Scanner: serial.Scanner, Printer: serial.Printer, Terminal: term.Terminal, Cabinet: cab, Staff: cab,
-			Light: cab.Light(),
+			Light: cab.Light(), Key: key,
 		},
 	})
 }

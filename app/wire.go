@@ -17,6 +17,7 @@ type Devices struct {
 	Cabinet  kiosk.CabinetLock
 	Staff    kiosk.StaffApproval
 	Light    kiosk.TowerLight // nil: none fitted
+	Key      kiosk.StaffKey   // nil: no key switch to log in with
 }
 
 // newCheckout wires the checkout to the store, the devices and the staff

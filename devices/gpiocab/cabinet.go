@@ -45,9 +45,10 @@ type compartment struct {
 
 // Cabinet drives the tobacco cabinet's compartments, each with its lock
 // and door sensor (kiosk.CabinetLock), asks staff for age checks at the
-// key switch (kiosk.StaffApproval), and drives the intervention light
-// (Light, a kiosk.TowerLight). Make one with New, or Open on Linux. Its
-// methods may be called from any goroutine.
+// key switch (kiosk.StaffApproval), reports the key turned with no age
+// check waiting as a log-in (kiosk.StaffKey), and drives the intervention
+// light (Light, a kiosk.TowerLight). Make one with New, or Open on Linux.
+// Its methods may be called from any goroutine.
 type Cabinet struct {
 	cfg   Config
 	clk   kiosk.Clock
@@ -57,19 +58,22 @@ type Cabinet struct {
 
 	move sync.Mutex // one Unlock, Lock or Close at a time
 
-	mu       sync.Mutex
-	closed   bool
-	changed  chan struct{} // closed and replaced on every input edge, age-check change and Close
-	doorq    []kiosk.DoorEvent
-	keyOn    bool // the key line is in its active state
-	refuseOn bool
-	lampOn   bool
-	waiting  []*ageWaiter // shown to staff, oldest first
+	mu         sync.Mutex
+	closed     bool
+	changed    chan struct{} // closed and replaced on every input edge, age-check change, key wait and Close
+	doorq      []kiosk.DoorEvent
+	keyOn      bool // the key line is in its active state
+	refuseOn   bool
+	lampOn     bool
+	waiting    []*ageWaiter // shown to staff, oldest first
+	keyTurn    bool         // a turn with no age check waiting, not yet taken by WaitKeyTurn
+	keyWaiters int          // WaitKeyTurn calls under way
 }
 
 var (
 	_ kiosk.CabinetLock   = (*Cabinet)(nil)
 	_ kiosk.StaffApproval = (*Cabinet)(nil)
+	_ kiosk.StaffKey      = (*Cabinet)(nil)
 )
 
 func unavailable(op string, err error) error {
@@ -533,10 +537,10 @@ func (c *Cabinet) Light() kiosk.TowerLight {
 }
 
 // Close locks every lock, puts the lamp and the tower out, ends waiting
-// age checks with an error wrapping kiosk.ErrDeviceUnavailable and
-// releases the lines. Door changes not yet taken can still be taken with
-// WaitDoor; then it and every other method return
-// kiosk.ErrDeviceUnavailable. Close waits for an Unlock or Lock in
+// age checks and WaitKeyTurn calls with an error wrapping
+// kiosk.ErrDeviceUnavailable and releases the lines. Door changes not yet
+// taken can still be taken with WaitDoor; then it and every other method
+// return kiosk.ErrDeviceUnavailable. Close waits for an Unlock or Lock in
 // progress. Closing twice does nothing.
 func (c *Cabinet) Close() error {
 	c.move.Lock()

@@ -260,3 +260,35 @@ func TestStaffConformance(t *testing.T) {
 		})
 	}
 }
+
+// keyHarness plays staff at the key switch for the StaffKey suite.
+type keyHarness struct{ r *rig }
+
+func (h keyHarness) Key() kiosk.StaffKey { return h.r.c }
+func (h keyHarness) Turn()               { h.r.Turn(true) }
+
+func (h keyHarness) SetAvailable(ok bool) {
+	var err error
+	if !ok {
+		err = errUnplugged
+	}
+	h.r.key.SetErr(err)
+}
+
+func TestStaffKeyConformance(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mod  func(*Config)
+	}{
+		{"Reference", func(*Config) {}},
+		{"ActiveHighKeyNoRefuse", func(c *Config) { c.Key.ActiveLow, c.Refuse = false, nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kiosktest.TestStaffKey(t, func(t *testing.T) kiosktest.StaffKeyHarness {
+				cfg := DefaultConfig()
+				tc.mod(&cfg)
+				return keyHarness{newRig(t, cfg)}
+			})
+		})
+	}
+}

@@ -3,8 +3,8 @@
 // input) and, optionally, the lock's bolt-monitor contact; the staff key
 // switch and a lamp at the counter; and the intervention light, a signal
 // tower with green, yellow and red lamps and a buzzer. Cabinet implements
-// kiosk.CabinetLock and, with the key switch, kiosk.StaffApproval; its
-// Tower (Cabinet.Light) implements kiosk.TowerLight.
+// kiosk.CabinetLock and, with the key switch, kiosk.StaffApproval and
+// kiosk.StaffKey; its Tower (Cabinet.Light) implements kiosk.TowerLight.
 //
 // The driver (New, Cabinet) is written against two small interfaces,
 // OutputLine and InputLine, and runs on fake lines in the tests. Open, on
@@ -92,6 +92,11 @@
 // at the cabinet; the kiosk's own timeout or the customer's cancel then
 // withdraws the request. A key switch bounces; keep Config.Debounce on
 // (DefaultConfig: 20 ms), or one turn may answer two queued checks.
+//
+// A turn to approve while no age check waits is staff logging in
+// (kiosk.StaffKey): WaitKeyTurn reports it, once. Such turns that nobody
+// waits for are kept as one; a turn that answers an age check, and a turn
+// to refuse, is never a log-in.
 //
 // # Kernel and permissions
 //

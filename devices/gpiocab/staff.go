@@ -133,7 +133,9 @@ func (c *Cabinet) updateLampLocked() error {
 	return nil
 }
 
-// onKey handles an edge of the key line (approve) or the refuse line.
+// onKey handles an edge of the key line (approve) or the refuse line. A
+// turn answers the oldest waiting age check; a turn to approve with none
+// waiting is kept for WaitKeyTurn.
 func (c *Cabinet) onKey(e Edge, approve bool) {
 	pin, state := c.cfg.Refuse, &c.refuseOn
 	if approve {
@@ -144,7 +146,14 @@ func (c *Cabinet) onKey(e Edge, approve bool) {
 	defer c.mu.Unlock()
 	turned := on && !*state
 	*state = on
-	if c.closed || !turned || len(c.waiting) == 0 {
+	if c.closed || !turned {
+		return
+	}
+	if len(c.waiting) == 0 {
+		if approve {
+			c.keyTurn = true // turns nobody takes in between are one
+			c.changedLocked()
+		}
 		return
 	}
 	w := c.waiting[0]
@@ -152,6 +161,57 @@ func (c *Cabinet) onKey(e Edge, approve bool) {
 	w.ch <- ageAnswer{a: kiosk.Approval{Approved: approve, Staff: c.cfg.Staff, Method: MethodKeySwitch}}
 	_ = c.updateLampLocked()
 	c.changedLocked()
+}
+
+// WaitKeyTurn implements kiosk.StaffKey: it returns nil once the key is
+// turned to the approve position (an edge of the Key line into its active
+// state) while no age check waits, the staff member's way to log in. A
+// turn that answers an age check is never reported here. A turn made
+// while nobody waits is kept for the next call; turns that nobody takes
+// in between count as one. The refuse position is never a log-in.
+//
+// Errors: ctx.Err() when ctx ends first (an ended ctx takes no turn);
+// kiosk.ErrDeviceUnavailable (wrapped) at once when there is no key line
+// or it cannot be read, and when the Cabinet is closed, also while
+// waiting.
+func (c *Cabinet) WaitKeyTurn(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if c.lines.Key == nil {
+		return unavailable("wait key turn", errors.New("no key switch wired"))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return unavailable("wait key turn", errClosed)
+	}
+	// Reading checks that the key answers; the level is left to the edges,
+	// so that a turn under way while this reads is still a turn.
+	if _, err := c.lines.Key.Value(); err != nil {
+		return unavailable("wait key turn: key", err)
+	}
+	c.keyWaiters++
+	c.changedLocked()
+	defer func() { c.keyWaiters-- }() // before the deferred Unlock
+	for {
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case c.closed:
+			return unavailable("wait key turn", errClosed)
+		case c.keyTurn:
+			c.keyTurn = false
+			return nil
+		}
+		wake := c.changed
+		c.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-wake:
+		}
+		c.mu.Lock()
+	}
 }
 
 // KeyState is the staff key switch as its lines read now.

@@ -36,11 +36,12 @@ func (d Device) String() string {
 }
 
 // Devices is the kiosk's in-process simulated devices: the cabinet with
-// its compartments, staff's age check and the intervention light. The
-// ports (Cabinet, StaffApproval, Tower) go to the kiosk; the other
-// methods are what a person does at the devices. Pending and Status
-// describe them for a simulator window, and OnChange tells it when to look
-// again. It is safe for concurrent use. Make one with New.
+// its compartments, staff's age check and key switch, and the
+// intervention light. The ports (Cabinet, StaffApproval, StaffKey, Tower)
+// go to the kiosk; the other methods are what a person does at the
+// devices. Pending and Status describe them for a simulator window, and
+// OnChange tells it when to look again. It is safe for concurrent use.
+// Make one with New.
 type Devices struct {
 	clk kiosk.Clock
 
@@ -57,7 +58,8 @@ type Devices struct {
 	signal kiosk.Signal // what the tower light shows
 	chimes int
 
-	ages []*ageWait // age checks staff is shown, oldest first
+	ages    []*ageWait // age checks staff is shown, oldest first
+	keyTurn bool       // a key turn with no age check waiting, not yet taken by WaitKeyTurn
 }
 
 type hook struct {
@@ -170,13 +172,16 @@ type Status struct {
 	// Light is what the tower light shows; Chimes counts its chimes.
 	Light  kiosk.Signal
 	Chimes int
+	// KeyTurn is a turn of staff's key (KeyTurn) that the kiosk has not
+	// taken as a log-in yet (WaitKeyTurn).
+	KeyTurn bool
 }
 
 // Status returns the devices' state now.
 func (d *Devices) Status() Status {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := Status{Locked: true, Jammed: d.jammed, Compartments: d.statesLocked(), Light: d.signal, Chimes: d.chimes}
+	s := Status{Locked: true, Jammed: d.jammed, Compartments: d.statesLocked(), Light: d.signal, Chimes: d.chimes, KeyTurn: d.keyTurn}
 	for _, c := range s.Compartments {
 		s.Locked = s.Locked && c.Locked
 		s.DoorOpen = s.DoorOpen || c.DoorOpen

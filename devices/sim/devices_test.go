@@ -193,3 +193,115 @@ func TestSimTowerStatus(t *testing.T) {
 		t.Errorf("Offline = %v", st.Offline)
 	}
 }
+
+// TestSimKeyTurn: KeyTurn answers an age check shown, as approval, and
+// is then no log-in; with none shown it is a log-in for WaitKeyTurn, kept
+// as one however often staff turns.
+func TestSimKeyTurn(t *testing.T) {
+	type ageResult struct {
+		a   kiosk.Approval
+		err error
+	}
+	tests := []struct {
+		name         string
+		check        bool // an age check is shown before the turns
+		turns        int  // KeyTurn calls
+		wantAnswered int  // of them answering a check
+		wantLogIn    bool // a log-in kept for WaitKeyTurn
+	}{
+		{"NoAgeCheck", false, 1, 0, true},
+		{"TwoTurnsNobodyWaited", false, 2, 0, true},
+		{"AnswersAgeCheck", true, 1, 1, false},
+		{"AnswersThenLogIn", true, 2, 1, true},
+		{"AnswersThenTwoTurns", true, 3, 1, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDevices(t)
+			var asked []chan ageResult
+			if tc.check {
+				ch := make(chan ageResult, 1)
+				go func() {
+					a, err := d.StaffApproval().RequestAgeCheck(mustCtx(t), kiosk.AgeCheck{SaleID: "K1-1", MinAge: 18})
+					ch <- ageResult{a, err}
+				}()
+				asked = append(asked, ch)
+				if err := await(mustCtx(t), d, func() bool { return d.Pending().AgeCheck != nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			answered := 0
+			for range tc.turns {
+				if d.KeyTurn() {
+					answered++
+				}
+			}
+			if answered != tc.wantAnswered {
+				t.Errorf("KeyTurn answered %d age checks, want %d", answered, tc.wantAnswered)
+			}
+			for i, ch := range asked {
+				r := <-ch
+				if r.err != nil || !r.a.Approved || r.a.Staff != sim.StaffName || r.a.Method != sim.StaffMethod {
+					t.Errorf("age check %d = %+v, %v; want approved by the simulator's staff", i+1, r.a, r.err)
+				}
+			}
+			if got := d.Status().KeyTurn; got != tc.wantLogIn {
+				t.Fatalf("Status().KeyTurn = %v, want %v", got, tc.wantLogIn)
+			}
+			if !tc.wantLogIn {
+				return
+			}
+			if err := d.StaffKey().WaitKeyTurn(mustCtx(t)); err != nil {
+				t.Fatalf("WaitKeyTurn = %v, want the log-in", err)
+			}
+			if d.Status().KeyTurn {
+				t.Errorf("the turn is still kept after WaitKeyTurn took it: it would be reported twice")
+			}
+		})
+	}
+}
+
+// TestSimKeyTurnWhileWaiting: a WaitKeyTurn under way is not given the
+// turn that answers an age check; the next turn is its. Staff offline
+// ends it.
+func TestSimKeyTurnWhileWaiting(t *testing.T) {
+	d := newDevices(t)
+	login := make(chan error, 1)
+	go func() { login <- d.StaffKey().WaitKeyTurn(mustCtx(t)) }()
+	check := make(chan kiosk.Approval, 1)
+	go func() {
+		a, _ := d.StaffApproval().RequestAgeCheck(mustCtx(t), kiosk.AgeCheck{SaleID: "K1-1", MinAge: 18})
+		check <- a
+	}()
+	if err := await(mustCtx(t), d, func() bool { return d.Pending().AgeCheck != nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !d.KeyTurn() {
+		t.Fatalf("KeyTurn did not answer the age check shown")
+	}
+	if a := <-check; !a.Approved {
+		t.Errorf("age check = %+v, want approved", a)
+	}
+	if d.Status().KeyTurn {
+		t.Errorf("the turn that answered the age check is kept as a log-in")
+	}
+	if d.KeyTurn() {
+		t.Fatalf("KeyTurn with no age check shown answered one")
+	}
+	if err := <-login; err != nil {
+		t.Fatalf("WaitKeyTurn = %v, want the log-in", err)
+	}
+	if d.Status().KeyTurn {
+		t.Errorf("a turn is left kept: WaitKeyTurn was given the age check's turn")
+	}
+
+	// Offline: a waiting WaitKeyTurn ends, and a turn is not read.
+	go func() { login <- d.StaffKey().WaitKeyTurn(mustCtx(t)) }()
+	d.SetOnline(sim.DevStaff, false)
+	if err := <-login; !errors.Is(err, kiosk.ErrDeviceUnavailable) {
+		t.Errorf("WaitKeyTurn with staff offline = %v, want kiosk.ErrDeviceUnavailable", err)
+	}
+	if d.KeyTurn() || d.Status().KeyTurn {
+		t.Errorf("a turn with staff offline was read")
+	}
+}

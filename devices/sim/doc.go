@@ -2,8 +2,9 @@
 // demo's simulator window (or `selvkasse sim`) and by end-to-end tests.
 //
 // Devices bundles the in-process ones: the cabinet (compartments, each
-// with its lock and door), staff's age check and the intervention light
-// (a tower light whose signal and chimes the simulator window shows).
+// with its lock and door), staff's age check and key switch (a turn with
+// no age check waiting is a log-in) and the intervention light (a tower
+// light whose signal and chimes the simulator window shows).
 // Each implements its kiosk port and behaves as the real one would
 // towards the kiosk: a door changes only when someone opens, closes or
 // forces it; an age check waits for staff. The kiosktest conformance suites run

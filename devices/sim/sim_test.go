@@ -97,3 +97,13 @@ func (h staffHarness) SetAvailable(ok bool) { h.d.SetOnline(sim.DevStaff, ok) }
 func TestSimStaffConformance(t *testing.T) {
 	kiosktest.TestStaffApproval(t, func(t *testing.T) kiosktest.StaffHarness { return staffHarness{newDevices(t)} })
 }
+
+type keyHarness struct{ d *sim.Devices }
+
+func (h keyHarness) Key() kiosk.StaffKey  { return h.d.StaffKey() }
+func (h keyHarness) Turn()                { h.d.KeyTurn() }
+func (h keyHarness) SetAvailable(ok bool) { h.d.SetOnline(sim.DevStaff, ok) }
+
+func TestSimStaffKeyConformance(t *testing.T) {
+	kiosktest.TestStaffKey(t, func(t *testing.T) kiosktest.StaffKeyHarness { return keyHarness{newDevices(t)} })
+}
