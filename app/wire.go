@@ -27,7 +27,7 @@ func newCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk
 	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log}, kiosk.Deps{
 		Catalog: db, Sales: db, Journal: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
-		Light: d.Light, Clock: clk,
+		Light: d.Light, Key: d.Key, Clock: clk,
 		Login: kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),
 	})
 }
