@@ -39,9 +39,12 @@ type Health struct {
 	Calls []HealthCall `json:"calls"`
 	// Staff is the staff log-in at the kiosk ("pin" or "signed-in"),
 	// empty when nobody logs in; StaffID names who.
-	Staff   string    `json:"staff,omitempty"`
-	StaffID string    `json:"staff_id,omitempty"`
-	Sim     *SimState `json:"sim,omitempty"` // the demo's simulated devices
+	Staff   string `json:"staff,omitempty"`
+	StaffID string `json:"staff_id,omitempty"`
+	// ScreenStaff is the staff log-in the kiosk screen last rendered
+	// ("pin", "signed-in"), for scripts that type on the real window.
+	ScreenStaff string    `json:"screen_staff,omitempty"`
+	Sim         *SimState `json:"sim,omitempty"` // the demo's simulated devices
 }
 
 // HealthCall is one call for staff in /healthz.
@@ -52,6 +55,9 @@ type HealthCall struct {
 	Sale  string    `json:"sale,omitempty"`
 	Arg   string    `json:"arg,omitempty"`
 }
+
+// staffPhaseText names a staff log-in's phase in /healthz.
+var staffPhaseText = map[kiosk.StaffPhase]string{kiosk.StaffPIN: "pin", kiosk.StaffSignedIn: "signed-in"}
 
 // lightText is a signal as /healthz shows it: "yellow-blink".
 func lightText(s kiosk.Signal) string {
@@ -77,7 +83,7 @@ func healthOf(v kiosk.View, since time.Time) Health {
 		h.Calls = append(h.Calls, HealthCall{Kind: c.Kind.String(), Kiosk: c.Kiosk, Since: c.Since, Sale: c.Sale, Arg: c.Arg})
 	}
 	if v.Staff != nil {
-		h.Staff, h.StaffID = map[kiosk.StaffPhase]string{kiosk.StaffPIN: "pin", kiosk.StaffSignedIn: "signed-in"}[v.Staff.Phase], v.Staff.ID
+		h.Staff, h.StaffID = staffPhaseText[v.Staff.Phase], v.Staff.ID
 	}
 	if v.Notice != kiosk.NoticeNone {
 		h.Notice = v.Notice.String()
@@ -105,10 +111,11 @@ type SimDevices interface {
 // server is the loopback HTTP endpoint: /healthz always, /sim/… in the
 // demo only.
 type server struct {
-	co     *kiosk.Checkout
-	sim    SimDevices // nil: no /sim endpoints
-	start  time.Time
-	screen atomic.Uint32 // kiosk.State last rendered; 0 before the first
+	co          *kiosk.Checkout
+	sim         SimDevices // nil: no /sim endpoints
+	start       time.Time
+	screen      atomic.Uint32 // kiosk.State last rendered; 0 before the first
+	screenStaff atomic.Uint32 // kiosk.StaffPhase last rendered; 0: the customer's screen
 }
 
 func (s *server) health() Health {
@@ -116,6 +123,7 @@ func (s *server) health() Health {
 	if st := kiosk.State(s.screen.Load()); st != 0 {
 		h.Screen = st.String()
 	}
+	h.ScreenStaff = staffPhaseText[kiosk.StaffPhase(s.screenStaff.Load())]
 	if s.sim != nil {
 		st := s.sim.State()
 		h.Sim = &st
@@ -214,6 +222,9 @@ func (s *server) do(action, arg string) error {
 	case "pin":
 		// The PIN pad after a badge (`sim scan STAFF-kari`).
 		return s.co.StaffPIN(arg)
+	case "choose":
+		// Who logs in, after the key switch (`sim staff key`).
+		return s.co.StaffChoose(arg)
 	case "override":
 		o, err := parseOverride(arg)
 		if err != nil {

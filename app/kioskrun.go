@@ -153,6 +153,11 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	var once sync.Once
 	screen.SetOnRender(func(v kiosk.View) {
 		hs.screen.Store(uint32(v.State))
+		var phase kiosk.StaffPhase
+		if v.Staff != nil {
+			phase = v.Staff.Phase
+		}
+		hs.screenStaff.Store(uint32(phase))
 		once.Do(func() { close(rendered) })
 	})
 	w.SetContent(screen.Content())

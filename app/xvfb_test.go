@@ -74,7 +74,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 	// PIN is typed on the real window's keyboard; the age is approved on
 	// the staff screen.
 	sim("scan", DemoStaffPrefix+"ola")
-	waitSim(t, ctx, addr, "PIN pad", func(h Health) bool { return h.Staff == "pin" })
+	waitSim(t, ctx, addr, "PIN pad on the screen", func(h Health) bool { return h.ScreenStaff == "pin" })
 	kioskWin := strings.Fields(win)[0]
 	run(t, ctx, display, "xdotool", "type", "--window", kioskWin, "--delay", "50", "1234")
 	run(t, ctx, display, "xdotool", "key", "--window", kioskWin, "Return")
@@ -140,6 +140,15 @@ func TestDemoUnderXvfb(t *testing.T) {
 	}
 	sim("override", "cancel-sale")
 	sim("wait", "Idle")
+
+	// No badge at hand: the key switch opens the log-in, which asks who.
+	sim("staff", "key")
+	waitSim(t, ctx, addr, "who is logging in", func(h Health) bool { return h.Staff == "pin" && h.StaffID == "" })
+	sim("choose", "kari")
+	sim("pin", "2468")
+	waitSim(t, ctx, addr, "staff screen", func(h Health) bool { return h.Staff == "signed-in" && h.StaffID == "kari" })
+	sim("tap", "logout")
+	waitSim(t, ctx, addr, "logged out", func(h Health) bool { return h.Staff == "" })
 
 	// Paper out: the printer watch takes the idle kiosk out of order; a
 	// new roll brings it back.
