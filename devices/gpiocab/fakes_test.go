@@ -190,19 +190,7 @@ func (f *fakeOut) SetErr(err error) {
 
 // WaitSets returns once at least n levels have been set, or ctx ends.
 func (f *fakeOut) WaitSets(ctx context.Context, n int) error {
-	for {
-		f.mu.Lock()
-		have, wake := len(f.sets), f.changed
-		f.mu.Unlock()
-		if have >= n {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-wake:
-		}
-	}
+	return kiosktest.AwaitCount(ctx, &f.mu, n, func() (int, <-chan struct{}) { return len(f.sets), f.changed })
 }
 
 // rig is a cabinet wired as cfg says, on fake lines, with the hardware
@@ -409,19 +397,7 @@ func (r *rig) Turn(approve bool) {
 // waitShown returns once n age checks wait for the key.
 func (r *rig) waitShown(ctx context.Context, n int) error {
 	c := r.c
-	for {
-		c.mu.Lock()
-		have, wake := len(c.waiting), c.changed
-		c.mu.Unlock()
-		if have >= n {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-wake:
-		}
-	}
+	return kiosktest.AwaitCount(ctx, &c.mu, n, func() (int, <-chan struct{}) { return len(c.waiting), c.changed })
 }
 
 // autoAdvance fires the clock's timers as soon as they are set, as if

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
 )
 
 // keptTurn reports whether a key turn waits for WaitKeyTurn.
@@ -124,19 +125,7 @@ func TestKeyTurnWhileWaiting(t *testing.T) {
 // waitKeyWaiting returns once n WaitKeyTurn calls wait.
 func (r *rig) waitKeyWaiting(ctx context.Context, n int) error {
 	c := r.c
-	for {
-		c.mu.Lock()
-		have, wake := c.keyWaiters, c.changed
-		c.mu.Unlock()
-		if have >= n {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-wake:
-		}
-	}
+	return kiosktest.AwaitCount(ctx, &c.mu, n, func() (int, <-chan struct{}) { return c.keyWaiters, c.changed })
 }
 
 func TestWaitKeyTurnErrors(t *testing.T) {

@@ -132,17 +132,5 @@ func (c *Clock) Next() (at time.Time, ok bool) {
 // WaitTimers returns once at least n timers are pending, so that a test can
 // let another goroutine set its timer before advancing; or ctx.Err().
 func (c *Clock) WaitTimers(ctx context.Context, n int) error {
-	for {
-		c.mu.Lock()
-		have, wake := len(c.timers), c.wake
-		c.mu.Unlock()
-		if have >= n {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-wake:
-		}
-	}
+	return AwaitCount(ctx, &c.mu, n, func() (int, <-chan struct{}) { return len(c.timers), c.wake })
 }

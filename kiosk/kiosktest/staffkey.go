@@ -82,19 +82,7 @@ func (k *StaffKey) Waits() []error {
 // WaitWaiting returns once at least n WaitKeyTurn calls wait, or
 // ctx.Err().
 func (k *StaffKey) WaitWaiting(ctx context.Context, n int) error {
-	for {
-		k.mu.Lock()
-		have, wake := k.waiting, k.wake
-		k.mu.Unlock()
-		if have >= n {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-wake:
-		}
-	}
+	return AwaitCount(ctx, &k.mu, n, func() (int, <-chan struct{}) { return k.waiting, k.wake })
 }
 
 // WaitKeyTurn implements kiosk.StaffKey: it takes the kept turn, waiting
