@@ -154,8 +154,14 @@ func (c *Checkout) openPIN(s Staff, err error) {
 		c.mu.Unlock()
 		return // signed in already
 	}
+	replaced := c.staff != nil && c.staff.phase == StaffSignedIn
 	c.setStaffLocked(&staffState{phase: StaffPIN, staff: s})
 	c.mu.Unlock()
+	if replaced {
+		// The staff screen of another closes with its session: rights
+		// never outlive the screen they were given on.
+		c.d.Login.Logout(c.ctx, "another staff member's badge was read")
+	}
 	c.notify()
 }
 

@@ -546,3 +546,24 @@ func TestKeySwitchLogin(t *testing.T) {
 		t.Fatalf("key during the payment: %+v %v", v.Staff, v.Notice)
 	}
 }
+
+// Another staff member's badge closes a staff screen with its session,
+// journaled, even when the PIN pad is then cancelled.
+func TestBadgeReplacesSession(t *testing.T) {
+	r := mustRig(t)
+	r.signIn("ola")
+	r.co.StaffBadge("B-kari")
+	r.co.StaffCancelLogin()
+	if err := r.co.Override(kiosk.Override{Kind: kiosk.OvOpenCompartment}); !errors.Is(err, kiosk.ErrNoSession) {
+		t.Fatalf("override after the screen closed = %v", err)
+	}
+	outs := 0
+	for _, rec := range r.store.Records() {
+		if rec.Code == kiosk.CodeEmployeeLogOut && rec.Data["staff"] == "ola" {
+			outs++
+		}
+	}
+	if outs != 1 {
+		t.Errorf("ola's log-out journaled %d times, want 1", outs)
+	}
+}
