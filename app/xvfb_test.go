@@ -120,6 +120,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 	// the alarm until staff logs in.
 	sim("tap", "done")
 	sim("scan", "7039990000113")
+	sim("wait", "Shopping")
 	sim("tap", "help")
 	h = waitSim(t, ctx, addr, "help call", func(h Health) bool { return len(h.Calls) == 1 })
 	if h.Calls[0].Kind != "help" || h.Light != "yellow-blink" || h.Sim.Tower.Light != "yellow" || h.Sim.Tower.Chimes != 1 {
@@ -183,6 +184,7 @@ func TestDemoUnderXvfb(t *testing.T) {
 	d = startDemo(t, ctx, bin, display, data, addr)
 	waitHealth(t, ctx, addr, d.exited)
 	sim("scan", "7039990000120")
+	sim("wait", "Shopping") // the scan comes down the scanner's line
 	sim("tap", "pay")
 	sim("wait", "Paying")
 	// Killed once the payment is at the terminal (the intent, with the
