@@ -72,6 +72,12 @@ bench: deps
 	  st=$$?; cat bin/bench-storage.txt; exit $$st
 	@awk '/^BenchmarkCompleteSale/ {s=$$3} /^BenchmarkRawAppendFdatasync/ {r=$$3} \
 	  END { if (s && r) printf "durable sale commit: %.0f ns = %.2f x raw append+fdatasync (%.0f ns), same run\n", s, s/r, r }' bin/bench-storage.txt
+	@$(GO) test -run '^$$' -bench 'SaleCommitTail' -benchtime $(BENCHTIME) ./storage/ > bin/bench-commit.txt; \
+	  st=$$?; cat bin/bench-commit.txt; exit $$st
+	@awk '/^BenchmarkSaleCommitTail-/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") b50=$$i; if ($$(i+1)=="p99-µs") b99=$$i}} \
+	  /^BenchmarkSaleCommitTailRaw/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") r50=$$i; if ($$(i+1)=="p99-µs") r99=$$i}} \
+	  /^BenchmarkSaleCommitTailSQLite/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") q50=$$i; if ($$(i+1)=="p99-µs") q99=$$i}} \
+	  END { if (b50 && r50 && q99) printf "durable sale commit: p50 %.0f µs = %.2f x raw append+fdatasync (%.0f µs; goal <= 2.0 x); p99 %.0f µs = %.2f x SQLite WAL synchronous=FULL (%.0f µs; goal <= 0.25 x), same run\n", b50, b50/r50, r50, b99, b99/q99, q99 }' bin/bench-commit.txt
 	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip|ApprovalToUnlock|Fdatasync1K' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
 	  st=$$?; cat bin/bench-scan.txt; exit $$st
 	@awk '/^BenchmarkScanToBasket/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \

@@ -7,6 +7,7 @@ require (
 	github.com/boombuler/barcode v1.1.0
 	github.com/dgraph-io/badger/v4 v4.9.6
 	github.com/dgraph-io/ristretto/v2 v2.2.0
+	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/warthog618/gpiod v0.8.2
 	go.bug.st/serial v1.8.0
 	golang.org/x/crypto v0.33.0
