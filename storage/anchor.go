@@ -161,7 +161,7 @@ func (d *DB) openAnchor(allow bool) error {
 	if !had || head.Seq > a.Seq {
 		if err := d.anchor.write(anchor{Seq: head.Seq, Hash: head.Hash}); err != nil {
 			_ = f.Close()
-			return err
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
 	}
 	return nil
