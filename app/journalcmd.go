@@ -34,6 +34,16 @@ func journalCmd(args []string, stdout io.Writer) error {
 	return usageError(journalUsage)
 }
 
+// openDataErr is why `run` and `demo` do not start on the data dir: for
+// a store behind its anchor, with what the technician does next.
+func openDataErr(dir string, err error) error {
+	if errors.Is(err, storage.ErrRolledBack) {
+		return fmt.Errorf("cannot open the data dir %s: %w\nThe kiosk does not sell on a store that lost sales it had recorded. "+
+			"A technician checks it with `selvkasse journal verify --data %s` (README: Disk full and lost records)", dir, err, shellQuote(dir))
+	}
+	return fmt.Errorf("cannot open the data dir %s: %w", dir, err)
+}
+
 // journalVerify checks the chain; a store behind its anchor (lost records
 // whose shorter chain still verifies) is opened anyway, the chain checked,
 // and the loss reported as an error wrapping ErrRolledBack.

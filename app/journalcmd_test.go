@@ -87,7 +87,8 @@ func TestJournalVerifyReportsRollback(t *testing.T) {
 	}
 	out.Reset()
 	errOut.Reset()
-	if code := Main([]string{"demo", "--data", image, "--health", "127.0.0.1:0"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "rolled back") {
+	if code := Main([]string{"demo", "--data", image, "--health", "127.0.0.1:0"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "rolled back") ||
+		!strings.Contains(errOut.String(), "journal verify --data") {
 		t.Fatalf("demo on a rolled-back store = %d, stderr %q; want 1 and the reason", code, errOut.String())
 	}
 	if code := Main([]string{"journal", "accept-rollback", "--data", image}, &out, &errOut); code != 2 {
