@@ -28,7 +28,16 @@ package storage
 //
 // The anchor is therefore never ahead of what Badger acknowledged, and a
 // store found behind its anchor lost records a caller was told were
-// stored. Commits run concurrently; anchorMu orders the anchor writes and
+// stored. (The head is read in a new transaction: Badger's read timestamp
+// waits for every earlier commit's doneCommit, which runs only after the
+// write request returned, and with SyncWrites the request syncs the
+// memtable log first; badger/v4 txn.go commitAndSend, db.go writeToLSM.
+// One exception: a WAL sync that fails with an I/O error leaves its
+// entries visible though maybe not durable; that commit returns the
+// error, but a later commit may anchor past it. After such an error and a
+// power cut the store may be refused as rolled back when it lost only
+// unacknowledged records: a false alarm on a failing disk, never a silent
+// loss.) Commits run concurrently; anchorMu orders the anchor writes and
 // each writes the head read after its own commit, so the anchor only
 // moves forward.
 //
