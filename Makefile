@@ -100,6 +100,12 @@ bench: deps
 	@awk '/^BenchmarkBadgeToStaffScreen-/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \
 	  /^BenchmarkBadgeToStaffScreenPINOnly/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") p50=$$i; if ($$(i+1)=="p99-µs") p99=$$i}} \
 	  END { if (s50 && p50) printf "staff badge to staff screen drawn: p50 %.1f ms = %.2f x the PIN check alone (%.1f ms), p99 %.1f ms (%.1f ms), same run\n", s50/1000, s50/p50, p50/1000, s99/1000, p99/1000 }' bin/bench-staff.txt
+	@$(GO) test -run '^$$' -bench '^Benchmark(CompleteSale|NoAnchorCompleteSale)$$' -benchtime $(BENCHTIME) -count 3 ./storage/ > bin/bench-anchor.txt; \
+	  st=$$?; cat bin/bench-anchor.txt; exit $$st
+	@awk '/^BenchmarkCompleteSale-/ {a[++na]=$$3} /^BenchmarkNoAnchorCompleteSale-/ {n[++nn]=$$3} \
+	  END { if (na && na == nn) { for (i=1;i<=na;i++) r[i]=a[i]/n[i]; \
+	    for (i=1;i<=na;i++) for (j=i+1;j<=na;j++) if (r[j]<r[i]) {t=r[i]; r[i]=r[j]; r[j]=t}; \
+	    printf "journal anchor (ANCHOR pwrite+fdatasync after each commit): sale commit %.2f x without it, min/median/max of %d runs %.2f/%.2f/%.2f, same run\n", r[int((na+1)/2)], na, r[1], r[int((na+1)/2)], r[na] } }' bin/bench-anchor.txt
 
 # Longer fuzzing of the parsers of outside bytes (FUZZTIME per target).
 FUZZTIME ?= 60s

@@ -38,7 +38,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	db, err := storage.Open(*data, storage.Options{Logger: log})
 	if err != nil {
-		return fmt.Errorf("cannot open the data dir %s: %w", *data, err)
+		return openDataErr(*data, err)
 	}
 	defer db.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)

@@ -2,27 +2,59 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
 
-// journalCmd: `selvkasse journal verify --data DIR`.
+// ErrRolledBack: `journal verify` found the store behind its journal
+// anchor: records acknowledged as stored are gone.
+var ErrRolledBack = errors.New("journal rolled back")
+
+const journalUsage = "journal: usage: selvkasse journal verify --data DIR | selvkasse journal accept-rollback --data DIR --by NAME"
+
+// journalCmd: `selvkasse journal verify --data DIR` and `selvkasse
+// journal accept-rollback --data DIR --by NAME`.
 func journalCmd(args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usageError("journal: usage: selvkasse journal verify --data DIR")
+	if len(args) == 0 {
+		return usageError(journalUsage)
 	}
+	switch args[0] {
+	case "verify":
+		return journalVerify(args[1:], stdout)
+	case "accept-rollback":
+		return journalAcceptRollback(args[1:], stdout)
+	}
+	return usageError(journalUsage)
+}
+
+// openDataErr is why `run` and `demo` do not start on the data dir: for
+// a store behind its anchor, with what the technician does next.
+func openDataErr(dir string, err error) error {
+	if errors.Is(err, storage.ErrRolledBack) {
+		return fmt.Errorf("cannot open the data dir %s: %w\nThe kiosk does not sell on a store that lost sales it had recorded. "+
+			"A technician checks it with `selvkasse journal verify --data %s` (README: Disk full and lost records)", dir, err, shellQuote(dir))
+	}
+	return fmt.Errorf("cannot open the data dir %s: %w", dir, err)
+}
+
+// journalVerify checks the chain; a store behind its anchor (lost records
+// whose shorter chain still verifies) is opened anyway, the chain checked,
+// and the loss reported as an error wrapping ErrRolledBack.
+func journalVerify(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("journal verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", DefaultDataDir(), "data directory")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return usageError("journal verify: " + err.Error())
 	}
-	db, err := storage.Open(*data, storage.Options{})
+	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true})
 	if err != nil {
 		return err
 	}
@@ -30,6 +62,12 @@ func journalCmd(args []string, stdout io.Writer) error {
 	sum, err := kiosk.VerifyJournal(context.Background(), db)
 	if err != nil {
 		return fmt.Errorf("journal verify: %d records good, then: %w", sum.Records, err)
+	}
+	if lost := db.RolledBack(); lost != "" {
+		return fmt.Errorf("journal verify: %w: the chain of %d records is intact, but %s. The kiosk does not open on this store. "+
+			"Restore the data dir from a copy that holds the lost records, or, when there is none, record the loss and go on:\n"+
+			"  selvkasse journal accept-rollback --data %s --by NAME",
+			ErrRolledBack, sum.Records, lost, shellQuote(*data))
 	}
 	fmt.Fprintf(stdout, "journal OK: %d records, chain intact, head %s\n", sum.Records, sum.Head)
 	codes := make([]kiosk.Code, 0, len(sum.ByCode))
@@ -40,5 +78,42 @@ func journalCmd(args []string, stdout io.Writer) error {
 	for _, c := range codes {
 		fmt.Fprintf(stdout, "  %6d  %v\n", sum.ByCode[c], c)
 	}
+	return nil
+}
+
+// journalAcceptRollback journals a technician's acceptance of the records
+// a store lost behind its anchor, naming them, and moves the anchor to it:
+// the kiosk opens again. The lost sales must be settled from the card
+// terminal's end-of-day and the printed receipts.
+func journalAcceptRollback(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("journal accept-rollback", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", DefaultDataDir(), "data directory")
+	by := fs.String("by", "", "who accepts the loss (name or staff ID)")
+	if err := fs.Parse(args); err != nil {
+		return usageError("journal accept-rollback: " + err.Error())
+	}
+	if *by == "" {
+		return usageError("journal accept-rollback: --by NAME is required: the journal says who accepted the loss")
+	}
+	ctx := context.Background()
+	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	lost := db.RolledBack()
+	if lost == "" {
+		return fmt.Errorf("journal accept-rollback: the store in %s is not behind its anchor; nothing to accept", *data)
+	}
+	if _, err := kiosk.VerifyJournal(ctx, db); err != nil {
+		return fmt.Errorf("journal accept-rollback: the journal that is left does not verify either: %w", err)
+	}
+	r, err := db.AcceptRollback(ctx, kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubRollbackAccepted, Time: time.Now(),
+		Text: "records lost from the store accepted by " + *by + ": " + lost, Data: map[string]string{"by": *by}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "journal: loss accepted and journaled as record %d: %s\n", r.Seq, lost)
 	return nil
 }

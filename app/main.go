@@ -21,7 +21,11 @@ Usage:
                                                   printer (test receipt), the card terminal and
                                                   the cabinet (locks, doors, key, tower light)
   selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
-  selvkasse journal verify --data DIR             check the journal's hash chain
+  selvkasse journal verify --data DIR             check the journal's hash chain, and that no
+                                                  acknowledged record was lost (the anchor)
+  selvkasse journal accept-rollback --data DIR --by NAME
+                                                  journal the loss of records behind the anchor
+                                                  so the kiosk opens again (after verify said so)
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
   selvkasse staff list|set-pin|disable --data DIR [--id ID]
                                                   the staff register (PINs asked without echo,

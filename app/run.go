@@ -72,7 +72,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	db, err := storage.Open(cfg.DataDir, storage.Options{Logger: log})
 	if err != nil {
-		return fmt.Errorf("cannot open the data dir %s: %w", cfg.DataDir, err)
+		return openDataErr(cfg.DataDir, err)
 	}
 	defer db.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)

@@ -21,11 +21,12 @@ type Devices struct {
 }
 
 // newCheckout wires the checkout to the store, the devices and the staff
-// register (log-in with argon2id PINs). The demo,
+// register (log-in with argon2id PINs), and the free-space guard to the
+// store's disk with the store's reserve. The demo,
 // `run` and the end-to-end tests all go through here.
 func newCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk kiosk.Clock, log *slog.Logger) *kiosk.Checkout {
-	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log}, kiosk.Deps{
-		Catalog: db, Sales: db, Journal: db,
+	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log, DiskReserve: storage.DiskReserve}, kiosk.Deps{
+		Catalog: db, Sales: db, Journal: db, Disk: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
 		Light: d.Light, Key: d.Key, Clock: clk,
 		Login: kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),

@@ -76,6 +76,11 @@ func (c *Checkout) addProduct(p Product) error {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: adding items in %v", ErrNotNow, st)
 	}
+	if (c.state == Receipt || c.state == Idle) && !c.diskLocked(diskStart) {
+		c.mu.Unlock() // no sale starts on a full disk (checkout_disk.go)
+		c.notify()
+		return fmt.Errorf("%w: %s", ErrNotNow, DevDisk)
+	}
 	if c.state == Receipt || c.state == Idle {
 		c.receipt, c.receiptN = nil, 0
 		c.basket = Basket{}

@@ -134,7 +134,7 @@ func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
 	if !mark.Known {
 		e.Data["terminal_before"] = "unknown"
 	}
-	if err := c.d.Sales.SavePending(ctx, p, e); err != nil {
+	if err := c.saveSaleLocked(ctx, p, e); err != nil {
 		c.log.Error("save payment intent", "err", err)
 		c.fire(EvPaymentDeclined)
 		c.notice, c.arg = NoticeStorageError, ""
@@ -242,7 +242,7 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 		ue.SaleID, ue.Amount = p.ID, p.Amount
 		more = append(more, ue)
 	}
-	if err := c.d.Sales.SavePending(c.ctx, p, e, more...); err != nil {
+	if err := c.saveSaleLocked(c.ctx, p, e, more...); err != nil {
 		c.log.Error("record approval", "sale", p.ID, "err", err)
 		c.mu.Unlock()
 		_ = c.d.Terminal.Confirm(c.ctx, req, false)

@@ -151,6 +151,7 @@ func (c *Checkout) finishLocked() {
 		p.Result = &res
 	}
 	done := c.saleEntry(p, "sale completed")
+	c.diskLocked(diskMustDone) // the goods are out: written whatever the free space
 	s, err := c.d.Sales.CompleteSale(c.ctx, NewSale(p, c.d.Clock.Now()), done)
 	if err != nil {
 		c.log.Error("complete sale", "sale", p.ID, "err", err)

@@ -74,6 +74,9 @@ const (
 	SubLineVoided       = "line-voided"      // a basket line staff took out
 	SubDoorForced       = "door-forced"      // a compartment opened that the kiosk did not unlock
 	SubDoorLeftOpen     = "door-left-open"   // a compartment stayed open too long
+	// SubRollbackAccepted: a technician accepted that the store lost
+	// records behind its journal anchor (storage.ErrRolledBack).
+	SubRollbackAccepted = "rollback-accepted"
 )
 
 // Entry is what the kiosk asks the journal to record.

@@ -421,3 +421,18 @@ type PINHasher interface {
 // the PINHasher does not compute (a damaged record, or one made by another
 // program).
 var ErrUnsupportedPINHash = errors.New("kiosk: unsupported PIN hash")
+
+// Disk is the disk the store keeps its data on, for the free-space guard:
+// a store that runs out of space mid-write can lose or crash, so the
+// checkout starts no sale while less than its reserve is free
+// (Config.DiskReserve).
+//
+// Free returns how many bytes the kiosk may still write there (on a file
+// system, what an unprivileged writer may use, not the blocks kept for
+// root). Errors: ctx.Err() when ctx has ended; ErrDeviceUnavailable
+// (wrapped, with the reason) when the free space cannot be read (the
+// directory is gone, a platform that cannot tell): the checkout then
+// logs it and sells on without the guard, as it did before it had one.
+type Disk interface {
+	Free(ctx context.Context) (uint64, error)
+}

@@ -22,6 +22,12 @@ type Config struct {
 	AgeTimeout     time.Duration // an age check nobody answers before the customer is sent back to the basket (default 3 min)
 	NoticeTime     time.Duration // a notice on the welcome or basket screen goes after this (default 8 s)
 	PrinterPoll    time.Duration // between printer checks while no sale is under way (default 10 s)
+	// DiskReserve is the free space below which no sale starts and the
+	// kiosk goes out of order with DevDisk (default 32 MiB; the wiring
+	// passes the store's own figure, storage.DiskReserve); below half of
+	// it no write of a sale is made at all (checkout_disk.go).
+	DiskReserve uint64
+	DiskPoll    time.Duration // between free-space checks while no sale is under way (default 10 s)
 
 	Log *slog.Logger // nil: discard
 }
@@ -39,6 +45,10 @@ func (c *Config) defaults() {
 	set(&c.AgeTimeout, 3*time.Minute)
 	set(&c.NoticeTime, 8*time.Second)
 	set(&c.PrinterPoll, 10*time.Second)
+	set(&c.DiskPoll, 10*time.Second)
+	if c.DiskReserve == 0 {
+		c.DiskReserve = DefaultDiskReserve
+	}
 	if c.KioskID == "" {
 		c.KioskID = "K1"
 	}
@@ -62,6 +72,7 @@ type Deps struct {
 	Light    TowerLight  // nil: the kiosk has no intervention light
 	Login    *StaffLogin // nil: no staff can log in (every staff action is refused)
 	Key      StaffKey    // nil: no key switch to log in with (badges only)
+	Disk     Disk        // nil: no free-space guard
 	Clock    Clock
 }
 
@@ -100,6 +111,8 @@ type Checkout struct {
 	faults      map[string]bool // devices down, by name
 	scanWake    chan struct{}   // DeviceOK(DevScanner): read the scanner again now
 	printerWake chan struct{}   // CheckPrinter: look at the printer now
+	diskWake    chan struct{}   // CheckDisk: look at the free space now
+	diskBlind   bool            // Disk.Free failed: logged once, the guard is off until it answers
 	paperLow    bool
 	payMsg      string
 	payMsgEn    string
@@ -143,7 +156,7 @@ func NewCheckout(cfg Config, d Deps) *Checkout {
 	if d.Clock == nil {
 		d.Clock = SystemClock{}
 	}
-	return &Checkout{cfg: cfg, d: d, log: cfg.Log, state: Idle, subs: map[int]func(View){}, ctx: context.Background(), scanWake: make(chan struct{}, 1), printerWake: make(chan struct{}, 1)}
+	return &Checkout{cfg: cfg, d: d, log: cfg.Log, state: Idle, subs: map[int]func(View){}, ctx: context.Background(), scanWake: make(chan struct{}, 1), printerWake: make(chan struct{}, 1), diskWake: make(chan struct{}, 1)}
 }
 
 // Config returns the configuration in use (with defaults filled in).
@@ -197,7 +210,7 @@ func (c *Checkout) reloadCabinet(ctx context.Context) error {
 }
 
 // Run reads the scanner, the cabinet door and the staff key switch, and
-// watches the receipt printer, until ctx ends.
+// watches the receipt printer and the free disk space, until ctx ends.
 func (c *Checkout) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(3)
@@ -208,6 +221,10 @@ func (c *Checkout) Run(ctx context.Context) error {
 	go func() { defer wg.Done(); c.scanLoop(ctx) }()
 	go func() { defer wg.Done(); c.doorLoop(ctx) }()
 	go func() { defer wg.Done(); c.printerLoop(ctx) }()
+	if c.d.Disk != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.diskLoop(ctx) }()
+	}
 	wg.Wait()
 	return ctx.Err()
 }

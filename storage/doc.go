@@ -16,7 +16,13 @@
 // Badger opens them, because Badger panics in its own goroutines on some
 // damaged tables and silently drops others), ErrUnavailable for a dir it
 // cannot use (not a dir, no permission, disk full), ErrInUse for a dir
-// another process has open.
+// another process has open, and ErrRolledBack (with ErrCorrupt) for a store
+// whose journal is behind the anchor kept beside it in the file ANCHOR
+// (anchor.go): records that were acknowledged as stored are gone.
+//
+// *DB also implements kiosk.Disk (disk.go): the free space of the data
+// dir's file system, for the checkout's guard, which keeps DiskReserve
+// free for Badger's own files.
 //
 // It may import the standard library, selvkasse/kiosk, and Badger with its
 // own dependency ristretto (for the table check).

@@ -37,6 +37,11 @@ type Options struct {
 	// Logger receives Badger's own messages, at their level, with
 	// component=badger. Nil discards them.
 	Logger *slog.Logger
+	// OpenRolledBack opens a store that is behind its journal anchor
+	// (ErrRolledBack) instead of refusing it, for `journal verify` to
+	// report on and AcceptRollback to settle; RolledBack says how far
+	// behind. Never for selling.
+	OpenRolledBack bool
 }
 
 // DB is the kiosk's store. It is safe for concurrent use.
@@ -45,6 +50,11 @@ type DB struct {
 	bdb    *badger.DB
 	dir    string
 	closed bool
+	log    *slog.Logger // nil: discard
+
+	anchorMu   sync.Mutex // orders anchor writes (anchor.go)
+	anchor     *anchorFile
+	rolledBack string
 }
 
 // badgerOptions is Badger set up for a kiosk: a small single-board
@@ -149,8 +159,12 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, classify(dir, err))
 	}
-	d := &DB{bdb: bdb, dir: dir}
+	d := &DB{bdb: bdb, dir: dir, log: opts.Logger}
 	if err := d.checkSchema(found); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
+	if err := d.openAnchor(opts.OpenRolledBack); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
@@ -251,6 +265,7 @@ func (d *DB) Close() error {
 		return nil
 	}
 	d.closed = true
+	defer d.closeAnchor()
 	if err := d.bdb.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
 	}
@@ -297,6 +312,11 @@ func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) err
 		txn.Discard()
 		switch {
 		case err == nil:
+			if err := d.advanceAnchor(); err != nil && d.log != nil {
+				// The commit stands; an anchor left behind only narrows
+				// what a later Open can detect (anchor.go).
+				d.log.Error("journal anchor not advanced", "op", op, "err", err)
+			}
 			return nil
 		case !errors.Is(err, badger.ErrConflict):
 			return fmt.Errorf("storage: %s: commit: %w", op, err)
