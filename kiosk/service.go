@@ -192,6 +192,9 @@ func (c *Checkout) Start(ctx context.Context) error {
 	return nil
 }
 
+// reloadCabinet replaces the cabinet list, never changing the old one in
+// place: views share it (View.Cabinet), so a view of a large shop costs
+// no copy of its list (garbage that delays scans by the collector).
 func (c *Checkout) reloadCabinet(ctx context.Context) error {
 	cab, err := c.d.Catalog.Cabinet(ctx)
 	if err != nil {
@@ -245,7 +248,7 @@ func (c *Checkout) viewLocked() View {
 		State: c.state, SaleID: c.saleID,
 		Lines: append([]Line(nil), c.basket.Lines...), Count: c.basket.Count(),
 		Total: c.basket.Total(), VAT: c.basket.VAT(),
-		Cabinet: append([]Product(nil), c.cabinet...), Notice: c.notice, NoticeArg: c.arg,
+		Cabinet: c.cabinet[:len(c.cabinet):len(c.cabinet)], Notice: c.notice, NoticeArg: c.arg,
 		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpenLocked(), Fault: c.faultText(),
 		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,
 		Help: c.helpSince, Staff: c.staffViewLocked(), Calls: c.callsLocked(), Light: c.signalLocked(),

@@ -61,7 +61,7 @@ type View struct {
 	Count     int
 	Total     Money
 	VAT       []VATLine
-	Cabinet   []Product // cabinet goods to pick from, text only
+	Cabinet   []Product // cabinet goods to pick from, text only; shared by views: read only
 	Notice    Notice
 	NoticeArg string
 	// Receipt is the last completed sale's receipt (Receipt state).
