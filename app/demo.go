@@ -61,7 +61,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		devs.scan.Path(), devs.print.Path(), devs.term.link)
 	fmt.Fprintf(stdout, "selvkasse demo: data %s, health http://%s/healthz\n", *data, *health)
 	return k.run(ctx, stop, kioskOptions{
-		ID: "K1", Shop: DemoShop, DB: db, Devices: devs.ports(), Health: *health,
+		ID: "K1", Shop: DemoShop, DB: db, DataDir: *data, Devices: devs.ports(), Health: *health,
 		Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo", Sim: devs, SimWindow: *simWindow,
 	})
 }

@@ -43,8 +43,23 @@ type Health struct {
 	StaffID string `json:"staff_id,omitempty"`
 	// ScreenStaff is the staff log-in the kiosk screen last rendered
 	// ("pin", "signed-in"), for scripts that type on the real window.
-	ScreenStaff string    `json:"screen_staff,omitempty"`
-	Sim         *SimState `json:"sim,omitempty"` // the demo's simulated devices
+	ScreenStaff string `json:"screen_staff,omitempty"`
+	// Drawn is the basket revision (kiosk.View.Rev) the kiosk screen
+	// last drew and when it first drew it; absent before the basket
+	// first changed. The checkout's own revision is Rev.
+	Drawn *HealthDrawn `json:"drawn,omitempty"`
+	Rev   uint64       `json:"rev"`
+	// RSSBytes is the process's resident memory (Linux; absent elsewhere).
+	RSSBytes int64     `json:"rss_bytes,omitempty"`
+	Sim      *SimState `json:"sim,omitempty"` // the demo's simulated devices
+}
+
+// HealthDrawn is a basket revision as the screen drew it: the screen's
+// Render of the view holding it returned at At (the widgets are updated;
+// the window paints them in its next frame).
+type HealthDrawn struct {
+	Rev uint64    `json:"rev"`
+	At  time.Time `json:"at"`
 }
 
 // HealthCall is one call for staff in /healthz.
@@ -77,7 +92,7 @@ func healthOf(v kiosk.View, since time.Time) Health {
 		Items: v.Count, TotalOre: int64(v.Total), Total: v.Total.String(),
 		ReceiptNo: v.ReceiptNo, DoorOpen: v.DoorOpen, Fault: v.Fault, PaperLow: v.PaperLow,
 		UptimeSec: int64(time.Since(since) / time.Second),
-		Light:     lightText(v.Light), Calls: []HealthCall{},
+		Light:     lightText(v.Light), Calls: []HealthCall{}, Rev: v.Rev,
 	}
 	for _, c := range v.Calls {
 		h.Calls = append(h.Calls, HealthCall{Kind: c.Kind.String(), Kiosk: c.Kiosk, Since: c.Since, Sale: c.Sale, Arg: c.Arg})
@@ -116,6 +131,31 @@ type server struct {
 	start       time.Time
 	screen      atomic.Uint32 // kiosk.State last rendered; 0 before the first
 	screenStaff atomic.Uint32 // kiosk.StaffPhase last rendered; 0: the customer's screen
+	drawn       atomic.Pointer[HealthDrawn]
+	metrics     *metrics // nil: no /metrics
+}
+
+// rendered notes that the kiosk screen rendered v at at (its OnRender
+// hook, on the Fyne goroutine): a basket revision drawn for the first
+// time is kept for /healthz and its delay since the checkout published
+// it goes into /metrics.
+func (s *server) rendered(v kiosk.View, at time.Time) {
+	s.screen.Store(uint32(v.State))
+	var phase kiosk.StaffPhase
+	if v.Staff != nil {
+		phase = v.Staff.Phase
+	}
+	s.screenStaff.Store(uint32(phase))
+	if v.Rev == 0 {
+		return
+	}
+	if d := s.drawn.Load(); d != nil && d.Rev >= v.Rev {
+		return // drawn before; views never go back
+	}
+	s.drawn.Store(&HealthDrawn{Rev: v.Rev, At: at})
+	if s.metrics != nil && !at.Before(v.RevAt) {
+		s.metrics.drawn.Observe(at.Sub(v.RevAt).Seconds())
+	}
 }
 
 func (s *server) health() Health {
@@ -124,6 +164,10 @@ func (s *server) health() Health {
 		h.Screen = st.String()
 	}
 	h.ScreenStaff = staffPhaseText[kiosk.StaffPhase(s.screenStaff.Load())]
+	h.Drawn = s.drawn.Load()
+	if n, ok := residentBytes(); ok {
+		h.RSSBytes = n
+	}
 	if s.sim != nil {
 		st := s.sim.State()
 		h.Sim = &st
@@ -136,6 +180,9 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.health())
 	})
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.handler())
+	}
 	if s.sim != nil {
 		mux.HandleFunc("POST /sim/{action}", s.simAction)
 	}

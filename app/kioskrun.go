@@ -22,6 +22,7 @@ type kioskOptions struct {
 	ID         string
 	Shop       kiosk.Shop
 	DB         *storage.DB
+	DataDir    string // for the free space in /metrics
 	Devices    Devices
 	Health     string // loopback address of /healthz
 	Lang       string
@@ -112,7 +113,10 @@ func (k *kioskRun) prompt(nb, en string) {
 
 // run runs the kiosk until ctx ends (stop ends it too, from the window).
 func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
-	co := newCheckout(o.ID, o.Shop, o.DB, o.Devices, kiosk.SystemClock{}, k.log)
+	clk := kiosk.SystemClock{}
+	m := newMetrics(o.DataDir)
+	co := newMeteredCheckout(o.ID, o.Shop, o.DB, o.Devices, clk, k.log, m)
+	m.view = co.View
 	go k.forwardDeviceEvents(ctx, co)
 	go func() {
 		for {
@@ -131,7 +135,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	if err != nil {
 		return err
 	}
-	hs := &server{co: co, start: time.Now()}
+	hs := &server{co: co, start: time.Now(), metrics: m}
 	if o.Sim != nil {
 		hs.sim = o.Sim
 	}
@@ -152,12 +156,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	rendered := make(chan struct{})
 	var once sync.Once
 	screen.SetOnRender(func(v kiosk.View) {
-		hs.screen.Store(uint32(v.State))
-		var phase kiosk.StaffPhase
-		if v.Staff != nil {
-			phase = v.Staff.Phase
-		}
-		hs.screenStaff.Store(uint32(phase))
+		hs.rendered(v, clk.Now())
 		once.Do(func() { close(rendered) })
 	})
 	w.SetContent(screen.Content())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 )
@@ -144,6 +145,12 @@ type Checkout struct {
 	noticeGen   uint64
 	ageStop     context.CancelFunc
 
+	// The basket revision (View.Rev): the lines last published and
+	// when they changed.
+	rev      uint64
+	revAt    time.Time
+	revLines []Line
+
 	subMu  sync.Mutex
 	subs   map[int]func(View)
 	nextID int
@@ -198,6 +205,9 @@ func (c *Checkout) Start(ctx context.Context) error {
 	return nil
 }
 
+// reloadCabinet replaces the cabinet list, never changing the old one in
+// place: views share it (View.Cabinet), so a view of a large shop costs
+// no copy of its list (garbage that delays scans by the collector).
 func (c *Checkout) reloadCabinet(ctx context.Context) error {
 	cab, err := c.d.Catalog.Cabinet(ctx)
 	if err != nil {
@@ -236,17 +246,31 @@ func (c *Checkout) View() View {
 	return c.viewLocked()
 }
 
+// revLocked moves the basket revision on when the basket's lines differ
+// from those last published. Every change of the basket is made under
+// c.mu and followed by notify, which calls it first, so each change
+// gets its own revision whatever file made it.
+func (c *Checkout) revLocked() {
+	if slices.Equal(c.basket.Lines, c.revLines) {
+		return
+	}
+	c.rev++
+	c.revAt = c.d.Clock.Now()
+	c.revLines = append(c.revLines[:0], c.basket.Lines...)
+}
+
 func (c *Checkout) viewLocked() View {
+	c.revLocked()
 	v := View{
 		State: c.state, SaleID: c.saleID,
 		Lines: append([]Line(nil), c.basket.Lines...), Count: c.basket.Count(),
 		Total: c.basket.Total(), VAT: c.basket.VAT(),
-		Cabinet: append([]Product(nil), c.cabinet...), Notice: c.notice, NoticeArg: c.arg,
+		Cabinet: c.cabinet[:len(c.cabinet):len(c.cabinet)], Notice: c.notice, NoticeArg: c.arg,
 		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpenLocked(), Fault: c.faultText(),
 		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,
 		Help: c.helpSince, Staff: c.staffViewLocked(), Calls: c.callsLocked(), Light: c.signalLocked(),
 		Devices: c.devicesLocked(), Compartments: append([]CompartmentState(nil), c.compartments...),
-		Today: c.todayCounts(),
+		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt,
 	}
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {
@@ -278,6 +302,7 @@ func (c *Checkout) notify() {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
 	c.mu.Lock()
+	c.revLocked() // stamped before the light and the compartments are looked at
 	c.armNoticeLocked()
 	staffIn := c.staff != nil && c.staff.phase == StaffSignedIn
 	c.mu.Unlock()

@@ -61,7 +61,7 @@ type View struct {
 	Count     int
 	Total     Money
 	VAT       []VATLine
-	Cabinet   []Product // cabinet goods to pick from, text only
+	Cabinet   []Product // cabinet goods to pick from, text only; shared by views: read only
 	Notice    Notice
 	NoticeArg string
 	// Receipt is the last completed sale's receipt (Receipt state).
@@ -99,6 +99,15 @@ type View struct {
 	Compartments []CompartmentState
 	// Today counts today's events, for staff.
 	Today DayCounts
+
+	// Rev is the basket's revision: it goes up by one each time the
+	// basket's lines differ from those last published (a scan, a pick, a
+	// quantity, a line voided, the basket emptied), so a screen can say
+	// which basket it drew. RevAt is when the checkout published that
+	// revision (its clock), right after the change, before any
+	// subscriber sees it. Zero until the basket first changes.
+	Rev   uint64
+	RevAt time.Time
 }
 
 // ReleaseItem is a paid cabinet product the customer takes out.

@@ -36,10 +36,56 @@ func leftLabel(text string, size fyne.ThemeSizeName, bold bool) *widget.Label {
 // nameLabel is a left-aligned label that truncates with an ellipsis rather
 // than push its neighbours off the screen: for product names, in the
 // centre of a Border layout, which gives it whatever width is left.
-func nameLabel(text string, size fyne.ThemeSizeName, bold bool) *widget.Label {
-	l := leftLabel(text, size, bold)
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
+//
+// The label truncates only while it does not fit (nameFit): Fyne's
+// ellipsis truncation shapes the text with a new HarfBuzz shaper at every
+// refresh and resize, fitting or not, which made a basket of ten lines
+// take milliseconds to render; measuring a label that is not truncated
+// is cached.
+func nameLabel(text string, size fyne.ThemeSizeName, bold bool) *fyne.Container {
+	return fitName(leftLabel(text, size, bold))
+}
+
+// fitName puts l, a one-line label, in a nameFit.
+func fitName(l *widget.Label) *fyne.Container { return container.New(&nameFit{l: l}, l) }
+
+// nameFit lays out a one-line label at the size it is given and turns
+// its ellipsis truncation on only when that is narrower than the text.
+type nameFit struct {
+	l *widget.Label
+}
+
+// full is the label's width untruncated.
+func (n *nameFit) full() fyne.Size {
+	if n.l.Truncation == fyne.TextTruncateOff {
+		return n.l.MinSize()
+	}
+	th := n.l.Theme()
+	t := fyne.MeasureText(n.l.Text, th.Size(n.l.SizeName), n.l.TextStyle)
+	pad := th.Size(theme.SizeNameInnerPadding)
+	return fyne.NewSize(t.Width+2*pad, n.l.MinSize().Height)
+}
+
+// MinSize is what a truncating label asks for: its height, and room for
+// a letter and the ellipsis.
+func (n *nameFit) MinSize([]fyne.CanvasObject) fyne.Size {
+	th := n.l.Theme()
+	ts := th.Size(n.l.SizeName)
+	w := fyne.MeasureText("M…", ts, n.l.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+	return fyne.NewSize(w, n.full().Height)
+}
+
+func (n *nameFit) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	trunc := fyne.TextTruncateOff
+	if size.Width < n.full().Width {
+		trunc = fyne.TextTruncateEllipsis
+	}
+	if n.l.Truncation != trunc {
+		n.l.Truncation = trunc
+		n.l.Refresh()
+	}
+	n.l.Move(fyne.NewPos(0, 0))
+	n.l.Resize(size)
 }
 
 // rightLabel is a right-aligned label for amounts.
@@ -139,13 +185,13 @@ func (r *productRow) CreateRenderer() fyne.WidgetRenderer {
 	}
 	bg := canvas.NewRectangle(th.Color(bgName, v))
 	bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
-	name := nameLabel(r.name, theme.SizeNameText, false)
+	name := leftLabel(r.name, theme.SizeNameText, false)
 	price := rightLabel(r.price, theme.SizeNameText, true)
 	if r.Disabled() {
 		name.Importance = widget.LowImportance
 		price.Importance = widget.LowImportance
 	}
-	row := container.NewBorder(nil, nil, nil, price, name)
+	row := container.NewBorder(nil, nil, nil, price, fitName(name))
 	return widget.NewSimpleRenderer(atLeast(container.NewStack(bg, row), 0, MinTouch+8))
 }
 

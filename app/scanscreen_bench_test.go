@@ -1,0 +1,207 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"selvkasse/app/ui"
+	"selvkasse/kiosk"
+	"selvkasse/storage"
+)
+
+// catalogBenchSize is the catalog of BenchmarkScanToScreen100k: a large
+// shop's.
+const catalogBenchSize = 100_000
+
+// seedCatalog puts n generated products into db through the store's own
+// Put (one durable transaction each; many at a time, so Badger groups
+// their fsyncs), and returns the shelf products' GTINs. One in a hundred
+// is a cabinet tobacco product, so the cabinet list has n/100 entries.
+func seedCatalog(tb testing.TB, db *storage.DB, n int) []kiosk.GTIN {
+	tb.Helper()
+	ctx := context.Background()
+	groups := []kiosk.Group{kiosk.GroupFood, kiosk.GroupSoftDrink, kiosk.GroupPress, kiosk.GroupOther}
+	products := make(chan kiosk.Product, 256)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range products {
+				if err := db.Put(ctx, p); err != nil {
+					once.Do(func() { firstErr = err })
+				}
+			}
+		}()
+	}
+	var shelf []kiosk.GTIN
+	for i := range n {
+		body := fmt.Sprintf("73%010d", i)
+		p := kiosk.Product{GTIN: kiosk.MustGTIN(body + string(kiosk.CheckDigit(body))),
+			Name:  fmt.Sprintf("Vare %06d %s", i, []string{"0,5 l", "200 g", "stk", "pk"}[i%4]),
+			Group: groups[i%len(groups)], VAT: kiosk.VAT15, Price: kiosk.Money(990 + i%9000), Stock: 1000}
+		if p.Group == kiosk.GroupPress {
+			p.VAT = kiosk.VAT0
+		}
+		if i%100 == 0 {
+			p.Group, p.VAT, p.MinAge, p.Cabinet, p.Compartment = kiosk.GroupTobacco, kiosk.VAT25, kiosk.AdultAge, true, 1+i%3
+		} else {
+			shelf = append(shelf, p.GTIN)
+		}
+		products <- p
+	}
+	close(products)
+	wg.Wait()
+	if firstErr != nil {
+		tb.Fatalf("seed the catalog: %v", firstErr)
+	}
+	return shelf
+}
+
+// drawnAt is a render of the kiosk screen: the view's basket and when
+// its Render returned.
+type drawnAt struct {
+	rev, count int
+	revAt, at  time.Time
+}
+
+// BenchmarkScanToScreen100k is the time from the scanner's last byte
+// leaving the simulator to the kiosk screen's render of the basket
+// revision that holds the item: the real scanner driver on a
+// pseudo-terminal, the checkout's look-up in a 100 000-product Badger
+// catalog (generated through storage.DB.Put), the basket update, and the
+// Screen bound to the checkout in Fyne's test driver (the widget tree is
+// built and laid out, no pixels drawn), as the kiosk wires them. Ten
+// different products per sale, then the sale is cancelled (untimed), so
+// one scan in ten starts a sale. Its baseline, in the same run, is
+// BenchmarkPTYRoundTrip. Besides p50/p99 it reports p99 of the first
+// item of a sale, and p99 of its two parts: the scanner's byte to the
+// checkout publishing the revision (driver, look-up, basket), and that to
+// the screen's render of it (the /metrics histogram), and the garbage
+// collections during the run: the tail is theirs (with GOGC=off p99 is
+// about 6 ms here, on 2 vCPUs).
+func BenchmarkScanToScreen100k(b *testing.B) {
+	dir := b.TempDir()
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := seedIfEmpty(context.Background(), db); err != nil {
+		b.Fatal(err)
+	}
+	shelf := seedCatalog(b, db, catalogBenchSize)
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("screen", func(b *testing.B) { benchScanToScreen(b, dir, shelf) })
+}
+
+func benchScanToScreen(b *testing.B, dir string, shelf []kiosk.GTIN) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devs.Close()
+	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
+	if err := co.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	ran := make(chan struct{})
+	go func() { defer close(ran); co.Run(ctx) }()
+	defer func() { cancel(); <-ran }()
+
+	a := test.NewTempApp(b)
+	w := a.NewWindow("Selvkasse")
+	screen := ui.NewScreen(co, ui.LangNorwegian)
+	w.SetContent(screen.Content())
+	w.Resize(fyne.NewSize(1280, 800)) // the kiosk's window
+	drawn := make(chan drawnAt, 1024)
+	screen.SetOnRender(func(v kiosk.View) {
+		drawn <- drawnAt{rev: int(v.Rev), count: v.Count, revAt: v.RevAt, at: time.Now()}
+	})
+	unbind := screen.Bind()
+	defer unbind()
+	waitCount := func(n int) drawnAt {
+		for {
+			select {
+			case d := <-drawn:
+				if d.count == n {
+					return d
+				}
+			case <-time.After(10 * time.Second):
+				b.Fatalf("a basket of %d was never drawn", n)
+			}
+		}
+	}
+
+	rng := rand.New(rand.NewPCG(11, 4))
+	lat := make([]time.Duration, 0, b.N)
+	var first, inproc, before []time.Duration
+	want := 0
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	gcs := ms.NumGC
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if want == 10 {
+			b.StopTimer()
+			if err := co.Cancel(); err != nil {
+				b.Fatal(err)
+			}
+			waitCount(0)
+			want = 0
+			b.StartTimer()
+		}
+		code := shelf[rng.IntN(len(shelf))].String()
+		start := time.Now()
+		if err := devs.Scan(code); err != nil {
+			b.Fatal(err)
+		}
+		want++
+		d := waitCount(want)
+		lat = append(lat, d.at.Sub(start))
+		inproc = append(inproc, d.at.Sub(d.revAt))
+		before = append(before, d.revAt.Sub(start))
+		if want == 1 {
+			first = append(first, d.at.Sub(start))
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms)
+	reportPercentiles(b, lat)
+	b.ReportMetric(float64(ms.NumGC-gcs), "GCs")
+	b.ReportMetric(percentile(first, 0.99), "first-p99-µs")
+	b.ReportMetric(percentile(before, 0.99), "scan-to-rev-p99-µs")
+	b.ReportMetric(percentile(inproc, 0.99), "rev-to-draw-p99-µs")
+}
+
+// percentile is d's p-th percentile in microseconds (d is sorted).
+func percentile(d []time.Duration, p float64) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	d = append([]time.Duration(nil), d...)
+	slices.Sort(d)
+	return float64(d[int(p*float64(len(d)-1))]) / float64(time.Microsecond)
+}
