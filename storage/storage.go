@@ -45,6 +45,7 @@ type DB struct {
 	bdb    *badger.DB
 	dir    string
 	closed bool
+	cat    catIndex // the catalog in memory (catalog.go)
 }
 
 // badgerOptions is Badger set up for a kiosk: a small single-board
@@ -154,6 +155,9 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
+	// The catalog index, once. A product that does not decode is not
+	// Open's to refuse: the catalog calls report it, as before.
+	_ = d.loadCatalog(context.Background())
 	return d, nil
 }
 
