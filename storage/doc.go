@@ -16,7 +16,13 @@
 // Badger opens them, because Badger panics in its own goroutines on some
 // damaged tables and silently drops others), ErrUnavailable for a dir it
 // cannot use (not a dir, no permission, disk full), ErrInUse for a dir
-// another process has open.
+// another process has open. A table is read in full once; a clean Close
+// remembers it (verified.go), and later Opens check only what Badger reads
+// of it, so start-up does not grow with the number of sales (check.go).
+//
+// The catalog is held in memory (catalog.go): Open loads it once, Put and
+// CompleteSale update the products they wrote, and Lookup, List and
+// Cabinet never read Badger.
 //
 // It may import the standard library, selvkasse/kiosk, and Badger with its
 // own dependency ristretto (for the table check).

@@ -46,6 +46,9 @@ type DB struct {
 	dir    string
 	closed bool
 	cat    catIndex // the catalog in memory (catalog.go)
+	// check is what Open's table check found; Close remembers its
+	// verified tables (verified.go).
+	check dirFiles
 }
 
 // badgerOptions is Badger set up for a kiosk: a small single-board
@@ -150,7 +153,7 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, classify(dir, err))
 	}
-	d := &DB{bdb: bdb, dir: dir}
+	d := &DB{bdb: bdb, dir: dir, check: found}
 	if err := d.checkSchema(found); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
@@ -246,8 +249,11 @@ func (d *DB) checkSchema(found dirFiles) error {
 	})
 }
 
-// Close closes the store. Calls after the first return nil; calls of other
-// methods after Close return ErrClosed.
+// Close closes the store and, when Badger closed cleanly, remembers which
+// tables Open checked in full, so that the next Open reads only the tables
+// written since (check.go). Calls after the first return nil; calls of
+// other methods after Close return ErrClosed. An error from remembering
+// (disk full, say) costs only a full table check at the next Open.
 func (d *DB) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -256,6 +262,11 @@ func (d *DB) Close() error {
 	}
 	d.closed = true
 	if err := d.bdb.Close(); err != nil {
+		return fmt.Errorf("storage: close %s: %w", d.dir, err)
+	}
+	// Closed cleanly: the tables checked at Open need not be read in full
+	// at the next one.
+	if err := rememberVerified(d.dir, d.check.verified); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
 	}
 	return nil
