@@ -197,3 +197,36 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 	}
 	return out, nil
 }
+
+// ImportProducts adds or replaces products in bulk, as Put does one by one
+// (each validated first, the same value under the same key), through a
+// write batch fsynced once when it is flushed; then it reloads the
+// in-memory catalog. Like ImportSales it is not crash-safe and must not
+// run while anything else writes. Errors: kiosk.ErrInvalidProduct (nothing
+// is written), ErrClosed, and the errors of a write.
+func (d *DB) ImportProducts(ctx context.Context, ps []kiosk.Product) error {
+	vs := make([][]byte, len(ps))
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			return fmt.Errorf("storage: import products: %s: %w", p.GTIN, err)
+		}
+		vs[i] = b
+	}
+	return d.call("import products", func() error {
+		wb := d.bdb.NewWriteBatch()
+		defer wb.Cancel()
+		for i, p := range ps {
+			if err := wb.Set(catKey(p.GTIN), vs[i]); err != nil {
+				return fmt.Errorf("storage: import products: %w", err)
+			}
+		}
+		if err := wb.Flush(); err != nil {
+			return fmt.Errorf("storage: import products: %w", err)
+		}
+		return d.loadCatalog(ctx)
+	})
+}

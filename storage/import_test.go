@@ -127,3 +127,27 @@ func TestImportSales(t *testing.T) {
 		t.Error("a refused import wrote something")
 	}
 }
+
+// TestImportProducts: ImportProducts leaves what Put leaves, and the
+// in-memory catalog has the products.
+func TestImportProducts(t *testing.T) {
+	ctx := context.Background()
+	slow := mustOpen(t, t.TempDir())
+	fast := mustOpen(t, t.TempDir())
+	ps := []kiosk.Product{pCigs, pSnus, pWater}
+	for _, p := range ps {
+		if err := slow.Put(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fast.ImportProducts(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	sameValue(t, "store after ImportProducts", dump(t, fast), dump(t, slow))
+	sameValue(t, "Cabinet after ImportProducts", must(fast.Cabinet(ctx)), must(slow.Cabinet(ctx)))
+	bad := pWater
+	bad.Price = -1
+	if err := fast.ImportProducts(ctx, []kiosk.Product{bad}); !errors.Is(err, kiosk.ErrInvalidProduct) {
+		t.Errorf("ImportProducts of an invalid product: %v; want ErrInvalidProduct", err)
+	}
+}
