@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -96,7 +97,14 @@ func checkFiles(dir string) (dirFiles, error) {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
+	// Remembered tables get the short check, several at a time (it is
+	// mostly waiting for the card); new ones are read in full one at a
+	// time (each is read into memory whole). The first error by table id
+	// is reported.
+	quick := make([]error, len(ids))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, quickCheckers)
+	for i, id := range ids {
 		tm := m.Tables[id]
 		if tm.KeyID != 0 {
 			return found, fmt.Errorf("%w: table %d is encrypted; this store never encrypts", ErrCorrupt, id)
@@ -106,19 +114,33 @@ func checkFiles(dir string) (dirFiles, error) {
 		if err != nil {
 			return found, err
 		}
+		found.verified = append(found.verified, st)
 		if known[st] {
-			err = checkTableIndex(path, tm.Compression)
-		} else {
-			err = checkTable(path, tm.Compression)
-			found.read++
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				quick[i] = checkTableIndex(path, tm.Compression)
+			}()
+			continue
 		}
+		found.read++
+		if err := checkTable(path, tm.Compression); err != nil {
+			wg.Wait()
+			return found, err
+		}
+	}
+	wg.Wait()
+	for _, err := range quick {
 		if err != nil {
 			return found, err
 		}
-		found.verified = append(found.verified, st)
 	}
 	return found, nil
 }
+
+// quickCheckers is how many remembered tables checkFiles checks at once.
+const quickCheckers = 4
 
 func replayManifest(path string) (m badger.Manifest, err error) {
 	f, err := os.Open(path)
