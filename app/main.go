@@ -32,6 +32,8 @@ Usage:
                                                   or one line on standard input)
   selvkasse agecheck export --from DATE --to DATE --data DIR [--out FILE]
                                                   the age checks as CSV for the municipality's inspection
+  selvkasse bench seed --data DIR --products N --sales M [--seed S]
+                                                  a reproducible shop history for the benchmarks
 `
 
 // Main runs the selvkasse command line and returns the exit code.
@@ -58,6 +60,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = staffCmd(args[1:], os.Stdin, stdout, stderr)
 	case "agecheck":
 		err = agecheckCmd(args[1:], stdout)
+	case "bench":
+		err = benchCmd(args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

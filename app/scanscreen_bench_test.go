@@ -2,13 +2,11 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,49 +22,20 @@ import (
 // shop's.
 const catalogBenchSize = 100_000
 
-// seedCatalog puts n generated products into db through the store's own
-// Put (one durable transaction each; many at a time, so Badger groups
-// their fsyncs), and returns the shelf products' GTINs. One in a hundred
-// is a cabinet tobacco product, so the cabinet list has n/100 entries.
-func seedCatalog(tb testing.TB, db *storage.DB, n int) []kiosk.GTIN {
+// putCatalog puts n products from `selvkasse bench seed`'s generator
+// into db (storage.ImportProducts: Put in bulk) and returns the shelf
+// products' GTINs; 2 % are cabinet tobacco.
+func putCatalog(tb testing.TB, db *storage.DB, n int) []kiosk.GTIN {
 	tb.Helper()
-	ctx := context.Background()
-	groups := []kiosk.Group{kiosk.GroupFood, kiosk.GroupSoftDrink, kiosk.GroupPress, kiosk.GroupOther}
-	products := make(chan kiosk.Product, 256)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var firstErr error
-	for range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range products {
-				if err := db.Put(ctx, p); err != nil {
-					once.Do(func() { firstErr = err })
-				}
-			}
-		}()
+	ps := seedCatalog(rand.New(rand.NewPCG(11, 11)), n)
+	if err := db.ImportProducts(context.Background(), ps); err != nil {
+		tb.Fatalf("seed the catalog: %v", err)
 	}
 	var shelf []kiosk.GTIN
-	for i := range n {
-		body := fmt.Sprintf("73%010d", i)
-		p := kiosk.Product{GTIN: kiosk.MustGTIN(body + string(kiosk.CheckDigit(body))),
-			Name:  fmt.Sprintf("Vare %06d %s", i, []string{"0,5 l", "200 g", "stk", "pk"}[i%4]),
-			Group: groups[i%len(groups)], VAT: kiosk.VAT15, Price: kiosk.Money(990 + i%9000), Stock: 1000}
-		if p.Group == kiosk.GroupPress {
-			p.VAT = kiosk.VAT0
-		}
-		if i%100 == 0 {
-			p.Group, p.VAT, p.MinAge, p.Cabinet, p.Compartment = kiosk.GroupTobacco, kiosk.VAT25, kiosk.AdultAge, true, 1+i%3
-		} else {
+	for _, p := range ps {
+		if !p.Cabinet {
 			shelf = append(shelf, p.GTIN)
 		}
-		products <- p
-	}
-	close(products)
-	wg.Wait()
-	if firstErr != nil {
-		tb.Fatalf("seed the catalog: %v", firstErr)
 	}
 	return shelf
 }
@@ -102,7 +71,7 @@ func BenchmarkScanToScreen100k(b *testing.B) {
 	if err := seedIfEmpty(context.Background(), db); err != nil {
 		b.Fatal(err)
 	}
-	shelf := seedCatalog(b, db, catalogBenchSize)
+	shelf := putCatalog(b, db, catalogBenchSize)
 	if err := db.Close(); err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -14,64 +15,212 @@ import (
 
 var _ kiosk.Catalog = (*DB)(nil)
 
-// Lookup implements kiosk.Catalog with one point read. g is canonicalised
-// first, so an EAN-13 finds its GTIN-14; a code that is no GTIN is not
-// found.
+// catIndex is the catalog in memory: every product by GTIN, and the
+// order List and Cabinet give (by name, then GTIN). Open loads it once;
+// Put and CompleteSale refresh the products they changed from the store
+// after their commit, so Lookup, List and Cabinet never read Badger and
+// cost nothing proportional to the number of sales. An index that could
+// not be loaded or refreshed is dropped (valid false): the catalog calls
+// then read Badger, and the next of them loads it again.
+type catIndex struct {
+	mu      sync.RWMutex
+	valid   bool
+	byGTIN  map[kiosk.GTIN]kiosk.Product
+	order   []kiosk.GTIN // all products by name, then GTIN; nil: sort again
+	cabinet []kiosk.GTIN // cabinet products by name, then GTIN; nil: filter again
+}
+
+// loadCatalog reads the whole catalog into the index. Errors wrap
+// ErrCorrupt for a product that does not decode.
+func (d *DB) loadCatalog(ctx context.Context) error {
+	m := map[kiosk.GTIN]kiosk.Product{}
+	err := d.view(ctx, func(txn *badger.Txn) error {
+		return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
+			var p kiosk.Product
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("storage: load catalog: %w: %s: %v", ErrCorrupt, k, err)
+			}
+			m[p.GTIN] = p
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	c := &d.cat
+	c.mu.Lock()
+	c.byGTIN, c.order, c.cabinet, c.valid = m, nil, nil, true
+	c.mu.Unlock()
+	return nil
+}
+
+// catalogIndex returns the index, loading it first if it is not valid.
+func (d *DB) catalogIndex(ctx context.Context) (*catIndex, error) {
+	c := &d.cat
+	c.mu.RLock()
+	ok := c.valid
+	c.mu.RUnlock()
+	if !ok {
+		if err := d.loadCatalog(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// refreshCatalog reads the products gs back from the store into the index
+// after a write that may have changed them (committed or not: the store
+// says which). It is the one call the write paths make into the index;
+// on any error the index is dropped and reloaded when next needed.
+func (d *DB) refreshCatalog(gs ...kiosk.GTIN) {
+	c := &d.cat
+	// The DB's lock first, then the index's (the order of every catalog
+	// call); under the index lock two writers' refreshes cannot leave the
+	// older value: each reads the store after its own commit.
+	_ = d.call("refresh catalog", func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if !c.valid {
+			return nil
+		}
+		err := d.view(context.Background(), func(txn *badger.Txn) error {
+			for _, g := range gs {
+				var p kiosk.Product
+				found, err := getJSON(txn, catKey(g), &p)
+				if err != nil {
+					return err
+				}
+				old, had := c.byGTIN[g]
+				switch {
+				case !found && had:
+					delete(c.byGTIN, g)
+					c.order, c.cabinet = nil, nil
+				case found:
+					c.byGTIN[g] = p
+					if !had || old.Name != p.Name || old.Cabinet != p.Cabinet {
+						c.order, c.cabinet = nil, nil
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			c.valid, c.byGTIN, c.order, c.cabinet = false, nil, nil, nil
+		}
+		return err
+	})
+}
+
+// refreshStock is refreshCatalog for the products of a sale's lines.
+func (d *DB) refreshStock(lines []kiosk.Line) {
+	gs := make([]kiosk.GTIN, 0, len(lines))
+	for _, l := range lines {
+		gs = append(gs, l.Product.GTIN)
+	}
+	d.refreshCatalog(gs...)
+}
+
+// sorted returns the GTINs of the products keep keeps, by name, then GTIN.
+// c.mu must be held.
+func (c *catIndex) sorted(keep func(kiosk.Product) bool) []kiosk.GTIN {
+	gs := make([]kiosk.GTIN, 0, len(c.byGTIN))
+	for g, p := range c.byGTIN {
+		if keep(p) {
+			gs = append(gs, g)
+		}
+	}
+	sort.Slice(gs, func(i, j int) bool {
+		a, b := c.byGTIN[gs[i]], c.byGTIN[gs[j]]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.GTIN < b.GTIN
+	})
+	return gs
+}
+
+// products returns copies of the products in order, sorting the order
+// first when a write invalidated it.
+func (c *catIndex) products(cabinet bool) []kiosk.Product {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	order := &c.order
+	keep := func(kiosk.Product) bool { return true }
+	if cabinet {
+		order = &c.cabinet
+		keep = func(p kiosk.Product) bool { return p.Cabinet }
+	}
+	if *order == nil {
+		*order = c.sorted(keep)
+	}
+	ps := make([]kiosk.Product, 0, len(*order))
+	for _, g := range *order {
+		ps = append(ps, c.byGTIN[g])
+	}
+	return ps
+}
+
+// Lookup implements kiosk.Catalog from the in-memory index. g is
+// canonicalised first, so an EAN-13 finds its GTIN-14; a code that is no
+// GTIN is not found. Errors: kiosk.ErrNotFound; ErrClosed; ErrCorrupt when
+// the index had to be reloaded and a product does not decode.
 func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err error) {
 	err = d.call("lookup", func() error {
 		c, err := kiosk.ParseGTIN(string(g))
 		if err != nil {
 			return fmt.Errorf("storage: lookup %q: %w", g, kiosk.ErrNotFound)
 		}
-		err = d.view(ctx, func(txn *badger.Txn) error {
-			found, err := getJSON(txn, catKey(c), &p)
-			if err == nil && !found {
-				err = fmt.Errorf("storage: lookup %s: %w", c, kiosk.ErrNotFound)
-			}
+		if err := ctx.Err(); err != nil {
 			return err
-		})
-		return err
+		}
+		idx, err := d.catalogIndex(ctx)
+		if err != nil {
+			return err
+		}
+		idx.mu.RLock()
+		q, ok := idx.byGTIN[c]
+		idx.mu.RUnlock()
+		if !ok {
+			return fmt.Errorf("storage: lookup %s: %w", c, kiosk.ErrNotFound)
+		}
+		p = q
+		return nil
 	})
 	return p, err
 }
 
-// Cabinet implements kiosk.Catalog: it reads the whole catalog and keeps
-// the cabinet products, by name.
-func (d *DB) Cabinet(ctx context.Context) ([]kiosk.Product, error) {
-	ps, err := d.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return kiosk.CabinetOnly(ps), nil
+// Cabinet implements kiosk.Catalog from the in-memory index: the cabinet
+// products, by name. After the first call it costs a copy of the cabinet
+// list, whatever the size of the catalog, until a Put changes a product's
+// name or cabinet flag. Errors as List.
+func (d *DB) Cabinet(ctx context.Context) (ps []kiosk.Product, err error) {
+	err = d.call("cabinet", func() error {
+		idx, err := d.catalogIndex(ctx)
+		if err != nil {
+			return err
+		}
+		ps = idx.products(true)
+		return nil
+	})
+	return ps, err
 }
 
-// List implements kiosk.Catalog: by name, then GTIN.
+// List implements kiosk.Catalog from the in-memory index: by name, then
+// GTIN. Errors: ErrClosed; ErrCorrupt when the index had to be reloaded
+// and a product does not decode.
 func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 	err = d.call("list", func() error {
-		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
-				var p kiosk.Product
-				if err := json.Unmarshal(v, &p); err != nil {
-					return fmt.Errorf("storage: list: %w: %s: %v", ErrCorrupt, k, err)
-				}
-				ps = append(ps, p)
-				return nil
-			})
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(ps, func(i, j int) bool {
-		if ps[i].Name != ps[j].Name {
-			return ps[i].Name < ps[j].Name
+		idx, err := d.catalogIndex(ctx)
+		if err != nil {
+			return err
 		}
-		return ps[i].GTIN < ps[j].GTIN
+		ps = idx.products(false)
+		return nil
 	})
-	return ps, nil
+	return ps, err
 }
 
-// Put implements kiosk.Catalog.
+// Put implements kiosk.Catalog and refreshes the product in the index.
 func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -80,9 +229,11 @@ func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	if err != nil {
 		return fmt.Errorf("storage: put %s: %w", p.GTIN, err)
 	}
-	return d.call("put", func() error {
+	err = d.call("put", func() error {
 		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error { return set(txn, catKey(p.GTIN), b) })
 	})
+	d.refreshCatalog(p.GTIN)
+	return err
 }
 
 // getJSON reads key into v. found is false when there is no such key.

@@ -12,7 +12,7 @@
 // keys.go, in one place.
 //
 // Open refuses a data dir it cannot trust with a clear error: ErrCorrupt
-// for damaged files (it checks every table listed in the MANIFEST before
+// for damaged files (it checks the tables listed in the MANIFEST before
 // Badger opens them, because Badger panics in its own goroutines on some
 // damaged tables and silently drops others), ErrUnavailable for a dir it
 // cannot use (not a dir, no permission, disk full), ErrInUse for a dir
@@ -23,6 +23,14 @@
 // *DB also implements kiosk.Disk (disk.go): the free space of the data
 // dir's file system, for the checkout's guard, which keeps DiskReserve
 // free for Badger's own files.
+//
+// A table is read in full once; a clean Close
+// remembers it (verified.go), and later Opens check only what Badger reads
+// of it, so start-up does not grow with the number of sales (check.go).
+//
+// The catalog is held in memory (catalog.go): Open loads it once, Put and
+// CompleteSale update the products they wrote, and Lookup, List and
+// Cabinet never read Badger.
 //
 // It may import the standard library, selvkasse/kiosk, and Badger with its
 // own dependency ristretto (for the table check).

@@ -175,6 +175,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			return nil
 		})
 	})
+	d.refreshStock(s.Lines)
 	if err != nil {
 		return kiosk.Sale{}, err
 	}

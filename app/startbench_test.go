@@ -1,0 +1,287 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	rtmetrics "runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
+	"selvkasse/storage"
+)
+
+// The start-up and memory benchmarks run on shop histories made by
+// `selvkasse bench seed` (`make bench-data`), in the directory named by
+// $SELVKASSE_BENCH_DATA: p100k-s100k (100 000 products, 100 000 sales) and
+// p100k-s1M (100 000 products, 1 000 000 sales). Without it they measure
+// the empty data dir only.
+
+// benchData returns the seeded data dir name under $SELVKASSE_BENCH_DATA,
+// or skips the benchmark.
+func benchData(b *testing.B, name string) string {
+	b.Helper()
+	root := os.Getenv("SELVKASSE_BENCH_DATA")
+	if root == "" {
+		b.Skipf("SELVKASSE_BENCH_DATA not set; make bench-data seeds %s", name)
+	}
+	dir := filepath.Join(root, name)
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
+		b.Skipf("no seeded data in %s (%v); make bench-data seeds it", dir, err)
+	}
+	return dir
+}
+
+// benchDevices are fakes that answer at once: the benchmarks measure the
+// store and the checkout, not devices.
+type benchDevices struct {
+	term    *kiosktest.PaymentTerminal
+	cab     *kiosktest.CabinetLock
+	staff   *kiosktest.StaffApproval
+	printer *kiosktest.Printer
+}
+
+func newBenchDevices() benchDevices {
+	d := benchDevices{kiosktest.NewPaymentTerminal(nil), kiosktest.NewCabinetLock(nil), kiosktest.NewStaffApproval(), kiosktest.NewPrinter()}
+	d.printer.SetStatus(kiosk.PrinterStatus{Ready: true})
+	d.cab.SetCompartments(kiosk.MaxCompartment) // the seeded data uses 1-3
+	return d
+}
+
+func (d benchDevices) ports() Devices {
+	return Devices{Scanner: kiosktest.NewScanner(nil), Terminal: d.term, Printer: d.printer, Cabinet: d.cab, Staff: d.staff}
+}
+
+// startKiosk is the cold start the benchmarks time: open the store, wire
+// the checkout and Start it (journal the start, load the cabinet list,
+// count today's journal, settle pending payments): the checkout is ready
+// to take a customer.
+func startKiosk(ctx context.Context, dir string, devs benchDevices) (*storage.DB, *kiosk.Checkout, error) {
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, nil)
+	if err := co.Start(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, co, nil
+}
+
+// reportSpread adds the minimum, median and maximum of d in milliseconds.
+func reportSpread(b *testing.B, d []time.Duration) {
+	slices.Sort(d)
+	ms := func(x time.Duration) float64 { return float64(x) / float64(time.Millisecond) }
+	b.ReportMetric(ms(d[0]), "min-ms")
+	b.ReportMetric(ms(d[len(d)/2]), "median-ms")
+	b.ReportMetric(ms(d[len(d)-1]), "max-ms")
+}
+
+// BenchmarkColdStart is the time from storage.Open to a started checkout
+// on the empty data dir (the baseline, seeded with the demo catalog
+// first, untimed) and on the seeded histories. Before the timed starts one
+// untimed Open and Close lets the store check the tables written since
+// its last clean close (after seeding: every table, once), as a kiosk's
+// first start after an update of its data does; that time is reported as
+// first-open-ms. The page cache is not dropped: the figures are for a
+// warm cache (a reboot reads the same few MiB from the card).
+func BenchmarkColdStart(b *testing.B) {
+	for _, c := range []struct{ name, data string }{{"empty", ""}, {"sales=100k", "p100k-s100k"}, {"sales=1M", "p100k-s1M"}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			var dir string
+			if c.data == "" {
+				dir = b.TempDir()
+				mustSeededDB(b, dir).Close()
+			} else {
+				dir = benchData(b, c.data)
+			}
+			t := time.Now()
+			db, err := storage.Open(dir, storage.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			first := time.Since(t)
+			if err := db.Close(); err != nil {
+				b.Fatal(err)
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t := time.Now()
+				db, co, err := startKiosk(ctx, dir, newBenchDevices())
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t))
+				b.StopTimer()
+				if cab := co.View().Cabinet; len(cab) == 0 {
+					b.Fatal("the started checkout lists no cabinet products")
+				}
+				if err := co.Stop(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if err := db.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			b.StopTimer()
+			reportSpread(b, lat)
+			b.ReportMetric(float64(first)/float64(time.Millisecond), "first-open-ms")
+		})
+	}
+}
+
+// BenchmarkSteadyMemory starts the kiosk on $SELVKASSE_BENCH_MEM_DATA
+// (a name under $SELVKASSE_BENCH_DATA; empty: the empty data dir with the
+// demo catalog), runs b.N whole card sales of a cabinet and a shelf
+// product through the checkout (age check, approval, door, receipt), and
+// reports the process's resident set (VmRSS, and its peak VmHWM, split
+// into anonymous memory and mapped file pages) and the Go heap in use, in
+// MiB. Run it alone in its process (make bench does),
+// with the appliance's GOMEMLIMIT: RSS is the whole process's.
+func BenchmarkSteadyMemory(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var dir string
+	if name := os.Getenv("SELVKASSE_BENCH_MEM_DATA"); name != "" {
+		dir = benchData(b, name)
+	} else {
+		dir = b.TempDir()
+		mustSeededDB(b, dir).Close()
+	}
+	devs := newBenchDevices()
+	db, co, err := startKiosk(ctx, dir, devs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ran := make(chan struct{})
+	go func() { defer close(ran); co.Run(ctx) }()
+	defer func() { cancel(); <-ran }()
+	var cabinet, shelf kiosk.GTIN
+	for _, p := range co.View().Cabinet {
+		cabinet = p.GTIN
+		break
+	}
+	ps, err := db.List(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range ps {
+		if !p.Cabinet {
+			shelf = p.GTIN
+			break
+		}
+	}
+	if cabinet == "" || shelf == "" {
+		b.Fatal("no cabinet or no shelf product in the catalog")
+	}
+	for _, g := range []kiosk.GTIN{cabinet, shelf} { // enough stock for b.N sales
+		p, err := db.Lookup(ctx, g)
+		if err == nil {
+			p.Stock = 1 << 30
+			err = db.Put(ctx, p)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	states := make(chan kiosk.State, 1024)
+	stop := co.Subscribe(func(v kiosk.View) { states <- v.State })
+	defer stop()
+	wait := func(s kiosk.State) {
+		deadline := time.After(30 * time.Second)
+		for {
+			select {
+			case st := <-states:
+				if st == s {
+					return
+				}
+			case <-deadline:
+				b.Fatalf("never %v; now %v, notice %v", s, co.View().State, co.View().Notice)
+			}
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, g := range []kiosk.GTIN{cabinet, shelf} {
+			if err := co.Add(g); err != nil {
+				b.Fatalf("sale %d: add %s: %v", i, g, err)
+			}
+		}
+		if err := co.Pay(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := devs.staff.WaitRequest(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := devs.staff.Approve("ola"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := devs.term.WaitAuthorize(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := devs.term.Respond(kiosktest.PayApproved()); err != nil {
+			b.Fatal(err)
+		}
+		wait(kiosk.Releasing)
+		for _, n := range devs.cab.Unlocked() {
+			devs.cab.SetDoor(n, true)
+			devs.cab.SetDoor(n, false)
+		}
+		wait(kiosk.Receipt)
+		if err := co.FinishReceipt(); err != nil {
+			b.Fatal(err)
+		}
+		wait(kiosk.Idle)
+	}
+	b.StopTimer()
+	runtime.GC()
+	s := []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/total:bytes"}}
+	rtmetrics.Read(s)
+	rss, hwm := procStatus(b, "VmRSS"), procStatus(b, "VmHWM")
+	// VmRSS = RssAnon (the process's own memory: Go heap, Badger's
+	// arenas, cgo) + RssFile (pages of memory-mapped files, here Badger's
+	// tables and logs: page cache the kernel can take back) + RssShmem.
+	b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
+	b.ReportMetric(float64(procStatus(b, "RssAnon"))/(1<<20), "rss-anon-MiB")
+	b.ReportMetric(float64(procStatus(b, "RssFile"))/(1<<20), "rss-file-MiB")
+	b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MiB")
+	b.ReportMetric(float64(s[0].Value.Uint64())/(1<<20), "go-heap-MiB")
+	b.ReportMetric(float64(s[1].Value.Uint64())/(1<<20), "go-total-MiB")
+}
+
+// procStatus reads a size field of /proc/self/status, in bytes.
+func procStatus(b *testing.B, field string) uint64 {
+	b.Helper()
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || k != field {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return n << 10
+	}
+	b.Fatal(fmt.Errorf("no %s in /proc/self/status", field))
+	return 0
+}
