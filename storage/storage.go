@@ -55,7 +55,7 @@ type DB struct {
 	anchorMu   sync.Mutex // orders anchor writes (anchor.go)
 	anchor     *anchorFile
 	rolledBack string
-	cat    catIndex // the catalog in memory (catalog.go)
+	cat        catIndex // the catalog in memory (catalog.go)
 	// check is what Open's table check found; Close remembers its
 	// verified tables (verified.go).
 	check dirFiles
