@@ -520,23 +520,7 @@ func storeFiles(t *testing.T, crashed bool) string {
 		}
 		return dir
 	}
-	image := t.TempDir()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.Name() == "LOCK" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(image, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	image := crashImage(t, dir)
 	d.Close()
 	return image
 }

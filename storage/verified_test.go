@@ -58,23 +58,7 @@ func TestUncleanShutdownChecksEveryTableAgain(t *testing.T) {
 		t.Errorf("%s exists while the store is open (stat: %v): a crash now would skip the full check", verifiedFile, err)
 	}
 	// A power cut now: the files as they are, without Close.
-	image := t.TempDir()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.Name() == "LOCK" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(image, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	image := crashImage(t, dir)
 	d.Close()
 	d2 := mustOpen(t, image)
 	if d2.check.read == 0 || d2.check.read != len(d2.check.verified) {
