@@ -80,7 +80,7 @@ func (c *Checkout) needStaff(p PendingSale, why string) {
 	c.pending = &p
 	c.saleID = p.ID
 	c.basket = Basket{Lines: append([]Line(nil), p.Lines...)}
-	c.state = Assistance
+	c.setStateLocked(Assistance)
 	c.notice, c.arg = NoticeRecoveryPending, p.ID
 	c.mu.Unlock()
 }

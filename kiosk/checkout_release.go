@@ -194,7 +194,7 @@ func (c *Checkout) reversedLocked(p PendingSale, err error) {
 	if c.state == Releasing {
 		c.fire(EvReleaseFault)
 	} else {
-		c.state = Assistance
+		c.setStateLocked(Assistance)
 	}
 	c.notice, c.arg = NoticePaymentReversed, p.ID
 }

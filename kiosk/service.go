@@ -330,15 +330,22 @@ func (c *Checkout) fire(e Event) bool {
 		return false
 	}
 	c.log.Info("checkout", "from", c.state, "event", e, "to", to)
-	if to != c.state {
-		c.stateSince = c.d.Clock.Now()
-	}
-	c.state = to
+	c.setStateLocked(to)
 	c.armTimer()
 	if to == Idle && len(c.faults) > 0 {
 		c.fire(EvDeviceFault) // a fault that came during the sale
 	}
 	return true
+}
+
+// setStateLocked moves the checkout to s, noting when it got there (the
+// assistance queue's "since"). Only fire and the restart's settling,
+// which puts a kiosk straight into Assistance, set the state.
+func (c *Checkout) setStateLocked(s State) {
+	if s != c.state {
+		c.stateSince = c.d.Clock.Now()
+	}
+	c.state = s
 }
 
 // armTimer sets the inactivity or screen timer for the current state.

@@ -782,6 +782,9 @@ func TestRestartWithUnknownOutcomeNeedsStaff(t *testing.T) {
 	if !r.has(kiosk.SubPaymentUnknown) {
 		t.Error("unknown outcome not journaled")
 	}
+	if len(v.Calls) != 1 || v.Calls[0].Kind != kiosk.CallSale || !v.Calls[0].Since.Equal(r.clock.Now()) {
+		t.Errorf("assistance queue after restart: %+v, want the sale's call since %v", v.Calls, r.clock.Now())
+	}
 	if err := r.override("ola", kiosk.Override{Kind: kiosk.OvResumeSale}); !errors.Is(err, kiosk.ErrNotNow) {
 		t.Error("staff may not resume over an unresolved payment")
 	}
