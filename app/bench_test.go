@@ -15,6 +15,7 @@ import (
 	"selvkasse/devices/sim"
 	"selvkasse/kiosk"
 	"selvkasse/kiosk/kiosktest"
+	"selvkasse/storage"
 )
 
 // reportPercentiles adds p50 and p99 of d, in microseconds.
@@ -28,6 +29,28 @@ func reportPercentiles(b *testing.B, d []time.Duration) {
 	b.ReportMetric(pct(0.99), "p99-µs")
 }
 
+// runDemoKiosk runs a checkout on db with the demo's simulated devices
+// behind the real drivers, until the benchmark ends: cancel ends it, and
+// the cleanups wait for it and unplug the devices. Register db's Close
+// as a cleanup before calling it, so db closes after the kiosk stopped.
+func runDemoKiosk(b *testing.B, ctx context.Context, cancel context.CancelFunc, db *storage.DB) (*demoDevices, *kiosk.Checkout) {
+	b.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { devs.Close() })
+	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
+	if err := co.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	ran := make(chan struct{})
+	go func() { defer close(ran); co.Run(ctx) }()
+	b.Cleanup(func() { cancel(); <-ran })
+	return devs, co
+}
+
 // BenchmarkScanToBasket is the time from the scanner's last byte (the
 // terminator) leaving the simulator to the code being in the basket: the
 // serial port, the scanner driver's framing and parsing, the checkout's
@@ -38,20 +61,8 @@ func BenchmarkScanToBasket(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	db := mustSeededDB(b, b.TempDir())
-	defer db.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer devs.Close()
-	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
-	if err := co.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	ran := make(chan struct{})
-	go func() { defer close(ran); co.Run(ctx) }()
-	defer func() { cancel(); <-ran }()
+	b.Cleanup(func() { db.Close() }) // after the kiosk's own cleanups
+	devs, co := runDemoKiosk(b, ctx, cancel, db)
 	counts := make(chan int, 1024)
 	stop := co.Subscribe(func(v kiosk.View) { counts <- v.Count })
 	defer stop()

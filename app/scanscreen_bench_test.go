@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -85,20 +83,8 @@ func benchScanToScreen(b *testing.B, dir string, shelf []kiosk.GTIN) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	devs, err := openDemoDevices(kiosk.SystemClock{}, log, nil, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer devs.Close()
-	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
-	if err := co.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	ran := make(chan struct{})
-	go func() { defer close(ran); co.Run(ctx) }()
-	defer func() { cancel(); <-ran }()
+	b.Cleanup(func() { db.Close() }) // after the kiosk's own cleanups
+	devs, co := runDemoKiosk(b, ctx, cancel, db)
 
 	a := test.NewTempApp(b)
 	w := a.NewWindow("Selvkasse")
