@@ -3,11 +3,7 @@
 package storage
 
 import (
-	"context"
-	"fmt"
 	"testing"
-
-	"selvkasse/kiosk"
 )
 
 // BenchmarkNoAnchorCompleteSale is BenchmarkCompleteSale with the journal
@@ -16,25 +12,10 @@ import (
 // name does not start with BenchmarkCompleteSale, so `make bench`'s other
 // lines never take it for that one.
 func BenchmarkNoAnchorCompleteSale(b *testing.B) {
-	ctx := context.Background()
-	d := mustOpen(b, benchDir(b))
+	d := benchSaleStore(b)
 	d.anchorMu.Lock()
 	d.closeAnchor()
 	d.anchor = nil
 	d.anchorMu.Unlock()
-	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
-		p.Stock = 1 << 30
-		if err := d.Put(ctx, p); err != nil {
-			b.Fatal(err)
-		}
-	}
-	n := saleWriteBytes(b, threeLineSale("size", "K1"))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		s := threeLineSale(fmt.Sprintf("bench-%d", i), "K1")
-		if _, err := d.CompleteSale(ctx, s, receiptEntry(s)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(n), "bytes/sale")
+	benchCompleteSales(b, d)
 }

@@ -62,15 +62,25 @@ func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
 // BenchmarkCompleteSale is one durable commit of a three-line sale:
 // receipt number, sale, stock of three products and the journal record in
 // one fsynced Badger transaction.
-func BenchmarkCompleteSale(b *testing.B) {
-	ctx := context.Background()
+func BenchmarkCompleteSale(b *testing.B) { benchCompleteSales(b, benchSaleStore(b)) }
+
+// benchSaleStore opens a store in benchDir with threeLineSale's three
+// products in stock for any number of sales.
+func benchSaleStore(b *testing.B) *DB {
+	b.Helper()
 	d := mustOpen(b, benchDir(b))
 	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
 		p.Stock = 1 << 30
-		if err := d.Put(ctx, p); err != nil {
+		if err := d.Put(context.Background(), p); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return d
+}
+
+// benchCompleteSales commits b.N three-line sales to d, timed together.
+func benchCompleteSales(b *testing.B, d *DB) {
+	ctx := context.Background()
 	n := saleWriteBytes(b, threeLineSale("size", "K1"))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -82,19 +92,28 @@ func BenchmarkCompleteSale(b *testing.B) {
 	b.ReportMetric(float64(n), "bytes/sale")
 }
 
-// BenchmarkRawAppendFdatasync is the floor under BenchmarkCompleteSale:
-// appending as many bytes to a plain file and fdatasync(2) after each.
-func BenchmarkRawAppendFdatasync(b *testing.B) {
-	n := saleWriteBytes(b, threeLineSale("size", "K1"))
+// benchAppendFile opens a plain file in benchDir to append to, closed
+// when the benchmark ends, and a buffer of as many bytes as CompleteSale
+// writes for a three-line sale.
+func benchAppendFile(b *testing.B) (*os.File, []byte) {
+	b.Helper()
 	f, err := os.OpenFile(filepath.Join(benchDir(b), "append.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	buf := make([]byte, n)
+	b.Cleanup(func() { f.Close() })
+	buf := make([]byte, saleWriteBytes(b, threeLineSale("size", "K1")))
 	for i := range buf {
 		buf[i] = byte('a' + i%26)
 	}
+	return f, buf
+}
+
+// BenchmarkRawAppendFdatasync is the floor under BenchmarkCompleteSale:
+// appending as many bytes to a plain file and fdatasync(2) after each.
+func BenchmarkRawAppendFdatasync(b *testing.B) {
+	f, buf := benchAppendFile(b)
+	n := len(buf)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := f.Write(buf); err != nil {

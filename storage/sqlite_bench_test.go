@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"syscall"
@@ -43,13 +42,7 @@ func latencies(b *testing.B, d []time.Duration) {
 // journal record in one fsynced Badger transaction.
 func BenchmarkSaleCommitTail(b *testing.B) {
 	ctx := context.Background()
-	d := mustOpen(b, benchDir(b))
-	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
-		p.Stock = 1 << 30
-		if err := d.Put(ctx, p); err != nil {
-			b.Fatal(err)
-		}
-	}
+	d := benchSaleStore(b)
 	lat := make([]time.Duration, 0, b.N)
 	i := 0
 	for b.Loop() {
@@ -67,13 +60,7 @@ func BenchmarkSaleCommitTail(b *testing.B) {
 // BenchmarkSaleCommitTailRaw is the floor: the same number of bytes
 // appended to a plain file, fdatasync after each.
 func BenchmarkSaleCommitTailRaw(b *testing.B) {
-	n := saleWriteBytes(b, threeLineSale("size", "K1"))
-	f, err := os.OpenFile(filepath.Join(benchDir(b), "append.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, n)
+	f, buf := benchAppendFile(b)
 	lat := make([]time.Duration, 0, b.N)
 	for b.Loop() {
 		start := time.Now()
