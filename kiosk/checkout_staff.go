@@ -112,10 +112,7 @@ func (c *Checkout) StaffBadge(badge string) {
 	busy := c.staff != nil && c.staff.override
 	c.mu.Unlock()
 	if st == Paying || st == Releasing || busy {
-		e := c.entry(CodeOther, SubLoginFailed, "staff badge while the customer's sale is at the terminal or the cabinet: log in after")
-		e.SaleID = sale
-		c.journal(e)
-		c.setNotice(NoticeStaffNotNow, "")
+		c.loginNotNow("staff badge", sale)
 		return
 	}
 	if c.d.Login == nil {
@@ -125,6 +122,16 @@ func (c *Checkout) StaffBadge(badge string) {
 	}
 	s, err := c.d.Login.Badge(c.ctx, badge)
 	c.openPIN(s, err)
+}
+
+// loginNotNow refuses a log-in (what: "staff badge", "staff key turned")
+// while the terminal or the cabinet has the customer's sale: journaled,
+// and the screen says to log in after.
+func (c *Checkout) loginNotNow(what, sale string) {
+	e := c.entry(CodeOther, SubLoginFailed, what+" while the customer's sale is at the terminal or the cabinet: log in after")
+	e.SaleID = sale
+	c.journal(e)
+	c.setNotice(NoticeStaffNotNow, "")
 }
 
 // openPIN opens the PIN pad for s, found by its badge or picked after the
@@ -195,10 +202,7 @@ func (c *Checkout) StaffKeyTurned() {
 	case c.d.Login == nil || busy:
 		return
 	case st == Paying || st == Releasing:
-		e := c.entry(CodeOther, SubLoginFailed, "staff key turned while the customer's sale is at the terminal or the cabinet: log in after")
-		e.SaleID = sale
-		c.journal(e)
-		c.setNotice(NoticeStaffNotNow, "")
+		c.loginNotNow("staff key turned", sale)
 		return
 	}
 	staff, err := c.d.Login.Active(c.ctx)
