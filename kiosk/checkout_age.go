@@ -78,8 +78,7 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) bool {
 		c.fire(EvAgeRefused)
 		c.notice, c.arg = NoticeAgeRefused, ""
 		if c.basket.Empty() {
-			c.fire(EvBasketEmptied)
-			c.saleID = ""
+			c.basketEmptiedLocked()
 		}
 		c.mu.Unlock()
 		c.notify()

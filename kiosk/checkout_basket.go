@@ -132,8 +132,7 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 		c.clearNotice()
 		if c.basket.Empty() {
 			c.journal(Entry{Code: CodeOther, Subtype: SubSaleCancelled, SaleID: c.saleID, Text: "basket emptied"})
-			c.fire(EvBasketEmptied)
-			c.saleID = ""
+			c.basketEmptiedLocked()
 		} else {
 			c.fire(EvTouch)
 			c.armTimer()
@@ -142,6 +141,13 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 	c.mu.Unlock()
 	c.notify()
 	return err
+}
+
+// basketEmptiedLocked ends the sale whose basket was emptied: back to the
+// welcome screen, with no sale open.
+func (c *Checkout) basketEmptiedLocked() {
+	c.fire(EvBasketEmptied)
+	c.saleID = ""
 }
 
 // Remove takes a line out of the basket.

@@ -617,8 +617,7 @@ func (c *Checkout) voidLine(g GTIN) (string, error) {
 	c.journal(e)
 	if c.basket.Empty() {
 		if c.state == Shopping {
-			c.fire(EvBasketEmptied)
-			c.saleID = ""
+			c.basketEmptiedLocked()
 		} else {
 			c.cancelSaleLocked("every line voided by staff")
 			c.fire(EvCancel)
@@ -639,8 +638,7 @@ func (c *Checkout) staffResume() error {
 	c.fire(EvStaffResume)
 	c.clearNotice()
 	if c.basket.Empty() {
-		c.fire(EvBasketEmptied)
-		c.saleID = ""
+		c.basketEmptiedLocked()
 	}
 	c.mu.Unlock()
 	c.notify()
