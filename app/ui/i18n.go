@@ -426,6 +426,19 @@ var catalog = map[string]map[msg]string{
 	},
 }
 
+// addTexts adds a file's texts to the catalog, per language; a key the
+// catalog already has is a programming error.
+func addTexts(texts map[string]map[msg]string) {
+	for lang, ts := range texts {
+		for k, s := range ts {
+			if _, dup := catalog[lang][k]; dup {
+				panic(fmt.Sprintf("ui: text %q (%s) is defined twice", k, lang))
+			}
+			catalog[lang][k] = s
+		}
+	}
+}
+
 // tr returns the text for m in lang, formatted with args. A missing key
 // shows as "!key" so that a screen golden makes it obvious; the catalog
 // test keeps that from happening.

@@ -1,7 +1,5 @@
 package ui
 
-import "fmt"
-
 // Texts of the staff log-in (PIN pad), the staff screen and the customer
 // texts that came with them (issue 10): the call for help, the release
 // list and the badge notices. They join catalog in init, so that files
@@ -380,13 +378,4 @@ var staffTexts = map[string]map[msg]string{
 	},
 }
 
-func init() {
-	for lang, texts := range staffTexts {
-		for k, s := range texts {
-			if _, dup := catalog[lang][k]; dup {
-				panic(fmt.Sprintf("ui: text %q (%s) is defined twice", k, lang))
-			}
-			catalog[lang][k] = s
-		}
-	}
-}
+func init() { addTexts(staffTexts) }

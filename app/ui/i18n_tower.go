@@ -56,10 +56,4 @@ var towerTexts = map[string]map[msg]string{
 	},
 }
 
-func init() {
-	for lang, texts := range towerTexts {
-		for k, s := range texts {
-			catalog[lang][k] = s
-		}
-	}
-}
+func init() { addTexts(towerTexts) }
