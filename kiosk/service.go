@@ -186,12 +186,12 @@ func (c *Checkout) Start(ctx context.Context) error {
 	if err := c.countToday(ctx); err != nil {
 		return fmt.Errorf("kiosk: count today's journal: %w", err)
 	}
-	c.refreshCompartments(ctx)
 	if err := c.d.Cabinet.Lock(ctx); err != nil {
 		// Asserted locked at every start; a lock that does not answer is
 		// the release's to find out.
 		c.log.Warn("cabinet lock at start", "err", err)
 	}
+	c.refreshCompartments(ctx) // as the lock left them
 	pend, err := c.d.Sales.Pending(ctx)
 	if err != nil {
 		return fmt.Errorf("kiosk: read pending sales: %w", err)
