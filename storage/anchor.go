@@ -55,10 +55,13 @@ package storage
 // and confirmations are written in the order of the commits and an intent
 // always names the head its own commit leaves.
 //
-// A missing ANCHOR file is not an error: a store made before the anchor
-// existed has none, and Open writes one. (Deleting the file therefore
-// disarms the check once; it is the documented recovery, see README, and
-// `selvkasse journal accept-rollback` journals it instead.)
+// A missing ANCHOR file is not an error for a store made before the
+// anchor existed: Open writes one, and notes in the store (meta/anchored)
+// that it has one. A store with that note and no file lost its anchor (a
+// file deleted to get past the check, a data dir copied without it): Open
+// refuses it as rolled back, since it can no longer tell, and
+// `selvkasse journal accept-rollback` journals the technician's word and
+// writes a new one.
 
 import (
 	"context"
@@ -203,12 +206,20 @@ func (d *DB) openAnchor(allow bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: read journal head: %v", ErrCorrupt, err)
 	}
+	armed, err := d.anchoredAt()
+	if err != nil {
+		return err
+	}
 	behind := ""
-	if had {
+	switch {
+	case had:
 		behind, err = d.checkAnchor(s, head)
 		if err != nil {
 			return err
 		}
+	case armed != nil:
+		behind = fmt.Sprintf("the anchor file %s is missing, though this store has had one since journal record %d: whether records were lost cannot be told",
+			AnchorFile, *armed)
 	}
 	if behind != "" && !allow {
 		return fmt.Errorf("%w: %s", errRolledBack, behind)
@@ -236,7 +247,40 @@ func (d *DB) openAnchor(allow bool) error {
 			}
 		}
 	}
+	if armed == nil {
+		// After the file: a crash between the two leaves a file and no
+		// note, which the next Open completes.
+		err := d.bdb.Update(func(txn *badger.Txn) error {
+			return txn.Set([]byte(keyAnchor), binary.BigEndian.AppendUint64(nil, head.Seq))
+		})
+		if err != nil {
+			_ = f.Close()
+			return fmt.Errorf("%w: note the anchor: %v", ErrUnavailable, err)
+		}
+	}
 	return nil
+}
+
+// anchoredAt reads meta/anchored: the journal head when the store's
+// ANCHOR was first written, nil when it never was.
+func (d *DB) anchoredAt() (*uint64, error) {
+	var at *uint64
+	err := d.bdb.View(func(txn *badger.Txn) error {
+		b, err := getRaw(txn, []byte(keyAnchor))
+		if err != nil || b == nil {
+			return err
+		}
+		if len(b) != 8 {
+			return fmt.Errorf("%w: %s has %d bytes, want 8", ErrCorrupt, keyAnchor, len(b))
+		}
+		n := binary.BigEndian.Uint64(b)
+		at = &n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrCorrupt, keyAnchor, err)
+	}
+	return at, nil
 }
 
 // checkAnchor says how head falls behind the anchor in s ("" when it does

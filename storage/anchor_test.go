@@ -9,7 +9,10 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	badger "github.com/dgraph-io/badger/v4"
 
 	"selvkasse/kiosk"
 )
@@ -65,8 +68,15 @@ func flipMiddle(t *testing.T, dir string) {
 	if end < 64 {
 		t.Fatalf("%s has only %d written bytes", path, end)
 	}
+	// Inside a journal record's JSON, not an entry's header: Badger
+	// reports a broken header as corrupt, but replays the log only up to
+	// an entry whose checksum fails, without an error.
 	mid := end / 2
-	for i := mid; i < mid+16; i++ {
+	at := bytes.Index(b[mid:end], []byte(`"code"`))
+	if at < 0 {
+		t.Fatalf("%s has no journal record after its middle", path)
+	}
+	for i := mid + at; i < mid+at+16; i++ {
 		b[i] ^= 0xA5
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
@@ -384,21 +394,56 @@ func TestAnchorOtherHistory(t *testing.T) {
 	}
 }
 
-// TestAnchorMissingIsWritten: a store from before the anchor has none;
-// Open writes it.
+// TestAnchorMissingIsWritten: a store from before the anchor has
+// neither the file nor the note that it had one; Open writes both.
 func TestAnchorMissingIsWritten(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := mustOpen(t, dir)
 	sales(t, d, "a", 2)
 	head, _ := d.Head(ctx)
+	if err := d.bdb.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyAnchor)) }); err != nil {
+		t.Fatal(err)
+	}
 	d.Close()
 	if err := os.Remove(filepath.Join(dir, AnchorFile)); err != nil {
 		t.Fatal(err)
 	}
-	mustOpen(t, dir).Close()
+	d = mustOpen(t, dir)
+	at, err := d.anchoredAt()
+	d.Close()
+	if err != nil || at == nil || *at != head.Seq {
+		t.Fatalf("meta/anchored = %v, %v; want %d", at, err, head.Seq)
+	}
 	a, ok, err := readAnchor(dir)
 	if err != nil || !ok || a.Seq != head.Seq {
 		t.Fatalf("anchor = %d %v %v; want %d", a.Seq, ok, err, head.Seq)
 	}
+}
+
+// TestAnchorDeletedIsRefused: deleting ANCHOR to get past the check does
+// not disarm it: the store notes that it had one, Open refuses it as
+// rolled back, and accepting the rollback (journaled) writes a new one.
+func TestAnchorDeletedIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	sales(t, d, "a", 2)
+	d.Close()
+	if err := os.Remove(filepath.Join(dir, AnchorFile)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir, Options{})
+	if !errors.Is(err, ErrRolledBack) || !strings.Contains(err.Error(), "is missing") {
+		t.Fatalf("Open without its ANCHOR = %v; want ErrRolledBack saying the file is missing", err)
+	}
+	d, err = Open(dir, Options{OpenRolledBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.AcceptRollback(ctx, kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubRollbackAccepted, Kiosk: "K1", Text: "tech-eva"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	mustOpen(t, dir).Close()
 }
