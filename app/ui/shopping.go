@@ -37,7 +37,7 @@ type shopScreen struct {
 	buttons fyne.CanvasObject
 	payIn   bool
 	empty   fyne.CanvasObject
-	rows  map[lineKey]shopRow
+	rows    map[lineKey]shopRow
 }
 
 // shopRow is a basket line's row and the separator under it.
