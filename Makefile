@@ -3,10 +3,11 @@
 
 GO      ?= go
 BIN     := bin/selvkasse
-# cgo/X11/GL headers for Fyne, Xvfb and tools for the screen test.
+# cgo/X11/GL headers for Fyne, Xvfb and tools for the screen test;
+# libxml2-utils for xmllint, which validates SAF-T exports against the XSD.
 DEBS    := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
            libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev xvfb xauth \
-           x11-utils xdotool imagemagick curl
+           x11-utils xdotool imagemagick curl libxml2-utils
 
 .PHONY: all deps build run test vet fmt-check unit race xvfb-test bench fuzz clean
 
@@ -168,6 +169,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseGTIN -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzParseMoney -fuzztime $(FUZZTIME) ./kiosk/
+	$(GO) test -run '^$$' -fuzz FuzzEncodeText -fuzztime $(FUZZTIME) ./kiosk/saft/
 	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzStatus -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME) ./devices/scanner/
