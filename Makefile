@@ -177,6 +177,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSerialFrame$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzAPDU$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzResync$$' -fuzztime $(FUZZTIME) -parallel 1 ./devices/sim/zvtsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePublicKeys$$' -fuzztime $(FUZZTIME) ./app/signing/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePrivateKey$$' -fuzztime $(FUZZTIME) ./app/signing/
 
 clean:
 	rm -rf bin
