@@ -3,6 +3,8 @@ package saft
 import (
 	"fmt"
 	"time"
+
+	"selvkasse/kiosk"
 )
 
 // SignatureData is the text a cash transaction's signature is computed
@@ -22,13 +24,13 @@ func SignatureData(previous string, t CashTransaction, zone *time.Location) (str
 	if err != nil {
 		return "", err
 	}
-	if t.Time.IsZero() {
-		return "", fmt.Errorf("%w: signature data: transaction %q has no time", ErrInvalid, t.Nr)
-	}
 	if previous == "" {
 		return "", fmt.Errorf("%w: signature data: no previous signature (the first is \"0\")", ErrInvalid)
 	}
-	at := t.Time.In(z)
-	return previous + ";" + at.Format(time.DateOnly) + ";" + at.Format(time.TimeOnly) + ";" + t.Nr + ";" +
-		amount(t.AmountIn) + ";" + amount(t.AmountEx), nil
+	// The string itself is the kiosk's, the one the journal signs.
+	data, err := kiosk.SignatureInput{Previous: previous, Time: t.Time, Nr: t.Nr, AmountIn: t.AmountIn, AmountEx: t.AmountEx}.Data(z)
+	if err != nil {
+		return "", fmt.Errorf("%w: signature data: transaction %q: %w", ErrInvalid, t.Nr, err)
+	}
+	return data, nil
 }
