@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
+	"selvkasse/app/signing"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -16,6 +19,10 @@ import (
 // ErrRolledBack: `journal verify` found the store behind its journal
 // anchor: records acknowledged as stored are gone.
 var ErrRolledBack = errors.New("journal rolled back")
+
+// ErrNoJournal: `journal verify` was pointed at a directory that holds no
+// store.
+var ErrNoJournal = errors.New("no journal there")
 
 const journalUsage = "journal: usage: selvkasse journal verify --data DIR | selvkasse journal accept-rollback --data DIR --by NAME"
 
@@ -44,9 +51,12 @@ func openDataErr(dir string, err error) error {
 	return fmt.Errorf("cannot open the data dir %s: %w", dir, err)
 }
 
-// journalVerify checks the chain; a store behind its anchor (lost records
+// journalVerify checks the chain, every cash transaction's figures and
+// signature (with the public keys in the data dir), and every stored sale
+// against its journal record; a store behind its anchor (lost records
 // whose shorter chain still verifies) is opened anyway, the chain checked,
-// and the loss reported as an error wrapping ErrRolledBack.
+// and the loss reported as an error wrapping ErrRolledBack. A directory
+// without a store is ErrNoJournal: nothing is created there.
 func journalVerify(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("journal verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -54,12 +64,35 @@ func journalVerify(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError("journal verify: " + err.Error())
 	}
+	// A mistyped --data must not become a new, empty store that
+	// "verifies".
+	if _, err := os.Stat(filepath.Join(*data, "MANIFEST")); err != nil {
+		return fmt.Errorf("journal verify: %s holds no journal (no Badger MANIFEST): %w", *data, ErrNoJournal)
+	}
+	ctx := context.Background()
 	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sum, err := kiosk.VerifyJournal(context.Background(), db)
+	o := kiosk.VerifyOptions{Sale: func(k string, no uint64) (kiosk.Sale, error) { return db.Sale(ctx, k, no) }}
+	signed, err := db.Signed(ctx)
+	if err != nil {
+		return err
+	}
+	if signed {
+		// Every signature, with the public keys alone (the private key
+		// is not needed to check, and may be the one that is lost).
+		keys, err := signing.ReadPublicKeys(*data)
+		if err != nil {
+			return fmt.Errorf("journal verify: the journal holds signed sales, but their public keys cannot be read: %w", err)
+		}
+		if o.Zone, err = signingZone(); err != nil {
+			return err
+		}
+		o.Signatures = keys
+	}
+	sum, err := kiosk.VerifyJournalWith(ctx, db, o)
 	if err != nil {
 		return fmt.Errorf("journal verify: %d records good, then: %w", sum.Records, err)
 	}
@@ -69,7 +102,7 @@ func journalVerify(args []string, stdout io.Writer) error {
 			"  selvkasse journal accept-rollback --data %s --by NAME",
 			ErrRolledBack, sum.Records, lost, shellQuote(*data))
 	}
-	fmt.Fprintf(stdout, "journal OK: %d records, chain intact, head %s\n", sum.Records, sum.Head)
+	fmt.Fprintf(stdout, "journal OK: %d records, chain intact, head %s; %d signatures verified\n", sum.Records, sum.Head, sum.Signed)
 	codes := make([]kiosk.Code, 0, len(sum.ByCode))
 	for c := range sum.ByCode {
 		codes = append(codes, c)

@@ -149,7 +149,7 @@ func (c *Checkout) count(e Entry) {
 		c.todayDate, c.today, c.cancelled = day, DayCounts{}, nil
 	}
 	switch {
-	case e.Code == CodeSalesReceipt && e.ReceiptNo > 0:
+	case e.Code == CodeCashSale && e.ReceiptNo > 0:
 		c.today.Sales++
 	case e.Subtype == SubAgeApproved:
 		c.today.AgeApproved++

@@ -23,6 +23,7 @@ import (
 //	staff/<staff ID>                   → kiosk.Staff (with its PIN hash), JSON
 //	badge/<badge id>                   → the staff ID of the active member holding it, raw
 //	login/<staff ID>                   → kiosk.LoginState, JSON; absent: the zero state
+//	sig/<kiosk ID>                     → the kiosk's last cash transaction's signature, base64 text
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -46,6 +47,7 @@ const (
 	prefStaff  = "staff/"
 	prefBadge  = "badge/"
 	prefLogin  = "login/"
+	prefSig    = "sig/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and
@@ -73,6 +75,8 @@ func staffKey(id string) []byte { return []byte(prefStaff + id) }
 func badgeKey(badge string) []byte { return []byte(prefBadge + badge) }
 
 func loginKey(id string) []byte { return []byte(prefLogin + id) }
+
+func sigKey(kioskID string) []byte { return []byte(prefSig + kioskID) }
 
 func jrnlKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefJrnl), seq)

@@ -11,9 +11,12 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+
+	"selvkasse/kiosk"
 )
 
 // Errors Open returns (wrapped, with the reason); callers branch on them.
@@ -61,6 +64,12 @@ type DB struct {
 	// check is what Open's table check found; Close remembers its
 	// verified tables (verified.go).
 	check dirFiles
+
+	// The signing of cash transactions (sign.go): nil until SetSigner,
+	// and CompleteSale refuses.
+	signMu sync.RWMutex
+	signer kiosk.Signer
+	zone   *time.Location
 }
 
 // badgerOptions is Badger set up for a kiosk: a small single-board
