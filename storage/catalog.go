@@ -64,6 +64,7 @@ func (d *DB) catalogIndex(ctx context.Context) (*catIndex, error) {
 		if err := d.loadCatalog(ctx); err != nil {
 			return nil, err
 		}
+		d.releaseTablePages() // the catalog's tables, read in full (pages.go)
 	}
 	return c, nil
 }

@@ -55,7 +55,8 @@ type DB struct {
 	anchorMu   sync.Mutex // orders anchor writes (anchor.go)
 	anchor     *anchorFile
 	rolledBack string
-	cat        catIndex // the catalog in memory (catalog.go)
+	cat        catIndex    // the catalog in memory (catalog.go)
+	pages      pageRelease // releases of table pages (pages.go)
 	// check is what Open's table check found; Close remembers its
 	// verified tables (verified.go).
 	check dirFiles
@@ -185,6 +186,10 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	// The catalog index, once. A product that does not decode is not
 	// Open's to refuse: the catalog calls report it, as before.
 	_ = d.loadCatalog(context.Background())
+	// Badger has read every table's index, and the catalog its tables:
+	// pages the kiosk does not need resident (pages.go).
+	d.initPageRelease()
+	d.releaseTablePages()
 	return d, nil
 }
 
@@ -342,6 +347,9 @@ func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) err
 				// what a later Open can detect (anchor.go).
 				d.log.Error("journal anchor not advanced", "op", op, "err", err)
 			}
+			// A flush or compaction since the last write has written
+			// new tables through their mappings (pages.go).
+			d.releaseIfTablesChanged()
 			return nil
 		case !errors.Is(err, badger.ErrConflict):
 			return fmt.Errorf("storage: %s: commit: %w", op, err)
