@@ -54,6 +54,12 @@ func (d *DB) loadCatalog(ctx context.Context) error {
 	return nil
 }
 
+// drop empties the index; the next catalog call loads it again. c.mu must
+// be held.
+func (c *catIndex) drop() {
+	c.valid, c.byGTIN, c.order, c.cabinet = false, nil, nil, nil
+}
+
 // catalogIndex returns the index, loading it first if it is not valid.
 func (d *DB) catalogIndex(ctx context.Context) (*catIndex, error) {
 	c := &d.cat
@@ -106,7 +112,7 @@ func (d *DB) refreshCatalog(gs ...kiosk.GTIN) {
 			return nil
 		})
 		if err != nil {
-			c.valid, c.byGTIN, c.order, c.cabinet = false, nil, nil, nil
+			c.drop()
 		}
 		return err
 	})
