@@ -211,6 +211,7 @@ func TestWriteReleasesAfterTablesChange(t *testing.T) {
 	if err := d.Put(ctx, pWater); err != nil {
 		t.Fatal(err)
 	}
+	d.pages.background.Wait()
 	if got := sumResident(residentTables(t, dir)); d.pages.done != done || got < touched/2 {
 		t.Fatalf("a write with the tables unchanged released them: %d releases, %d KiB resident of %d", d.pages.done-done, got>>10, touched>>10)
 	}
@@ -220,6 +221,7 @@ func TestWriteReleasesAfterTablesChange(t *testing.T) {
 	if err := d.Put(ctx, pSnus); err != nil {
 		t.Fatal(err)
 	}
+	d.pages.background.Wait()
 	if got := sumResident(residentTables(t, dir)); d.pages.done != done+1 || got > releasedBound {
 		t.Errorf("after the tables changed a write made %d releases, %d KiB resident; want 1 and at most %d", d.pages.done-done, got>>10, releasedBound>>10)
 	}
