@@ -168,6 +168,8 @@ func BenchmarkColdStart(b *testing.B) {
 // into anonymous memory and mapped file pages) and the Go heap in use, in
 // MiB. Run it alone in its process (make bench does),
 // with the appliance's GOMEMLIMIT: RSS is the whole process's.
+// $SELVKASSE_BENCH_SMAPS=1 prints the resident pages by mapping at the end
+// (logSmaps), $SELVKASSE_BENCH_HEAP=file writes the live heap profile.
 func BenchmarkSteadyMemory(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
