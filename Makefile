@@ -170,6 +170,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSerialFrame$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzAPDU$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzResync$$' -fuzztime $(FUZZTIME) -parallel 1 ./devices/sim/zvtsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMapping$$' -fuzztime $(FUZZTIME) ./storage/
 
 clean:
 	rm -rf bin
