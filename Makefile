@@ -3,10 +3,11 @@
 
 GO      ?= go
 BIN     := bin/selvkasse
-# cgo/X11/GL headers for Fyne, Xvfb and tools for the screen test.
+# cgo/X11/GL headers for Fyne, Xvfb and tools for the screen test;
+# libxml2-utils for xmllint, which validates SAF-T exports against the XSD.
 DEBS    := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
            libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev xvfb xauth \
-           x11-utils xdotool imagemagick curl
+           x11-utils xdotool imagemagick curl libxml2-utils
 
 .PHONY: all deps build run test vet fmt-check unit race xvfb-test bench fuzz clean
 
@@ -78,12 +79,17 @@ bench: deps
 	  st=$$?; grep '^Benchmark' bin/bench-open.txt; exit $$st
 	@awk '/^BenchmarkCompleteSale/ {s=$$3} /^BenchmarkRawAppendFdatasync/ {r=$$3} \
 	  END { if (s && r) printf "durable sale commit: %.0f ns = %.2f x raw append+fdatasync (%.0f ns), same run\n", s, s/r, r }' bin/bench-storage.txt
-	@$(GO) test -run '^$$' -bench 'SaleCommitTail' -benchtime $(BENCHTIME) ./storage/ > bin/bench-commit.txt; \
+	@$(GO) test -run '^$$' -bench 'SaleCommitTail' -benchtime $(BENCHTIME) -count 3 ./storage/ > bin/bench-commit.txt; \
 	  st=$$?; cat bin/bench-commit.txt; exit $$st
-	@awk '/^BenchmarkSaleCommitTail-/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") b50=$$i; if ($$(i+1)=="p99-µs") b99=$$i}} \
-	  /^BenchmarkSaleCommitTailRaw/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") r50=$$i; if ($$(i+1)=="p99-µs") r99=$$i}} \
-	  /^BenchmarkSaleCommitTailSQLite/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") q50=$$i; if ($$(i+1)=="p99-µs") q99=$$i}} \
-	  END { if (b50 && r50 && q99) printf "durable sale commit: p50 %.0f µs = %.2f x raw append+fdatasync (%.0f µs; goal <= 2.0 x); p99 %.0f µs = %.2f x SQLite WAL synchronous=FULL (%.0f µs; goal <= 0.25 x), same run\n", b50, b50/r50, r50, b99, b99/q99, q99 }' bin/bench-commit.txt
+	@awk 'function med(a, n,  i, j, t) { for (i=1;i<=n;i++) for (j=i+1;j<=n;j++) if (a[j]<a[i]) {t=a[i]; a[i]=a[j]; a[j]=t}; return a[int((n+1)/2)] } \
+	  function pct(p) { for (i=1;i<NF;i++) if ($$(i+1)==p) return $$i } \
+	  /^BenchmarkSaleCommitTail-/ {nb++; b50[nb]=pct("p50-µs"); b99[nb]=pct("p99-µs")} \
+	  /^BenchmarkSaleCommitTailRaw/ {nr++; r50[nr]=pct("p50-µs"); r99[nr]=pct("p99-µs")} \
+	  /^BenchmarkSaleCommitTailSQLite/ {nq++; q50[nq]=pct("p50-µs"); q99[nq]=pct("p99-µs")} \
+	  END { if (nb && nb == nr && nb == nq) { for (k=1;k<=nb;k++) {x[k]=b50[k]/r50[k]; y[k]=b99[k]/q99[k]; z[k]=r99[k]/q99[k]; u[k]=b99[k]/r99[k]}; \
+	    mx = med(x, nb); printf "durable sale commit p50 / raw append+fdatasync p50: min/median/max of %d runs %.2f/%.2f/%.2f x; goal <= 2.0 x\n", nb, x[1], mx, x[nb]; \
+	    printf "durable sale commit p99 / SQLite WAL synchronous=FULL p99: median of %d runs %.2f x; goal <= 0.25 x\n", nb, med(y, nb); \
+	    printf "  the floor: raw append+fdatasync p99 / SQLite p99, median %.2f x (no commit that waits for the disk can be below it); sale commit p99 / raw p99, median %.2f x\n", med(z, nb), med(u, nb) } }' bin/bench-commit.txt
 	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip|ApprovalToUnlock|Fdatasync1K' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
 	  st=$$?; cat bin/bench-scan.txt; exit $$st
 	@awk '/^BenchmarkScanToBasket/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \
@@ -111,7 +117,7 @@ bench: deps
 	@awk '/^BenchmarkCompleteSale-/ {a[++na]=$$3} /^BenchmarkNoAnchorCompleteSale-/ {n[++nn]=$$3} \
 	  END { if (na && na == nn) { for (i=1;i<=na;i++) r[i]=a[i]/n[i]; \
 	    for (i=1;i<=na;i++) for (j=i+1;j<=na;j++) if (r[j]<r[i]) {t=r[i]; r[i]=r[j]; r[j]=t}; \
-	    printf "journal anchor (ANCHOR pwrite+fdatasync after each commit): sale commit %.2f x without it, min/median/max of %d runs %.2f/%.2f/%.2f, same run\n", r[int((na+1)/2)], na, r[1], r[int((na+1)/2)], r[na] } }' bin/bench-anchor.txt
+	    printf "journal anchor (an intent synced beside the Badger commit, a confirmation after it): sale commit %.2f x without it, min/median/max of %d runs %.2f/%.2f/%.2f, same run\n", r[int((na+1)/2)], na, r[1], r[int((na+1)/2)], r[na] } }' bin/bench-anchor.txt
 	@$(GO) test -run '^$$' -bench 'ScanToScreen100k|PTYRoundTrip' -benchtime $(SCREENBENCHTIME) ./app/ > bin/bench-screen.txt; \
 	  st=$$?; cat bin/bench-screen.txt; exit $$st
 	@awk '/^BenchmarkScanToScreen100k/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i; if ($$(i+1)=="rev-to-draw-p99-µs") d99=$$i}} \
@@ -163,6 +169,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseGTIN -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzParseMoney -fuzztime $(FUZZTIME) ./kiosk/
+	$(GO) test -run '^$$' -fuzz FuzzEncodeText -fuzztime $(FUZZTIME) ./kiosk/saft/
 	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzStatus -fuzztime $(FUZZTIME) ./devices/escpos/
 	$(GO) test -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME) ./devices/scanner/
@@ -170,6 +177,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSerialFrame$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzAPDU$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzResync$$' -fuzztime $(FUZZTIME) -parallel 1 ./devices/sim/zvtsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePublicKeys$$' -fuzztime $(FUZZTIME) ./app/signing/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePrivateKey$$' -fuzztime $(FUZZTIME) ./app/signing/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMapping$$' -fuzztime $(FUZZTIME) ./storage/
 
 clean:

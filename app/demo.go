@@ -36,13 +36,16 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
 	db, err := storage.Open(*data, storage.Options{Logger: log})
+	if refusedStore(err) {
+		return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: *health, Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo"}, *data, err, stderr)
+	}
 	if err != nil {
 		return openDataErr(*data, err)
 	}
 	defer db.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	if err := seedIfEmpty(ctx, db); err != nil {
 		return err
 	}

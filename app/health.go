@@ -133,6 +133,9 @@ type server struct {
 	screenStaff atomic.Uint32 // kiosk.StaffPhase last rendered; 0: the customer's screen
 	drawn       atomic.Pointer[HealthDrawn]
 	metrics     *metrics // nil: no /metrics
+	// refused: the store was refused at open (refusedStore); there is
+	// no checkout, and /healthz says out of order with this error.
+	refused error
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -159,6 +162,13 @@ func (s *server) rendered(v kiosk.View, at time.Time) {
 }
 
 func (s *server) health() Health {
+	if s.refused != nil {
+		h := refusedHealth(s.refused, s.start)
+		if n, ok := residentBytes(); ok {
+			h.RSSBytes = n
+		}
+		return h
+	}
 	h := healthOf(s.co.View(), s.start)
 	if st := kiosk.State(s.screen.Load()); st != 0 {
 		h.Screen = st.String()

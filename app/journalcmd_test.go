@@ -87,9 +87,17 @@ func TestJournalVerifyReportsRollback(t *testing.T) {
 	}
 	out.Reset()
 	errOut.Reset()
-	if code := Main([]string{"demo", "--data", image, "--health", "127.0.0.1:0"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "rolled back") ||
-		!strings.Contains(errOut.String(), "journal verify --data") {
-		t.Fatalf("demo on a rolled-back store = %d, stderr %q; want 1 and the reason", code, errOut.String())
+	// `run` and `demo` show it out of order instead of selling
+	// (TestDemoUnderXvfb starts the demo on it).
+	_, err := storage.Open(image, storage.Options{})
+	if !refusedStore(err) {
+		t.Fatalf("Open of a rolled-back store = %v; want one the kiosk refuses", err)
+	}
+	if h := refusedHealth(err, time.Now()); h.Status != "out-of-order" || !strings.Contains(h.Fault, "rolled back") {
+		t.Errorf("/healthz of the refused store = %+v; want out-of-order with the reason", h)
+	}
+	if msg := openDataErr(image, err).Error(); !strings.Contains(msg, "journal verify --data") {
+		t.Errorf("the refusal says %q; want the command to check it", msg)
 	}
 	if code := Main([]string{"journal", "accept-rollback", "--data", image}, &out, &errOut); code != 2 {
 		t.Errorf("accept-rollback without --by = %d; want 2", code)

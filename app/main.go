@@ -26,6 +26,11 @@ Usage:
   selvkasse journal accept-rollback --data DIR --by NAME
                                                   journal the loss of records behind the anchor
                                                   so the kiosk opens again (after verify said so)
+  selvkasse keys export [--data DIR] [--out FILE]
+                                                  the public signing keys, each with its
+                                                  keyVersion (PEM), for the tax inspector
+  selvkasse keys rotate --data DIR                a new signing key (keyVersion one up),
+                                                  journaled; old signatures still verify
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
   selvkasse staff list|set-pin|disable --data DIR [--id ID]
                                                   the staff register (PINs asked without echo,
@@ -56,6 +61,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":
 		err = journalCmd(args[1:], stdout)
+	case "keys":
+		err = keysCmd(args[1:], stdout)
 	case "staff":
 		err = staffCmd(args[1:], os.Stdin, stdout, stderr)
 	case "agecheck":

@@ -46,7 +46,9 @@ func shellQuote(s string) string {
 }
 
 // runCmd is `selvkasse run --config FILE`: the kiosk on its real devices,
-// full screen. A staff register without an active supervisor stops it
+// full screen. A data dir it must not sell on (a journal behind its
+// anchor, damaged data) shows the out-of-order screen with the reason
+// (refuse). A staff register without an active supervisor stops it
 // before any device is opened (ErrNoSupervisor, naming the command that
 // adds one). A serial device that is missing at start is opened when it
 // appears (the kiosk is out of order meanwhile); a payment terminal that
@@ -70,13 +72,20 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
+	lang := cfg.Lang
+	if lang == "" {
+		lang = "nb"
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
 	db, err := storage.Open(cfg.DataDir, storage.Options{Logger: log})
+	if refusedStore(err) {
+		return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: cfg.Health, Lang: lang, Fullscreen: !*windowed, AppID: "no.selvkasse.kiosk"}, cfg.DataDir, err, stderr)
+	}
 	if err != nil {
 		return openDataErr(cfg.DataDir, err)
 	}
 	defer db.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	if err := requireSupervisor(ctx, db, cfg.DataDir); err != nil {
 		return err
 	}
@@ -117,10 +126,6 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		key = cab
 	}
 
-	lang := cfg.Lang
-	if lang == "" {
-		lang = "nb"
-	}
 	fmt.Fprintf(stdout, "selvkasse run: kiosk %s, data %s, terminal %s, health http://%s/healthz\n", cfg.KioskID, cfg.DataDir, term.where, cfg.Health)
 	return k.run(ctx, stop, kioskOptions{
 		ID: cfg.KioskID, Shop: cfg.Shop, DB: db, DataDir: cfg.DataDir, Health: cfg.Health, Lang: lang, Fullscreen: !*windowed,

@@ -91,8 +91,12 @@ type staffCLI struct {
 }
 
 // open opens the data dir, saying what to do when the kiosk has it.
-func (c staffCLI) open() (*storage.DB, error) {
-	db, err := storage.Open(c.data, storage.Options{})
+func (c staffCLI) open() (*storage.DB, error) { return openStopped(c.data) }
+
+// openStopped opens the data dir for a command that changes it with the
+// kiosk stopped, saying what to do when the kiosk has it.
+func openStopped(dir string) (*storage.DB, error) {
+	db, err := storage.Open(dir, storage.Options{})
 	if errors.Is(err, storage.ErrInUse) {
 		return nil, fmt.Errorf("%w (the kiosk is running on it: stop it first, e.g. systemctl stop selvkasse)", err)
 	}

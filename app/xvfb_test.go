@@ -225,6 +225,30 @@ func TestDemoUnderXvfb(t *testing.T) {
 			t.Errorf("%s stock = %d, %v; want %d", gtin, p.Stock, err, want)
 		}
 	}
+
+	// A store that lost sales it had acknowledged (the memtable log
+	// damaged after a crash): the demo shows itself out of order with the
+	// reason, /healthz says so, nothing sells, and SIGTERM stops it.
+	lost := rolledBackStore(t)
+	d = startDemo(t, ctx, bin, display, lost, addr, "NOTIFY_SOCKET="+notes.path)
+	h = waitHealth(t, ctx, addr, d.exited)
+	if h.Status != "out-of-order" || h.State != "OutOfOrder" || !strings.Contains(h.Fault, "rolled back") {
+		t.Fatalf("demo on a rolled-back store: %+v; want out of order with the reason", h)
+	}
+	notes.await(t, ctx, "READY=1")
+	if win := run(t, ctx, display, "xdotool", "search", "--sync", "--name", "^Selvkasse$"); strings.TrimSpace(win) == "" {
+		t.Fatal("no out-of-order window")
+	}
+	refusedShot := filepath.Join(t.TempDir(), "selvkasse-refused.png")
+	if dir := os.Getenv("SELVKASSE_SHOT_DIR"); dir != "" {
+		refusedShot = filepath.Join(dir, "selvkasse-xvfb-refused.png")
+	}
+	screenshotSettled(t, ctx, display, refusedShot)
+	checkNotBlank(t, refusedShot)
+	if out, err := exec.CommandContext(ctx, bin, "sim", "--addr", addr, "scan", "7039990000113").CombinedOutput(); err == nil {
+		t.Errorf("a scan was taken on a refused store: %s", out)
+	}
+	d.stop(t, ctx)
 }
 
 // demo is a running `selvkasse demo`.

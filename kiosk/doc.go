@@ -18,6 +18,11 @@
 // customer's sale is doing, and an override moves the sale only through
 // the table's events.
 //
+// signature.go holds what the journal's signatures cover (Skatteetaten's
+// SAF-T signature guideline: SignatureInput.Data) and the Signer and
+// SignatureVerifier ports; app/signing implements them with RSA-SHA1 and
+// HMAC-SHA1 and keeps the keys.
+//
 // It imports the Go standard library only; TestStdlibOnly enforces that.
 // Everything else in the module points toward this package: device drivers
 // implement its device ports, storage implements its store ports, and app

@@ -7,44 +7,61 @@ package storage
 // copy) is refused at Open instead of selling on with a shorter journal
 // whose chain still verifies.
 //
-// The file holds two slots of anchorSlotSize bytes; writes alternate
-// between them, each slot is "SKA1", the sequence number (8 bytes, big
-// endian), the record's hash (32 bytes) and a CRC-32C of those, and the
-// file is fdatasynced after each write. The valid slot with the higher
-// sequence number is the anchor.
+// The file holds two slots of anchorSlotSize bytes. A slot is "SKA2", a
+// generation number, the anchor (sequence number and hash of a journal
+// record), the anchor acknowledged before it (sequence number and hash)
+// and a CRC-32C of those. The valid slot with the higher generation
+// counts. (Files written before the generation existed hold "SKA1" slots
+// of 64 bytes: sequence number, hash, CRC; they read as generation 0 with
+// nothing in flight.)
 //
-// Crash windows, on the commit path (DB.update, after Badger's commit
-// returned, so after its fsync):
+// A commit that moves the journal on (DB.update) writes two slots:
 //
-//   - crash before the anchor write: the anchor is behind the head Badger
-//     acknowledged. Open accepts a store ahead of its anchor (checking that
-//     the record at the anchor's number still has the anchor's hash) and
-//     moves the anchor up to the head.
-//   - crash during the write: the slot being written may be torn; its CRC
-//     fails and the other slot, an older anchor, counts. Behind again.
-//   - crash after the write, before fdatasync: the file's page may or may
-//     not have reached the disk; either slot content is a valid anchor that
-//     Badger had already made durable. Behind or equal.
+//  1. Before it is acknowledged, an intent: the head the commit will
+//     leave and, as acknowledged, the head before it. The slot is written
+//     and fdatasynced concurrently with Badger's own commit and its fsync,
+//     so the anchor costs no second sync in a row; the commit is
+//     acknowledged when both are on disk.
+//  2. After Badger's commit returned, the confirmation: the new head, now
+//     acknowledged, in the other slot, written without a sync of its own
+//     (the next intent's sync carries it, and a process crash keeps it in
+//     the page cache).
 //
-// The anchor is therefore never ahead of what Badger acknowledged, and a
-// store found behind its anchor lost records a caller was told were
-// stored. (The head is read in a new transaction: Badger's read timestamp
-// waits for every earlier commit's doneCommit, which runs only after the
-// write request returned, and with SyncWrites the request syncs the
-// memtable log first; badger/v4 txn.go commitAndSend, db.go writeToLSM.
-// One exception: a WAL sync that fails with an I/O error leaves its
-// entries visible though maybe not durable; that commit returns the
-// error, but a later commit may anchor past it. After such an error and a
-// power cut the store may be refused as rolled back when it lost only
-// unacknowledged records: a false alarm on a failing disk, never a silent
-// loss.) Commits run concurrently; anchorMu orders the anchor writes and
-// each writes the head read after its own commit, so the anchor only
-// moves forward.
+// At Open the store's head must be at the anchor, or, where the slot holds
+// an intent, at the head acknowledged before it: the commit in flight may
+// not have reached Badger and was never acknowledged. A store ahead of the
+// anchor is accepted when the record at the anchor's number still has the
+// anchor's hash (a crash between Badger's commit and the anchor's, or a
+// commit that did not go through DB.update), and the anchor moves up.
+// Anything else — a head below what was acknowledged, or another record at
+// the anchor's number — is a store that lost records a caller was told
+// were stored, and Open refuses it with ErrRolledBack.
 //
-// A missing ANCHOR file is not an error: a store made before the anchor
-// existed has none, and Open writes one. (Deleting the file therefore
-// disarms the check once; it is the documented recovery, see README, and
-// `selvkasse journal accept-rollback` journals it instead.)
+// Crash windows: a torn slot fails its CRC and the other slot, one
+// generation older, counts: the confirmation of the commit before (when
+// an intent was torn) or the intent of the same commit (when a
+// confirmation was torn). Either is an anchor the store must meet. A
+// confirmation lost in a power cut leaves its intent, which tolerates
+// only the loss of that one last commit; so a loss of exactly the last
+// acknowledged sale in the seconds before a power cut, with the memtable
+// log damaged in the same place, is the one case the anchor cannot tell
+// from a commit in flight. A WAL sync that fails with an I/O error leaves
+// its entries visible though maybe not durable; that commit returns the
+// error and its intent stays, so after a power cut the store may be
+// refused as rolled back when it lost only unacknowledged records: a
+// false alarm on a failing disk, never a silent loss.
+//
+// Commits that move the journal are serialized by DB.commitMu, so intents
+// and confirmations are written in the order of the commits and an intent
+// always names the head its own commit leaves.
+//
+// A missing ANCHOR file is not an error for a store made before the
+// anchor existed: Open writes one, and notes in the store (meta/anchored)
+// that it has one. A store with that note and no file lost its anchor (a
+// file deleted to get past the check, a data dir copied without it): Open
+// refuses it as rolled back, since it can no longer tell, and
+// `selvkasse journal accept-rollback` journals the technician's word and
+// writes a new one.
 
 import (
 	"context"
@@ -75,8 +92,11 @@ var errRolledBack = fmt.Errorf("%w (%w)", ErrRolledBack, ErrCorrupt)
 const AnchorFile = "ANCHOR"
 
 const (
-	anchorSlotSize = 64
-	anchorMagic    = "SKA1"
+	anchorSlotSize = 128
+	anchorMagic    = "SKA2"
+	// The first format: 64-byte slots without generation or intent.
+	anchorV1SlotSize = 64
+	anchorV1Magic    = "SKA1"
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -88,51 +108,89 @@ type anchor struct {
 	Hash kiosk.Hash
 }
 
-func encodeSlot(a anchor) []byte {
+// slot is one of the file's two slots: the anchor, and Prev, the anchor
+// acknowledged before it; Prev equals the anchor once the commit that
+// wrote it was acknowledged (a confirmation), and is the head before that
+// commit while it is in flight (an intent).
+type slot struct {
+	anchor
+	Prev anchor
+	Gen  uint64
+}
+
+// intent says whether s is a commit's intent, not yet confirmed.
+func (s slot) intent() bool { return s.Prev != s.anchor }
+
+func encodeSlot(s slot) []byte {
 	b := make([]byte, anchorSlotSize)
 	copy(b, anchorMagic)
-	binary.BigEndian.PutUint64(b[4:], a.Seq)
-	copy(b[12:44], a.Hash[:])
-	binary.BigEndian.PutUint32(b[44:], crc32.Checksum(b[:44], crcTable))
+	binary.BigEndian.PutUint64(b[4:], s.Gen)
+	binary.BigEndian.PutUint64(b[12:], s.Seq)
+	copy(b[20:52], s.Hash[:])
+	binary.BigEndian.PutUint64(b[52:], s.Prev.Seq)
+	copy(b[60:92], s.Prev.Hash[:])
+	binary.BigEndian.PutUint32(b[92:], crc32.Checksum(b[:92], crcTable))
 	return b
 }
 
-func decodeSlot(b []byte) (anchor, bool) {
-	if len(b) < 48 || string(b[:4]) != anchorMagic || binary.BigEndian.Uint32(b[44:]) != crc32.Checksum(b[:44], crcTable) {
-		return anchor{}, false
+// decodeSlot reads a slot at the start of b, in either format, and how
+// many bytes it takes.
+func decodeSlot(b []byte) (slot, int, bool) {
+	switch {
+	case len(b) >= 96 && string(b[:4]) == anchorMagic && binary.BigEndian.Uint32(b[92:]) == crc32.Checksum(b[:92], crcTable):
+		var s slot
+		s.Gen = binary.BigEndian.Uint64(b[4:])
+		s.Seq = binary.BigEndian.Uint64(b[12:])
+		copy(s.Hash[:], b[20:52])
+		s.Prev.Seq = binary.BigEndian.Uint64(b[52:])
+		copy(s.Prev.Hash[:], b[60:92])
+		return s, anchorSlotSize, true
+	case len(b) >= 48 && string(b[:4]) == anchorV1Magic && binary.BigEndian.Uint32(b[44:]) == crc32.Checksum(b[:44], crcTable):
+		var s slot
+		s.Seq = binary.BigEndian.Uint64(b[4:])
+		copy(s.Hash[:], b[12:44])
+		s.Prev = s.anchor
+		return s, anchorV1SlotSize, true
 	}
-	var a anchor
-	a.Seq = binary.BigEndian.Uint64(b[4:])
-	copy(a.Hash[:], b[12:44])
-	return a, true
+	return slot{}, 0, false
 }
 
 // anchorFile is the open ANCHOR file of a DB.
 type anchorFile struct {
 	f    *os.File
 	next int64 // the slot the next write goes to: 0 or 1
-	last anchor
+	gen  uint64
+	last anchor // the head last acknowledged
 	// frozen: the store was opened behind its anchor (Options.OpenRolledBack);
 	// commits do not move the anchor until AcceptRollback.
 	frozen bool
 }
 
-// readAnchor reads dir's anchor; ok is false when there is no file, or no
-// valid slot in it (a file cut short before its first write completed).
-func readAnchor(dir string) (a anchor, ok bool, err error) {
+// readAnchor reads dir's anchor: the valid slot of the highest
+// generation. ok is false when there is no file, or no valid slot in it
+// (a file cut short before its first write completed).
+func readAnchor(dir string) (s slot, ok bool, err error) {
+	s, _, ok, err = readAnchorAt(dir)
+	return s, ok, err
+}
+
+// readAnchorAt is readAnchor, and the byte offset of the slot it chose.
+func readAnchorAt(dir string) (s slot, at int, ok bool, err error) {
 	b, err := os.ReadFile(filepath.Join(dir, AnchorFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return anchor{}, false, nil
+		return slot{}, 0, false, nil
 	}
 	if err != nil {
-		return anchor{}, false, fmt.Errorf("%w: read %s: %v", ErrUnavailable, AnchorFile, err)
+		return slot{}, 0, false, fmt.Errorf("%w: read %s: %v", ErrUnavailable, AnchorFile, err)
 	}
-	for i := 0; i+anchorSlotSize <= len(b) && i < 2*anchorSlotSize; i += anchorSlotSize {
-		if s, valid := decodeSlot(b[i : i+anchorSlotSize]); valid && (!ok || s.Seq > a.Seq) {
-			a, ok = s, true
+	// Slots start at multiples of the old format's size: a file of the
+	// old format, or one half rewritten in the new.
+	for i := 0; i < len(b) && i < 2*anchorSlotSize; i += anchorV1SlotSize {
+		if c, _, valid := decodeSlot(b[i:]); valid && (!ok || c.Gen > s.Gen || c.Gen == s.Gen && c.Seq > s.Seq) {
+			s, at, ok = c, i, true
 		}
 	}
-	return a, ok, nil
+	return s, at, ok, nil
 }
 
 // openAnchor is Open's hook: it compares the journal head with the anchor
@@ -140,7 +198,7 @@ func readAnchor(dir string) (a anchor, ok bool, err error) {
 // is refused with ErrRolledBack (and ErrCorrupt) unless allow is set; then
 // RolledBack reports it and the anchor stays where it is.
 func (d *DB) openAnchor(allow bool) error {
-	a, had, err := readAnchor(d.dir)
+	s, at, had, err := readAnchorAt(d.dir)
 	if err != nil {
 		return err
 	}
@@ -148,12 +206,20 @@ func (d *DB) openAnchor(allow bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: read journal head: %v", ErrCorrupt, err)
 	}
+	armed, err := d.anchoredAt()
+	if err != nil {
+		return err
+	}
 	behind := ""
-	if had {
-		behind, err = d.compareAnchor(a, head)
+	switch {
+	case had:
+		behind, err = d.checkAnchor(s, head)
 		if err != nil {
 			return err
 		}
+	case armed != nil:
+		behind = fmt.Sprintf("the anchor file %s is missing, though this store has had one since journal record %d: whether records were lost cannot be told",
+			AnchorFile, *armed)
 	}
 	if behind != "" && !allow {
 		return fmt.Errorf("%w: %s", errRolledBack, behind)
@@ -162,18 +228,70 @@ func (d *DB) openAnchor(allow bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: open %s: %v", ErrUnavailable, AnchorFile, err)
 	}
-	d.anchor = &anchorFile{f: f, last: a, frozen: behind != ""}
+	// The next write goes to the other slot than the anchor's, so that
+	// a torn write leaves the anchor.
+	d.anchor = &anchorFile{f: f, next: int64(1 - at/anchorSlotSize), gen: s.Gen, last: s.anchor, frozen: behind != ""}
 	d.rolledBack = behind
 	if behind != "" {
 		return nil
 	}
-	if !had || head.Seq > a.Seq {
-		if err := d.anchor.write(anchor{Seq: head.Seq, Hash: head.Hash}); err != nil {
+	h := anchor{Seq: head.Seq, Hash: head.Hash}
+	if !had || s.anchor != h || s.intent() || at%anchorSlotSize != 0 || s.Gen == 0 {
+		// Both slots: the file may be of the old format (generation 0),
+		// and a slot left with an intent would tolerate a loss the store
+		// has not had.
+		for range 2 {
+			if err := d.anchor.write(h, h, true); err != nil {
+				_ = f.Close()
+				return fmt.Errorf("%w: %v", ErrUnavailable, err)
+			}
+		}
+	}
+	if armed == nil {
+		// After the file: a crash between the two leaves a file and no
+		// note, which the next Open completes.
+		err := d.bdb.Update(func(txn *badger.Txn) error {
+			return txn.Set([]byte(keyAnchor), binary.BigEndian.AppendUint64(nil, head.Seq))
+		})
+		if err != nil {
 			_ = f.Close()
-			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+			return fmt.Errorf("%w: note the anchor: %v", ErrUnavailable, err)
 		}
 	}
 	return nil
+}
+
+// anchoredAt reads meta/anchored: the journal head when the store's
+// ANCHOR was first written, nil when it never was.
+func (d *DB) anchoredAt() (*uint64, error) {
+	var at *uint64
+	err := d.bdb.View(func(txn *badger.Txn) error {
+		b, err := getRaw(txn, []byte(keyAnchor))
+		if err != nil || b == nil {
+			return err
+		}
+		if len(b) != 8 {
+			return fmt.Errorf("%w: %s has %d bytes, want 8", ErrCorrupt, keyAnchor, len(b))
+		}
+		n := binary.BigEndian.Uint64(b)
+		at = &n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrCorrupt, keyAnchor, err)
+	}
+	return at, nil
+}
+
+// checkAnchor says how head falls behind the anchor in s ("" when it does
+// not). Where s is an intent and head has not reached it, the commit in
+// flight may be missing: head must then meet the anchor acknowledged
+// before it.
+func (d *DB) checkAnchor(s slot, head kiosk.Record) (string, error) {
+	if !s.intent() || head.Seq >= s.Seq {
+		return d.compareAnchor(s.anchor, head)
+	}
+	return d.compareAnchor(s.Prev, head)
 }
 
 // compareAnchor says how head falls behind a ("" when it does not): a
@@ -216,46 +334,78 @@ func (d *DB) compareAnchor(a anchor, head kiosk.Record) (string, error) {
 
 func short(h kiosk.Hash) string { return h.String()[:16] }
 
-// write stores a in the next slot and fdatasyncs the file.
-func (af *anchorFile) write(a anchor) error {
-	if _, err := af.f.WriteAt(encodeSlot(a), af.next*anchorSlotSize); err != nil {
+// put writes a slot with the next generation into the next slot, without
+// a sync.
+func (af *anchorFile) put(a, prev anchor) error {
+	s := slot{anchor: a, Prev: prev, Gen: af.gen + 1}
+	if _, err := af.f.WriteAt(encodeSlot(s), af.next*anchorSlotSize); err != nil {
 		return fmt.Errorf("storage: write %s: %w", AnchorFile, err)
 	}
-	if err := datasync(af.f); err != nil {
-		return fmt.Errorf("storage: sync %s: %w", AnchorFile, err)
-	}
+	af.gen = s.Gen
 	af.next = 1 - af.next
-	af.last = a
 	return nil
 }
 
-// advanceAnchor moves the anchor to the journal head after a commit: the
-// commit path's hook (DB.update). The head read here is at least the
-// caller's own commit, and every commit visible to a new transaction has
-// been synced by Badger (SyncWrites), so the anchor never gets ahead of
-// what Badger acknowledged.
-func (d *DB) advanceAnchor() error {
-	if d.anchor == nil {
-		return nil
+func (af *anchorFile) sync() error {
+	if err := datasync(af.f); err != nil {
+		return fmt.Errorf("storage: sync %s: %w", AnchorFile, err)
 	}
-	d.anchorMu.Lock()
-	defer d.anchorMu.Unlock()
-	if d.anchor.frozen {
-		return nil
-	}
-	var head kiosk.Record
-	err := d.bdb.View(func(txn *badger.Txn) error {
-		var err error
-		head, err = readHead(txn)
+	return nil
+}
+
+// write stores the acknowledged anchor a (prev: a) or an intent (prev:
+// the head before it) and, with sync, fdatasyncs the file.
+func (af *anchorFile) write(a, prev anchor, sync bool) error {
+	if err := af.put(a, prev); err != nil {
 		return err
-	})
+	}
+	if sync {
+		if err := af.sync(); err != nil {
+			return err
+		}
+	}
+	if a == prev {
+		af.last = a
+	}
+	return nil
+}
+
+// anchorIntent is the commit path's first hook (DB.update, under
+// commitMu, after fn built txn and before txn commits): when txn moves the
+// journal's head past the anchor, it writes the intent and starts its
+// fdatasync, to run while Badger commits. The returned commit must be
+// called with the outcome of Badger's commit; it waits for the sync and,
+// when the commit stood, writes the confirmation. Errors of the anchor
+// are returned by commit: the Badger commit stands, and an anchor left
+// behind only narrows what a later Open can detect.
+func (d *DB) anchorIntent(txn *badger.Txn) (commit func(committed bool) error) {
+	nothing := func(bool) error { return nil }
+	af := d.anchor
+	if af == nil || af.frozen {
+		return nothing
+	}
+	head, err := readHead(txn) // the txn's own write, if it appended
 	if err != nil {
-		return fmt.Errorf("storage: anchor: read journal head: %w", err)
+		return func(bool) error { return fmt.Errorf("storage: anchor: read journal head: %w", err) }
 	}
-	if head.Seq <= d.anchor.last.Seq {
-		return nil
+	h := anchor{Seq: head.Seq, Hash: head.Hash}
+	if h.Seq <= af.last.Seq {
+		return nothing
 	}
-	return d.anchor.write(anchor{Seq: head.Seq, Hash: head.Hash})
+	if err := af.put(h, af.last); err != nil {
+		return func(bool) error { return err }
+	}
+	synced := make(chan error, 1)
+	go func() { synced <- af.sync() }()
+	return func(committed bool) error {
+		if err := <-synced; err != nil {
+			return err
+		}
+		if !committed {
+			return nil
+		}
+		return af.write(h, h, false)
+	}
 }
 
 // closeAnchor closes the anchor file.
@@ -269,8 +419,8 @@ func (d *DB) closeAnchor() {
 // Only a store opened with Options.OpenRolledBack can be: Open refuses
 // one otherwise.
 func (d *DB) RolledBack() string {
-	d.anchorMu.Lock()
-	defer d.anchorMu.Unlock()
+	d.commitMu.Lock()
+	defer d.commitMu.Unlock()
 	return d.rolledBack
 }
 
@@ -287,11 +437,12 @@ func (d *DB) AcceptRollback(ctx context.Context, e kiosk.Entry) (kiosk.Record, e
 	if err != nil {
 		return kiosk.Record{}, err
 	}
-	d.anchorMu.Lock()
-	defer d.anchorMu.Unlock()
+	d.commitMu.Lock()
+	defer d.commitMu.Unlock()
 	// Both slots: the other one still holds the old, higher anchor.
+	a := anchor{Seq: r.Seq, Hash: r.Hash}
 	for range 2 {
-		if err := d.anchor.write(anchor{Seq: r.Seq, Hash: r.Hash}); err != nil {
+		if err := d.anchor.write(a, a, true); err != nil {
 			return kiosk.Record{}, err
 		}
 	}

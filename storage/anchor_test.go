@@ -3,11 +3,16 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	badger "github.com/dgraph-io/badger/v4"
 
 	"selvkasse/kiosk"
 )
@@ -63,8 +68,15 @@ func flipMiddle(t *testing.T, dir string) {
 	if end < 64 {
 		t.Fatalf("%s has only %d written bytes", path, end)
 	}
+	// Inside a journal record's JSON, not an entry's header: Badger
+	// reports a broken header as corrupt, but replays the log only up to
+	// an entry whose checksum fails, without an error.
 	mid := end / 2
-	for i := mid; i < mid+16; i++ {
+	at := bytes.Index(b[mid:end], []byte(`"code"`))
+	if at < 0 {
+		t.Fatalf("%s has no journal record after its middle", path)
+	}
+	for i := mid + at; i < mid+at+16; i++ {
 		b[i] ^= 0xA5
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
@@ -182,7 +194,7 @@ func TestAnchorBehindIsFine(t *testing.T) {
 }
 
 // TestAnchorTornSlot: a torn write leaves one slot garbage; the other
-// one, older, counts.
+// one, a generation older, counts, and the store opens.
 func TestAnchorTornSlot(t *testing.T) {
 	dir := t.TempDir()
 	d := mustOpen(t, dir)
@@ -193,21 +205,159 @@ func TestAnchorTornSlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a0, _ := decodeSlot(b[:anchorSlotSize])
-	a1, _ := decodeSlot(b[anchorSlotSize:])
-	newer := 0
-	if a1.Seq > a0.Seq {
-		newer = 1
+	s0, _, ok0 := decodeSlot(b[:anchorSlotSize])
+	s1, _, ok1 := decodeSlot(b[anchorSlotSize:])
+	if !ok0 || !ok1 {
+		t.Fatalf("slots valid %v %v; want both", ok0, ok1)
+	}
+	newer, older := 0, s1
+	if s1.Gen > s0.Gen {
+		newer, older = 1, s0
 	}
 	copy(b[newer*anchorSlotSize+10:], "torn torn torn")
 	if err := os.WriteFile(filepath.Join(dir, AnchorFile), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := readAnchor(dir)
-	if err != nil || !ok || got.Seq != min(a0.Seq, a1.Seq) {
-		t.Fatalf("readAnchor with a torn slot = %d %v %v; want the older slot %d", got.Seq, ok, err, min(a0.Seq, a1.Seq))
+	if err != nil || !ok || got != older {
+		t.Fatalf("readAnchor with a torn slot = %+v %v %v; want the older slot %+v", got, ok, err, older)
 	}
 	mustOpen(t, dir)
+}
+
+// writeAnchorSlots replaces dir's anchor file with the given slots.
+func writeAnchorSlots(t *testing.T, dir string, slots ...slot) {
+	t.Helper()
+	var b []byte
+	for _, s := range slots {
+		b = append(b, encodeSlot(s)...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, AnchorFile), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAnchorIntent: a slot left with a commit's intent (a crash while
+// Badger committed) accepts the store at the head acknowledged before the
+// commit, or at the commit, and nothing else.
+func TestAnchorIntent(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	sales(t, d, "a", 3)
+	var recs []kiosk.Record
+	if err := d.Scan(ctx, 1, func(r kiosk.Record) error { recs = append(recs, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	at := func(i int) anchor { return anchor{Seq: recs[i].Seq, Hash: recs[i].Hash} }
+	last := len(recs) - 1
+	var other kiosk.Hash
+	other[0] = 1
+	for _, c := range []struct {
+		name   string
+		s      slot
+		refuse bool
+	}{
+		{"the commit in flight did not happen", slot{anchor: anchor{Seq: recs[last].Seq + 1, Hash: other}, Prev: at(last), Gen: 7}, false},
+		{"the commit in flight happened", slot{anchor: at(last), Prev: at(last - 1), Gen: 7}, false},
+		{"an acknowledged record is gone too", slot{anchor: anchor{Seq: recs[last].Seq + 2, Hash: other}, Prev: anchor{Seq: recs[last].Seq + 1, Hash: other}, Gen: 7}, true},
+		{"another history before the commit", slot{anchor: anchor{Seq: recs[last].Seq + 1, Hash: other}, Prev: anchor{Seq: recs[last].Seq, Hash: other}, Gen: 7}, true},
+		{"confirmed past the head", slot{anchor: anchor{Seq: recs[last].Seq + 1, Hash: other}, Prev: anchor{Seq: recs[last].Seq + 1, Hash: other}, Gen: 7}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			image := crashImage(t, dir)
+			writeAnchorSlots(t, image, c.s, slot{anchor: at(0), Prev: at(0), Gen: 6})
+			d, err := Open(image, Options{})
+			if c.refuse {
+				if !errors.Is(err, ErrRolledBack) {
+					t.Fatalf("Open = %v; want ErrRolledBack", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open = %v; want the store accepted", err)
+			}
+			d.Close()
+			got, ok, err := readAnchor(image)
+			if err != nil || !ok || got.intent() || got.anchor != at(last) {
+				t.Fatalf("anchor after Open = %+v %v %v; want the head %d confirmed", got, ok, err, recs[last].Seq)
+			}
+		})
+	}
+}
+
+// TestAnchorConfirmedAfterCommit: after a commit returned, the file's
+// newest slot is the new head, confirmed, and the other one the same
+// commit's intent.
+func TestAnchorConfirmedAfterCommit(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	defer d.Close()
+	for i := range 3 {
+		sales(t, d, fmt.Sprint("s", i), 1)
+		head, err := d.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := anchor{Seq: head.Seq, Hash: head.Hash}
+		b, err := os.ReadFile(filepath.Join(dir, AnchorFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s0, _, _ := decodeSlot(b)
+		s1, _, _ := decodeSlot(b[anchorSlotSize:])
+		newer, older := s0, s1
+		if s1.Gen > s0.Gen {
+			newer, older = s1, s0
+		}
+		if newer.anchor != h || newer.intent() || older.anchor != h || older.Prev.Seq != h.Seq-1 || older.Gen != newer.Gen-1 {
+			t.Fatalf("sale %d: slots %+v, %+v; want the intent and the confirmation of record %d", i, older, newer, h.Seq)
+		}
+	}
+}
+
+// TestAnchorOldFormat: a file of 64-byte "SKA1" slots (before the
+// generation and the intent) is read, checked and rewritten.
+func TestAnchorOldFormat(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	sales(t, d, "a", 2)
+	head, _ := d.Head(ctx)
+	d.Close()
+	v1 := func(a anchor) []byte {
+		b := make([]byte, anchorV1SlotSize)
+		copy(b, anchorV1Magic)
+		binary.BigEndian.PutUint64(b[4:], a.Seq)
+		copy(b[12:44], a.Hash[:])
+		binary.BigEndian.PutUint32(b[44:], crc32.Checksum(b[:44], crcTable))
+		return b
+	}
+	h := anchor{Seq: head.Seq, Hash: head.Hash}
+	old := append(v1(anchor{Seq: h.Seq - 1}), v1(h)...)
+	if err := os.WriteFile(filepath.Join(dir, AnchorFile), old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := readAnchor(dir); err != nil || !ok || got.anchor != h || got.intent() {
+		t.Fatalf("readAnchor of the old format = %+v %v %v; want %d", got, ok, err, h.Seq)
+	}
+	mustOpen(t, dir).Close()
+	b, err := os.ReadFile(filepath.Join(dir, AnchorFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, n, ok := decodeSlot(b); !ok || n != anchorSlotSize || s.anchor != h {
+		t.Fatalf("after Open the file starts with %+v (%d bytes, %v); want a new-format slot of %d", s, n, ok, h.Seq)
+	}
+	// A head below the old anchor is refused as before.
+	if err := os.WriteFile(filepath.Join(dir, AnchorFile), v1(anchor{Seq: h.Seq + 1}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrRolledBack) {
+		t.Fatalf("Open behind an old-format anchor = %v; want ErrRolledBack", err)
+	}
 }
 
 // TestAnchorOtherHistory: a journal as long as the anchor says, but with
@@ -244,21 +394,56 @@ func TestAnchorOtherHistory(t *testing.T) {
 	}
 }
 
-// TestAnchorMissingIsWritten: a store from before the anchor has none;
-// Open writes it.
+// TestAnchorMissingIsWritten: a store from before the anchor has
+// neither the file nor the note that it had one; Open writes both.
 func TestAnchorMissingIsWritten(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := mustOpen(t, dir)
 	sales(t, d, "a", 2)
 	head, _ := d.Head(ctx)
+	if err := d.bdb.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyAnchor)) }); err != nil {
+		t.Fatal(err)
+	}
 	d.Close()
 	if err := os.Remove(filepath.Join(dir, AnchorFile)); err != nil {
 		t.Fatal(err)
 	}
-	mustOpen(t, dir).Close()
+	d = mustOpen(t, dir)
+	at, err := d.anchoredAt()
+	d.Close()
+	if err != nil || at == nil || *at != head.Seq {
+		t.Fatalf("meta/anchored = %v, %v; want %d", at, err, head.Seq)
+	}
 	a, ok, err := readAnchor(dir)
 	if err != nil || !ok || a.Seq != head.Seq {
 		t.Fatalf("anchor = %d %v %v; want %d", a.Seq, ok, err, head.Seq)
 	}
+}
+
+// TestAnchorDeletedIsRefused: deleting ANCHOR to get past the check does
+// not disarm it: the store notes that it had one, Open refuses it as
+// rolled back, and accepting the rollback (journaled) writes a new one.
+func TestAnchorDeletedIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	sales(t, d, "a", 2)
+	d.Close()
+	if err := os.Remove(filepath.Join(dir, AnchorFile)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir, Options{})
+	if !errors.Is(err, ErrRolledBack) || !strings.Contains(err.Error(), "is missing") {
+		t.Fatalf("Open without its ANCHOR = %v; want ErrRolledBack saying the file is missing", err)
+	}
+	d, err = Open(dir, Options{OpenRolledBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.AcceptRollback(ctx, kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubRollbackAccepted, Kiosk: "K1", Text: "tech-eva"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	mustOpen(t, dir).Close()
 }

@@ -13,6 +13,7 @@ import (
 //
 //	meta/schema                        → schemaVersion as decimal text ("1")
 //	meta/head                          → the last journal record, kiosk.Record.Encode
+//	meta/anchored                      → the journal head when ANCHOR was first written, 8 B BE (anchor.go)
 //	cat/<GTIN-14>                      → kiosk.Product, JSON
 //	sale/<kiosk ID> 0x00 <no, 8 B BE>  → kiosk.Sale, JSON
 //	saleid/<sale ID>                   → saleRef (kiosk ID and number), JSON
@@ -35,6 +36,7 @@ import (
 const (
 	keySchema  = "meta/schema"
 	keyHead    = "meta/head"
+	keyAnchor  = "meta/anchored"
 	prefCat    = "cat/"
 	prefSale   = "sale/"
 	prefSaleID = "saleid/"

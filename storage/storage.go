@@ -52,7 +52,9 @@ type DB struct {
 	closed bool
 	log    *slog.Logger // nil: discard
 
-	anchorMu   sync.Mutex // orders anchor writes (anchor.go)
+	// commitMu serializes write transactions, so that the journal
+	// anchor's writes follow the order of the commits (anchor.go).
+	commitMu   sync.Mutex
 	anchor     *anchorFile
 	rolledBack string
 	cat        catIndex    // the catalog in memory (catalog.go)
@@ -343,10 +345,15 @@ func (d *DB) call(op string, fn func() error) (err error) {
 }
 
 // update runs fn in a read-write transaction and commits it durably,
-// retrying the whole transaction when it conflicts with a concurrent one
-// (badger.ErrConflict). fn's own errors are returned as they are; fn may
-// run several times and must not keep state between runs.
+// retrying the whole transaction when it conflicts with a concurrent
+// writer outside update (badger.ErrConflict). fn's own errors are
+// returned as they are; fn may run several times and must not keep state
+// between runs. Updates are serialized (commitMu): a kiosk writes a few
+// times per sale, and the journal anchor's intent, written while Badger
+// commits, must name the head its own commit leaves (anchor.go).
 func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) error) error {
+	d.commitMu.Lock()
+	defer d.commitMu.Unlock()
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -356,15 +363,16 @@ func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) err
 			txn.Discard()
 			return err
 		}
+		anchored := d.anchorIntent(txn)
 		err := txn.Commit()
 		txn.Discard()
+		if aerr := anchored(err == nil); aerr != nil && d.log != nil {
+			// The commit stands (or failed on its own); an anchor left
+			// behind only narrows what a later Open can detect.
+			d.log.Error("journal anchor not advanced", "op", op, "err", aerr)
+		}
 		switch {
 		case err == nil:
-			if err := d.advanceAnchor(); err != nil && d.log != nil {
-				// The commit stands; an anchor left behind only narrows
-				// what a later Open can detect (anchor.go).
-				d.log.Error("journal anchor not advanced", "op", op, "err", err)
-			}
 			// A flush or compaction since the last write has written
 			// new tables through their mappings (pages.go).
 			d.releaseIfTablesChanged()

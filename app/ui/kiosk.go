@@ -94,6 +94,8 @@ type Screen struct {
 	banners     *fyne.Container
 	bannerBox   *fyne.Container // banners with padding; hidden when empty
 	body        *fyne.Container
+
+	shop *shopScreen // the Shopping screen, updated in place (shopping.go)
 }
 
 // NewScreen builds the customer screen for k in lang ("nb" or "en"; any
@@ -259,6 +261,9 @@ func (s *Screen) show(bs []fyne.CanvasObject, b fyne.CanvasObject) {
 	} else {
 		s.bannerBox.Show()
 	}
+	if len(s.body.Objects) == 1 && s.body.Objects[0] == b {
+		return // updated in place (shopping.go)
+	}
 	s.body.Objects = []fyne.CanvasObject{b}
 	s.body.Refresh()
 }
@@ -377,38 +382,6 @@ func (s *Screen) idle() fyne.CanvasObject {
 		centred(s.cabinetButton(BigTouch)),
 		centred(s.helpButton()),
 	)
-}
-
-// Shopping: the basket, its total and what to do next.
-func (s *Screen) shopping() fyne.CanvasObject {
-	v := s.view
-	top := container.NewBorder(nil, nil,
-		leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true),
-		rightLabel(itemCount(s.lang, v.Count), theme.SizeNameText, false))
-
-	lines := container.NewVBox()
-	for _, l := range v.Lines {
-		lines.Add(s.basketLine(l))
-		lines.Add(widget.NewSeparator())
-	}
-	if len(v.Lines) == 0 {
-		lines.Add(body(s.t(mBasketEmpty)))
-	}
-
-	total := container.NewHBox(
-		container.NewCenter(rightLabel(s.t(mTotal), theme.SizeNameText, false)),
-		rightLabel(v.Total.String(), theme.SizeNameHeadingText, true))
-
-	var pay fyne.CanvasObject = layout.NewSpacer()
-	if len(v.Lines) > 0 {
-		pay = s.payButton()
-	}
-	actions := container.NewBorder(nil, nil,
-		container.NewHBox(s.cancelButton(), s.helpButton(), s.cabinetButton(MinTouch)),
-		pay)
-	bottom := container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, leftLabel(s.vatNote(), theme.SizeNameCaptionText, false), total), actions)
-	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(lines))
 }
 
 // vatNote says prices include VAT, and how much VAT per rate.

@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
+)
+
+// The Shopping screen is the one redrawn at every scan, so it is built
+// once and updated in place (issue 11 item 4: scan to screen within one
+// frame): the basket's rows are kept by what they show and only a changed
+// or new line is built; the count, the VAT note, the total and the Pay
+// button get new text. Rebuilding the whole screen per scan made about
+// 350 KB of garbage, and the garbage collections were the tail of scan
+// to screen.
+
+// shopScreen is the Shopping screen as built, and what its update
+// changes.
+type shopScreen struct {
+	lang string // built in; another language builds anew
+	help bool   // a help call was open when built (the Help button is disabled)
+
+	root  fyne.CanvasObject
+	count *widget.Label
+	lines *fyne.Container
+	vat   *widget.Label
+	total *widget.Label
+	pay   *fyne.Container // the Pay button, there while the basket has lines
+	// bottom holds the VAT note and total, then the actions: the
+	// buttons on the left and Pay (or a spacer) on the right, a Border
+	// rebuilt when Pay comes or goes.
+	bottom  *fyne.Container
+	buttons fyne.CanvasObject
+	payIn   bool
+	empty   fyne.CanvasObject
+	rows    map[lineKey]shopRow
+}
+
+// shopRow is a basket line's row and the separator under it.
+type shopRow struct{ row, sep fyne.CanvasObject }
+
+// lineKey is everything a basket line's row shows and does.
+type lineKey struct {
+	gtin       kiosk.GTIN
+	name       string
+	price      kiosk.Money
+	qty        int
+	restricted bool
+}
+
+// Shopping: the basket, its total and what to do next.
+func (s *Screen) shopping() fyne.CanvasObject {
+	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() {
+		s.shop = s.newShopScreen()
+	}
+	s.shop.update(s)
+	return s.shop.root
+}
+
+func (s *Screen) newShopScreen() *shopScreen {
+	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), rows: map[lineKey]shopRow{}}
+	sh.count = rightLabel("", theme.SizeNameText, false)
+	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true), sh.count)
+	sh.lines = container.NewVBox()
+	sh.empty = body(s.t(mBasketEmpty))
+	sh.total = rightLabel("", theme.SizeNameHeadingText, true)
+	total := container.NewHBox(container.NewCenter(rightLabel(s.t(mTotal), theme.SizeNameText, false)), sh.total)
+	sh.pay = s.payButton().(*fyne.Container)
+	sh.buttons = container.NewHBox(s.cancelButton(), s.helpButton(), s.cabinetButton(MinTouch))
+	sh.vat = leftLabel("", theme.SizeNameCaptionText, false)
+	sh.bottom = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, sh.vat, total), sh.actions(false))
+	sh.root = container.NewBorder(top, sh.bottom, nil, nil, container.NewVScroll(sh.lines))
+	return sh
+}
+
+// actions is the row of buttons, with Pay on the right or a spacer.
+func (sh *shopScreen) actions(pay bool) fyne.CanvasObject {
+	sh.payIn = pay
+	var right fyne.CanvasObject = layout.NewSpacer()
+	if pay {
+		right = sh.pay
+	}
+	return container.NewBorder(nil, nil, sh.buttons, right)
+}
+
+// update shows s's view: rows for lines that did not change are kept,
+// rows for lines that did are built.
+func (sh *shopScreen) update(s *Screen) {
+	v := s.view
+	sh.count.SetText(itemCount(s.lang, v.Count))
+	objs := make([]fyne.CanvasObject, 0, 2*len(v.Lines)+1)
+	rows := make(map[lineKey]shopRow, len(v.Lines))
+	for _, l := range v.Lines {
+		k := lineKey{l.Product.GTIN, l.Product.Name, l.Product.Price, l.Qty, l.Product.Restricted()}
+		r, ok := sh.rows[k]
+		if !ok {
+			r = shopRow{s.basketLine(l), widget.NewSeparator()}
+		}
+		rows[k] = r
+		objs = append(objs, r.row, r.sep)
+	}
+	if len(v.Lines) == 0 {
+		objs = append(objs, sh.empty)
+	}
+	sh.rows = rows
+	sh.lines.Objects = objs
+	sh.lines.Refresh()
+	sh.vat.SetText(s.vatNote())
+	sh.total.SetText(v.Total.String())
+	sh.pay.Objects[0].(*widget.Button).SetText(s.t(mPay, v.Total.String()))
+	if pay := len(v.Lines) > 0; pay != sh.payIn {
+		sh.bottom.Objects[2] = sh.actions(pay)
+		sh.bottom.Refresh()
+	}
+}
