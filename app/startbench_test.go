@@ -272,8 +272,9 @@ func BenchmarkSteadyMemory(b *testing.B) {
 	rtmetrics.Read(s)
 	rss, hwm := procStatus(b, "VmRSS"), procStatus(b, "VmHWM")
 	// VmRSS = RssAnon (the process's own memory: Go heap, Badger's
-	// arenas, cgo) + RssFile (pages of memory-mapped files, here Badger's
-	// tables and logs: page cache the kernel can take back) + RssShmem.
+	// arenas, cgo) + RssFile (pages of memory-mapped files: the test
+	// binary's code, about 28 MiB, its libraries, and Badger's tables and
+	// logs, whose pages the store releases, storage/pages.go) + RssShmem.
 	b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
 	b.ReportMetric(float64(procStatus(b, "RssAnon"))/(1<<20), "rss-anon-MiB")
 	b.ReportMetric(float64(procStatus(b, "RssFile"))/(1<<20), "rss-file-MiB")
