@@ -247,6 +247,7 @@ func (d *DB) ImportProducts(ctx context.Context, ps []kiosk.Product) error {
 		if err := wb.Flush(); err != nil {
 			return fmt.Errorf("storage: import products: %w", err)
 		}
+		defer d.releaseTablePages() // the catalog's tables, read in full (pages.go)
 		return d.loadCatalog(ctx)
 	})
 }
