@@ -149,6 +149,9 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			if err := setJSON(txn, saleIDKey(s.ID), saleRef{Kiosk: s.Kiosk, No: sale.No}); err != nil {
 				return err
 			}
+			if err := addSaleTotals(txn, sale); err != nil {
+				return err
+			}
 			for g, q := range qty {
 				var p kiosk.Product
 				found, err := getJSON(txn, catKey(g), &p)
