@@ -90,9 +90,9 @@ type TerminalEndOfDay interface {
 
 // ReportStore keeps each kiosk's running totals (Totals). The store
 // counts every completed sale (Totals.AddSale) and every journal entry
-// (Totals.AddEntry) into the totals of its Kiosk in the same durable
-// write as the sale or the record; an entry without Kiosk is counted
-// nowhere.
+// (Totals.AddEntry) into the totals of its Kiosk, and notes each pending
+// sale (Totals.OpenSale, CloseSale), in the same durable write as the
+// sale or the record; an entry without Kiosk is counted nowhere.
 //
 // Totals returns kioskID's totals: the zero Totals with Kiosk set for a
 // kiosk that has none. ListTotals returns the totals of every kiosk that
@@ -101,7 +101,7 @@ type TerminalEndOfDay interface {
 // Report makes a report in one durable write: it reads kioskID's totals
 // and the journal head, calls build with them, and journals the entry
 // build returns. When close is true (a Z report) it first refuses with
-// ErrSaleOpen while kioskID has a pending sale, and after journaling
+// ErrSaleOpen while kioskID has a pending sale (Totals.Open), and after journaling
 // closes the period (Totals.CloseZ with the record). An error from build
 // is returned as it is, and nothing is written. build may be called more
 // than once and must depend on its arguments only. Report returns the
@@ -221,8 +221,7 @@ const reportTime = "02.01.2006 15:04:05"
 // Reports makes a kiosk's X and Z reports.
 type Reports struct {
 	Store   ReportStore
-	Journal Journal   // records the terminal's end of day and a clock found behind (nil: not recorded)
-	Sales   SaleStore // nil: no early check for open sales (Store.Report still refuses)
+	Journal Journal // records the terminal's end of day and a clock found behind (nil: not recorded)
 	Clock   Clock
 	KioskID string
 	Shop    Shop
@@ -262,16 +261,8 @@ func (r Reports) Z(ctx context.Context, by string) (Report, Record, error) {
 	if err := r.checkZ(ctx, t, now); err != nil {
 		return Report{}, Record{}, err
 	}
-	if r.Sales != nil {
-		ps, err := r.Sales.Pending(ctx)
-		if err != nil {
-			return Report{}, Record{}, fmt.Errorf("kiosk: Z report: %w", err)
-		}
-		for _, p := range ps {
-			if p.Kiosk == r.KioskID {
-				return Report{}, Record{}, fmt.Errorf("kiosk: Z report: %w: sale %s (%v)", ErrSaleOpen, p.ID, p.State)
-			}
-		}
+	if len(t.Open) > 0 { // checked again in the store's write, where it counts
+		return Report{}, Record{}, fmt.Errorf("kiosk: Z report: %w: sale %s", ErrSaleOpen, t.Open[0])
 	}
 	term, err := r.closeTerminalDay(ctx, t.NextZ())
 	if err != nil {

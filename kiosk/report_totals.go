@@ -105,6 +105,12 @@ type Totals struct {
 	GrandSales   Money        `json:"grand_sales"`
 	GrandReturns Money        `json:"grand_returns"`
 	LastZ        ZMark        `json:"last_z,omitzero"`
+	// Open lists the kiosk's pending sales by ID, sorted: stored by
+	// SavePending until CompleteSale or VoidPending. A Z report waits for
+	// them. (Kept here so that the check reads one key: the pending
+	// sales' own keys, deleted once per sale, leave a long trail of
+	// deletions for a scan to step over.)
+	Open []string `json:"open,omitempty"`
 }
 
 // NextZ is the number the kiosk's next Z report gets: the Z reports of a
@@ -120,8 +126,30 @@ func PaymentType(p PaymentResult) string {
 	return p.CardType
 }
 
-// AddSale counts a completed sale s (with its receipt number) into t.
+// OpenSale notes that the kiosk has the pending sale id; it reports
+// whether it was new.
+func (t *Totals) OpenSale(id string) bool {
+	i, found := slices.BinarySearch(t.Open, id)
+	if !found {
+		t.Open = slices.Insert(t.Open, i, id)
+	}
+	return !found
+}
+
+// CloseSale notes that the pending sale id was completed or voided; it
+// reports whether it was open.
+func (t *Totals) CloseSale(id string) bool {
+	i, found := slices.BinarySearch(t.Open, id)
+	if found {
+		t.Open = slices.Delete(t.Open, i, i+1)
+	}
+	return found
+}
+
+// AddSale counts a completed sale s (with its receipt number) into t; it
+// is no longer open.
 func (t *Totals) AddSale(s Sale) {
+	t.CloseSale(s.ID)
 	p := &t.Period
 	if p.FirstReceipt == 0 || s.No < p.FirstReceipt {
 		p.FirstReceipt = s.No

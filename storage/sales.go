@@ -61,6 +61,9 @@ func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry
 			if had {
 				v.Order = old.Order
 			}
+			if err := openSaleTotals(txn, p); err != nil {
+				return err
+			}
 			return setJSON(txn, pendKey(p.ID), v)
 		})
 	})
@@ -205,6 +208,9 @@ func (d *DB) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
 				return fmt.Errorf("storage: void pending %s: %w", id, kiosk.ErrNotFound)
 			}
 			if _, err := appendRecord(txn, e); err != nil {
+				return err
+			}
+			if err := voidSaleTotals(txn, id, old); err != nil {
 				return err
 			}
 			return del(txn, pendKey(id))

@@ -29,7 +29,8 @@ func readTotals(txn *badger.Txn, kioskID string) (kiosk.Totals, error) {
 }
 
 // addSaleTotals counts the completed sale s (its receipt number set) into
-// its kiosk's totals, in the sale's own transaction.
+// its kiosk's totals, in the sale's own transaction; it is no longer
+// open.
 func addSaleTotals(txn *badger.Txn, s kiosk.Sale) error {
 	t, err := readTotals(txn, s.Kiosk)
 	if err != nil {
@@ -37,6 +38,36 @@ func addSaleTotals(txn *badger.Txn, s kiosk.Sale) error {
 	}
 	t.AddSale(s)
 	return setJSON(txn, totKey(s.Kiosk), t)
+}
+
+// openSaleTotals notes the pending sale p in its kiosk's totals
+// (SavePending); a sale already noted costs a read only.
+func openSaleTotals(txn *badger.Txn, p kiosk.PendingSale) error {
+	if checkKioskID(p.Kiosk) != nil {
+		return nil
+	}
+	t, err := readTotals(txn, p.Kiosk)
+	if err != nil || !t.OpenSale(p.ID) {
+		return err
+	}
+	return setJSON(txn, totKey(p.Kiosk), t)
+}
+
+// voidSaleTotals takes the pending sale stored as old (a pendingValue)
+// out of its kiosk's open sales (VoidPending).
+func voidSaleTotals(txn *badger.Txn, id string, old []byte) error {
+	var v pendingValue
+	if err := unmarshal(pendKey(id), old, &v); err != nil {
+		return err
+	}
+	if checkKioskID(v.Sale.Kiosk) != nil {
+		return nil
+	}
+	t, err := readTotals(txn, v.Sale.Kiosk)
+	if err != nil || !t.CloseSale(id) {
+		return err
+	}
+	return setJSON(txn, totKey(v.Sale.Kiosk), t)
 }
 
 // addEntryTotals counts the journal entry e into its kiosk's totals, when
@@ -93,33 +124,21 @@ func (d *DB) ListTotals(ctx context.Context) ([]kiosk.Totals, error) {
 	return out, err
 }
 
-// Report implements kiosk.ReportStore in one transaction: the open-sale
-// check (pending sales are few: reading them all is cheap), the totals,
-// the head, the journal record and, for a Z report, the closed totals.
+// Report implements kiosk.ReportStore in one transaction: the totals
+// with the open-sale check, the head, the journal record and, for a Z
+// report, the closed totals.
 func (d *DB) Report(ctx context.Context, kioskID string, close bool, build func(kiosk.Totals, kiosk.Record) (kiosk.Entry, error)) (r kiosk.Record, err error) {
 	if err := checkKioskID(kioskID); err != nil {
 		return kiosk.Record{}, fmt.Errorf("storage: report: %w", err)
 	}
 	err = d.call("report", func() error {
 		return d.update(ctx, "report "+kioskID, func(txn *badger.Txn) error {
-			if close {
-				err := scanPrefix(txn, []byte(prefPend), func(k, b []byte) error {
-					var v pendingValue
-					if err := unmarshal(k, b, &v); err != nil {
-						return err
-					}
-					if v.Sale.Kiosk == kioskID {
-						return fmt.Errorf("storage: Z report of %s: %w: sale %s (%v)", kioskID, kiosk.ErrSaleOpen, v.Sale.ID, v.Sale.State)
-					}
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-			}
 			t, err := readTotals(txn, kioskID)
 			if err != nil {
 				return err
+			}
+			if close && len(t.Open) > 0 {
+				return fmt.Errorf("storage: Z report of %s: %w: sale %s", kioskID, kiosk.ErrSaleOpen, t.Open[0])
 			}
 			head, err := readHead(txn)
 			if err != nil {

@@ -99,6 +99,37 @@ func TestReportStore(t *testing.T, open func(t *testing.T) ReportUnderTest) {
 		}
 	})
 
+	t.Run("pending sales are open until completed or voided", func(t *testing.T) {
+		s := open(t)
+		storeSeed(t, s.Catalog)
+		for _, p := range []kiosk.PendingSale{
+			storePending("b", "K1", 1, storeLine(prodSnus, 1)), storePending("a", "K1", 2, storeLine(prodCola, 1)),
+			storePending("c", "K2", 3, storeLine(prodCola, 1)),
+		} {
+			for range 2 { // saved again as the payment goes on: still one open sale
+				if err := s.Sales.SavePending(ctx, p, storePendingEntry(p)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if got := reportMustTotals(t, s, "K1").Open; len(got) != 2 || got[0] != "a" || got[1] != "b" {
+			t.Fatalf("K1's open sales = %q, want a and b", got)
+		}
+		sale := storeSale("a", "K1", 2, storeLine(prodCola, 1))
+		if _, err := s.Sales.CompleteSale(ctx, sale, storeSaleEntry(sale)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Sales.VoidPending(ctx, "b", kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubSaleCancelled, Time: suiteT0, Kiosk: "K1", SaleID: "b"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := reportMustTotals(t, s, "K1").Open; len(got) != 0 {
+			t.Errorf("K1's open sales after completing and voiding them = %q", got)
+		}
+		if got := reportMustTotals(t, s, "K2").Open; len(got) != 1 || got[0] != "c" {
+			t.Errorf("K2's open sales = %q, want c", got)
+		}
+	})
+
 	t.Run("an X report is journaled and changes no totals", func(t *testing.T) {
 		s := open(t)
 		storeSeed(t, s.Catalog)
@@ -169,7 +200,7 @@ func TestReportStore(t *testing.T, open func(t *testing.T) ReportUnderTest) {
 		if h := reportMustHead(t, s); h.Seq != head.Seq {
 			t.Errorf("the refused Z journaled record %d", h.Seq)
 		}
-		reportMustEqual(t, reportMustTotals(t, s, "K1"), kiosk.Totals{Kiosk: "K1"})
+		reportMustEqual(t, reportMustTotals(t, s, "K1"), kiosk.Totals{Kiosk: "K1", Open: []string{"p"}})
 		if _, err := s.Reports.Report(ctx, "K1", false, func(t kiosk.Totals, h kiosk.Record) (kiosk.Entry, error) {
 			return kiosk.Entry{Code: kiosk.CodeXReport, Time: suiteT0, Kiosk: "K1"}, nil
 		}); err != nil {

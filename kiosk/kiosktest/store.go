@@ -245,6 +245,9 @@ func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.En
 		order = old.order
 	}
 	s.pending[p.ID] = storePendingRec{order: order, started: p.Started, data: b}
+	if t := s.totalsLocked(p.Kiosk); t.OpenSale(p.ID) {
+		s.setTotalsLocked(t)
+	}
 	for _, r := range recs {
 		s.commitRecord(r.b)
 	}
@@ -367,7 +370,12 @@ func (s *Store) VoidPending(ctx context.Context, id string, e kiosk.Entry) error
 	if err != nil {
 		return err
 	}
+	var p kiosk.PendingSale
+	storeUnmarshal(s.pending[id].data, &p)
 	delete(s.pending, id)
+	if t := s.totalsLocked(p.Kiosk); t.CloseSale(id) {
+		s.setTotalsLocked(t)
+	}
 	s.commitRecord(recB)
 	return nil
 }
@@ -522,14 +530,8 @@ func (s *Store) Report(ctx context.Context, kioskID string, close bool, build fu
 	if err := s.write(ctx, "Report"); err != nil {
 		return kiosk.Record{}, err
 	}
-	if close {
-		for id, p := range s.pending {
-			var ps kiosk.PendingSale
-			storeUnmarshal(p.data, &ps)
-			if ps.Kiosk == kioskID {
-				return kiosk.Record{}, fmt.Errorf("kiosktest: Z report of %s: %w: sale %s", kioskID, kiosk.ErrSaleOpen, id)
-			}
-		}
+	if t := s.totalsLocked(kioskID); close && len(t.Open) > 0 {
+		return kiosk.Record{}, fmt.Errorf("kiosktest: Z report of %s: %w: sale %s", kioskID, kiosk.ErrSaleOpen, t.Open[0])
 	}
 	head, err := s.headLocked()
 	if err != nil {
