@@ -184,8 +184,10 @@ func buildCatalog100k(b *testing.B) (string, []kiosk.GTIN) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if catalog100k.dir != "" {
-		os.RemoveAll(catalog100k.dir)
+	for _, dir := range []string{catalog100k.dir, history1M.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
