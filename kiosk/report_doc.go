@@ -3,6 +3,7 @@ package kiosk
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Document lays the report out for the receipt printer, in Norwegian,
@@ -131,8 +132,8 @@ func (r Report) Document() Document {
 		} else {
 			d.Pair("Terminal, dagsoppgjør", "ukjent", Style{})
 			d.Pair("Differanse", "ukjent", Style{Bold: true})
-			if t.Problem != "" {
-				d.Text(t.Problem, Style{})
+			for _, l := range wrap(t.Problem, ReportColumns) {
+				d.Text(l, Style{})
 			}
 		}
 	}
@@ -170,4 +171,24 @@ func groupNameNO(g Group) string {
 		return "andre varer"
 	}
 	return g.String()
+}
+
+// wrap breaks s into lines of at most width runes, at spaces where it
+// can.
+func wrap(s string, width int) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		r := []rune(w)
+		for len(r) > width { // a word longer than the line: cut
+			out = append(out, string(r[:width]))
+			r = r[width:]
+		}
+		w = string(r)
+		if n := len(out); n > 0 && runeLen(out[n-1])+1+runeLen(w) <= width {
+			out[n-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
