@@ -36,7 +36,8 @@ func benchDir(b *testing.B) string {
 }
 
 // saleWriteBytes is about what CompleteSale writes for s: the sale, its
-// ID index, the counter, three products, the journal record and the head.
+// ID index, the counter, three products, the report totals, the journal
+// record and the head.
 func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
 	b.Helper()
 	sale, err := json.Marshal(s)
@@ -51,7 +52,13 @@ func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
 	if err != nil {
 		b.Fatal(err)
 	}
-	n := len(sale) + 40 + 8 + 2*len(rec)
+	tot := kiosk.Totals{Kiosk: s.Kiosk}
+	tot.AddSale(s)
+	totals, err := json.Marshal(tot)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(sale) + 40 + 8 + len(totals) + 2*len(rec)
 	for _, l := range s.Lines {
 		p, _ := json.Marshal(l.Product)
 		n += len(p)
