@@ -268,6 +268,7 @@ func (r Reports) Z(ctx context.Context, by string) (Report, Record, error) {
 	if err != nil {
 		return Report{}, Record{}, err
 	}
+	now = r.Clock.Now() // the end of day may take a while: the report is made after it
 	var rep Report
 	rec, err := r.Store.Report(ctx, r.KioskID, true, func(t Totals, head Record) (Entry, error) {
 		if err := CheckZ(t, now); err != nil {
