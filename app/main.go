@@ -21,6 +21,10 @@ Usage:
                                                   printer (test receipt), the card terminal and
                                                   the cabinet (locks, doors, key, tower light)
   selvkasse payment end-of-day --config FILE      the card terminal's end of day, journaled
+  selvkasse report x|z --config FILE | --data DIR [--kiosk ID]
+                                                  the X report, or the Z report closing the day
+                                                  (after the card terminal's end of day), printed
+                                                  and journaled; with the kiosk stopped
   selvkasse journal verify --data DIR             check the journal's hash chain, and that no
                                                   acknowledged record was lost (the anchor)
   selvkasse journal accept-rollback --data DIR --by NAME
@@ -57,6 +61,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runCmd(args[1:], stdout, stderr)
 	case "payment":
 		err = paymentCmd(args[1:], stdout, stderr)
+	case "report":
+		err = reportCmd(args[1:], stdout, stderr)
 	case "devices":
 		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":

@@ -8,6 +8,9 @@ import (
 	"selvkasse/storage"
 )
 
+// systemName is the cash register system as its X and Z reports name it.
+const systemName = "selvkasse"
+
 // Devices are one kiosk's device ports: simulated in the demo, real
 // drivers in `selvkasse run`, fakes in tests.
 type Devices struct {
@@ -36,8 +39,8 @@ func newMeteredCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devic
 	if m != nil {
 		sales, journal = timedSales{db, m, clk}, timedJournal{db, m, clk}
 	}
-	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, Log: log, DiskReserve: storage.DiskReserve}, kiosk.Deps{
-		Catalog: db, Sales: sales, Journal: journal, Disk: db,
+	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, System: systemName, Log: log, DiskReserve: storage.DiskReserve}, kiosk.Deps{
+		Catalog: db, Sales: sales, Journal: journal, Disk: db, Reports: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
 		Light: d.Light, Key: d.Key, Clock: clk,
 		Login: kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),

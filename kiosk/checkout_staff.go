@@ -420,6 +420,10 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 		return idle && c.pending == nil && len(c.unlocked) == 0 && in
 	case OvClearFault:
 		return c.state == OutOfOrder
+	case OvXReport, OvZReport:
+		// Between customers: the printer is free, no sale is open (the
+		// store refuses a Z report with a pending sale in any case).
+		return c.d.Reports != nil && (c.state == Idle || c.state == OutOfOrder) && c.pending == nil
 	}
 	return false
 }
@@ -587,8 +591,37 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.openCompartment(o.Compartment)
 	case OvClearFault:
 		return c.clearFaults(), nil
+	case OvXReport, OvZReport:
+		return c.report(o.Kind == OvZReport, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
+}
+
+// report makes the X report, or the Z report after the terminal's end of
+// day, for the staff member of sess, and prints it on the receipt
+// printer. A report journaled but not printed stays made: the override
+// succeeds and says so, and the printer's fault is journaled.
+func (c *Checkout) report(z bool, sess Session) (string, error) {
+	te, _ := c.d.Terminal.(TerminalEndOfDay)
+	r := Reports{Store: c.d.Reports, Journal: c.d.Journal, Clock: c.d.Clock, KioskID: c.cfg.KioskID,
+		Shop: c.cfg.Shop, System: c.cfg.System, Terminal: te}
+	run := r.X
+	if z {
+		run = r.Z
+	}
+	rep, rec, err := run(c.ctx, sess.Staff.ID)
+	if err != nil {
+		return "", err
+	}
+	what := fmt.Sprintf(" (%v, journal record %d", rep.Kind, rec.Seq)
+	if z {
+		what = fmt.Sprintf(" (Z report %d, journal record %d", rep.No, rec.Seq)
+	}
+	if err := c.d.Printer.Print(c.ctx, rep.Document()); err != nil {
+		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: fmt.Sprintf("%v journaled as record %d but not printed: %v", rep.Kind, rec.Seq, err)})
+		return what + "; not printed: " + err.Error() + ")", nil
+	}
+	return what + ", printed)", nil
 }
 
 // voidLine takes the line of product g out of the basket (the first line

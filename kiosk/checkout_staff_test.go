@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,8 @@ func TestOverrideRoles(t *testing.T) {
 			r.wait(kiosk.Assistance)
 		},
 		kiosk.OvOpenCompartment: func(r *rig) {},
+		kiosk.OvXReport:         func(r *rig) {},
+		kiosk.OvZReport:         func(r *rig) {},
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -186,7 +189,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvApproveAge: kiosk.ActAgeCheck, kiosk.OvRefuseAge: kiosk.ActAgeCheck,
 		kiosk.OvVoidLine: kiosk.ActAssist, kiosk.OvCancelSale: kiosk.ActAssist, kiosk.OvResumeSale: kiosk.ActAssist,
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
-		kiosk.OvClearFault: kiosk.ActServiceDevices,
+		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvXReport: kiosk.ActXReport, kiosk.OvZReport: kiosk.ActZReport,
 	}[k]
 }
 
@@ -565,5 +568,84 @@ func TestBadgeReplacesSession(t *testing.T) {
 	}
 	if outs != 1 {
 		t.Errorf("ola's log-out journaled %d times, want 1", outs)
+	}
+}
+
+// Issue 12 item 5: the Z report from the staff screen, between
+// customers: the terminal's end of day first, then the report printed on
+// the receipt printer and journaled in full; once a day.
+func TestStaffZReportOnScreen(t *testing.T) {
+	r := mustRig(t)
+	r.must(r.co.Add(soda.GTIN))
+	r.must(r.co.Pay())
+	r.payApproved()
+	r.wait(kiosk.Receipt)
+	r.signIn("kari")
+	if o := optionOf(t, r.co.View(), kiosk.OvZReport); o.Available {
+		t.Error("Z report offered while the customer's receipt is on the screen")
+	}
+	r.co.StaffLogout()
+	r.clock.Advance(15 * time.Second)
+	r.wait(kiosk.Idle)
+
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvZReport}))
+	d, ok := r.printer.Last()
+	text := d.PlainText(kiosk.ReportColumns)
+	if !ok || !strings.Contains(text, "Z-RAPPORT nr. 1") || !strings.Contains(text, "Tatt ut av                            kari") {
+		t.Fatalf("printed:\n%s", text)
+	}
+	var zs []kiosk.Record
+	for _, rec := range r.store.Records() {
+		if rec.Code == kiosk.CodeZReport {
+			zs = append(zs, rec)
+		}
+	}
+	if len(zs) != 1 || zs[0].Text != text || zs[0].Amount != soda.Price {
+		t.Fatalf("Z reports journaled: %+v", zs)
+	}
+	if eod := r.journaled(kiosk.SubTerminalEndOfDay); len(eod) != 1 || eod[0].Amount != soda.Price || eod[0].Seq > zs[0].Seq {
+		t.Errorf("terminal end of day journaled %+v", eod)
+	}
+	if o := r.lastOverride(); o.Data["override"] != "Z report" || o.Data["reason"] != "end of day" || !strings.Contains(o.Text, "Z report 1") {
+		t.Errorf("override journaled %+v", o)
+	}
+	tot, err := r.store.Totals(r.ctx, "K1")
+	if err != nil || tot.LastZ.No != 1 || tot.Period.Sales.Num != 0 || tot.GrandSales != soda.Price {
+		t.Errorf("totals after the Z report: %+v, %v", tot, err)
+	}
+
+	// A clerk may print an X report, not close the day; nobody twice.
+	r.must(r.override("ola", kiosk.Override{Kind: kiosk.OvXReport}))
+	if d, _ := r.printer.Last(); !strings.Contains(d.PlainText(kiosk.ReportColumns), "X-RAPPORT") {
+		t.Error("X report not printed")
+	}
+	r.co.StaffLogout()
+	err = r.override("kari", kiosk.Override{Kind: kiosk.OvZReport})
+	if !errors.Is(err, kiosk.ErrZDone) {
+		t.Fatalf("second Z report today = %v, want ErrZDone", err)
+	}
+	if v := r.co.View(); v.Staff == nil || v.Staff.Error != kiosk.StaffErrFailed || !strings.Contains(v.Staff.ErrorArg, "already run") {
+		t.Errorf("the refusal is not shown: %+v", v.Staff)
+	}
+}
+
+// A Z report the printer could not print is made and journaled all the
+// same, and says so.
+func TestStaffZReportNotPrinted(t *testing.T) {
+	r := mustRig(t)
+	r.printer.Unplug()
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvZReport}))
+	if o := r.lastOverride(); !strings.Contains(o.Text, "not printed") {
+		t.Errorf("override journaled %q", o.Text)
+	}
+	var faults []string
+	for _, rec := range r.journaled(kiosk.SubDeviceFault) {
+		faults = append(faults, rec.Text)
+	}
+	if !strings.Contains(strings.Join(faults, "|"), "Z report journaled as record") {
+		t.Errorf("device faults journaled: %q", faults)
+	}
+	if tot, _ := r.store.Totals(r.ctx, "K1"); tot.LastZ.No != 1 {
+		t.Errorf("last Z %d", tot.LastZ.No)
 	}
 }

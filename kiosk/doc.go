@@ -23,6 +23,11 @@
 // SignatureVerifier ports; app/signing implements them with RSA-SHA1 and
 // HMAC-SHA1 and keeps the keys.
 //
+// report.go has the X and Z reports (kassasystemforskrifta §§ 2-8-2,
+// 2-8-3) and their ports (ReportStore, TerminalEndOfDay); report_totals.go
+// the running totals the store keeps for them and the one switch of
+// which journal records they count; report_doc.go their printed form.
+//
 // It imports the Go standard library only; TestStdlibOnly enforces that.
 // Everything else in the module points toward this package: device drivers
 // implement its device ports, storage implements its store ports, and app

@@ -23,8 +23,8 @@ const (
 	OvCompleteSale    OverrideKind = 6  // paid goods handed over by staff: complete the sale
 	OvOpenCompartment OverrideKind = 7  // open one cabinet compartment (Override.Compartment) to restock it
 	OvClearFault      OverrideKind = 8  // a device was repaired: check the devices again
-	OvXReport         OverrideKind = 9  // later work (issue 12)
-	OvZReport         OverrideKind = 10 // later work (issue 12)
+	OvXReport         OverrideKind = 9  // print the X report (report.go)
+	OvZReport         OverrideKind = 10 // close the day: the terminal's end of day, the Z report printed
 	OvCopyReceipt     OverrideKind = 11 // later work (issue 12)
 	OvReturn          OverrideKind = 12 // later work (issue 12)
 	OvReceiveStock    OverrideKind = 13 // later work (issue 13)
@@ -66,12 +66,13 @@ const (
 	ReasonRestock        Reason = 7
 	ReasonRepaired       Reason = 8
 	ReasonOther          Reason = 9
+	ReasonEndOfDay       Reason = 10 // the day's closing (dagsoppgjør)
 )
 
 var reasonNames = map[Reason]string{
 	ReasonIDChecked: "ID checked", ReasonNoValidID: "no valid ID", ReasonCustomerAsked: "customer asked",
 	ReasonWrongItem: "wrong item", ReasonPaymentProblem: "payment problem", ReasonDeviceFault: "device fault",
-	ReasonRestock: "restock", ReasonRepaired: "repaired", ReasonOther: "other",
+	ReasonRestock: "restock", ReasonRepaired: "repaired", ReasonOther: "other", ReasonEndOfDay: "end of day",
 }
 
 func (r Reason) String() string {
@@ -102,8 +103,8 @@ var overrideRules = map[OverrideKind]overrideRule{
 	OvCompleteSale:    {ActSettlePayment, []Reason{ReasonPaymentProblem, ReasonDeviceFault, ReasonOther}, false},
 	OvOpenCompartment: {ActRestockCabinet, []Reason{ReasonRestock, ReasonDeviceFault, ReasonOther}, false},
 	OvClearFault:      {ActServiceDevices, []Reason{ReasonRepaired}, false},
-	OvXReport:         {ActXReport, []Reason{ReasonOther}, true},
-	OvZReport:         {ActZReport, []Reason{ReasonOther}, true},
+	OvXReport:         {ActXReport, []Reason{ReasonOther, ReasonEndOfDay}, false},
+	OvZReport:         {ActZReport, []Reason{ReasonEndOfDay, ReasonOther}, false},
 	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, true},
 	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, true},
 	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, true},

@@ -15,6 +15,7 @@ import (
 type Config struct {
 	KioskID string // cash register id, unique in the shop; on receipts and in the journal
 	Shop    Shop
+	System  string // the cash register system's name and version, on X and Z reports
 
 	IdleWarn       time.Duration // inactivity in Shopping or on the declined screen before the warning (default 60 s)
 	IdleTimeout    time.Duration // the warning before the sale is given up (default 30 s)
@@ -74,6 +75,7 @@ type Deps struct {
 	Login    *StaffLogin // nil: no staff can log in (every staff action is refused)
 	Key      StaffKey    // nil: no key switch to log in with (badges only)
 	Disk     Disk        // nil: no free-space guard
+	Reports  ReportStore // nil: no X or Z reports from the staff screen
 	Clock    Clock
 }
 

@@ -118,7 +118,7 @@ func (r *rig) start() {
 	ctx, r.kill = context.WithCancel(r.ctx)
 	r.co = kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: kiosk.Shop{Name: "Test", OrgNo: "999999999"}}, kiosk.Deps{
 		Catalog: r.store, Sales: r.store, Journal: r.store, Scanner: r.scanner, Terminal: r.term,
-		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light,
+		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light, Reports: r.store,
 		Login: kiosk.NewStaffLogin("K1", r.reg, r.pins, r.store, r.clock, kiosk.LoginConfig{}),
 	})
 	changed := r.changed

@@ -38,7 +38,8 @@ func benchDir(b *testing.B) string {
 }
 
 // saleWriteBytes is about what CompleteSale writes for s: the sale, its
-// ID index, the counter, three products, the journal record and the head.
+// ID index, the counter, three products, the report totals, the journal
+// record and the head.
 func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
 	b.Helper()
 	sale, err := json.Marshal(s)
@@ -53,7 +54,13 @@ func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
 	if err != nil {
 		b.Fatal(err)
 	}
-	n := len(sale) + 40 + 8 + 2*len(rec)
+	tot := kiosk.Totals{Kiosk: s.Kiosk}
+	tot.AddSale(s)
+	totals, err := json.Marshal(tot)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(sale) + 40 + 8 + len(totals) + 2*len(rec)
 	for _, l := range s.Lines {
 		p, _ := json.Marshal(l.Product)
 		n += len(p)
@@ -186,8 +193,10 @@ func buildCatalog100k(b *testing.B) (string, []kiosk.GTIN) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if catalog100k.dir != "" {
-		os.RemoveAll(catalog100k.dir)
+	for _, dir := range []string{catalog100k.dir, history1M.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

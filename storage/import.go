@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -26,8 +27,8 @@ type ImportedSale struct {
 // holds exactly the keys and values that SavePending (with each sale's
 // Pending entries) followed by CompleteSale would have left, sale after
 // sale: the journal records chained after the head, the receipt numbers,
-// the sales with their ID index, the stock, the head, the cash
-// transactions signed as CompleteSale signs them (TestImportSales
+// the sales with their ID index, the stock, the report totals, the head,
+// the cash transactions signed as CompleteSale signs them (TestImportSales
 // compares the two byte for byte). It writes through a Badger write
 // batch, fsynced when it is flushed, not once per sale, and is not
 // crash-safe: a store whose import was cut short must be thrown away and
@@ -48,7 +49,16 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 			sigs  = map[string]string{} // each kiosk's last signature
 			stock = map[kiosk.GTIN]*kiosk.Product{}
 			ids   = map[string]bool{}
+			tots  = map[string]*kiosk.Totals{} // the report totals, as CompleteSale and Append count them
 		)
+		loadTotals := func(txn *badger.Txn, kioskID string) error {
+			if _, ok := tots[kioskID]; ok || checkKioskID(kioskID) != nil {
+				return nil
+			}
+			t, err := readTotals(txn, kioskID)
+			tots[kioskID] = &t
+			return err
+		}
 		err := d.view(ctx, func(txn *badger.Txn) error {
 			var err error
 			if head, err = readHead(txn); err != nil {
@@ -71,6 +81,16 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 					if b != nil {
 						return fmt.Errorf("storage: import sales: %s is already stored (%s): %w", s.ID, k, kiosk.ErrConflict)
 					}
+				}
+				for _, e := range append(slices.Clip(is.Pending), is.Receipt) {
+					if e.Kiosk != "" && counts(e) {
+						if err := loadTotals(txn, e.Kiosk); err != nil {
+							return err
+						}
+					}
+				}
+				if err := loadTotals(txn, s.Kiosk); err != nil {
+					return err
 				}
 				if _, ok := seq[s.Kiosk]; !ok {
 					last, err := getRaw(txn, seqKey(s.Kiosk))
@@ -120,6 +140,9 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 			if err != nil {
 				return err
 			}
+			if t := tots[e.Kiosk]; t != nil {
+				t.AddEntry(e) // as appendRecord counts it
+			}
 			b, err := r.Encode()
 			if err != nil {
 				return fmt.Errorf("storage: encode journal record %d: %w", r.Seq, err)
@@ -160,6 +183,7 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 					p.Stock -= l.Qty
 				}
 			}
+			tots[sale.Kiosk].AddSale(sale)
 			e := is.Receipt
 			e.Code, e.ReceiptNo = kiosk.CodeCashSale, sale.No
 			tx := kiosk.NewCashTx(sale)
@@ -194,6 +218,15 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 				continue
 			}
 			if err := wb.Set(sigKey(k), []byte(sig)); err != nil {
+				return fmt.Errorf("storage: import sales: %w", err)
+			}
+		}
+		for k, t := range tots {
+			b, err := json.Marshal(t)
+			if err != nil {
+				return fmt.Errorf("storage: import sales: encode the totals of %q: %w", k, err)
+			}
+			if err := wb.Set(totKey(k), b); err != nil {
 				return fmt.Errorf("storage: import sales: %w", err)
 			}
 		}

@@ -47,6 +47,10 @@ func appendRecord(txn *badger.Txn, e kiosk.Entry) (kiosk.Record, error) {
 	if err := set(txn, []byte(keyHead), b); err != nil {
 		return kiosk.Record{}, err
 	}
+	// The one place journal records are counted into the report totals.
+	if err := addEntryTotals(txn, e); err != nil {
+		return kiosk.Record{}, err
+	}
 	// Give back the decoded form, not r: it shares nothing with e (its
 	// Data map) and is exactly what Scan returns.
 	out, err := kiosk.DecodeRecord(b)

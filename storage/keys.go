@@ -24,6 +24,7 @@ import (
 //	badge/<badge id>                   → the staff ID of the active member holding it, raw
 //	login/<staff ID>                   → kiosk.LoginState, JSON; absent: the zero state
 //	sig/<kiosk ID>                     → the kiosk's last cash transaction's signature, base64 text
+//	tot/<kiosk ID>                     → kiosk.Totals, JSON: the X/Z report totals (totals.go)
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -33,7 +34,10 @@ import (
 // A badge key exists for active staff only, so disabling a member frees
 // the badge. The staff keys came after schema version 1 was first
 // written; they only add keys, so a store without them is an empty
-// register, not an older schema. No prefix is a prefix of another.
+// register, not an older schema. The totals keys came later in the same
+// way: a kiosk without one has sold nothing since they came, and its grand
+// totals start at 0 then (Skatteetaten's Q&A allows them to start with the
+// version that keeps them). No prefix is a prefix of another.
 const (
 	keySchema  = "meta/schema"
 	keyHead    = "meta/head"
@@ -48,6 +52,7 @@ const (
 	prefBadge  = "badge/"
 	prefLogin  = "login/"
 	prefSig    = "sig/"
+	prefTot    = "tot/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and
@@ -77,6 +82,7 @@ func badgeKey(badge string) []byte { return []byte(prefBadge + badge) }
 func loginKey(id string) []byte { return []byte(prefLogin + id) }
 
 func sigKey(kioskID string) []byte { return []byte(prefSig + kioskID) }
+func totKey(kioskID string) []byte { return []byte(prefTot + kioskID) }
 
 func jrnlKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefJrnl), seq)

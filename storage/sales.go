@@ -61,6 +61,9 @@ func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry
 			if had {
 				v.Order = old.Order
 			}
+			if err := openSaleTotals(txn, p); err != nil {
+				return err
+			}
 			return setJSON(txn, pendKey(p.ID), v)
 		})
 	})
@@ -151,6 +154,9 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			if err := setJSON(txn, saleIDKey(s.ID), saleRef{Kiosk: s.Kiosk, No: sale.No}); err != nil {
 				return err
 			}
+			if err := addSaleTotals(txn, sale); err != nil {
+				return err
+			}
 			for g, q := range qty {
 				var p kiosk.Product
 				found, err := getJSON(txn, catKey(g), &p)
@@ -210,6 +216,9 @@ func (d *DB) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
 				return fmt.Errorf("storage: void pending %s: %w", id, kiosk.ErrNotFound)
 			}
 			if _, err := appendRecord(txn, e); err != nil {
+				return err
+			}
+			if err := voidSaleTotals(txn, id, old); err != nil {
 				return err
 			}
 			return del(txn, pendKey(id))

@@ -66,6 +66,13 @@ func TestSaleStoreConformance(t *testing.T) {
 	})
 }
 
+func TestReportStoreConformance(t *testing.T) {
+	kiosktest.TestReportStore(t, func(t *testing.T) kiosktest.ReportUnderTest {
+		d := mustOpen(t, t.TempDir())
+		return kiosktest.ReportUnderTest{StoreUnderTest: kiosktest.StoreUnderTest{Catalog: d, Sales: d, Journal: d}, Reports: d}
+	})
+}
+
 func TestJournalConformance(t *testing.T) {
 	kiosktest.TestJournal(t, func(t *testing.T) kiosk.Journal { return mustOpen(t, t.TempDir()) })
 }

@@ -98,6 +98,7 @@ const (
 	mReasonRestock        msg = "reason.Restock"
 	mReasonRepaired       msg = "reason.Repaired"
 	mReasonOther          msg = "reason.Other"
+	mReasonEndOfDay       msg = "reason.EndOfDay"
 
 	mRoleClerk      msg = "role.clerk"
 	mRoleSupervisor msg = "role.supervisor"
@@ -222,6 +223,7 @@ var staffTexts = map[string]map[msg]string{
 		mReasonRestock:        "Påfylling",
 		mReasonRepaired:       "Reparert",
 		mReasonOther:          "Annet",
+		mReasonEndOfDay:       "Dagsoppgjør",
 
 		mRoleClerk:      "butikkmedarbeider",
 		mRoleSupervisor: "butikksjef",
@@ -343,6 +345,7 @@ var staffTexts = map[string]map[msg]string{
 		mReasonRestock:        "Restocking",
 		mReasonRepaired:       "Repaired",
 		mReasonOther:          "Other",
+		mReasonEndOfDay:       "End of day",
 
 		mRoleClerk:      "clerk",
 		mRoleSupervisor: "supervisor",

@@ -618,6 +618,7 @@ var reasonMsgs = map[kiosk.Reason]msg{
 	kiosk.ReasonCustomerAsked: mReasonCustomerAsked, kiosk.ReasonWrongItem: mReasonWrongItem,
 	kiosk.ReasonPaymentProblem: mReasonPaymentProblem, kiosk.ReasonDeviceFault: mReasonDeviceFault,
 	kiosk.ReasonRestock: mReasonRestock, kiosk.ReasonRepaired: mReasonRepaired, kiosk.ReasonOther: mReasonOther,
+	kiosk.ReasonEndOfDay: mReasonEndOfDay,
 }
 
 var roleMsgs = map[kiosk.Role]msg{

@@ -968,6 +968,20 @@ func (t *Terminal) EndOfDay(ctx context.Context) (Totals, error) {
 	return tot, nil
 }
 
+var _ kiosk.TerminalEndOfDay = (*Terminal)(nil)
+
+// CloseDay implements kiosk.TerminalEndOfDay: EndOfDay, its totals in
+// the kiosk's terms. A terminal that does not answer is
+// kiosk.ErrDeviceUnavailable; one that refuses or fails says why.
+func (t *Terminal) CloseDay(ctx context.Context) (kiosk.TerminalTotals, error) {
+	tot, err := t.EndOfDay(ctx)
+	if err != nil {
+		return kiosk.TerminalTotals{}, err
+	}
+	return kiosk.TerminalTotals{Count: tot.Count, Amount: tot.Amount, Trace: tot.Trace,
+		ReceiptFrom: tot.ReceiptFrom, ReceiptTo: tot.ReceiptTo, Lines: tot.ReceiptLines}, nil
+}
+
 // admin runs an administration command to its Completion or Abort.
 func (t *Terminal) admin(ctx context.Context, cmd APDU) (dialogue, error) {
 	var d dialogue

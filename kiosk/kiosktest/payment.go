@@ -62,6 +62,7 @@ const (
 	CallConfirm   PaymentOp = 2
 	CallRecover   PaymentOp = 3
 	CallMark      PaymentOp = 4
+	CallCloseDay  PaymentOp = 5
 )
 
 func (o PaymentOp) String() string {
@@ -74,6 +75,8 @@ func (o PaymentOp) String() string {
 		return "Recover"
 	case CallMark:
 		return "Mark"
+	case CallCloseDay:
+		return "CloseDay"
 	}
 	return fmt.Sprintf("PaymentOp(%d)", uint8(o))
 }
@@ -115,9 +118,14 @@ type PaymentTerminal struct {
 	txns         map[payKey]*payTxn
 	trace        int
 	wake         chan struct{}
+	dayClosed    map[payKey]bool // transactions a CloseDay counted
+	closeDayErr  error           // FailCloseDay
 }
 
-var _ kiosk.PaymentTerminal = (*PaymentTerminal)(nil)
+var (
+	_ kiosk.PaymentTerminal  = (*PaymentTerminal)(nil)
+	_ kiosk.TerminalEndOfDay = (*PaymentTerminal)(nil)
+)
 
 // NotCharged is the fake's Recover message for a request it never
 // received.
@@ -151,7 +159,7 @@ func NewPaymentTerminal(clk kiosk.Clock) *PaymentTerminal {
 	if clk == nil {
 		clk = kiosk.SystemClock{}
 	}
-	return &PaymentTerminal{clk: clk, txns: map[payKey]*payTxn{}, wake: make(chan struct{})}
+	return &PaymentTerminal{clk: clk, txns: map[payKey]*payTxn{}, wake: make(chan struct{}), dayClosed: map[payKey]bool{}}
 }
 
 func (p *PaymentTerminal) changedLocked() {
@@ -480,4 +488,44 @@ func (p *PaymentTerminal) Recover(ctx context.Context, req kiosk.PaymentRequest)
 		res.Approved, res.Message = false, "reversed"
 	}
 	return p.finishLocked(i, res, nil)
+}
+
+// FailCloseDay makes every CloseDay fail with err until it is called
+// with nil.
+func (p *PaymentTerminal) FailCloseDay(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closeDayErr = err
+}
+
+// CloseDay implements kiosk.TerminalEndOfDay: the approved transactions
+// not reversed since the last CloseDay, which are then counted no more.
+func (p *PaymentTerminal) CloseDay(ctx context.Context) (kiosk.TerminalTotals, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := p.recordLocked(PaymentCall{Op: CallCloseDay})
+	fail := func(err error) (kiosk.TerminalTotals, error) {
+		_, err = p.finishLocked(i, kiosk.PaymentResult{}, err)
+		return kiosk.TerminalTotals{}, err
+	}
+	switch {
+	case ctx.Err() != nil:
+		return fail(ctx.Err())
+	case p.offline:
+		return fail(offlineErr("close day"))
+	case p.closeDayErr != nil:
+		return fail(p.closeDayErr)
+	}
+	var tot kiosk.TerminalTotals
+	for k, t := range p.txns {
+		if t.charged() && !p.dayClosed[k] {
+			tot.Count++
+			tot.Amount += t.result.Amount
+			p.dayClosed[k] = true
+		}
+	}
+	p.trace++
+	tot.Trace = p.lastTraceLocked()
+	p.finishLocked(i, kiosk.PaymentResult{Amount: tot.Amount}, nil)
+	return tot, nil
 }

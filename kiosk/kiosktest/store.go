@@ -15,14 +15,16 @@ import (
 )
 
 var (
-	_ kiosk.Catalog   = (*Store)(nil)
-	_ kiosk.SaleStore = (*Store)(nil)
-	_ kiosk.Journal   = (*Store)(nil)
+	_ kiosk.Catalog     = (*Store)(nil)
+	_ kiosk.SaleStore   = (*Store)(nil)
+	_ kiosk.Journal     = (*Store)(nil)
+	_ kiosk.ReportStore = (*Store)(nil)
 )
 
-// Store is an in-memory kiosk.Catalog, kiosk.SaleStore and kiosk.Journal in
-// one object, as the real store is one object: a SaleStore write and the
-// journal entry it carries happen together or not at all.
+// Store is an in-memory kiosk.Catalog, kiosk.SaleStore, kiosk.Journal and
+// kiosk.ReportStore in one object, as the real store is one object: a
+// SaleStore write, the journal entry it carries and the report totals
+// they count happen together or not at all.
 //
 // It keeps every value in the JSON form the real store persists, so what
 // comes back has been through the same encoding (times lose their monotonic
@@ -38,7 +40,8 @@ type Store struct {
 	counters map[string]uint64
 	pending  map[string]storePendingRec
 	records  [][]byte
-	head     []byte // kept apart from records, as the real store does
+	head     []byte            // kept apart from records, as the real store does
+	totals   map[string][]byte // kiosk.Totals by kiosk ID
 
 	fails []storeFailure
 	calls []string
@@ -75,6 +78,7 @@ func NewStore() *Store {
 		signer:   &Signer{},
 		zone:     storeZone,
 		sigs:     map[string]string{},
+		totals:   map[string][]byte{},
 	}
 }
 
@@ -89,7 +93,7 @@ func (s *Store) SetSigner(signer kiosk.Signer, zone *time.Location) {
 }
 
 // FailNext makes the next write (Put, SavePending, CompleteSale,
-// VoidPending or Append) return err and change nothing. Calls queue: two
+// VoidPending, Append or Report) return err and change nothing. Calls queue: two
 // calls fail the next two writes.
 func (s *Store) FailNext(err error) {
 	s.mu.Lock()
@@ -258,6 +262,9 @@ func (s *Store) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.En
 		order = old.order
 	}
 	s.pending[p.ID] = storePendingRec{order: order, started: p.Started, data: b}
+	if t := s.totalsLocked(p.Kiosk); t.OpenSale(p.ID) {
+		s.setTotalsLocked(t)
+	}
 	for _, r := range recs {
 		s.commitRecord(r.b)
 	}
@@ -361,6 +368,9 @@ func (s *Store) CompleteSale(ctx context.Context, sale kiosk.Sale, e kiosk.Entry
 		s.products[g] = pb
 	}
 	delete(s.pending, sale.ID)
+	t := s.totalsLocked(sale.Kiosk)
+	t.AddSale(decodeSale(b))
+	s.setTotalsLocked(t)
 	s.commitRecord(recB)
 	var out kiosk.Sale
 	storeUnmarshal(b, &out)
@@ -394,7 +404,12 @@ func (s *Store) VoidPending(ctx context.Context, id string, e kiosk.Entry) error
 	if err != nil {
 		return err
 	}
+	var p kiosk.PendingSale
+	storeUnmarshal(s.pending[id].data, &p)
 	delete(s.pending, id)
+	if t := s.totalsLocked(p.Kiosk); t.CloseSale(id) {
+		s.setTotalsLocked(t)
+	}
 	s.commitRecord(recB)
 	return nil
 }
@@ -472,9 +487,109 @@ func (s *Store) sealAll(es []kiosk.Entry) ([]sealed, error) {
 	return out, nil
 }
 
+// commitRecord stores a sealed record and counts it into the report
+// totals, as the real store's append does.
 func (s *Store) commitRecord(b []byte) {
 	s.records = append(s.records, b)
 	s.head = b
+	r, err := kiosk.DecodeRecord(b)
+	if err != nil {
+		panic(fmt.Sprintf("kiosktest: sealed record does not decode: %v", err))
+	}
+	if r.Kiosk == "" {
+		return
+	}
+	t := s.totalsLocked(r.Kiosk)
+	if t.AddEntry(r.Entry) {
+		s.setTotalsLocked(t)
+	}
+}
+
+// decodeSale decodes a sale the store encoded.
+func decodeSale(b []byte) kiosk.Sale {
+	var sale kiosk.Sale
+	storeUnmarshal(b, &sale)
+	return sale
+}
+
+func (s *Store) totalsLocked(kioskID string) kiosk.Totals {
+	t := kiosk.Totals{Kiosk: kioskID}
+	if b, ok := s.totals[kioskID]; ok {
+		storeUnmarshal(b, &t)
+	}
+	return t
+}
+
+func (s *Store) setTotalsLocked(t kiosk.Totals) {
+	b, err := json.Marshal(t)
+	if err != nil {
+		panic(fmt.Sprintf("kiosktest: encode totals: %v", err))
+	}
+	s.totals[t.Kiosk] = b
+}
+
+// Totals implements kiosk.ReportStore.
+func (s *Store) Totals(ctx context.Context, kioskID string) (kiosk.Totals, error) {
+	if err := ctx.Err(); err != nil {
+		return kiosk.Totals{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.totalsLocked(kioskID), nil
+}
+
+// ListTotals implements kiosk.ReportStore.
+func (s *Store) ListTotals(ctx context.Context) ([]kiosk.Totals, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.totals))
+	for id := range s.totals {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]kiosk.Totals, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.totalsLocked(id))
+	}
+	return out, nil
+}
+
+// Report implements kiosk.ReportStore.
+func (s *Store) Report(ctx context.Context, kioskID string, close bool, build func(kiosk.Totals, kiosk.Record) (kiosk.Entry, error)) (kiosk.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(ctx, "Report"); err != nil {
+		return kiosk.Record{}, err
+	}
+	if t := s.totalsLocked(kioskID); close && len(t.Open) > 0 {
+		return kiosk.Record{}, fmt.Errorf("kiosktest: Z report of %s: %w: sale %s", kioskID, kiosk.ErrSaleOpen, t.Open[0])
+	}
+	head, err := s.headLocked()
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	e, err := build(s.totalsLocked(kioskID), head)
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	_, recB, err := s.seal(e)
+	if err != nil {
+		return kiosk.Record{}, err
+	}
+	s.commitRecord(recB)
+	r, err := kiosk.DecodeRecord(recB)
+	if err != nil {
+		return kiosk.Record{}, fmt.Errorf("kiosktest: report: %w", err)
+	}
+	if close {
+		t := s.totalsLocked(kioskID)
+		t.CloseZ(r)
+		s.setTotalsLocked(t)
+	}
+	return r, nil
 }
 
 func (s *Store) headLocked() (kiosk.Record, error) {

@@ -19,6 +19,13 @@ func TestStoreSaleStore(t *testing.T) {
 	})
 }
 
+func TestStoreReports(t *testing.T) {
+	TestReportStore(t, func(t *testing.T) ReportUnderTest {
+		s := NewStore()
+		return ReportUnderTest{StoreUnderTest: StoreUnderTest{Catalog: s, Sales: s, Journal: s}, Reports: s}
+	})
+}
+
 func TestStoreJournal(t *testing.T) {
 	TestJournal(t, func(t *testing.T) kiosk.Journal { return NewStore() })
 }

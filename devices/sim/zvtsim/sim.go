@@ -113,6 +113,8 @@ type Sim struct {
 	loseNext     bool
 	trace, rcpt  int
 	txns         []*Txn
+	dayStart     int  // txns before it were in an end of day already
+	dayRcpt      int  // the last receipt number of the last end of day
 	last         *Txn // the last decided transaction, for Repeat Receipt
 	received     []zvt.APDU
 	waits        []kiosk.Money // amounts of holds, in order
@@ -1188,16 +1190,20 @@ func (c *conn) endOfDay() error {
 		return err
 	}
 	c.s.mu.Lock()
+	// The day's transactions, since the last end of day: a terminal
+	// submits them and starts a new day (ZVT 13.08 §2.16).
 	var total kiosk.Money
 	var n byte
-	for _, t := range c.s.txns {
+	for _, t := range c.s.txns[c.s.dayStart:] {
 		if t.Approved() && !t.Reversed {
 			total += t.Amount
 			n++
 		}
 	}
+	c.s.dayStart = len(c.s.txns)
 	c.s.trace++
-	trace, last := c.s.trace, c.s.rcpt
+	trace, first, last := c.s.trace, c.s.dayRcpt+1, c.s.rcpt
+	c.s.dayRcpt = last
 	now := c.s.opt.Clock.Now()
 	c.s.changedLocked()
 	c.s.mu.Unlock()
@@ -1207,7 +1213,7 @@ func (c *conn) endOfDay() error {
 	d, _ = zvt.AppendField(d, zvt.BMPTrace, zvt.BCD(uint64(trace), 3))
 	d, _ = zvt.AppendField(d, zvt.BMPTime, zvt.BCD(uint64(now.Hour()*10000+now.Minute()*100+now.Second()), 3))
 	d, _ = zvt.AppendField(d, zvt.BMPDate, zvt.BCD(uint64(int(now.Month())*100+now.Day()), 2))
-	d, _ = zvt.AppendField(d, 0x60, zvt.TotalsSingles(1, uint64(last), n, total))
+	d, _ = zvt.AppendField(d, 0x60, zvt.TotalsSingles(uint64(first), uint64(last), n, total))
 	if err := c.sendAcked(zvt.APDU{Cmd: zvt.CmdStatusInfo, Data: d}); err != nil {
 		return err
 	}

@@ -343,6 +343,18 @@ func TestAdminCommands(t *testing.T) {
 		if err != nil || tot.Amount != 3550 || tot.Count != 2 || tot.ReceiptTo != "0002" {
 			t.Errorf("EndOfDay = %+v, %v", tot, err)
 		}
+		// The next day starts empty; the kiosk's view of it the same.
+		r := req(3, 700)
+		if _, err := h.term.Authorize(testCtx(t), r); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.term.Confirm(testCtx(t), r, true); err != nil {
+			t.Fatal(err)
+		}
+		day, err := h.term.CloseDay(testCtx(t))
+		if err != nil || day.Amount != 700 || day.Count != 1 || day.ReceiptFrom != "0003" || day.ReceiptTo != "0003" {
+			t.Errorf("CloseDay the next day = %+v, %v", day, err)
+		}
 	}
 }
 
