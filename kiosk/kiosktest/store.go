@@ -20,9 +20,10 @@ var (
 	_ kiosk.Journal   = (*Store)(nil)
 )
 
-// Store is an in-memory kiosk.Catalog, kiosk.SaleStore and kiosk.Journal in
-// one object, as the real store is one object: a SaleStore write and the
-// journal entry it carries happen together or not at all.
+// Store is an in-memory kiosk.Catalog, kiosk.SaleStore, kiosk.Journal and
+// kiosk.ReceiptStore (receipts.go) in one object, as the real store is
+// one object: a SaleStore write and the journal entry it carries happen
+// together or not at all.
 //
 // It keeps every value in the JSON form the real store persists, so what
 // comes back has been through the same encoding (times lose their monotonic
@@ -42,6 +43,8 @@ type Store struct {
 
 	fails []storeFailure
 	calls []string
+
+	receipts storeReceipts // the reprint queue and copies (receipts.go)
 }
 
 type storeSaleRef struct {
@@ -72,8 +75,8 @@ func NewStore() *Store {
 }
 
 // FailNext makes the next write (Put, SavePending, CompleteSale,
-// VoidPending or Append) return err and change nothing. Calls queue: two
-// calls fail the next two writes.
+// VoidPending, Append or a kiosk.ReceiptStore write) return err and
+// change nothing. Calls queue: two calls fail the next two writes.
 func (s *Store) FailNext(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
