@@ -420,6 +420,9 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 		return idle && c.pending == nil && len(c.unlocked) == 0 && in
 	case OvClearFault:
 		return c.state == OutOfOrder
+	case OvCopyReceipt:
+		idle := c.state == Idle || c.state == Receipt || c.state == OutOfOrder
+		return idle && c.pending == nil && c.lastReceiptLocked() > 0 && c.d.Receipts != nil
 	}
 	return false
 }
@@ -526,6 +529,9 @@ func (c *Checkout) Override(o Override) error {
 			if errors.Is(err, ErrNotNow) {
 				st.err, st.errArg = StaffErrNotNow, o.Kind.String()
 			}
+			if e, arg, ok := receiptStaffError(err); ok {
+				st.err, st.errArg = e, arg
+			}
 			c.touchStaffLocked()
 		}
 		c.mu.Unlock()
@@ -552,6 +558,9 @@ func (c *Checkout) overrideEntry(sub string, s Staff, o Override, text string) E
 	}
 	if o.Compartment > 0 {
 		e.Data["compartment"] = strconv.Itoa(o.Compartment)
+	}
+	if o.Receipt > 0 {
+		e.Data["receipt"] = strconv.FormatUint(o.Receipt, 10)
 	}
 	return e
 }
@@ -587,6 +596,8 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.openCompartment(o.Compartment)
 	case OvClearFault:
 		return c.clearFaults(), nil
+	case OvCopyReceipt:
+		return c.copyReceipt(o, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
 }

@@ -118,6 +118,7 @@ func TestOverrideRoles(t *testing.T) {
 			r.wait(kiosk.Assistance)
 		},
 		kiosk.OvOpenCompartment: func(r *rig) {},
+		kiosk.OvCopyReceipt:     func(r *rig) { r.sellSoda() },
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -186,7 +187,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvApproveAge: kiosk.ActAgeCheck, kiosk.OvRefuseAge: kiosk.ActAgeCheck,
 		kiosk.OvVoidLine: kiosk.ActAssist, kiosk.OvCancelSale: kiosk.ActAssist, kiosk.OvResumeSale: kiosk.ActAssist,
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
-		kiosk.OvClearFault: kiosk.ActServiceDevices,
+		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvCopyReceipt: kiosk.ActCopyReceipt,
 	}[k]
 }
 
