@@ -39,7 +39,7 @@ func (c *Checkout) print(doc Document, s Sale) {
 	c.notPrinted(s, err.Error())
 	c.mu.Lock()
 	if c.receiptN == s.No {
-		c.notice = NoticePrinterDown
+		c.notice = NoticeReceiptNotPrinted // paid: never "pay at the counter"
 	}
 	c.mu.Unlock()
 	c.notify()

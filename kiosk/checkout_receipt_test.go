@@ -36,7 +36,7 @@ func (r *rig) sellSodaPrinterFailing(fail func()) uint64 {
 	}
 	fail()
 	r.must(r.term.Respond(kiosktest.PayApproved()))
-	v := r.until(func(v kiosk.View) bool { return v.State == kiosk.Receipt && v.Notice == kiosk.NoticePrinterDown }, "the receipt screen saying the printer failed")
+	v := r.until(func(v kiosk.View) bool { return v.State == kiosk.Receipt && v.Notice == kiosk.NoticeReceiptNotPrinted }, "the receipt screen saying the printer failed")
 	no := v.ReceiptNo
 	r.waitRecord("13030", func(rec kiosk.Record) bool { return rec.Code == kiosk.CodeNoReceipt && rec.ReceiptNo == no })
 	return no

@@ -32,6 +32,9 @@ const (
 	NoticeBadgeUnknown    Notice = 18 // a staff badge nobody active holds
 	NoticeBadgeLocked     Notice = 19 // arg: the time it opens ("15:04"); too many wrong PINs
 	NoticeStaffNotNow     Notice = 20 // a staff badge while the terminal or the cabinet has the sale: log in after
+	// NoticeReceiptNotPrinted: paid, but the receipt did not print; it
+	// prints when the printer is back (ask staff).
+	NoticeReceiptNotPrinted Notice = 21
 )
 
 var noticeNames = map[Notice]string{
@@ -43,6 +46,7 @@ var noticeNames = map[Notice]string{
 	NoticePaymentReversed: "PaymentReversed",
 	NoticeScanNotNow:      "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
 	NoticeBadgeUnknown: "BadgeUnknown", NoticeBadgeLocked: "BadgeLocked", NoticeStaffNotNow: "StaffNotNow",
+	NoticeReceiptNotPrinted: "ReceiptNotPrinted",
 }
 
 func (n Notice) String() string {

@@ -1,10 +1,15 @@
 package ui
 
-// Texts of the staff screen's copy receipt (issue 12 item 4: the one copy
-// the law allows) and today's receipt counts. They live apart from the
-// other catalogs and join them in init.
+// Texts of the receipt that did not print (the customer's notice), the
+// staff screen's copy receipt (issue 12 item 4: the one copy the law
+// allows) and today's receipt counts. They live apart from the other
+// catalogs and join them in init.
+
+import "selvkasse/kiosk"
 
 const (
+	mNoticeReceiptNotPrinted msg = "notice.ReceiptNotPrinted"
+
 	mStaffPickReceipt      msg = "staff.pickReceipt"
 	mStaffLastReceipt      msg = "staff.lastReceipt" // its number
 	mStaffTypeReceipt      msg = "staff.typeReceipt"
@@ -22,6 +27,8 @@ const (
 
 var receiptTexts = map[string]map[msg]string{
 	LangNorwegian: {
+		mNoticeReceiptNotPrinted: "Betalingen er i orden, men kvitteringen kunne ikke skrives ut. Den skrives ut når skriveren virker igjen – spør en ansatt.",
+
 		mStaffPickReceipt:      "Velg kvitteringen som skal kopieres",
 		mStaffLastReceipt:      "Siste kvittering, nr. %d",
 		mStaffTypeReceipt:      "Eller tast kvitteringsnummeret:",
@@ -37,6 +44,8 @@ var receiptTexts = map[string]map[msg]string{
 		mStaffCopies:           "Kopier",
 	},
 	LangEnglish: {
+		mNoticeReceiptNotPrinted: "Your payment went through, but the receipt could not be printed. It prints once the printer works again – ask staff.",
+
 		mStaffPickReceipt:      "Choose the receipt to copy",
 		mStaffLastReceipt:      "Last receipt, no. %d",
 		mStaffTypeReceipt:      "Or type the receipt number:",
@@ -53,4 +62,7 @@ var receiptTexts = map[string]map[msg]string{
 	},
 }
 
-func init() { addTexts(receiptTexts) }
+func init() {
+	addTexts(receiptTexts)
+	noticeMsgs[kiosk.NoticeReceiptNotPrinted] = [2]msg{mNoticeReceiptNotPrinted, ""}
+}
