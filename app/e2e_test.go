@@ -263,6 +263,7 @@ func TestCrashMidPaymentLeavesNoHalfSale(t *testing.T) {
 			if e.term.Charged() != want {
 				t.Errorf("charged %v, want %v", e.term.Charged(), want)
 			}
+			e.waitReprinted() // a sale completed at the restart prints its receipt then
 			if _, err := kiosk.VerifyJournal(e.ctx, e.db); err != nil {
 				t.Fatal(err)
 			}

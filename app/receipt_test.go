@@ -60,6 +60,17 @@ func (e *e2e) waitJournal(what string, ok func(kiosk.Record) bool) kiosk.Record 
 
 var errFound = errors.New("found")
 
+// waitReprinted waits until the reprint queue is empty: each receipt
+// leaves it in the write that journals it printed, so the journal then
+// takes no more records from it.
+func (e *e2e) waitReprinted() {
+	e.t.Helper()
+	untilView(e.t, e.co, "the reprint queue printed", 10*time.Second, func(kiosk.View) bool {
+		qs, err := e.db.QueuedReceipts(e.ctx, "K1")
+		return err == nil && len(qs) == 0
+	})
+}
+
 // receiptRecords counts the journal's records of code for receipt no.
 func (e *e2e) receiptRecords(code kiosk.Code, sub string, no uint64) int {
 	e.t.Helper()
