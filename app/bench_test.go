@@ -41,6 +41,7 @@ func runDemoKiosk(b *testing.B, ctx context.Context, cancel context.CancelFunc, 
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { devs.Close() })
+	fakeSign(db)
 	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, log)
 	if err := co.Start(ctx); err != nil {
 		b.Fatal(err)
@@ -175,6 +176,7 @@ func BenchmarkApprovalToUnlock(b *testing.B) {
 	printer := kiosktest.NewPrinter()
 	printer.SetStatus(kiosk.PrinterStatus{Ready: true})
 	approved, unlocked := make(chan time.Time, 1), make(chan time.Time, 1)
+	fakeSign(db)
 	co := newCheckout("K1", DemoShop, db, Devices{
 		Scanner: kiosktest.NewScanner(nil), Terminal: stampTerminal{term, approved}, Printer: printer,
 		Cabinet: stampCabinet{cab, unlocked}, Staff: staff,

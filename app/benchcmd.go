@@ -47,6 +47,11 @@ func benchCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The sales are signed as the kiosk signs them, with the data dir's key.
+	if err := attachSigner(context.Background(), db, *data, *kioskID, time.Now()); err != nil {
+		db.Close()
+		return err
+	}
 	t := time.Now()
 	err = Seed(context.Background(), db, SeedSpec{Products: *products, Sales: *sales, Kiosk: *kioskID, From: start, Seed: *seed},
 		func(done int) {
@@ -198,6 +203,6 @@ func seedSale(rng *rand.Rand, spec SeedSpec, i int, cabinet, shelf []kiosk.Produ
 	if cab {
 		data = map[string]string{"age_by": p.AgeCheckBy}
 	}
-	is.Receipt = e(kiosk.CodeSalesReceipt, "", "sale completed", data, 40*time.Second)
+	is.Receipt = e(kiosk.CodeCashSale, "", "sale completed", data, 40*time.Second)
 	return is
 }

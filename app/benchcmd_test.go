@@ -25,6 +25,7 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
+		fakeSign(db)
 		if err := Seed(ctx, db, spec, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +33,7 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("VerifyJournal: %v", err)
 		}
-		if got := sum.ByCode[kiosk.CodeSalesReceipt]; got != uint64(spec.Sales) {
+		if got := sum.ByCode[kiosk.CodeCashSale]; got != uint64(spec.Sales) {
 			t.Errorf("%d receipts journaled; want %d", got, spec.Sales)
 		}
 		if sum.Records < 3*uint64(spec.Sales) {

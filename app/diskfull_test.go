@@ -211,6 +211,7 @@ func TestDiskFullChild(t *testing.T) {
 	}
 	clk := kiosktest.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	term, printer, scanner := kiosktest.NewPaymentTerminal(clk), kiosktest.NewPrinter(), kiosktest.NewScanner(clk)
+	fakeSign(db)
 	co := newCheckout("K1", DemoShop, db, Devices{Scanner: scanner, Terminal: term, Printer: printer,
 		Cabinet: kiosktest.NewCabinetLock(clk), Staff: kiosktest.NewStaffApproval()}, clk, nil)
 	if err := co.Start(ctx); err != nil {
@@ -290,6 +291,7 @@ func TestDiskFullChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fakeSign(db)
 	co = newCheckout("K1", DemoShop, db, Devices{Scanner: scanner, Terminal: term, Printer: printer,
 		Cabinet: kiosktest.NewCabinetLock(clk), Staff: kiosktest.NewStaffApproval()}, clk, nil)
 	if err := co.Start(ctx); err != nil {

@@ -56,6 +56,7 @@ func (e *e2e) open() {
 	}
 	var ctx context.Context
 	ctx, e.stop = context.WithCancel(e.ctx)
+	fakeSign(db)
 	e.co = newCheckout("K1", DemoShop, db, Devices{Scanner: e.scanner, Terminal: e.term, Printer: e.printer, Cabinet: e.cab, Staff: e.staff}, e.clock, nil)
 	if err := e.co.Start(ctx); err != nil {
 		e.t.Fatal(err)
@@ -188,7 +189,7 @@ func TestSaleEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for code, n := range map[kiosk.Code]uint64{kiosk.CodePOSStart: 1, kiosk.CodePriceLookup: 1} {
+	for code, n := range map[kiosk.Code]uint64{kiosk.CodePOSStart: 1, kiosk.CodeCashSale: 1, kiosk.CodePriceLookup: 1} {
 		if sum.ByCode[code] != n {
 			t.Errorf("journal has %d × %v, want %d", sum.ByCode[code], code, n)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"selvkasse/app/ui"
 	"selvkasse/kiosk"
+	"selvkasse/storage"
 )
 
 // Health is the JSON /healthz answers.
@@ -136,6 +137,9 @@ type server struct {
 	// refused: the store was refused at open (refusedStore); there is
 	// no checkout, and /healthz says out of order with this error.
 	refused error
+	// db and dataDir: the kiosk's store, for /journal/verify; nil: none.
+	db      *storage.DB
+	dataDir string
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -192,6 +196,19 @@ func (s *server) handler() http.Handler {
 	})
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.handler())
+	}
+	if s.db != nil {
+		// `journal verify` while the kiosk holds the store: it only
+		// reads, on loopback.
+		mux.HandleFunc("GET /journal/verify", func(w http.ResponseWriter, r *http.Request) {
+			var out strings.Builder
+			res := verifyResult{OK: true, DataDir: s.dataDir}
+			if err := verifyStore(r.Context(), s.db, s.dataDir, &out); err != nil {
+				res.OK, res.Error = false, err.Error()
+			}
+			res.Text = out.String()
+			writeJSON(w, http.StatusOK, res)
+		})
 	}
 	if s.sim != nil {
 		mux.HandleFunc("POST /sim/{action}", s.simAction)

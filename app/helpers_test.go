@@ -8,6 +8,7 @@ import (
 
 	"selvkasse/app/staffpin"
 	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
 	"selvkasse/storage"
 )
 
@@ -19,6 +20,7 @@ func mustSeededDB(tb testing.TB, dir string) *storage.DB {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	fakeSign(db)
 	if err := seedIfEmpty(context.Background(), db); err != nil {
 		db.Close()
 		tb.Fatal(err)
@@ -67,4 +69,14 @@ func staffOverride(co *kiosk.Checkout, db *storage.DB, o kiosk.Override) error {
 		}
 	}
 	return co.Override(o)
+}
+
+// fakeSign gives db the fake signing key (kiosktest.Signer) in
+// Europe/Oslo: run and demo attach the data dir's key (attachSigner).
+func fakeSign(db *storage.DB) {
+	zone, err := signingZone()
+	if err != nil {
+		panic(err)
+	}
+	db.SetSigner(&kiosktest.Signer{}, zone)
 }

@@ -2,13 +2,18 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
+	"selvkasse/app/signing"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
 )
@@ -16,6 +21,10 @@ import (
 // ErrRolledBack: `journal verify` found the store behind its journal
 // anchor: records acknowledged as stored are gone.
 var ErrRolledBack = errors.New("journal rolled back")
+
+// ErrNoJournal: `journal verify` was pointed at a directory that holds no
+// store.
+var ErrNoJournal = errors.New("no journal there")
 
 const journalUsage = "journal: usage: selvkasse journal verify --data DIR | selvkasse journal accept-rollback --data DIR --by NAME"
 
@@ -44,22 +53,62 @@ func openDataErr(dir string, err error) error {
 	return fmt.Errorf("cannot open the data dir %s: %w", dir, err)
 }
 
-// journalVerify checks the chain; a store behind its anchor (lost records
+// journalVerify checks the chain, every cash transaction's figures and
+// signature (with the public keys in the data dir), and every stored sale
+// against its journal record; a store behind its anchor (lost records
 // whose shorter chain still verifies) is opened anyway, the chain checked,
-// and the loss reported as an error wrapping ErrRolledBack.
+// and the loss reported as an error wrapping ErrRolledBack. A directory
+// without a store is ErrNoJournal: nothing is created there.
 func journalVerify(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("journal verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", DefaultDataDir(), "data directory")
+	addr := fs.String("addr", DefaultHealthAddr, "the running kiosk's loopback endpoint, asked when it holds the data dir")
 	if err := fs.Parse(args); err != nil {
 		return usageError("journal verify: " + err.Error())
 	}
+	// A mistyped --data must not become a new, empty store that
+	// "verifies".
+	if _, err := os.Stat(filepath.Join(*data, "MANIFEST")); err != nil {
+		return fmt.Errorf("journal verify: %s holds no journal (no Badger MANIFEST): %w", *data, ErrNoJournal)
+	}
+	ctx := context.Background()
 	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true})
+	if errors.Is(err, storage.ErrInUse) {
+		// The kiosk runs on it: it checks its own store, read-only.
+		return verifyThroughKiosk(ctx, *addr, *data, stdout)
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sum, err := kiosk.VerifyJournal(context.Background(), db)
+	return verifyStore(ctx, db, *data, stdout)
+}
+
+// verifyStore checks db's journal as `journal verify` does and writes what
+// it found to w: the chain, every cash transaction's figures and
+// signature (with the public keys in dataDir), every stored sale against
+// its record, and whether the store is behind its anchor (ErrRolledBack).
+// It only reads, so the running kiosk can do it too (/journal/verify).
+func verifyStore(ctx context.Context, db *storage.DB, dataDir string, w io.Writer) error {
+	o := kiosk.VerifyOptions{Sale: func(k string, no uint64) (kiosk.Sale, error) { return db.Sale(ctx, k, no) }}
+	signed, err := db.Signed(ctx)
+	if err != nil {
+		return err
+	}
+	if signed {
+		// Every signature, with the public keys alone (the private key
+		// is not needed to check, and may be the one that is lost).
+		keys, err := signing.ReadPublicKeys(dataDir)
+		if err != nil {
+			return fmt.Errorf("journal verify: the journal holds signed sales, but their public keys cannot be read: %w", err)
+		}
+		if o.Zone, err = signingZone(); err != nil {
+			return err
+		}
+		o.Signatures = keys
+	}
+	sum, err := kiosk.VerifyJournalWith(ctx, db, o)
 	if err != nil {
 		return fmt.Errorf("journal verify: %d records good, then: %w", sum.Records, err)
 	}
@@ -67,16 +116,50 @@ func journalVerify(args []string, stdout io.Writer) error {
 		return fmt.Errorf("journal verify: %w: the chain of %d records is intact, but %s. The kiosk does not open on this store. "+
 			"Restore the data dir from a copy that holds the lost records, or, when there is none, record the loss and go on:\n"+
 			"  selvkasse journal accept-rollback --data %s --by NAME",
-			ErrRolledBack, sum.Records, lost, shellQuote(*data))
+			ErrRolledBack, sum.Records, lost, shellQuote(dataDir))
 	}
-	fmt.Fprintf(stdout, "journal OK: %d records, chain intact, head %s\n", sum.Records, sum.Head)
+	fmt.Fprintf(w, "journal OK: %d records, chain intact, head %s; %d signatures verified\n", sum.Records, sum.Head, sum.Signed)
 	codes := make([]kiosk.Code, 0, len(sum.ByCode))
 	for c := range sum.ByCode {
 		codes = append(codes, c)
 	}
 	sort.Slice(codes, func(i, j int) bool { return codes[i] < codes[j] })
 	for _, c := range codes {
-		fmt.Fprintf(stdout, "  %6d  %v\n", sum.ByCode[c], c)
+		fmt.Fprintf(w, "  %6d  %v\n", sum.ByCode[c], c)
+	}
+	return nil
+}
+
+// verifyResult is /journal/verify's answer.
+type verifyResult struct {
+	OK      bool   `json:"ok"`
+	DataDir string `json:"data_dir"`
+	Text    string `json:"text,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// verifyThroughKiosk asks the kiosk running on dataDir, at its loopback
+// endpoint addr, to verify its journal, and prints its answer.
+func verifyThroughKiosk(ctx context.Context, addr, dataDir string, w io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/journal/verify", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := (&http.Client{Timeout: 30 * time.Minute}).Do(req)
+	if err != nil {
+		return fmt.Errorf("journal verify: %s is in use (the kiosk runs on it?) and its endpoint %s does not answer: %w", dataDir, addr, err)
+	}
+	defer resp.Body.Close()
+	var res verifyResult
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return fmt.Errorf("journal verify: the kiosk at %s answered %s: %w", addr, resp.Status, err)
+	}
+	if res.DataDir != dataDir {
+		return fmt.Errorf("journal verify: the kiosk at %s runs on %s, not %s", addr, res.DataDir, dataDir)
+	}
+	fmt.Fprintf(w, "(checked by the running kiosk)\n%s", res.Text)
+	if !res.OK {
+		return fmt.Errorf("%s", res.Error)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,83 @@ func TestJournalVerifyReportsRollback(t *testing.T) {
 	head, err := db.Head(context.Background())
 	if err != nil || head.Subtype != kiosk.SubRollbackAccepted || head.Data["by"] != "tech-eva" {
 		t.Errorf("journal head = %+v, %v; want the acceptance by tech-eva", head, err)
+	}
+}
+
+// TestJournalVerifySigned: the kiosk's first start makes its signing key
+// and journals it; sales are signed with it; `journal verify` checks every
+// signature with the public keys alone, and says so; without the public
+// key it refuses rather than pass the journal unchecked.
+func TestJournalVerifySigned(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	if err := attachSigner(ctx, db, dir, "K1", now); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		s := kiosk.Sale{ID: "s" + string(rune('a'+i)), Kiosk: "K1", Started: now, Completed: now.Add(time.Minute),
+			Lines: []kiosk.Line{{Product: kiosk.Product{GTIN: kiosk.MustGTIN("7039990000113"), Name: "Cola", VAT: kiosk.VAT15, Price: 2990}, Qty: 2}},
+			Total: 5980, VAT: kiosk.VATBreakdown(map[kiosk.VATRate]kiosk.Money{kiosk.VAT15: 5980}),
+			Payment: kiosk.PaymentResult{Approved: true, Amount: 5980, CardType: "Visa"}}
+		if _, err := db.CompleteSale(ctx, s, kiosk.Entry{Time: s.Completed, Kiosk: "K1", SaleID: s.ID, Amount: s.Total}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"journal", "verify", "--data", dir}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "3 signatures verified") || !strings.Contains(out.String(), "11001 Cash sale") {
+		t.Fatalf("journal verify = %d, %q %q; want 3 signatures verified", code, out.String(), errOut.String())
+	}
+	// A second start loads the key; it does not make one.
+	db, err = storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := attachSigner(ctx, db, dir, "K1", now); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The keys gone after sales were signed: the kiosk refuses to sell,
+	// and verify refuses to call the journal checked.
+	if err := os.RemoveAll(filepath.Join(dir, "keys")); err != nil {
+		t.Fatal(err)
+	}
+	db, err = storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = attachSigner(ctx, db, dir, "K1", now)
+	db.Close()
+	if !errors.Is(err, kiosk.ErrSignerUnavailable) || !refusedStore(err) {
+		t.Fatalf("start without the key after signed sales = %v; want ErrSignerUnavailable, shown out of order", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "keys")); err == nil {
+		t.Error("a new key was made in place of the lost one")
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := Main([]string{"journal", "verify", "--data", dir}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "public keys cannot be read") {
+		t.Fatalf("journal verify without the public keys = %d, %q %q; want a refusal", code, out.String(), errOut.String())
+	}
+}
+
+// TestJournalVerifyNoStore: a mistyped --data is no journal; nothing is
+// created there (it said "OK: 0 records" of a new, empty store).
+func TestJournalVerifyNoStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "typo")
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"journal", "verify", "--data", dir}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "holds no journal") {
+		t.Fatalf("journal verify of %s = %d, %q %q; want a refusal", dir, code, out.String(), errOut.String())
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("journal verify created %s", dir)
 	}
 }

@@ -198,6 +198,7 @@ func TestKillMatrixChild(t *testing.T) {
 			_ = staff.Approve("ola")
 		}
 	}()
+	fakeSign(db)
 	co := newCheckout("K1", DemoShop, db, Devices{
 		Scanner: kiosktest.NewScanner(nil), Terminal: term, Printer: printer, Cabinet: cab, Staff: staff,
 	}, kiosk.SystemClock{}, log)

@@ -16,13 +16,14 @@ import (
 	"selvkasse/storage"
 )
 
-// refusedStore says whether err from storage.Open is one the kiosk shows
-// on its screen (out of order, the reason for the technician) instead of
-// exiting: a store behind its journal anchor, damaged data, a data dir it
-// cannot use. A data dir another process has open (storage.ErrInUse) is
+// refusedStore says whether err from storage.Open or attachSigner is one
+// the kiosk shows on its screen (out of order, the reason for the
+// technician) instead of exiting: a store behind its journal anchor,
+// damaged data, a data dir it cannot use, a signing key missing or
+// unusable. A data dir another process has open (storage.ErrInUse) is
 // not: that is a second kiosk started by mistake, and it exits.
 func refusedStore(err error) bool {
-	return errors.Is(err, storage.ErrCorrupt) ||
+	return errors.Is(err, storage.ErrCorrupt) || errors.Is(err, kiosk.ErrSignerUnavailable) ||
 		errors.Is(err, storage.ErrUnavailable) && !errors.Is(err, storage.ErrInUse)
 }
 
@@ -42,7 +43,11 @@ func refusedHealth(err error, since time.Time) Health {
 // ends. The store is not open, so nothing is journaled; dataErr goes to
 // stderr for the system log. It returns nil when stopped.
 func (k *kioskRun) refuse(ctx context.Context, stop context.CancelFunc, o kioskOptions, dataDir string, dataErr error, stderr io.Writer) error {
-	fmt.Fprintf(stderr, "selvkasse: %v\nThe kiosk shows itself out of order and does not sell.\n", openDataErr(dataDir, dataErr))
+	reason := openDataErr(dataDir, dataErr)
+	if errors.Is(dataErr, kiosk.ErrSignerUnavailable) {
+		reason = fmt.Errorf("signing key of %s: %w", dataDir, dataErr)
+	}
+	fmt.Fprintf(stderr, "selvkasse: %v\nThe kiosk shows itself out of order and does not sell.\n", reason)
 	l, err := listenLoopback(o.Health)
 	if err != nil {
 		return err
@@ -54,8 +59,14 @@ func (k *kioskRun) refuse(ctx context.Context, stop context.CancelFunc, o kioskO
 	a := fyneapp.NewWithID(o.AppID)
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Selvkasse")
-	verify := "selvkasse journal verify --data " + shellQuote(dataDir)
-	w.SetContent(ui.StoreRefused(o.Lang, errors.Is(dataErr, storage.ErrRolledBack), dataErr.Error(), verify))
+	why, check := ui.RefusalData, "selvkasse journal verify --data "+shellQuote(dataDir)
+	switch {
+	case errors.Is(dataErr, storage.ErrRolledBack):
+		why = ui.RefusalLost
+	case errors.Is(dataErr, kiosk.ErrSignerUnavailable):
+		why, check = ui.RefusalKey, "selvkasse keys export --data "+shellQuote(dataDir)+" (README: Signing keys)"
+	}
+	w.SetContent(ui.StoreRefused(o.Lang, why, dataErr.Error(), check))
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(o.Fullscreen)
 	w.SetMaster()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	rtmetrics "runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,6 +74,7 @@ func startKiosk(ctx context.Context, dir string, devs benchDevices) (*storage.DB
 	if err != nil {
 		return nil, nil, err
 	}
+	fakeSign(db)
 	co := newCheckout("K1", DemoShop, db, devs.ports(), kiosk.SystemClock{}, nil)
 	if err := co.Start(ctx); err != nil {
 		db.Close()
@@ -167,6 +169,8 @@ func BenchmarkColdStart(b *testing.B) {
 // into anonymous memory and mapped file pages) and the Go heap in use, in
 // MiB. Run it alone in its process (make bench does),
 // with the appliance's GOMEMLIMIT: RSS is the whole process's.
+// $SELVKASSE_BENCH_SMAPS=1 prints the resident pages by mapping at the end
+// (logSmaps), $SELVKASSE_BENCH_HEAP=file writes the live heap profile.
 func BenchmarkSteadyMemory(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -269,14 +273,106 @@ func BenchmarkSteadyMemory(b *testing.B) {
 	rtmetrics.Read(s)
 	rss, hwm := procStatus(b, "VmRSS"), procStatus(b, "VmHWM")
 	// VmRSS = RssAnon (the process's own memory: Go heap, Badger's
-	// arenas, cgo) + RssFile (pages of memory-mapped files, here Badger's
-	// tables and logs: page cache the kernel can take back) + RssShmem.
+	// arenas, cgo) + RssFile (pages of memory-mapped files: the test
+	// binary's code, about 28 MiB, its libraries, and Badger's tables and
+	// logs, whose pages the store releases, storage/pages.go) + RssShmem.
 	b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
 	b.ReportMetric(float64(procStatus(b, "RssAnon"))/(1<<20), "rss-anon-MiB")
 	b.ReportMetric(float64(procStatus(b, "RssFile"))/(1<<20), "rss-file-MiB")
 	b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MiB")
 	b.ReportMetric(float64(s[0].Value.Uint64())/(1<<20), "go-heap-MiB")
 	b.ReportMetric(float64(s[1].Value.Uint64())/(1<<20), "go-total-MiB")
+	if os.Getenv("SELVKASSE_BENCH_SMAPS") != "" {
+		logSmaps(b)
+	}
+	if path := os.Getenv("SELVKASSE_BENCH_HEAP"); path != "" {
+		// The live heap with the store still open (-memprofile is
+		// written after the benchmark has closed it).
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// logSmaps prints the resident pages of /proc/self/smaps grouped by what is
+// mapped ($SELVKASSE_BENCH_SMAPS=1): Badger's tables (*.sst), its
+// memtable logs (*.mem) and value logs (*.vlog) each as one group, other
+// files by path, anonymous memory as [anon] (with the Go heap's arenas)
+// or by its [name]. Each line: resident, anonymous and mapped-file
+// kB, and the number of mappings. SELVKASSE_BENCH_SMAPS=files lists
+// each table file on its own.
+func logSmaps(b *testing.B) {
+	b.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		b.Logf("smaps: %v", err)
+		return
+	}
+	defer f.Close()
+	perFile := os.Getenv("SELVKASSE_BENCH_SMAPS") == "files"
+	type group struct{ rss, anon, n int }
+	groups := map[string]*group{}
+	var cur *group
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if k := fields[0]; !strings.HasSuffix(k, ":") || strings.Contains(k, "-") {
+			// A mapping's header: address perms offset dev inode [path].
+			name := "[anon]"
+			if len(fields) >= 6 {
+				name = strings.Join(fields[5:], " ")
+			}
+			switch ext := filepath.Ext(name); {
+			case perFile && ext == ".sst":
+				name = filepath.Base(name)
+			case ext == ".sst", ext == ".mem", ext == ".vlog":
+				name = "*" + ext
+			}
+			if groups[name] == nil {
+				groups[name] = &group{}
+			}
+			cur = groups[name]
+			cur.n++
+			continue
+		}
+		if cur == nil || len(fields) < 2 {
+			continue
+		}
+		n, err := strconv.Atoi(fields[1])
+		if err != nil {
+			continue
+		}
+		switch fields[0] {
+		case "Rss:":
+			cur.rss += n
+		case "Anonymous:":
+			cur.anon += n
+		}
+	}
+	names := make([]string, 0, len(groups))
+	for k, g := range groups {
+		if g.rss > 0 {
+			names = append(names, k)
+		}
+	}
+	slices.SortFunc(names, func(x, y string) int { return groups[y].rss - groups[x].rss })
+	var out strings.Builder
+	fmt.Fprintf(&out, "smaps: %8s %8s %8s %5s  %s\n", "rss-kB", "anon-kB", "file-kB", "maps", "mapping")
+	for _, k := range names {
+		g := groups[k]
+		fmt.Fprintf(&out, "smaps: %8d %8d %8d %5d  %s\n", g.rss, g.anon, g.rss-g.anon, g.n, k)
+	}
+	// To stderr: the testing package cuts a benchmark's log short.
+	fmt.Fprint(os.Stderr, out.String())
 }
 
 // procStatus reads a size field of /proc/self/status, in bytes.

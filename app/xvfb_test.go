@@ -106,6 +106,12 @@ func TestDemoUnderXvfb(t *testing.T) {
 	// The receipt came out of the simulated printer, through the real
 	// ESC/POS driver; the Simulator window shows it (in the screenshot).
 	waitSim(t, ctx, addr, "one receipt printed", func(h Health) bool { return h.Sim.Printed == 1 && h.Sim.LostReceipts == 0 })
+	// The journal checked while the kiosk holds the store: through it,
+	// the sale's signature with the public key made at the first start.
+	if v := run(t, ctx, display, bin, "journal", "verify", "--data", data, "--addr", addr); !strings.Contains(v, "checked by the running kiosk") ||
+		!strings.Contains(v, "1 signatures verified") {
+		t.Errorf("journal verify while the kiosk runs: %s", v)
+	}
 
 	shot := filepath.Join(os.Getenv("SELVKASSE_SHOT_DIR"), "selvkasse-xvfb.png")
 	if os.Getenv("SELVKASSE_SHOT_DIR") == "" {

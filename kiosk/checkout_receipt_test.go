@@ -72,27 +72,10 @@ func (r *rig) receiptRecords(code kiosk.Code, no uint64) []kiosk.Record {
 	return out
 }
 
-// printClaims are the 13012 records that say receipt no was printed.
-// The sale's own record, the first naming the receipt (CompleteSale
-// writes it), is not one: it records the sale. (It is 13012 "sale
-// completed" until issue 12's cash-transaction record takes its place;
-// then it is not 13012 at all.)
+// printClaims are the records that say receipt no was printed: every
+// 13012 naming it. (The sale's own record is the cash transaction.)
 func (r *rig) printClaims(no uint64) []kiosk.Record {
-	var out []kiosk.Record
-	first := true
-	for _, rec := range r.store.Records() {
-		if rec.ReceiptNo != no {
-			continue
-		}
-		if first {
-			first = false
-			continue
-		}
-		if rec.Code == kiosk.CodeSalesReceipt {
-			out = append(out, rec)
-		}
-	}
-	return out
+	return r.receiptRecords(kiosk.CodeSalesReceipt, no)
 }
 
 func isPrinted(no uint64) func(kiosk.Record) bool {

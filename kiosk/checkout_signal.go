@@ -157,7 +157,7 @@ func (c *Checkout) count(e Entry) {
 		c.today.NotPrinted++
 	case e.Code == CodeCopyReceipt:
 		c.today.Copies++
-	case e.Code == CodeSalesReceipt && e.ReceiptNo > 0:
+	case e.Code == CodeCashSale && e.ReceiptNo > 0:
 		c.today.Sales++
 	case e.Subtype == SubAgeApproved:
 		c.today.AgeApproved++

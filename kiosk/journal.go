@@ -90,6 +90,9 @@ type Entry struct {
 	Amount    Money             `json:"amount,omitempty"`
 	Text      string            `json:"text,omitempty"`
 	Data      map[string]string `json:"data,omitempty"`
+	// Tx is the cash transaction of a CodeCashSale or CodeReturnPayment
+	// record, in full and signed (cashtx.go); nil for events.
+	Tx *CashTx `json:"tx,omitempty"`
 }
 
 // Hash is a SHA-256 digest linking journal records.

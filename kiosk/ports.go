@@ -300,10 +300,15 @@ type Catalog interface {
 //
 // CompleteSale assigns s the next receipt number (per kiosk, from 1, no
 // gaps), stores it, decrements the stock of its lines, deletes the pending
-// sale with its ID and journals e with e.ReceiptNo set to the number. It
-// returns s with No set. A paid sale is never refused over stock: stock
-// may go below zero, and lines whose product left the catalog are
-// skipped. Errors: ErrConflict when a sale with s.ID is already completed.
+// sale with its ID and journals e as the sale's cash transaction: code
+// CodeCashSale, e.ReceiptNo the number, e.Tx the sale in full
+// (NewCashTx) signed after the kiosk's previous signature with the
+// store's Signer. It returns s with No set. A paid sale is never refused
+// over stock: stock may go below zero, and lines whose product left the
+// catalog are skipped. Errors: ErrConflict when a sale with s.ID is
+// already completed; ErrSignerUnavailable (wrapped) when there is no
+// signing key or it fails: nothing is stored, and the kiosk must not call
+// the sale done.
 //
 // VoidPending deletes the pending sale id and journals e. Errors:
 // ErrNotFound when there is no such pending sale; when the sale id was

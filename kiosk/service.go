@@ -505,7 +505,7 @@ func (c *Checkout) journal(e Entry) {
 }
 
 func (c *Checkout) saleEntry(p PendingSale, text string) Entry {
-	e := c.entry(CodeSalesReceipt, "", text)
+	e := c.entry(CodeCashSale, "", text)
 	e.SaleID, e.Amount = p.ID, p.Amount
 	if p.AgeCheckBy != "" {
 		e.Data = map[string]string{"age_by": p.AgeCheckBy} // who checked the age; never ID data

@@ -302,7 +302,7 @@ func TestSaleSodaAndSnus(t *testing.T) {
 	}
 	var receipt *kiosk.Record
 	for _, rec := range r.store.Records() {
-		if rec.Code == kiosk.CodeSalesReceipt {
+		if rec.Code == kiosk.CodeCashSale {
 			receipt = &rec
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // JournalSummary describes a verified journal.
@@ -11,6 +12,23 @@ type JournalSummary struct {
 	Records uint64
 	Head    Hash
 	ByCode  map[Code]uint64
+	// Signed is how many cash transactions' signatures were checked.
+	Signed uint64
+}
+
+// VerifyOptions are what VerifyJournalWith checks besides the chain.
+type VerifyOptions struct {
+	// Signatures verifies the cash transactions' signatures (the public
+	// keys of every key version); nil checks their content and receipt
+	// numbers but not the signatures.
+	Signatures SignatureVerifier
+	// Zone is the time zone the signatures' dates were made in
+	// (Europe/Oslo); required with Signatures.
+	Zone *time.Location
+	// Sale, when set, reads a kiosk's stored sale by receipt number: each
+	// cash transaction's sale must be stored as the journal records it
+	// (CashTx.MatchesSale), so that a sale edited in the store is found.
+	Sale func(kioskID string, no uint64) (Sale, error)
 }
 
 // VerifyJournal reads the whole journal and checks the chain, and that the
@@ -18,15 +36,30 @@ type JournalSummary struct {
 // ErrChainBroken (wrapped, naming the first bad record) or
 // ErrCorruptRecord.
 func VerifyJournal(ctx context.Context, j Journal) (JournalSummary, error) {
+	return VerifyJournalWith(ctx, j, VerifyOptions{})
+}
+
+// VerifyJournalWith is VerifyJournal, and checks every cash transaction
+// too (TxVerifier): its figures, its kiosk's receipt numbers without gaps
+// and, with o.Signatures, its signature in its kiosk's chain of
+// signatures. A bad transaction is ErrChainBroken (wrapped, naming the
+// record) wrapping ErrTxInconsistent, ErrBadSignature or
+// ErrUnknownKeyVersion.
+func VerifyJournalWith(ctx context.Context, j Journal, o VerifyOptions) (JournalSummary, error) {
 	var v ChainVerifier
+	tv := TxVerifier{Signatures: o.Signatures, Zone: o.Zone, Sale: o.Sale}
 	sum := JournalSummary{ByCode: map[Code]uint64{}}
 	err := j.Scan(ctx, 1, func(r Record) error {
 		if err := v.Add(r); err != nil {
 			return err
 		}
+		if err := tv.Add(r); err != nil {
+			return fmt.Errorf("%w: record %d: %w", ErrChainBroken, r.Seq, err)
+		}
 		sum.ByCode[r.Code]++
 		return nil
 	})
+	sum.Signed = tv.Signed
 	sum.Records = v.Count
 	sum.Head = v.Last().Hash
 	if err != nil {
@@ -43,4 +76,78 @@ func VerifyJournal(ctx context.Context, j Journal) (JournalSummary, error) {
 		return sum, fmt.Errorf("%w: head says record %d, the chain ends at record %d", ErrChainBroken, head.Seq, v.Last().Seq)
 	}
 	return sum, nil
+}
+
+// TxVerifier checks the cash transactions of records fed to it in journal
+// order: each one's figures (CashTx.Check), each kiosk's receipt numbers
+// from 1 without gaps or repeats, and, with Signatures, each signature
+// over the one before it in its kiosk's chain. Records of journals from
+// before cash transactions were recorded in full (a sale record without
+// Tx) are passed over.
+type TxVerifier struct {
+	Signatures SignatureVerifier
+	Zone       *time.Location
+	Sale       func(kioskID string, no uint64) (Sale, error) // nil: stored sales not compared
+	Signed     uint64
+	last       map[string]lastTx // by kiosk
+}
+
+type lastTx struct {
+	nr  uint64
+	sig string
+}
+
+// Add checks r.
+func (v *TxVerifier) Add(r Record) error {
+	if r.Code != CodeCashSale && r.Code != CodeReturnPayment {
+		if r.Tx != nil {
+			return fmt.Errorf("%w: a cash transaction in a %v record", ErrTxInconsistent, r.Code)
+		}
+		return nil
+	}
+	if r.Tx == nil {
+		return nil // a journal from before transactions were recorded in full
+	}
+	if v.last == nil {
+		v.last = map[string]lastTx{}
+	}
+	t := *r.Tx
+	if err := t.Check(); err != nil {
+		return err
+	}
+	prev, seen := v.last[r.Kiosk]
+	if t.Nr != r.ReceiptNo {
+		return fmt.Errorf("%w: receipt %d records transaction %d", ErrTxInconsistent, r.ReceiptNo, t.Nr)
+	}
+	if seen && t.Nr != prev.nr+1 {
+		return fmt.Errorf("%w: kiosk %s: receipt %d follows receipt %d", ErrTxInconsistent, r.Kiosk, t.Nr, prev.nr)
+	}
+	if v.Signatures != nil {
+		if v.Zone == nil {
+			return errors.New("kiosk: verify signatures: no time zone")
+		}
+		p := prev.sig
+		if !seen {
+			p = FirstPreviousSignature
+		}
+		data, err := t.SignatureInput(p).Data(v.Zone)
+		if err != nil {
+			return err
+		}
+		if err := v.Signatures.Verify(data, t.Signature, t.KeyVersion); err != nil {
+			return fmt.Errorf("receipt %d: %w", t.Nr, err)
+		}
+		v.Signed++
+	}
+	if v.Sale != nil {
+		s, err := v.Sale(r.Kiosk, t.Nr)
+		if err != nil {
+			return fmt.Errorf("%w: receipt %d: stored sale: %w", ErrNotInJournal, t.Nr, err)
+		}
+		if err := t.MatchesSale(s); err != nil {
+			return err
+		}
+	}
+	v.last[r.Kiosk] = lastTx{nr: t.Nr, sig: t.Signature}
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	rtmetrics "runtime/metrics"
 	"slices"
 	"sync"
 	"syscall"
@@ -228,4 +230,42 @@ func BenchmarkOpen100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCatalogMemory100k loads the in-memory catalog of 100 000
+// products (the time per op) and reports the Go heap it holds once loaded
+// and its cabinet list sorted, as a started kiosk has it: catalog-MiB and
+// bytes/product.
+func BenchmarkCatalogMemory100k(b *testing.B) {
+	ctx := context.Background()
+	dir, _ := buildCatalog100k(b)
+	d := mustOpen(b, dir)
+	heap := func() uint64 {
+		runtime.GC()
+		s := []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		rtmetrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	var held uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		d.cat.mu.Lock()
+		d.cat.drop()
+		d.cat.mu.Unlock()
+		before := heap()
+		b.StartTimer()
+		if err := d.loadCatalog(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if _, err := d.Cabinet(ctx); err != nil {
+			b.Fatal(err)
+		}
+		held = heap() - before
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(held)/(1<<20), "catalog-MiB")
+	b.ReportMetric(float64(held)/catalogSize, "bytes/product")
 }

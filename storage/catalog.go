@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -15,41 +13,28 @@ import (
 
 var _ kiosk.Catalog = (*DB)(nil)
 
-// catIndex is the catalog in memory: every product by GTIN, and the
-// order List and Cabinet give (by name, then GTIN). Open loads it once;
-// Put and CompleteSale refresh the products they changed from the store
-// after their commit, so Lookup, List and Cabinet never read Badger and
-// cost nothing proportional to the number of sales. An index that could
-// not be loaded or refreshed is dropped (valid false): the catalog calls
-// then read Badger, and the next of them loads it again.
-type catIndex struct {
-	mu      sync.RWMutex
-	valid   bool
-	byGTIN  map[kiosk.GTIN]kiosk.Product
-	order   []kiosk.GTIN // all products by name, then GTIN; nil: sort again
-	cabinet []kiosk.GTIN // cabinet products by name, then GTIN; nil: filter again
-}
-
 // loadCatalog reads the whole catalog into the index. Errors wrap
 // ErrCorrupt for a product that does not decode.
 func (d *DB) loadCatalog(ctx context.Context) error {
-	m := map[kiosk.GTIN]kiosk.Product{}
+	n := &catIndex{pos: map[uint64]int32{}}
 	err := d.view(ctx, func(txn *badger.Txn) error {
 		return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
 			var p kiosk.Product
 			if err := json.Unmarshal(v, &p); err != nil {
 				return fmt.Errorf("storage: load catalog: %w: %s: %v", ErrCorrupt, k, err)
 			}
-			m[p.GTIN] = p
+			n.set(p.GTIN, p)
 			return nil
 		})
 	})
 	if err != nil {
 		return err
 	}
+	n.shareNames()
+	n.valid = true
 	c := &d.cat
 	c.mu.Lock()
-	c.byGTIN, c.order, c.cabinet, c.valid = m, nil, nil, true
+	c.replace(n)
 	c.mu.Unlock()
 	return nil
 }
@@ -64,6 +49,7 @@ func (d *DB) catalogIndex(ctx context.Context) (*catIndex, error) {
 		if err := d.loadCatalog(ctx); err != nil {
 			return nil, err
 		}
+		d.releaseTablePages() // the catalog's tables, read in full (pages.go)
 	}
 	return c, nil
 }
@@ -90,22 +76,16 @@ func (d *DB) refreshCatalog(gs ...kiosk.GTIN) {
 				if err != nil {
 					return err
 				}
-				old, had := c.byGTIN[g]
-				switch {
-				case !found && had:
-					delete(c.byGTIN, g)
-					c.order, c.cabinet = nil, nil
-				case found:
-					c.byGTIN[g] = p
-					if !had || old.Name != p.Name || old.Cabinet != p.Cabinet {
-						c.order, c.cabinet = nil, nil
-					}
+				if found {
+					c.set(g, p)
+				} else {
+					c.remove(g)
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			c.valid, c.byGTIN, c.order, c.cabinet = false, nil, nil, nil
+			c.drop()
 		}
 		return err
 	})
@@ -118,46 +98,6 @@ func (d *DB) refreshStock(lines []kiosk.Line) {
 		gs = append(gs, l.Product.GTIN)
 	}
 	d.refreshCatalog(gs...)
-}
-
-// sorted returns the GTINs of the products keep keeps, by name, then GTIN.
-// c.mu must be held.
-func (c *catIndex) sorted(keep func(kiosk.Product) bool) []kiosk.GTIN {
-	gs := make([]kiosk.GTIN, 0, len(c.byGTIN))
-	for g, p := range c.byGTIN {
-		if keep(p) {
-			gs = append(gs, g)
-		}
-	}
-	sort.Slice(gs, func(i, j int) bool {
-		a, b := c.byGTIN[gs[i]], c.byGTIN[gs[j]]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.GTIN < b.GTIN
-	})
-	return gs
-}
-
-// products returns copies of the products in order, sorting the order
-// first when a write invalidated it.
-func (c *catIndex) products(cabinet bool) []kiosk.Product {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	order := &c.order
-	keep := func(kiosk.Product) bool { return true }
-	if cabinet {
-		order = &c.cabinet
-		keep = func(p kiosk.Product) bool { return p.Cabinet }
-	}
-	if *order == nil {
-		*order = c.sorted(keep)
-	}
-	ps := make([]kiosk.Product, 0, len(*order))
-	for _, g := range *order {
-		ps = append(ps, c.byGTIN[g])
-	}
-	return ps
 }
 
 // Lookup implements kiosk.Catalog from the in-memory index. g is
@@ -178,7 +118,7 @@ func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err err
 			return err
 		}
 		idx.mu.RLock()
-		q, ok := idx.byGTIN[c]
+		q, ok := idx.get(c)
 		idx.mu.RUnlock()
 		if !ok {
 			return fmt.Errorf("storage: lookup %s: %w", c, kiosk.ErrNotFound)

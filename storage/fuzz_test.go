@@ -3,6 +3,7 @@ package storage
 import (
 	"os"
 	"path/filepath"
+	"selvkasse/kiosk/kiosktest"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4/options"
@@ -17,6 +18,7 @@ func FuzzCheckTable(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	d.SetSigner(&kiosktest.Signer{}, testZone)
 	fill(f, d)
 	if err := d.Close(); err != nil {
 		f.Fatal(err)

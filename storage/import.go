@@ -26,7 +26,8 @@ type ImportedSale struct {
 // holds exactly the keys and values that SavePending (with each sale's
 // Pending entries) followed by CompleteSale would have left, sale after
 // sale: the journal records chained after the head, the receipt numbers,
-// the sales with their ID index, the stock, the head (TestImportSales
+// the sales with their ID index, the stock, the head, the cash
+// transactions signed as CompleteSale signs them (TestImportSales
 // compares the two byte for byte). It writes through a Badger write
 // batch, fsynced when it is flushed, not once per sale, and is not
 // crash-safe: a store whose import was cut short must be thrown away and
@@ -44,6 +45,7 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 		var (
 			head  kiosk.Record
 			seq   = map[string]uint64{}
+			sigs  = map[string]string{} // each kiosk's last signature
 			stock = map[kiosk.GTIN]*kiosk.Product{}
 			ids   = map[string]bool{}
 		)
@@ -82,6 +84,11 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 					} else {
 						seq[s.Kiosk] = 0
 					}
+					sig, err := getRaw(txn, sigKey(s.Kiosk))
+					if err != nil {
+						return err
+					}
+					sigs[s.Kiosk] = string(sig)
 				}
 				for _, l := range s.Lines {
 					g := l.Product.GTIN
@@ -154,7 +161,12 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 				}
 			}
 			e := is.Receipt
-			e.ReceiptNo = sale.No
+			e.Code, e.ReceiptNo = kiosk.CodeCashSale, sale.No
+			tx := kiosk.NewCashTx(sale)
+			if sigs[sale.Kiosk], err = d.sign(sigs[sale.Kiosk], &tx); err != nil {
+				return err
+			}
+			e.Tx = &tx
 			if err := journal(e); err != nil {
 				return err
 			}
@@ -174,6 +186,14 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 		}
 		for k, n := range seq {
 			if err := wb.Set(seqKey(k), encodeUint64(n)); err != nil {
+				return fmt.Errorf("storage: import sales: %w", err)
+			}
+		}
+		for k, sig := range sigs {
+			if sig == "" {
+				continue
+			}
+			if err := wb.Set(sigKey(k), []byte(sig)); err != nil {
 				return fmt.Errorf("storage: import sales: %w", err)
 			}
 		}
@@ -227,6 +247,7 @@ func (d *DB) ImportProducts(ctx context.Context, ps []kiosk.Product) error {
 		if err := wb.Flush(); err != nil {
 			return fmt.Errorf("storage: import products: %w", err)
 		}
+		defer d.releaseTablePages() // the catalog's tables, read in full (pages.go)
 		return d.loadCatalog(ctx)
 	})
 }

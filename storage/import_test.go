@@ -23,14 +23,14 @@ func importSales(n int) []ImportedSale {
 	for i := 0; i < n; i++ {
 		s := threeLineSale(fmt.Sprintf("imp-%d", i), []string{"K1", "K2"}[i%2])
 		if i%4 == 3 {
-			s.Lines = []kiosk.Line{{Product: pWater, Qty: 2}, {Product: ghost, Qty: 1}}
+			s = lineSale(s.ID, s.Kiosk, []kiosk.Line{{Product: pWater, Qty: 2}, {Product: ghost, Qty: 1}})
 		}
 		at := t0.Add(time.Duration(i) * time.Minute)
 		s.Started, s.Completed = at, at.Add(30*time.Second)
 		e := func(code kiosk.Code, sub, text string) kiosk.Entry {
 			return kiosk.Entry{Code: code, Subtype: sub, Time: at, Kiosk: s.Kiosk, SaleID: s.ID, Amount: s.Total, Text: text}
 		}
-		is := ImportedSale{Sale: s, Receipt: e(kiosk.CodeSalesReceipt, "", "sale completed"),
+		is := ImportedSale{Sale: s, Receipt: e(kiosk.CodeCashSale, "", "sale completed"),
 			Pending: []kiosk.Entry{e(kiosk.CodeOther, kiosk.SubPaymentIntent, "card payment requested"),
 				e(kiosk.CodeOther, kiosk.SubPaymentApproved, "card payment approved")}}
 		if i%4 != 3 {

@@ -71,6 +71,10 @@ func readHead(txn *badger.Txn) (kiosk.Record, error) {
 // scanBatch is how many records Scan reads per transaction.
 const scanBatch = 256
 
+// scanReleaseEvery is how many records a long Scan reads between releases
+// of the table pages (a few MiB of tables).
+const scanReleaseEvery = 64 * scanBatch
+
 // Scan implements kiosk.Journal. It reads the records in batches and calls
 // fn outside any lock or transaction, so fn may call the DB (and records it
 // appends may be scanned too).
@@ -78,9 +82,23 @@ func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error)
 	if from == 0 {
 		from = 1
 	}
+	// A scan of more than a batch leaves the table pages it read mapped;
+	// they are released at its end and every scanReleaseEvery records
+	// (pages.go), so a scan of the whole journal does not hold it all.
+	unreleased := 0
+	defer func() {
+		if unreleased > scanBatch {
+			d.releaseTablePagesNow()
+		}
+	}()
 	for {
+		if unreleased >= scanReleaseEvery {
+			d.releaseTablePagesNow()
+			unreleased = 0
+		}
 		// On a bad record, the records before it still go to fn first.
 		batch, next, readErr := d.readRecords(ctx, from, scanBatch)
+		unreleased += len(batch)
 		for _, r := range batch {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -23,6 +23,7 @@ import (
 //	staff/<staff ID>                   → kiosk.Staff (with its PIN hash), JSON
 //	badge/<badge id>                   → the staff ID of the active member holding it, raw
 //	login/<staff ID>                   → kiosk.LoginState, JSON; absent: the zero state
+//	sig/<kiosk ID>                     → the kiosk's last cash transaction's signature, base64 text
 //	rprt/<kiosk ID> 0x00 <no, 8 B BE>  → kiosk.QueuedReceipt, JSON: a receipt waiting for the printer (receipts.go)
 //	copy/<kiosk ID> 0x00 <no, 8 B BE>  → how many copies of the receipt were printed, 8 B BE; absent: none
 //
@@ -50,6 +51,7 @@ const (
 	prefStaff  = "staff/"
 	prefBadge  = "badge/"
 	prefLogin  = "login/"
+	prefSig    = "sig/"
 	prefQueue  = "rprt/"
 	prefCopies = "copy/"
 )
@@ -89,6 +91,8 @@ func staffKey(id string) []byte { return []byte(prefStaff + id) }
 func badgeKey(badge string) []byte { return []byte(prefBadge + badge) }
 
 func loginKey(id string) []byte { return []byte(prefLogin + id) }
+
+func sigKey(kioskID string) []byte { return []byte(prefSig + kioskID) }
 
 func jrnlKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefJrnl), seq)

@@ -101,7 +101,9 @@ func (d *DB) Pending(ctx context.Context) ([]kiosk.PendingSale, error) {
 
 // CompleteSale implements kiosk.SaleStore in one transaction: the next
 // receipt number of s.Kiosk, the sale, its ID index, the stock, the
-// pending sale and the journal record. Stock is decremented even below
+// pending sale and the journal record: e with code kiosk.CodeCashSale,
+// holding the sale in full as a cash transaction signed after the kiosk's
+// previous one (sign.go; kiosk.ErrSignerUnavailable before SetSigner). Stock is decremented even below
 // zero (the goods are gone; a stocktake puts it right), and lines whose
 // product is no longer in the catalog are skipped: a paid sale is never
 // refused over stock. Errors besides the contract's: an empty ID, a kiosk
@@ -167,7 +169,13 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 				return err
 			}
 			e := e
-			e.ReceiptNo = sale.No
+			e.Code, e.ReceiptNo = kiosk.CodeCashSale, sale.No
+			// The whole sale, signed, in its journal record.
+			tx := kiosk.NewCashTx(sale)
+			if err := d.signTx(txn, s.Kiosk, &tx); err != nil {
+				return err
+			}
+			e.Tx = &tx
 			if _, err := appendRecord(txn, e); err != nil {
 				return err
 			}

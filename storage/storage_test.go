@@ -42,8 +42,18 @@ func mustOpen(tb testing.TB, dir string) *DB {
 		tb.Fatalf("Open: %v", err)
 	}
 	tb.Cleanup(func() { d.Close() })
+	d.SetSigner(&kiosktest.Signer{}, testZone)
 	return d
 }
+
+// testZone is the signatures' time zone in the tests.
+var testZone = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
 
 func TestCatalogConformance(t *testing.T) {
 	kiosktest.TestCatalog(t, func(t *testing.T) kiosk.Catalog { return mustOpen(t, t.TempDir()) })
@@ -52,7 +62,7 @@ func TestCatalogConformance(t *testing.T) {
 func TestSaleStoreConformance(t *testing.T) {
 	kiosktest.TestSaleStore(t, func(t *testing.T) kiosktest.StoreUnderTest {
 		d := mustOpen(t, t.TempDir())
-		return kiosktest.StoreUnderTest{Catalog: d, Sales: d, Journal: d}
+		return kiosktest.StoreUnderTest{Catalog: d, Sales: d, Journal: d, SetSigner: d.SetSigner}
 	})
 }
 
@@ -62,7 +72,11 @@ func TestJournalConformance(t *testing.T) {
 
 // threeLineSale is a sale of one of each test product.
 func threeLineSale(id, kioskID string) kiosk.Sale {
-	lines := []kiosk.Line{{Product: pCigs, Qty: 1}, {Product: pSnus, Qty: 2}, {Product: pWater, Qty: 1}}
+	return lineSale(id, kioskID, []kiosk.Line{{Product: pCigs, Qty: 1}, {Product: pSnus, Qty: 2}, {Product: pWater, Qty: 1}})
+}
+
+// lineSale is a card sale of lines, completed a minute after t0.
+func lineSale(id, kioskID string, lines []kiosk.Line) kiosk.Sale {
 	b := kiosk.Basket{Lines: lines}
 	p := kiosk.PendingSale{ID: id, Kiosk: kioskID, Started: t0, Lines: lines, Amount: b.Total(), State: kiosk.PendingApproved, Attempt: 1,
 		Result: &kiosk.PaymentResult{Approved: true, Code: "00", Amount: b.Total(), CardType: "BankAxept", MaskedPAN: "************0042", Trace: "000123", TerminalID: "T1", Time: t0}}
@@ -70,7 +84,7 @@ func threeLineSale(id, kioskID string) kiosk.Sale {
 }
 
 func receiptEntry(s kiosk.Sale) kiosk.Entry {
-	return kiosk.Entry{Code: kiosk.CodeSalesReceipt, Time: s.Completed, Kiosk: s.Kiosk, SaleID: s.ID, Amount: s.Total}
+	return kiosk.Entry{Code: kiosk.CodeCashSale, Time: s.Completed, Kiosk: s.Kiosk, SaleID: s.ID, Amount: s.Total}
 }
 
 // fill puts products, completed sales, a pending sale and journal entries
@@ -178,14 +192,18 @@ func TestCompleteSaleIsAllOrNothing(t *testing.T) {
 	records := fill(t, d)
 	// Every value stays below the value threshold (so in the transaction),
 	// and together they pass Badger's largest batch.
-	s := threeLineSale("huge", "K1")
-	for len(s.Lines) < 1200 {
-		s.Lines = append(s.Lines, s.Lines[0])
+	var lines []kiosk.Line
+	for len(lines) < 1200 {
+		lines = append(lines, kiosk.Line{Product: pCigs, Qty: 1})
 	}
+	s := lineSale("huge", "K1", lines)
 	e := receiptEntry(s)
-	e.Text = strings.Repeat("x", 230<<10)
+	e.Text = strings.Repeat("x", 110<<10)
 	saleJSON, _ := json.Marshal(s)
+	tx := kiosk.NewCashTx(s) // the record holds the sale in full
+	e.Tx = &tx
 	rec, _ := kiosk.Seal(kiosk.Record{}, e)
+	e.Tx = nil
 	recJSON, _ := rec.Encode()
 	o := badgerOptions(t.TempDir(), nil)
 	if int64(len(saleJSON)) >= o.ValueThreshold || int64(len(recJSON)) >= o.ValueThreshold ||

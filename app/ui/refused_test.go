@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -15,18 +16,20 @@ func TestStoreRefused(t *testing.T) {
 	const verify = "selvkasse journal verify --data /var/lib/selvkasse"
 	for _, c := range []struct {
 		lang string
-		lost bool
+		r    Refusal
 		want string
 	}{
-		{LangNorwegian, true, "salg den har registrert, mangler"},
-		{LangNorwegian, false, "lageret er skadet"},
-		{LangEnglish, true, "sales it recorded are missing"},
-		{LangEnglish, false, "store is damaged"},
+		{LangNorwegian, RefusalLost, "salg den har registrert, mangler"},
+		{LangNorwegian, RefusalData, "lageret er skadet"},
+		{LangNorwegian, RefusalKey, "nøkkelen som signerer salgene"},
+		{LangEnglish, RefusalLost, "sales it recorded are missing"},
+		{LangEnglish, RefusalData, "store is damaged"},
+		{LangEnglish, RefusalKey, "the key that signs its sales"},
 	} {
-		t.Run(c.lang+"_"+map[bool]string{true: "lost", false: "damaged"}[c.lost], func(t *testing.T) {
+		t.Run(fmt.Sprint(c.lang, "_", c.r), func(t *testing.T) {
 			a := newTestApp(t)
 			w := a.NewWindow("refused")
-			w.SetContent(StoreRefused(c.lang, c.lost, detail, verify))
+			w.SetContent(StoreRefused(c.lang, c.r, detail, verify))
 			w.Resize(size1280)
 			settle(w)
 			all := strings.Join(texts(w), "\n")

@@ -44,6 +44,10 @@ type Store struct {
 	fails []storeFailure
 	calls []string
 
+	signer kiosk.Signer
+	zone   *time.Location
+	sigs   map[string]string // each kiosk's last signature
+
 	receipts storeReceipts // the reprint queue and copies (receipts.go)
 }
 
@@ -71,7 +75,20 @@ func NewStore() *Store {
 		saleIDs:  map[string]storeSaleRef{},
 		counters: map[string]uint64{},
 		pending:  map[string]storePendingRec{},
+		signer:   &Signer{},
+		zone:     storeZone,
+		sigs:     map[string]string{},
 	}
+}
+
+// SetSigner sets the key CompleteSale signs cash transactions with (nil:
+// none, and CompleteSale refuses with kiosk.ErrSignerUnavailable), as
+// storage.DB.SetSigner does. A new Store signs with a fake Signer in
+// Europe/Oslo.
+func (s *Store) SetSigner(signer kiosk.Signer, zone *time.Location) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.signer, s.zone = signer, zone
 }
 
 // FailNext makes the next write (Put, SavePending, CompleteSale,
@@ -317,11 +334,28 @@ func (s *Store) CompleteSale(ctx context.Context, sale kiosk.Sale, e kiosk.Entry
 		}
 	}
 	e.ReceiptNo = ref.no
+	tx := kiosk.NewCashTx(sale)
+	if s.signer == nil || s.zone == nil {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, kiosk.ErrSignerUnavailable)
+	}
+	prev, ok := s.sigs[sale.Kiosk]
+	if !ok {
+		prev = kiosk.FirstPreviousSignature
+	}
+	data, err := tx.SignatureInput(prev).Data(s.zone)
+	if err != nil {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, err)
+	}
+	if tx.Signature, tx.KeyVersion, err = s.signer.Sign(data); err != nil {
+		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, err)
+	}
+	e.Tx = &tx
 	_, recB, err := s.seal(e)
 	if err != nil {
 		return kiosk.Sale{}, err
 	}
 	// Nothing can fail from here on: all or nothing.
+	s.sigs[sale.Kiosk] = tx.Signature
 	s.counters[sale.Kiosk] = ref.no
 	s.sales[ref] = b
 	s.saleIDs[sale.ID] = ref

@@ -15,7 +15,7 @@ func TestStoreCatalog(t *testing.T) {
 func TestStoreSaleStore(t *testing.T) {
 	TestSaleStore(t, func(t *testing.T) StoreUnderTest {
 		s := NewStore()
-		return StoreUnderTest{Catalog: s, Sales: s, Journal: s}
+		return StoreUnderTest{Catalog: s, Sales: s, Journal: s, SetSigner: s.SetSigner}
 	})
 }
 

@@ -22,6 +22,10 @@ type StoreUnderTest struct {
 	Catalog kiosk.Catalog
 	Sales   kiosk.SaleStore
 	Journal kiosk.Journal
+	// SetSigner sets (nil: takes away) the key CompleteSale signs with.
+	// The store comes with the fake Signer's key in Europe/Oslo, so
+	// that the suite can verify its signatures with a Signer of its own.
+	SetSigner func(s kiosk.Signer, zone *time.Location)
 }
 
 // Fixtures shared by the suites. The GTINs are made with a valid check
@@ -360,9 +364,44 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 			if head.Seq != uint64(i)+2 {
 				t.Errorf("head is record %d, want %d", head.Seq, i+2)
 			}
+			// The sale in full, signed (checked by storeMustVerify).
+			if head.Tx == nil {
+				t.Fatalf("receipt %d journaled without its cash transaction", got.No)
+			}
+			if err := head.Tx.MatchesSale(got); err != nil {
+				t.Errorf("journaled transaction: %v", err)
+			}
+			if head.Tx.Signature == "" || head.Tx.KeyVersion == 0 {
+				t.Errorf("receipt %d journaled unsigned: %+v", got.No, head.Tx)
+			}
+			want.Tx = head.Tx
 			storeSameJSON(t, "journaled entry", head.Entry, storeUTCEntry(want))
 		}
-		storeMustVerify(t, s.Journal)
+		if sum := storeMustVerify(t, s.Journal); sum.Signed != 3 {
+			t.Errorf("%d signatures verified, want 3", sum.Signed)
+		}
+	})
+
+	t.Run("complete refuses without a signer", func(t *testing.T) {
+		s := open(t)
+		storeSeed(t, s.Catalog)
+		s.SetSigner(nil, nil)
+		sale := storeSale("unsigned", "K1", 0, storeLine(prodPaper, 1))
+		if _, err := s.Sales.CompleteSale(ctx, sale, storeSaleEntry(sale)); !errors.Is(err, kiosk.ErrSignerUnavailable) {
+			t.Fatalf("CompleteSale without a signer = %v; want ErrSignerUnavailable", err)
+		}
+		if _, err := s.Sales.Sale(ctx, "K1", 1); !errors.Is(err, kiosk.ErrNotFound) {
+			t.Errorf("the unsigned sale was stored: %v", err)
+		}
+		var f Signer
+		f.Fail(errors.New("the key file is gone"))
+		s.SetSigner(&f, storeZone)
+		if _, err := s.Sales.CompleteSale(ctx, sale, storeSaleEntry(sale)); !errors.Is(err, kiosk.ErrSignerUnavailable) {
+			t.Fatalf("CompleteSale with a failing signer = %v; want ErrSignerUnavailable", err)
+		}
+		if _, err := s.Sales.Sale(ctx, "K1", 1); !errors.Is(err, kiosk.ErrNotFound) {
+			t.Errorf("the unsigned sale was stored: %v", err)
+		}
 	})
 
 	t.Run("complete deletes the pending sale", func(t *testing.T) {
@@ -494,12 +533,12 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 		if sum.Records != 12 {
 			t.Errorf("journal has %d records, want 12", sum.Records)
 		}
-		if sum.ByCode[kiosk.CodeSalesReceipt] != 3 {
-			t.Errorf("journal has %d sales receipts, want 3", sum.ByCode[kiosk.CodeSalesReceipt])
+		if sum.ByCode[kiosk.CodeCashSale] != 3 {
+			t.Errorf("journal has %d sales receipts, want 3", sum.ByCode[kiosk.CodeCashSale])
 		}
 		var receipts []uint64
 		storeMustScan(t, s.Journal, 1, func(r kiosk.Record) {
-			if r.Code == kiosk.CodeSalesReceipt {
+			if r.Code == kiosk.CodeCashSale {
 				receipts = append(receipts, r.ReceiptNo)
 			}
 		})
@@ -660,7 +699,7 @@ func storeSale(id, kioskID string, minute int, lines ...kiosk.Line) kiosk.Sale {
 }
 
 func storeSaleEntry(s kiosk.Sale) kiosk.Entry {
-	return kiosk.Entry{Code: kiosk.CodeSalesReceipt, Time: s.Completed, Kiosk: s.Kiosk, SaleID: s.ID, Amount: s.Total}
+	return kiosk.Entry{Code: kiosk.CodeCashSale, Time: s.Completed, Kiosk: s.Kiosk, SaleID: s.ID, Amount: s.Total}
 }
 
 func storePendingEntry(p kiosk.PendingSale) kiosk.Entry {
@@ -796,7 +835,7 @@ func storeCountRecords(t *testing.T, j kiosk.Journal) int {
 
 func storeMustVerify(t *testing.T, j kiosk.Journal) kiosk.JournalSummary {
 	t.Helper()
-	sum, err := kiosk.VerifyJournal(context.Background(), j)
+	sum, err := kiosk.VerifyJournalWith(context.Background(), j, kiosk.VerifyOptions{Signatures: &Signer{}, Zone: storeZone})
 	if err != nil {
 		t.Fatalf("VerifyJournal: %v", err)
 	}
@@ -825,3 +864,12 @@ func storeSameJSON(t *testing.T, what string, got, want any) {
 		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
 	}
 }
+
+// storeZone is the signatures' time zone in the suite.
+var storeZone = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()

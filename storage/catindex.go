@@ -1,0 +1,269 @@
+package storage
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+
+	"selvkasse/kiosk"
+)
+
+// catIndex is the catalog in memory: every product by GTIN, and the
+// order List and Cabinet give (by name, then GTIN). Open loads it once;
+// Put and CompleteSale refresh the products they changed from the store
+// after their commit, so Lookup, List and Cabinet never read Badger and
+// cost nothing proportional to the number of sales. An index that could
+// not be loaded or refreshed is dropped (valid false): the catalog calls
+// then read Badger, and the next of them loads it again.
+//
+// It is kept small, since a kiosk holds it for as long as it runs (with
+// 100 000 products: about 8 MiB, against 18 MiB as a map of
+// kiosk.Product; BenchmarkCatalogMemory100k): each product is a catItem
+// of 48 bytes in one slice, found by its GTIN's number in a map that holds
+// no pointers (the garbage collector never scans it), and the names a load
+// read share one string. A product a catItem cannot hold exactly (a GTIN
+// not of 14 digits, a minimum age other than 0 or 18, a compartment above
+// 255, a product stored under another product's key: none that Put
+// accepts) is kept whole in odd.
+type catIndex struct {
+	mu    sync.RWMutex
+	valid bool
+	// items are the products; one removed since the load stays, marked
+	// gone, until the next load.
+	items []catItem
+	pos   map[uint64]int32             // a GTIN-14's number → its item
+	odd   map[kiosk.GTIN]kiosk.Product // the products a catItem cannot hold
+	// order and cabinet are the items (all, and those in the cabinet) by
+	// name, then GTIN; nil: sort again.
+	order, cabinet []int32
+}
+
+// catItem is a product in the index.
+type catItem struct {
+	name        string
+	gtin        uint64 // the GTIN-14's digits as a number
+	price       kiosk.Money
+	stock       int
+	group       kiosk.Group
+	vat         kiosk.VATRate
+	compartment uint8
+	flags       itemFlags
+}
+
+type itemFlags uint8
+
+const (
+	itemAdult   itemFlags = 1 << iota // MinAge is kiosk.AdultAge (else 0)
+	itemCabinet                       // Cabinet
+	itemGone                          // removed from the store since the load
+)
+
+// compact returns p as a catItem; ok is false when a catItem cannot hold
+// p exactly.
+func compact(p kiosk.Product) (it catItem, ok bool) {
+	n, ok := gtinNumber(p.GTIN)
+	if !ok || (p.MinAge != 0 && p.MinAge != kiosk.AdultAge) || p.Compartment < 0 || p.Compartment > 255 {
+		return catItem{}, false
+	}
+	it = catItem{name: p.Name, gtin: n, price: p.Price, stock: p.Stock, group: p.Group, vat: p.VAT, compartment: uint8(p.Compartment)}
+	if p.MinAge == kiosk.AdultAge {
+		it.flags |= itemAdult
+	}
+	if p.Cabinet {
+		it.flags |= itemCabinet
+	}
+	return it, true
+}
+
+// product is the item as a kiosk.Product with GTIN g, its own GTIN.
+func (it *catItem) product(g kiosk.GTIN) kiosk.Product {
+	p := kiosk.Product{GTIN: g, Name: it.name, Group: it.group, VAT: it.vat, Price: it.price,
+		Cabinet: it.flags&itemCabinet != 0, Compartment: int(it.compartment), Stock: it.stock}
+	if it.flags&itemAdult != 0 {
+		p.MinAge = kiosk.AdultAge
+	}
+	return p
+}
+
+// gtinNumber reads a GTIN of 14 digits as a number (its check digit is
+// not checked); ok is false for anything else.
+func gtinNumber(g kiosk.GTIN) (n uint64, ok bool) {
+	if len(g) != 14 {
+		return 0, false
+	}
+	for i := 0; i < len(g); i++ {
+		c := g[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// gtinString is gtinNumber's inverse: the number as 14 digits.
+func gtinString(n uint64) kiosk.GTIN {
+	var b [14]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return kiosk.GTIN(b[:])
+}
+
+// drop empties the index; the next catalog call loads it again. c.mu must
+// be held.
+func (c *catIndex) drop() {
+	c.valid, c.items, c.pos, c.odd, c.order, c.cabinet = false, nil, nil, nil, nil, nil
+}
+
+// replace makes the index n's. c.mu must be held.
+func (c *catIndex) replace(n *catIndex) {
+	c.valid, c.items, c.pos, c.odd, c.order, c.cabinet = n.valid, n.items, n.pos, n.odd, n.order, n.cabinet
+}
+
+// shareNames makes the items' names substrings of one string, and drops
+// the items' spare capacity: for an index just loaded, whose names were
+// decoded one by one.
+func (c *catIndex) shareNames() {
+	n := 0
+	for i := range c.items {
+		n += len(c.items[i].name)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i := range c.items {
+		b.WriteString(c.items[i].name)
+	}
+	all, off := b.String(), 0
+	for i := range c.items {
+		it := &c.items[i]
+		it.name, off = all[off:off+len(it.name)], off+len(it.name)
+	}
+	if cap(c.items) > len(c.items)+len(c.items)/16 {
+		c.items = slices.Clone(c.items)
+	}
+}
+
+// get returns the product with GTIN g.
+func (c *catIndex) get(g kiosk.GTIN) (kiosk.Product, bool) {
+	if n, ok := gtinNumber(g); ok {
+		if i, had := c.pos[n]; had {
+			return c.items[i].product(g), true
+		}
+	}
+	p, ok := c.odd[g]
+	return p, ok
+}
+
+// set puts p into the index under g, the GTIN of its key in the store.
+// c.mu must be held.
+func (c *catIndex) set(g kiosk.GTIN, p kiosk.Product) {
+	it, ok := compact(p)
+	if !ok || p.GTIN != g {
+		c.remove(g)
+		if c.odd == nil {
+			c.odd = map[kiosk.GTIN]kiosk.Product{}
+		}
+		c.odd[g] = p
+		c.order, c.cabinet = nil, nil
+		return
+	}
+	if _, had := c.odd[g]; had {
+		delete(c.odd, g)
+		c.order, c.cabinet = nil, nil
+	}
+	if c.pos == nil {
+		c.pos = map[uint64]int32{}
+	}
+	i, had := c.pos[it.gtin]
+	if !had {
+		c.pos[it.gtin] = int32(len(c.items))
+		c.items = append(c.items, it)
+		c.order, c.cabinet = nil, nil
+		return
+	}
+	old := &c.items[i]
+	if old.name == it.name {
+		it.name = old.name // keep the loaded one, shared with the others
+	} else {
+		c.order, c.cabinet = nil, nil
+	}
+	if old.flags&itemCabinet != it.flags&itemCabinet {
+		c.order, c.cabinet = nil, nil
+	}
+	*old = it
+}
+
+// remove takes the product with GTIN g out of the index. c.mu must be
+// held.
+func (c *catIndex) remove(g kiosk.GTIN) {
+	if n, ok := gtinNumber(g); ok {
+		if i, had := c.pos[n]; had {
+			c.items[i] = catItem{flags: itemGone}
+			delete(c.pos, n)
+			c.order, c.cabinet = nil, nil
+		}
+	}
+	if _, had := c.odd[g]; had {
+		delete(c.odd, g)
+		c.order, c.cabinet = nil, nil
+	}
+}
+
+// sorted returns the items keep keeps, by name, then GTIN. c.mu must be
+// held.
+func (c *catIndex) sorted(keep func(*catItem) bool) []int32 {
+	kept := func(it *catItem) bool { return it.flags&itemGone == 0 && keep(it) }
+	n := 0
+	for i := range c.items {
+		if kept(&c.items[i]) {
+			n++
+		}
+	}
+	is := make([]int32, 0, n)
+	for i := range c.items {
+		if kept(&c.items[i]) {
+			is = append(is, int32(i))
+		}
+	}
+	slices.SortFunc(is, func(a, b int32) int {
+		x, y := &c.items[a], &c.items[b]
+		return cmp.Or(strings.Compare(x.name, y.name), cmp.Compare(x.gtin, y.gtin))
+	})
+	return is
+}
+
+// products returns copies of the products (all, or those in the cabinet)
+// by name, then GTIN, sorting the order first when a write invalidated
+// it.
+func (c *catIndex) products(cabinet bool) []kiosk.Product {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	order := &c.order
+	keep := func(*catItem) bool { return true }
+	if cabinet {
+		order = &c.cabinet
+		keep = func(it *catItem) bool { return it.flags&itemCabinet != 0 }
+	}
+	if *order == nil {
+		*order = c.sorted(keep)
+	}
+	ps := make([]kiosk.Product, 0, len(*order)+len(c.odd))
+	for _, i := range *order {
+		it := &c.items[i]
+		ps = append(ps, it.product(gtinString(it.gtin)))
+	}
+	if len(c.odd) > 0 {
+		for _, p := range c.odd {
+			if !cabinet || p.Cabinet {
+				ps = append(ps, p)
+			}
+		}
+		slices.SortFunc(ps, func(a, b kiosk.Product) int {
+			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.GTIN), string(b.GTIN)))
+		})
+	}
+	return ps
+}
