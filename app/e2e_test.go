@@ -182,6 +182,9 @@ func TestSaleEndToEnd(t *testing.T) {
 	if e.stock(cola) != colaStock-1 || e.stock(snus) != snusStock-1 {
 		t.Errorf("stock cola %d→%d snus %d→%d", colaStock, e.stock(cola), snusStock, e.stock(snus))
 	}
+	// The receipt is journaled once the printer took it, by the printing
+	// that runs after the receipt screen shows.
+	e.waitJournal("the receipt printed", printedRecord(1))
 	sum, err := kiosk.VerifyJournal(e.ctx, e.db)
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +193,9 @@ func TestSaleEndToEnd(t *testing.T) {
 		if sum.ByCode[code] != n {
 			t.Errorf("journal has %d × %v, want %d", sum.ByCode[code], code, n)
 		}
+	}
+	if n := e.receiptRecords(kiosk.CodeSalesReceipt, kiosk.SubReceiptPrinted, 1); n != 1 {
+		t.Errorf("receipt 1 journaled printed %d times, want 1", n)
 	}
 }
 
@@ -258,6 +264,7 @@ func TestCrashMidPaymentLeavesNoHalfSale(t *testing.T) {
 			if e.term.Charged() != want {
 				t.Errorf("charged %v, want %v", e.term.Charged(), want)
 			}
+			e.waitReprinted() // a sale completed at the restart prints its receipt then
 			if _, err := kiosk.VerifyJournal(e.ctx, e.db); err != nil {
 				t.Fatal(err)
 			}

@@ -332,8 +332,10 @@ func listenLoopback(addr string) (net.Listener, error) {
 
 // parseOverride reads an override as the sim command names it: the
 // override's name with dashes ("cancel-sale", "approve-age"), then
-// optionally ":" and its compartment or line ("open-compartment:2",
-// "void-line:7039990000113"). The reason is the override's usual one.
+// optionally ":" and its compartment, line or receipt number
+// ("open-compartment:2", "void-line:7039990000113", "copy-receipt:17";
+// a copy without a number is of the last receipt). The reason is the
+// override's usual one.
 func parseOverride(arg string) (kiosk.Override, error) {
 	name, param, _ := strings.Cut(arg, ":")
 	var names []string
@@ -357,6 +359,12 @@ func parseOverride(arg string) (kiosk.Override, error) {
 				return o, usageError(fmt.Sprintf("override %s: %v", n, err))
 			}
 			o.Line = g
+		case k == kiosk.OvCopyReceipt && param != "":
+			no, err := strconv.ParseUint(param, 10, 64)
+			if err != nil || no < 1 {
+				return o, usageError(fmt.Sprintf("override %s: %q is no receipt number", n, param))
+			}
+			o.Receipt = no
 		case param != "":
 			return o, usageError(fmt.Sprintf("override %s takes nothing after it", n))
 		}

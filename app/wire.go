@@ -43,6 +43,7 @@ func newMeteredCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devic
 		Catalog: db, Sales: sales, Journal: journal, Disk: db, Reports: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
 		Light: d.Light, Key: d.Key, Clock: clk,
-		Login: kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),
+		Login:    kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),
+		Receipts: db,
 	})
 }

@@ -262,6 +262,12 @@ func TestKillAtEveryPaymentStep(t *testing.T) {
 			if unlocked != st.released {
 				t.Errorf("cabinet unlocked = %v", unlocked)
 			}
+			// A sale completed at the restart had no receipt printed: it
+			// prints from the reprint queue, journaled as it leaves it.
+			k.until("the reprint queue printed", func(kiosk.View) bool {
+				qs, err := k.db.QueuedReceipts(ctx, "K1")
+				return err == nil && len(qs) == 0
+			})
 			if _, err := kiosk.VerifyJournal(ctx, k.db); err != nil {
 				t.Fatal(err)
 			}

@@ -25,7 +25,8 @@ const (
 // printerLoop checks the printer before sales start: at once, then every
 // PrinterPoll while no sale is under way (a sale checks it before
 // payment). A printer that cannot print is a device fault, so no sale
-// starts (the kiosk is out of order when idle) until it can again.
+// starts (the kiosk is out of order when idle) until it can again. A
+// ready printer prints the receipts waiting in the reprint queue.
 func (c *Checkout) printerLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		c.mu.Lock()
@@ -34,6 +35,7 @@ func (c *Checkout) printerLoop(ctx context.Context) {
 		if st == Idle || st == OutOfOrder {
 			if c.printerReady() {
 				c.DeviceOK(DevPrinter)
+				c.printQueued(ctx)
 			} else if ctx.Err() == nil {
 				c.DeviceFault(DevPrinter)
 			}

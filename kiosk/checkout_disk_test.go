@@ -24,6 +24,7 @@ func diskRig(t *testing.T, free uint64) (*rig, *kiosktest.Disk) {
 	r.co = kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: kiosk.Shop{Name: "Test", OrgNo: "999999999"}, DiskReserve: testReserve}, kiosk.Deps{
 		Catalog: r.store, Sales: r.store, Journal: r.store, Scanner: r.scanner, Terminal: r.term,
 		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light, Disk: disk,
+		Receipts: r.store,
 	})
 	changed := r.changed
 	r.co.Subscribe(func(kiosk.View) {

@@ -39,6 +39,8 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 			return fmt.Errorf("kiosk: complete recovered sale %s: %w", p.ID, err)
 		}
 		c.log.Info("recovered sale completed", "sale", p.ID, "no", s.No)
+		c.noteReceipt(s.No)
+		c.notPrinted(s, "the kiosk restarted before the receipt was printed")
 		return nil
 	case PendingApproved:
 		// Approved, but the goods never left the cabinet: reverse.

@@ -172,7 +172,7 @@ func (c *Checkout) finishLocked() {
 		c.fire(EvGoodsReleased)
 	}
 	c.clearNotice()
-	go c.print(doc, s.No)
+	go c.print(doc, s)
 	go func() {
 		if err := c.reloadCabinet(c.ctx); err == nil {
 			c.notify()
@@ -197,18 +197,6 @@ func (c *Checkout) reversedLocked(p PendingSale, err error) {
 		c.setStateLocked(Assistance)
 	}
 	c.notice, c.arg = NoticePaymentReversed, p.ID
-}
-
-func (c *Checkout) print(doc Document, no uint64) {
-	if err := c.d.Printer.Print(c.ctx, doc); err != nil {
-		c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, Text: fmt.Sprintf("receipt %d not printed: %v", no, err)})
-		c.mu.Lock()
-		if c.receiptN == no {
-			c.notice = NoticePrinterDown
-		}
-		c.mu.Unlock()
-		c.notify()
-	}
 }
 
 // FinishReceipt leaves the receipt screen.

@@ -149,6 +149,14 @@ func (c *Checkout) count(e Entry) {
 		c.todayDate, c.today, c.cancelled = day, DayCounts{}, nil
 	}
 	switch {
+	case e.Code == CodeSalesReceipt && e.Subtype == SubReceiptPrinted:
+		if e.Data[DataPrinted] == PrintedLate {
+			c.today.PrintedLate++
+		}
+	case e.Code == CodeNoReceipt:
+		c.today.NotPrinted++
+	case e.Code == CodeCopyReceipt:
+		c.today.Copies++
 	case e.Code == CodeCashSale && e.ReceiptNo > 0:
 		c.today.Sales++
 	case e.Subtype == SubAgeApproved:

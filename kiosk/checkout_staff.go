@@ -424,6 +424,9 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 		// Between customers: the printer is free, no sale is open (the
 		// store refuses a Z report with a pending sale in any case).
 		return c.d.Reports != nil && (c.state == Idle || c.state == OutOfOrder) && c.pending == nil
+	case OvCopyReceipt:
+		idle := c.state == Idle || c.state == Receipt || c.state == OutOfOrder
+		return idle && c.pending == nil && c.lastReceiptLocked() > 0 && c.d.Receipts != nil
 	}
 	return false
 }
@@ -530,6 +533,9 @@ func (c *Checkout) Override(o Override) error {
 			if errors.Is(err, ErrNotNow) {
 				st.err, st.errArg = StaffErrNotNow, o.Kind.String()
 			}
+			if e, arg, ok := receiptStaffError(err); ok {
+				st.err, st.errArg = e, arg
+			}
 			c.touchStaffLocked()
 		}
 		c.mu.Unlock()
@@ -556,6 +562,9 @@ func (c *Checkout) overrideEntry(sub string, s Staff, o Override, text string) E
 	}
 	if o.Compartment > 0 {
 		e.Data["compartment"] = strconv.Itoa(o.Compartment)
+	}
+	if o.Receipt > 0 {
+		e.Data["receipt"] = strconv.FormatUint(o.Receipt, 10)
 	}
 	return e
 }
@@ -593,6 +602,8 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.clearFaults(), nil
 	case OvXReport, OvZReport:
 		return c.report(o.Kind == OvZReport, sess)
+	case OvCopyReceipt:
+		return c.copyReceipt(o, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
 }

@@ -121,6 +121,7 @@ func TestOverrideRoles(t *testing.T) {
 		kiosk.OvOpenCompartment: func(r *rig) {},
 		kiosk.OvXReport:         func(r *rig) {},
 		kiosk.OvZReport:         func(r *rig) {},
+		kiosk.OvCopyReceipt:     func(r *rig) { r.sellSoda() },
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -190,6 +191,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvVoidLine: kiosk.ActAssist, kiosk.OvCancelSale: kiosk.ActAssist, kiosk.OvResumeSale: kiosk.ActAssist,
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
 		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvXReport: kiosk.ActXReport, kiosk.OvZReport: kiosk.ActZReport,
+		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt,
 	}[k]
 }
 

@@ -10,8 +10,10 @@
 // checkout_payment.go, checkout_release.go, checkout_recovery.go,
 // checkout_staff.go (help calls, the staff log-in at the kiosk and the
 // overrides), checkout_signal.go (the intervention light, the assistance
-// queue, device status and today's counts), checkout_devices.go and
-// checkout_disk.go (the free-space guard);
+// queue, device status and today's counts), checkout_devices.go,
+// checkout_disk.go (the free-space guard) and checkout_receipt.go (the
+// receipt journaled only once printed, the reprint queue and the one
+// copy, with the ReceiptStore port in receipts.go);
 // checkout.go holds the transition table, the one source of the flow.
 // Staff at the kiosk is an overlay on the flow, not a state: the PIN pad
 // and the staff screen (View.Staff) stand in front of whatever the

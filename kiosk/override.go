@@ -25,7 +25,7 @@ const (
 	OvClearFault      OverrideKind = 8  // a device was repaired: check the devices again
 	OvXReport         OverrideKind = 9  // print the X report (report.go)
 	OvZReport         OverrideKind = 10 // close the day: the terminal's end of day, the Z report printed
-	OvCopyReceipt     OverrideKind = 11 // later work (issue 12)
+	OvCopyReceipt     OverrideKind = 11 // print the one copy of a receipt (Override.Receipt), marked KOPI
 	OvReturn          OverrideKind = 12 // later work (issue 12)
 	OvReceiveStock    OverrideKind = 13 // later work (issue 13)
 	OvTrainingMode    OverrideKind = 14 // later work (issue 12)
@@ -105,7 +105,7 @@ var overrideRules = map[OverrideKind]overrideRule{
 	OvClearFault:      {ActServiceDevices, []Reason{ReasonRepaired}, false},
 	OvXReport:         {ActXReport, []Reason{ReasonOther, ReasonEndOfDay}, false},
 	OvZReport:         {ActZReport, []Reason{ReasonEndOfDay, ReasonOther}, false},
-	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, true},
+	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, false},
 	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, true},
 	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, true},
 	OvTrainingMode:    {ActTrainingMode, []Reason{ReasonOther}, true},
@@ -122,8 +122,9 @@ func (k OverrideKind) Later() bool { return overrideRules[k].later }
 type Override struct {
 	Kind        OverrideKind
 	Reason      Reason
-	Line        GTIN // OvVoidLine: the line's product
-	Compartment int  // OvOpenCompartment
+	Line        GTIN   // OvVoidLine: the line's product
+	Compartment int    // OvOpenCompartment
+	Receipt     uint64 // OvCopyReceipt: the receipt's number; 0: the kiosk's last
 }
 
 // OverrideOption is an override as the staff screen offers it.

@@ -23,12 +23,52 @@ var oslo = func() *time.Location {
 }()
 
 // BuildReceipt composes the sales receipt ("Salgskvittering") for a
-// completed sale with the content kassasystemforskrifta § 2-8-2 asks for:
+// completed sale with the content kassasystemforskrifta § 2-8-4 asks for:
 // the seller's name, organisation number with "MVA", address, the
 // receipt's name and number, date and time, the kiosk, each item with
-// quantity and amount, the total, VAT per rate, and how it was paid.
-func BuildReceipt(shop Shop, s Sale) Document {
+// its quantity (on every line, also 1) and amount, the total, VAT per
+// rate, and how it was paid.
+func BuildReceipt(shop Shop, s Sale) Document { return buildReceipt(shop, s, receiptSale, time.Time{}) }
+
+// BuildCopyReceipt composes the one copy of s's sales receipt the law
+// allows (kassasystemforskrifta § 2-6 fourth paragraph; § 2-8-6): the
+// receipt as it was, marked "KOPI" above and below in letters larger
+// than any amount on it (double width and height; the total is double
+// height only, the other amounts normal size), with when the copy was
+// printed.
+func BuildCopyReceipt(shop Shop, s Sale, at time.Time) Document {
+	return buildReceipt(shop, s, receiptCopy, at)
+}
+
+// BuildLateReceipt composes s's sales receipt printed late, from the
+// reprint queue, after the printer failed at the sale: the original
+// receipt (not a copy: it is the first and only one printed), saying
+// when it was printed.
+func BuildLateReceipt(shop Shop, s Sale, at time.Time) Document {
+	return buildReceipt(shop, s, receiptLate, at)
+}
+
+// receiptKind is which of the sales receipt's printings a document is.
+type receiptKind uint8
+
+const (
+	receiptSale receiptKind = iota // at the sale
+	receiptCopy                    // the one copy (§ 2-8-6)
+	receiptLate                    // from the reprint queue
+)
+
+// CopyMark is the copy's marking (§ 2-8-6).
+const CopyMark = "KOPI"
+
+// CopyStyle is how CopyMark is printed: double width and height, larger
+// than the total (double height) and every other amount (normal size).
+var CopyStyle = Style{Bold: true, DoubleWidth: true, DoubleHeight: true, Align: AlignCenter}
+
+func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 	var d Document
+	if kind == receiptCopy {
+		d.Text(CopyMark, CopyStyle)
+	}
 	big := Style{Bold: true, DoubleHeight: true, Align: AlignCenter}
 	mid := Style{Align: AlignCenter}
 	d.Text(shop.Name, big)
@@ -52,9 +92,7 @@ func BuildReceipt(shop Shop, s Sale) Document {
 			name += " (18+)"
 		}
 		d.Pair(name, l.Total().Plain(), Style{})
-		if l.Qty > 1 {
-			d.Text(fmt.Sprintf("  %d x %s", l.Qty, l.Product.Price.Plain()), Style{})
-		}
+		d.Text(fmt.Sprintf("  %d x %s", l.Qty, l.Product.Price.Plain()), Style{})
 	}
 	d.Rule()
 	d.Pair("TOTALT NOK", s.Total.Plain(), Style{Bold: true, DoubleHeight: true})
@@ -83,7 +121,19 @@ func BuildReceipt(shop Shop, s Sale) Document {
 		d.Text("Alder kontrollert av "+s.AgeCheckBy, Style{})
 	}
 	d.Feed()
-	d.Text("Takk for handelen!", mid)
+	switch kind {
+	case receiptCopy:
+		d.Text("Kopi skrevet ut "+at.In(oslo).Format("02.01.2006 15:04:05"), mid)
+	case receiptLate:
+		d.Text("Skriveren var ute av drift ved salget.", mid)
+		d.Text("Skrevet ut "+at.In(oslo).Format("02.01.2006 15:04:05"), mid)
+	}
+	if kind != receiptCopy {
+		d.Text("Takk for handelen!", mid)
+	}
 	d.Barcode(fmt.Sprintf("%s-%d", s.Kiosk, s.No))
+	if kind == receiptCopy {
+		d.Text(CopyMark, CopyStyle)
+	}
 	return d
 }

@@ -77,6 +77,10 @@ type Deps struct {
 	Disk     Disk        // nil: no free-space guard
 	Reports  ReportStore // nil: no X or Z reports from the staff screen
 	Clock    Clock
+	// Receipts keeps the reprint queue and the copies (checkout_receipt.go);
+	// nil: a receipt that did not print is journaled 13030 but never
+	// printed later, and no copy can be made.
+	Receipts ReceiptStore
 }
 
 // ErrNotNow is returned by an action that makes no sense in the current
@@ -139,6 +143,12 @@ type Checkout struct {
 	lightShown   *Signal
 	lightErr     string
 
+	// Receipts (checkout_receipt.go).
+	lastReceipt    uint64   // the kiosk's last receipt number, for the copy
+	reprintGen     uint64   // moves on when a receipt is queued (and at start)
+	reprintDone    uint64   // the reprintGen the queue was last printed empty at
+	lateUnrecorded []uint64 // queued receipts printed whose record failed
+
 	timer    Timer
 	timerGen uint64
 
@@ -187,6 +197,9 @@ func (c *Checkout) Start(ctx context.Context) error {
 	}
 	if err := c.countToday(ctx); err != nil {
 		return fmt.Errorf("kiosk: count today's journal: %w", err)
+	}
+	if err := c.startReceipts(ctx); err != nil {
+		return err
 	}
 	if err := c.d.Cabinet.Lock(ctx); err != nil {
 		// Asserted locked at every start; a lock that does not answer is
@@ -272,7 +285,7 @@ func (c *Checkout) viewLocked() View {
 		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,
 		Help: c.helpSince, Staff: c.staffViewLocked(), Calls: c.callsLocked(), Light: c.signalLocked(),
 		Devices: c.devicesLocked(), Compartments: append([]CompartmentState(nil), c.compartments...),
-		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt,
+		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt, LastReceipt: c.lastReceiptLocked(),
 	}
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {

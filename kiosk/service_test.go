@@ -119,7 +119,8 @@ func (r *rig) start() {
 	r.co = kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: kiosk.Shop{Name: "Test", OrgNo: "999999999"}}, kiosk.Deps{
 		Catalog: r.store, Sales: r.store, Journal: r.store, Scanner: r.scanner, Terminal: r.term,
 		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light, Reports: r.store,
-		Login: kiosk.NewStaffLogin("K1", r.reg, r.pins, r.store, r.clock, kiosk.LoginConfig{}),
+		Login:    kiosk.NewStaffLogin("K1", r.reg, r.pins, r.store, r.clock, kiosk.LoginConfig{}),
+		Receipts: r.store,
 	})
 	changed := r.changed
 	r.co.Subscribe(func(kiosk.View) {
@@ -285,6 +286,7 @@ func TestSaleSodaAndSnus(t *testing.T) {
 	if r.term.Charged() != 16190 {
 		t.Errorf("charged %v", r.term.Charged())
 	}
+	r.waitRecord("the receipt printed", isPrinted(1)) // journaled by the printing, which runs on its own
 	if _, err := kiosk.VerifyJournal(r.ctx, r.store); err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ const (
 	NoticeBadgeUnknown    Notice = 18 // a staff badge nobody active holds
 	NoticeBadgeLocked     Notice = 19 // arg: the time it opens ("15:04"); too many wrong PINs
 	NoticeStaffNotNow     Notice = 20 // a staff badge while the terminal or the cabinet has the sale: log in after
+	// NoticeReceiptNotPrinted: paid, but the receipt did not print; it
+	// prints when the printer is back (ask staff).
+	NoticeReceiptNotPrinted Notice = 21
 )
 
 var noticeNames = map[Notice]string{
@@ -43,6 +46,7 @@ var noticeNames = map[Notice]string{
 	NoticePaymentReversed: "PaymentReversed",
 	NoticeScanNotNow:      "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
 	NoticeBadgeUnknown: "BadgeUnknown", NoticeBadgeLocked: "BadgeLocked", NoticeStaffNotNow: "StaffNotNow",
+	NoticeReceiptNotPrinted: "ReceiptNotPrinted",
 }
 
 func (n Notice) String() string {
@@ -99,6 +103,9 @@ type View struct {
 	Compartments []CompartmentState
 	// Today counts today's events, for staff.
 	Today DayCounts
+	// LastReceipt is the kiosk's last receipt number (0: none yet), for
+	// the copy.
+	LastReceipt uint64
 
 	// Rev is the basket's revision: it goes up by one each time the
 	// basket's lines differ from those last published (a scan, a pick, a
@@ -145,11 +152,17 @@ const (
 	StaffErrNotPermitted StaffError = 3 // arg: the override; the role may not
 	StaffErrNotNow       StaffError = 4 // arg: the override; it does not apply now
 	StaffErrFailed       StaffError = 5 // arg: what failed (a device, the store)
+	StaffErrCopyMade     StaffError = 6 // arg: the receipt number; its one copy was printed already
+	StaffErrNoReceipt    StaffError = 7 // arg: the receipt number, empty when the kiosk has none yet
+	// StaffErrReceiptQueued: arg: the receipt number; it waits in the
+	// reprint queue, so there is no copy yet.
+	StaffErrReceiptQueued StaffError = 8
 )
 
 var staffErrorNames = map[StaffError]string{
 	StaffErrNone: "None", StaffErrWrongPIN: "WrongPIN", StaffErrLocked: "Locked",
 	StaffErrNotPermitted: "NotPermitted", StaffErrNotNow: "NotNow", StaffErrFailed: "Failed",
+	StaffErrCopyMade: "CopyMade", StaffErrNoReceipt: "NoReceipt", StaffErrReceiptQueued: "ReceiptQueued",
 }
 
 func (e StaffError) String() string {
@@ -229,4 +242,7 @@ type DayCounts struct {
 	AgeRefused  int
 	Overrides   int
 	Cancelled   int
+	NotPrinted  int // sales concluded without a receipt printed (13030)
+	PrintedLate int // of those, receipts printed later from the queue
+	Copies      int // copies of receipts (13014)
 }

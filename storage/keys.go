@@ -25,6 +25,8 @@ import (
 //	login/<staff ID>                   → kiosk.LoginState, JSON; absent: the zero state
 //	sig/<kiosk ID>                     → the kiosk's last cash transaction's signature, base64 text
 //	tot/<kiosk ID>                     → kiosk.Totals, JSON: the X/Z report totals (totals.go)
+//	rprt/<kiosk ID> 0x00 <no, 8 B BE>  → kiosk.QueuedReceipt, JSON: a receipt waiting for the printer (receipts.go)
+//	copy/<kiosk ID> 0x00 <no, 8 B BE>  → how many copies of the receipt were printed, 8 B BE; absent: none
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -34,10 +36,12 @@ import (
 // A badge key exists for active staff only, so disabling a member frees
 // the badge. The staff keys came after schema version 1 was first
 // written; they only add keys, so a store without them is an empty
-// register, not an older schema. The totals keys came later in the same
-// way: a kiosk without one has sold nothing since they came, and its grand
-// totals start at 0 then (Skatteetaten's Q&A allows them to start with the
-// version that keeps them). No prefix is a prefix of another.
+// register, not an older schema; the same holds for the reprint and
+// copies keys (an empty queue, no copies). The totals keys came later in
+// the same way: a kiosk without one has sold nothing since they came, and
+// its grand totals start at 0 then (Skatteetaten's Q&A allows them to
+// start with the version that keeps them). No prefix is a prefix of
+// another.
 const (
 	keySchema  = "meta/schema"
 	keyHead    = "meta/head"
@@ -53,6 +57,8 @@ const (
 	prefLogin  = "login/"
 	prefSig    = "sig/"
 	prefTot    = "tot/"
+	prefQueue  = "rprt/"
+	prefCopies = "copy/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and
@@ -64,6 +70,16 @@ func catKey(g kiosk.GTIN) []byte { return []byte(prefCat + string(g)) }
 func saleKey(kioskID string, no uint64) []byte {
 	k := make([]byte, 0, len(prefSale)+len(kioskID)+9)
 	k = append(k, prefSale...)
+	k = append(k, kioskID...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, no)
+}
+
+// receiptKey is the key of kiosk kioskID's receipt no under prefix (a
+// sale, a queued receipt, its copies).
+func receiptKey(prefix, kioskID string, no uint64) []byte {
+	k := make([]byte, 0, len(prefix)+len(kioskID)+9)
+	k = append(k, prefix...)
 	k = append(k, kioskID...)
 	k = append(k, 0)
 	return binary.BigEndian.AppendUint64(k, no)

@@ -181,6 +181,9 @@ func overrideCall(o kiosk.Override) string {
 	if o.Compartment != 0 {
 		s += fmt.Sprintf(" compartment %d", o.Compartment)
 	}
+	if o.Receipt != 0 {
+		s += fmt.Sprintf(" receipt %d", o.Receipt)
+	}
 	return s
 }
 

@@ -25,11 +25,13 @@ import (
 
 // staffPick is the override being chosen on the staff screen: its kind,
 // then what it acts on where it needs that (a basket line, a
-// compartment), then a reason, which makes it.
+// compartment, a receipt), then a reason, which makes it.
 type staffPick struct {
-	kind kiosk.OverrideKind // 0: none chosen yet
-	line kiosk.GTIN         // OvVoidLine
-	comp int                // OvOpenCompartment
+	kind    kiosk.OverrideKind // 0: none chosen yet
+	line    kiosk.GTIN         // OvVoidLine
+	comp    int                // OvOpenCompartment
+	receipt uint64             // OvCopyReceipt
+	typed   string             // OvCopyReceipt: the receipt number being typed
 }
 
 // staffPhase is the staff screen shown, 0 for the customer's.
@@ -143,11 +145,14 @@ func (s *Screen) staffProblems() []string {
 // staffErrMsgs are the texts of View.Staff.Error: bare, and with its
 // argument.
 var staffErrMsgs = map[kiosk.StaffError][2]msg{
-	kiosk.StaffErrWrongPIN:     {mPINWrong, mPINWrongArg},
-	kiosk.StaffErrLocked:       {mNoticeBadgeLocked, mNoticeBadgeLockedArg},
-	kiosk.StaffErrNotPermitted: {mStaffNotForRole, mStaffNotForRoleArg},
-	kiosk.StaffErrNotNow:       {mStaffNotNow, mStaffNotNowArg},
-	kiosk.StaffErrFailed:       {mStaffFailed, mStaffFailedArg},
+	kiosk.StaffErrWrongPIN:      {mPINWrong, mPINWrongArg},
+	kiosk.StaffErrLocked:        {mNoticeBadgeLocked, mNoticeBadgeLockedArg},
+	kiosk.StaffErrNotPermitted:  {mStaffNotForRole, mStaffNotForRoleArg},
+	kiosk.StaffErrNotNow:        {mStaffNotNow, mStaffNotNowArg},
+	kiosk.StaffErrFailed:        {mStaffFailed, mStaffFailedArg},
+	kiosk.StaffErrCopyMade:      {mStaffCopyMade, mStaffCopyMadeArg},
+	kiosk.StaffErrNoReceipt:     {mStaffNoReceipt, mStaffNoReceiptArg},
+	kiosk.StaffErrReceiptQueued: {mStaffReceiptQueued, mStaffReceiptQueuedArg},
 }
 
 func (s *Screen) staffErrorText(e kiosk.StaffError, arg string) string {
@@ -181,6 +186,10 @@ func staffErrMsg(err error) msg {
 		return mStaffLater
 	case errors.Is(err, kiosk.ErrNoSession):
 		return mStaffNoSession
+	case errors.Is(err, kiosk.ErrCopyMade):
+		return mStaffCopyMade
+	case errors.Is(err, kiosk.ErrReceiptQueued):
+		return mStaffReceiptQueued
 	case errors.Is(err, kiosk.ErrNotNow), errors.Is(err, kiosk.ErrNoTransition):
 		return mStaffNotNow
 	}
@@ -273,17 +282,35 @@ func (s *Screen) pinErase() {
 }
 
 // TypedRune takes a key typed on a keyboard or keypad wired to the kiosk
-// (the window's canvas hands them here): on the PIN pad a digit is
-// typed as if tapped. Elsewhere it does nothing yet.
+// (the window's canvas hands them here): on the PIN pad, and where a
+// receipt number is asked for, a digit is typed as if tapped. Elsewhere
+// it does nothing yet.
 func (s *Screen) TypedRune(r rune) {
-	if s.staffPhase() == kiosk.StaffPIN && r >= '0' && r <= '9' {
+	if r < '0' || r > '9' {
+		return
+	}
+	switch {
+	case s.staffPhase() == kiosk.StaffPIN:
 		s.pinDigit(byte(r))
+	case s.askingReceipt():
+		s.receiptDigit(byte(r))
 	}
 }
 
 // TypedKey takes a key typed on a keyboard or keypad: on the PIN pad,
-// Backspace erases, Return or Enter is OK and Escape cancels the log-in.
+// Backspace erases, Return or Enter is OK and Escape cancels the log-in;
+// where a receipt number is asked for, Backspace and Return or Enter
+// work as on the PIN pad.
 func (s *Screen) TypedKey(e *fyne.KeyEvent) {
+	if s.askingReceipt() {
+		switch e.Name {
+		case fyne.KeyBackspace:
+			s.receiptErase()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			s.submitReceipt()
+		}
+		return
+	}
 	if s.staffPhase() != kiosk.StaffPIN {
 		return
 	}
@@ -368,6 +395,8 @@ func (s *Screen) overridePanel() fyne.CanvasObject {
 		return s.linePicker()
 	case p.kind == kiosk.OvOpenCompartment && p.comp == 0:
 		return s.compartmentPicker()
+	case p.kind == kiosk.OvCopyReceipt && p.receipt == 0:
+		return s.receiptPicker()
 	}
 	return s.reasonPicker()
 }
@@ -438,6 +467,8 @@ func (s *Screen) back() {
 		s.pick.line = ""
 	case s.pick.comp != 0:
 		s.pick.comp = 0
+	case s.pick.receipt != 0:
+		s.pick.receipt, s.pick.typed = 0, ""
 	default:
 		s.pick = staffPick{}
 	}
@@ -491,6 +522,82 @@ func (s *Screen) compartmentPicker() fyne.CanvasObject {
 	return s.step(s.overrideName(kiosk.OvOpenCompartment), s.t(mStaffPickCompartment), choices)
 }
 
+// receiptPicker chooses the receipt to copy: the kiosk's last with one
+// tap, or another by its number on a keypad.
+func (s *Screen) receiptPicker() fyne.CanvasObject {
+	out := container.NewVBox()
+	if no := s.view.LastReceipt; no > 0 {
+		out.Add(button(s.t(mStaffLastReceipt, no), widget.HighImportance, 0, MinTouch, func() { s.pickReceipt(no) }))
+	}
+	typed := s.pick.typed
+	out.Add(section(s.t(mStaffTypeReceipt)))
+	shown := typed
+	if shown == "" {
+		shown = "–"
+	}
+	out.Add(leftLabel(shown, theme.SizeNameSubHeadingText, true))
+	keys := container.NewGridWithColumns(3)
+	key := func(label string, imp widget.Importance, enabled bool, tapped func()) {
+		b := button(label, imp, 0, MinTouch, tapped)
+		if !enabled {
+			b.Objects[0].(*widget.Button).Disable()
+		}
+		keys.Add(b)
+	}
+	full := len(typed) >= maxReceiptDigits
+	for _, d := range []byte("123456789") {
+		key(string(rune(d)), widget.MediumImportance, !full, func() { s.receiptDigit(d) })
+	}
+	key(s.t(mPINErase), widget.MediumImportance, typed != "", s.receiptErase)
+	key("0", widget.MediumImportance, !full && typed != "", func() { s.receiptDigit('0') })
+	key(s.t(mPINOK), widget.HighImportance, typed != "", s.submitReceipt)
+	out.Add(keys)
+	return s.step(s.overrideName(kiosk.OvCopyReceipt), s.t(mStaffPickReceipt), out)
+}
+
+// maxReceiptDigits is the longest receipt number the keypad takes.
+const maxReceiptDigits = 9
+
+// askingReceipt reports whether the staff screen asks for a receipt
+// number.
+func (s *Screen) askingReceipt() bool {
+	return s.staffPhase() == kiosk.StaffSignedIn && !s.staffBusy &&
+		s.pick.kind == kiosk.OvCopyReceipt && s.pick.receipt == 0
+}
+
+// receiptDigit types digit d of a receipt number (no leading zero).
+func (s *Screen) receiptDigit(d byte) {
+	if !s.askingReceipt() || len(s.pick.typed) >= maxReceiptDigits || (d == '0' && s.pick.typed == "") {
+		return
+	}
+	s.pick.typed += string(rune(d))
+	s.k.StaffTouch()
+	s.redraw()
+}
+
+// receiptErase takes the last digit off the receipt number.
+func (s *Screen) receiptErase() {
+	if t := s.pick.typed; t != "" && s.askingReceipt() {
+		s.pick.typed = t[:len(t)-1]
+		s.k.StaffTouch()
+		s.redraw()
+	}
+}
+
+// submitReceipt chooses the receipt whose number was typed.
+func (s *Screen) submitReceipt() {
+	if no, err := strconv.ParseUint(s.pick.typed, 10, 64); err == nil && no > 0 && s.askingReceipt() {
+		s.pickReceipt(no)
+	}
+}
+
+// pickReceipt chooses receipt no to copy; the reason comes next.
+func (s *Screen) pickReceipt(no uint64) {
+	s.pick.receipt, s.pick.typed = no, ""
+	s.k.StaffTouch()
+	s.redraw()
+}
+
 // reasonPicker chooses the reason, the usual one first and marked, which
 // makes the override.
 func (s *Screen) reasonPicker() fyne.CanvasObject {
@@ -506,6 +613,8 @@ func (s *Screen) reasonPicker() fyne.CanvasObject {
 		}
 	case p.comp != 0:
 		title += ": " + s.t(mStaffCompartment, p.comp)
+	case p.receipt != 0:
+		title += ": " + s.t(mStaffReceiptNo, p.receipt)
 	}
 	list := container.NewVBox()
 	for i, r := range o.Reasons {
@@ -513,7 +622,7 @@ func (s *Screen) reasonPicker() fyne.CanvasObject {
 		if i == 0 {
 			imp = widget.HighImportance
 		}
-		ov := kiosk.Override{Kind: p.kind, Reason: r, Line: p.line, Compartment: p.comp}
+		ov := kiosk.Override{Kind: p.kind, Reason: r, Line: p.line, Compartment: p.comp, Receipt: p.receipt}
 		list.Add(button(s.reasonName(r), imp, 0, MinTouch, func() {
 			s.runSlow(func() error { return s.k.Override(ov) })
 		}))
@@ -596,6 +705,7 @@ func (s *Screen) statusPanel() fyne.CanvasObject {
 	}{
 		{mStaffSales, t.Sales}, {mStaffAgeApproved, t.AgeApproved}, {mStaffAgeRefused, t.AgeRefused},
 		{mStaffOverrides, t.Overrides}, {mStaffCancelled, t.Cancelled},
+		{mStaffNotPrinted, t.NotPrinted}, {mStaffPrintedLate, t.PrintedLate}, {mStaffCopies, t.Copies},
 	} {
 		counts = append(counts, s.t(c.m)+": "+strconv.Itoa(c.n))
 	}

@@ -46,6 +46,10 @@ func staffCases(t *testing.T) []staffCase {
 			want: []string{"Velg varen som skal fjernes", "2 × Cola 0,5 l", "1 × Nordlys Original 20 stk"}},
 		{name: "nb_staff_refused", view: d.clerkAtAssistance(), setup: tapping("Fullfør salget"),
 			want: []string{"Ansatt: Ola Nordmann (butikkmedarbeider)", "Ikke tillatt for din rolle: Fullfør salget."}},
+		{name: "nb_staff_copy", view: copyView(d), setup: tapping("Kopikvittering"),
+			want: []string{"Velg kvitteringen som skal kopieres", "Siste kvittering, nr. 17", "Eller tast kvitteringsnummeret:", "Slett", "OK", "Tilbake"}},
+		{name: "en_staff_copy_typed", lang: LangEnglish, view: copyView(d), setup: tapping("Copy receipt", "4", "2"),
+			want: []string{"Choose the receipt to copy", "Last receipt, no. 17", "Or type the receipt number:", "42"}},
 	}
 }
 
@@ -362,6 +366,8 @@ func TestStaffReasonsUsualFirst(t *testing.T) {
 				test.Tap(findButton(t, w, "2 × Cola 0,5 l"))
 			case kiosk.OvOpenCompartment:
 				test.Tap(findButton(t, w, "Rom 1"))
+			case kiosk.OvCopyReceipt:
+				tapping("1", "OK")(t, w)
 			}
 			names := map[string]bool{}
 			for _, r := range kind.Reasons() {
@@ -456,6 +462,11 @@ func TestStaffErrorBanner(t *testing.T) {
 		{LangNorwegian, kiosk.StaffErrFailed, "the store", "Det gikk ikke: the store."},
 		{LangEnglish, kiosk.StaffErrNotNow, kiosk.OvResumeSale.String(), "Not possible now: Resume the sale."},
 		{LangEnglish, kiosk.StaffErrFailed, kiosk.DevPrinter, "That did not work: Receipt printer."},
+		{LangNorwegian, kiosk.StaffErrCopyMade, "17", "Kvittering nr. 17 har allerede fått sin ene kopi. Loven tillater bare én."},
+		{LangEnglish, kiosk.StaffErrCopyMade, "17", "Receipt no. 17 already had its one copy. The law allows only one."},
+		{LangNorwegian, kiosk.StaffErrNoReceipt, "9", "Finner ingen kvittering nr. 9."},
+		{LangNorwegian, kiosk.StaffErrNoReceipt, "", "Ingen kvittering å kopiere ennå."},
+		{LangNorwegian, kiosk.StaffErrReceiptQueued, "18", "Kvittering nr. 18 venter på skriveren. Kopi først når den er skrevet ut."},
 	} {
 		t.Run(c.lang+"/"+c.want, func(t *testing.T) {
 			newTestApp(t)
@@ -531,6 +542,8 @@ func TestStaffScreenStatus(t *testing.T) {
 	idle.Calls, idle.Devices, idle.Compartments, idle.PaperLow = nil, nil, nil, false
 	idle.Today = kiosk.DayCounts{}
 	help := withHelp(d.ageCheckStaff())
+	receipts := idle
+	receipts.Today = kiosk.DayCounts{Sales: 4, NotPrinted: 2, PrintedLate: 1, Copies: 1}
 	for _, c := range []struct {
 		name string
 		lang string
@@ -549,6 +562,8 @@ func TestStaffScreenStatus(t *testing.T) {
 			"Payment terminal: fault (no answer)", "Compartment 3: unlocked, door open",
 			"Sales: 37 · Age approved: 12 · Age refused: 2 · Overrides: 5 · Cancelled baskets: 3"}},
 		{"help call", LangNorwegian, help, []string{"Kunden ba om hjelp kl. 14:05."}},
+		{"receipt counts", LangNorwegian, receipts, []string{"Salg: 4", "Ikke skrevet ut: 2 · Skrevet ut senere: 1 · Kopier: 1"}},
+		{"receipt counts en", LangEnglish, receipts, []string{"Not printed: 2 · Printed late: 1 · Copies: 1"}},
 		{"no sale, nobody waiting", LangNorwegian, idle, []string{
 			"Ingen handel pågår.", "Ingen venter.", "Ingen status fra utstyret.", "Salg: 0"}},
 		{"the notice", LangNorwegian, d.clerkAtAssistance(), []string{
@@ -626,4 +641,75 @@ func TestStaffStalePick(t *testing.T) {
 		t.Errorf("after void line stopped applying the screen shows %q", texts(w))
 	}
 	equalCalls(t, k.Calls())
+}
+
+// copyView is Ola, a clerk, at an idle kiosk whose last receipt is 17.
+func copyView(d demo) kiosk.View {
+	v := signedIn(d.views()[kiosk.Idle], kiosk.RoleClerk, kiosk.OvCopyReceipt)
+	v.LastReceipt = 17
+	return v
+}
+
+// TestStaffCopyReceipt: the copy is of the last receipt with one tap, or
+// of a receipt typed by its number (on the keypad or a keyboard); Back
+// goes to the receipt again; the reason makes the override.
+func TestStaffCopyReceipt(t *testing.T) {
+	d := mustDemo(t)
+	want := func(no uint64) string {
+		return overrideCall(kiosk.Override{Kind: kiosk.OvCopyReceipt, Reason: kiosk.ReasonCustomerAsked, Receipt: no})
+	}
+	for _, c := range []struct {
+		name  string
+		taps  []string
+		keys  string // typed on a keyboard after the taps
+		enter bool
+		want  string
+	}{
+		{"the last", []string{"Kopikvittering", "Siste kvittering, nr. 17", "Kunden ba om det"}, "", false, want(17)},
+		{"typed", []string{"Kopikvittering", "1", "2", "Slett", "0", "5", "OK", "Kunden ba om det"}, "", false, want(105)},
+		{"no leading zero", []string{"Kopikvittering", "0", "4", "OK", "Kunden ba om det"}, "", false, want(4)},
+		{"back to the receipt", []string{"Kopikvittering", "Siste kvittering, nr. 17", "Tilbake", "3", "OK", "Kunden ba om det"}, "", false, want(3)},
+		{"keyboard", []string{"Kopikvittering"}, "42x", true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			newTestApp(t)
+			k := newFakeKiosk(copyView(d))
+			s, w := showScreen(t, k, LangNorwegian, size1280)
+			if c.want == "" {
+				tapping(c.taps...)(t, w)
+				for _, r := range c.keys {
+					s.TypedRune(r)
+				}
+				s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+				s.TypedRune('7')
+				s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+				if !hasText(w, "Kopikvittering: kvittering nr. 47") {
+					t.Fatalf("after typing the screen shows %q", texts(w))
+				}
+				wait := slowDone(t, s)
+				tapping("Kunden ba om det")(t, w)
+				wait()
+				equalCalls(t, k.Calls(), want(47))
+				return
+			}
+			wait := slowDone(t, s)
+			tapping(c.taps...)(t, w)
+			wait()
+			equalCalls(t, k.Calls(), c.want)
+		})
+	}
+}
+
+// TestStaffCopyReceiptNoneYet: before the first sale the keypad is the
+// only way, and OK waits for a number.
+func TestStaffCopyReceiptNoneYet(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	v := copyView(d)
+	v.LastReceipt = 0
+	_, w := showScreen(t, newFakeKiosk(v), LangNorwegian, size1280)
+	tapping("Kopikvittering")(t, w)
+	if hasText(w, "Siste kvittering") || !findButton(t, w, "OK").Disabled() {
+		t.Errorf("with no receipt yet the screen shows %q", texts(w))
+	}
 }

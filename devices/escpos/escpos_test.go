@@ -7,7 +7,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +52,7 @@ func FuzzText(f *testing.F) {
 	})
 }
 
-func mustReceipt(tb testing.TB) kiosk.Document {
+func mustSale(tb testing.TB) kiosk.Sale {
 	tb.Helper()
 	cola := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000113"), Name: "Cola 0,5 l", Group: kiosk.GroupSoftDrink, VAT: kiosk.VAT15, Price: 3290, Stock: 1}
 	snus := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000014"), Name: "Nordlys Snus Original Portion 24 g", Group: kiosk.GroupTobacco, VAT: kiosk.VAT25, Price: 12900, MinAge: 18, Cabinet: true, Stock: 1}
@@ -58,40 +60,113 @@ func mustReceipt(tb testing.TB) kiosk.Document {
 		Result: &kiosk.PaymentResult{Approved: true, CardType: "Visa", MaskedPAN: "************4242", TerminalID: "SIM00001", Trace: "000042"}}
 	s := kiosk.NewSale(p, time.Date(2026, 11, 26, 14, 5, 9, 0, time.UTC))
 	s.No = 17
-	d := kiosk.BuildReceipt(kiosk.Shop{Name: "Søstrene Ærlig Tobakk", OrgNo: "999 999 999", Address: "Storgata 1, 0155 Oslo"}, s)
+	return s
+}
+
+var goldenShop = kiosk.Shop{Name: "Søstrene Ærlig Tobakk", OrgNo: "999 999 999", Address: "Storgata 1, 0155 Oslo"}
+
+// lateAt is when the golden copy and late receipt were printed.
+var lateAt = time.Date(2026, 11, 26, 16, 40, 0, 0, time.UTC)
+
+func mustReceipt(tb testing.TB) kiosk.Document {
+	tb.Helper()
+	d := kiosk.BuildReceipt(goldenShop, mustSale(tb))
 	d.QR("https://example.invalid/r/K1-17")
 	return d
 }
 
-// TestEncodeGolden keeps the byte stream of a typical receipt, as hex.
+// TestEncodeGolden keeps the byte stream of each printing of a sales
+// receipt, as hex: at the sale (receipt), the one copy (copy) and
+// printed late from the reprint queue (late).
 func TestEncodeGolden(t *testing.T) {
-	for _, cols := range []int{Columns42, Columns48} {
-		got := Encoder{Columns: cols}.Encode(mustReceipt(t))
-		golden := filepath.Join("testdata", "receipt"+strconv.Itoa(cols)+".hex")
-		dump := hex.Dump(got)
-		if *update {
-			if err := os.MkdirAll("testdata", 0o755); err != nil {
-				t.Fatal(err)
+	docs := map[string]kiosk.Document{
+		"receipt": mustReceipt(t),
+		"copy":    kiosk.BuildCopyReceipt(goldenShop, mustSale(t), lateAt),
+		"late":    kiosk.BuildLateReceipt(goldenShop, mustSale(t), lateAt),
+	}
+	for _, kind := range []string{"receipt", "copy", "late"} {
+		for _, cols := range []int{Columns42, Columns48} {
+			got := Encoder{Columns: cols}.Encode(docs[kind])
+			golden := filepath.Join("testdata", kind+strconv.Itoa(cols)+".hex")
+			dump := hex.Dump(got)
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(dump), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if err := os.WriteFile(golden, []byte(dump), 0o644); err != nil {
-				t.Fatal(err)
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (go test -update writes it)", err)
+			}
+			if dump != string(want) {
+				t.Errorf("%s, %d columns: stream differs from %s", kind, cols, golden)
+			}
+			if !bytes.HasPrefix(got, []byte{esc, '@', esc, 't', 19}) || !bytes.HasSuffix(got, []byte{gs, 'V', 66, 0}) {
+				t.Errorf("%s: stream does not initialise, select PC858 and cut", kind)
+			}
+			if bytes.IndexByte(got, 0x1A) >= 0 {
+				t.Errorf("%s: SUB byte in the stream", kind)
+			}
+			if !bytes.Contains(got, []byte{'S', 0x9B, 's', 't', 'r', 'e', 'n', 'e', ' ', 0x92, 'r', 'l', 'i', 'g'}) {
+				t.Errorf("%s: shop name not in PC858", kind)
 			}
 		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (go test -update writes it)", err)
+	}
+}
+
+// TestCopyPrintsKOPILargest reads the copy's stream back as a printer
+// does: "KOPI" comes out double width and height (GS ! 0x11), larger
+// than every amount, the double-height total included; every item line
+// has its quantity under it, also a quantity of 1.
+func TestCopyPrintsKOPILargest(t *testing.T) {
+	stream := Encoder{Columns: Columns42}.Encode(kiosk.BuildCopyReceipt(goldenShop, mustSale(t), lateAt))
+	if !bytes.Contains(stream, append([]byte{gs, '!', 0x11}, "KOPI"...)) {
+		t.Fatal("KOPI not sent in double width and height")
+	}
+	var page kiosk.Document
+	dec := Decoder{OnPage: func(p kiosk.Document) { page = p }}
+	if _, err := dec.Write(stream); err != nil {
+		t.Fatal(err)
+	}
+	size := func(st kiosk.Style) (w, h int) {
+		w, h = 1, 1
+		if st.DoubleWidth {
+			w = 2
 		}
-		if dump != string(want) {
-			t.Errorf("%d columns: stream differs from %s", cols, golden)
+		if st.DoubleHeight {
+			h = 2
 		}
-		if !bytes.HasPrefix(got, []byte{esc, '@', esc, 't', 19}) || !bytes.HasSuffix(got, []byte{gs, 'V', 66, 0}) {
-			t.Errorf("stream does not initialise, select PC858 and cut")
+		return w, h
+	}
+	amount := regexp.MustCompile(`\d,\d\d`)
+	kopi, amounts := 0, 0
+	var text []string
+	for _, l := range page.Lines {
+		text = append(text, l.Text)
+		w, h := size(l.Style)
+		switch {
+		case strings.TrimSpace(l.Text) == "KOPI":
+			kopi++
+			if w != 2 || h != 2 {
+				t.Errorf("KOPI printed %dx%d", w, h)
+			}
+		case amount.MatchString(l.Text):
+			amounts++
+			if w*h >= 4 {
+				t.Errorf("amount line %q printed %dx%d, as large as KOPI", l.Text, w, h)
+			}
 		}
-		if bytes.IndexByte(got, 0x1A) >= 0 {
-			t.Error("SUB byte in the stream")
-		}
-		if !bytes.Contains(got, []byte{'S', 0x9B, 's', 't', 'r', 'e', 'n', 'e', ' ', 0x92, 'r', 'l', 'i', 'g'}) {
-			t.Error("shop name not in PC858")
+	}
+	if kopi != 2 || amounts < 5 {
+		t.Errorf("KOPI %d times, %d amount lines, in:\n%s", kopi, amounts, strings.Join(text, "\n"))
+	}
+	all := strings.Join(text, "\n")
+	for _, q := range []string{"  2 x 32,90", "  1 x 129,00"} {
+		if !strings.Contains(all, q) {
+			t.Errorf("no quantity line %q in:\n%s", q, all)
 		}
 	}
 }

@@ -22,9 +22,10 @@ var (
 )
 
 // Store is an in-memory kiosk.Catalog, kiosk.SaleStore, kiosk.Journal and
-// kiosk.ReportStore in one object, as the real store is one object: a
-// SaleStore write, the journal entry it carries and the report totals
-// they count happen together or not at all.
+// kiosk.ReportStore and kiosk.ReceiptStore (receipts.go) in one object,
+// as the real store is one object: a SaleStore write, the journal entry
+// it carries and the report totals they count happen together or not at
+// all.
 //
 // It keeps every value in the JSON form the real store persists, so what
 // comes back has been through the same encoding (times lose their monotonic
@@ -49,6 +50,8 @@ type Store struct {
 	signer kiosk.Signer
 	zone   *time.Location
 	sigs   map[string]string // each kiosk's last signature
+
+	receipts storeReceipts // the reprint queue and copies (receipts.go)
 }
 
 type storeSaleRef struct {
@@ -93,8 +96,8 @@ func (s *Store) SetSigner(signer kiosk.Signer, zone *time.Location) {
 }
 
 // FailNext makes the next write (Put, SavePending, CompleteSale,
-// VoidPending, Append or Report) return err and change nothing. Calls queue: two
-// calls fail the next two writes.
+// VoidPending, Append, Report or a kiosk.ReceiptStore write) return err
+// and change nothing. Calls queue: two calls fail the next two writes.
 func (s *Store) FailNext(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

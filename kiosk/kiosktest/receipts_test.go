@@ -1,0 +1,16 @@
+package kiosktest_test
+
+import (
+	"testing"
+
+	"selvkasse/kiosk/kiosktest"
+)
+
+func TestReceiptStoreFake(t *testing.T) {
+	kiosktest.TestReceiptStore(t, func(t *testing.T) kiosktest.ReceiptUnderTest {
+		s := kiosktest.NewStore()
+		u := kiosktest.ReceiptUnderTest{Sales: s, Journal: s, Receipts: s}
+		u.Reopen = func(t *testing.T) kiosktest.ReceiptUnderTest { return u }
+		return u
+	})
+}
