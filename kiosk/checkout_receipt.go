@@ -25,7 +25,9 @@ func (c *Checkout) print(doc Document, s Sale) {
 	c.noteReceipt(s.No)
 	err := c.d.Printer.Print(c.ctx, doc)
 	if err == nil {
-		c.journal(c.printedEntry(s, nil))
+		// The paper is out: journaled even when the kiosk is stopping
+		// meanwhile, or the next start would print it a second time.
+		c.journalCtx(context.WithoutCancel(c.ctx), c.printedEntry(s, nil))
 		c.notify()
 		return
 	}
@@ -274,6 +276,26 @@ func (c *Checkout) startReceipts(ctx context.Context) error {
 		return fmt.Errorf("kiosk: last receipt number: %w", err)
 	}
 	c.noteReceipt(last)
+	// Receipts of sales concluded just before the kiosk stopped, whose
+	// printing was never journaled either way (countToday found them):
+	// the paper may or may not have come out, and the journal must not
+	// claim it did. They are journaled as not printed and queued, so
+	// that the printer watch prints them (§ 2-6 fourth paragraph: no sale
+	// concluded without its receipt).
+	nos := make([]uint64, 0, len(c.unprinted))
+	for no := range c.unprinted {
+		nos = append(nos, no)
+	}
+	slices.Sort(nos)
+	for _, no := range nos {
+		s, err := c.d.Sales.Sale(ctx, c.cfg.KioskID, no)
+		if err != nil {
+			c.log.Error("unprinted receipt at start", "receipt", no, "err", err)
+			continue
+		}
+		c.notPrinted(s, "the kiosk stopped before the receipt was printed")
+	}
+	c.unprinted = nil
 	c.mu.Lock()
 	c.reprintGen++
 	c.mu.Unlock()

@@ -404,3 +404,33 @@ func TestCopyReceiptChosenByNumber(t *testing.T) {
 		t.Errorf("a copy of the unprinted %d journaled", n)
 	}
 }
+
+// TestStopBeforePrintQueuesAtStart: the kiosk stopped (or died) between
+// completing a sale and printing its receipt, so the journal holds the
+// sale (11001) but neither 13012 nor 13030. The next start journals it as
+// not printed and queues it; the printer watch prints it late.
+func TestStopBeforePrintQueuesAtStart(t *testing.T) {
+	r := mustRig(t)
+	p := kiosk.PendingSale{ID: "cut", Kiosk: "K1", Started: r.clock.Now(), Lines: []kiosk.Line{{Product: soda, Qty: 1}},
+		Amount: soda.Price, State: kiosk.PendingReleased, Attempt: 1,
+		Result: &kiosk.PaymentResult{Approved: true, Amount: soda.Price, CardType: "Visa"}}
+	s, err := r.store.CompleteSale(r.ctx, kiosk.NewSale(p, r.clock.Now()), kiosk.Entry{Time: r.clock.Now(), Kiosk: "K1", SaleID: "cut", Amount: soda.Price})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.start()
+	not := r.receiptRecords(kiosk.CodeNoReceipt, s.No)
+	if len(not) != 1 || !strings.Contains(not[0].Text, "stopped before") {
+		t.Fatalf("13030 records of receipt %d at start: %+v", s.No, not)
+	}
+	if cs := r.printClaims(s.No); len(cs) != 0 {
+		t.Fatalf("printed claimed before anything printed: %+v", cs)
+	}
+	r.runLoops()
+	r.waitRecord("13012 printed late", isPrinted(s.No))
+	// Resolved: the next start queues nothing more.
+	r.start()
+	if not := r.receiptRecords(kiosk.CodeNoReceipt, s.No); len(not) != 1 {
+		t.Errorf("%d 13030 records after a second start, want 1", len(not))
+	}
+}

@@ -210,12 +210,24 @@ func (c *Checkout) countToday(ctx context.Context) error {
 			break
 		}
 	}
-	return c.d.Journal.Scan(ctx, from, func(r Record) error {
+	unresolved := map[uint64]string{} // receipt number → sale ID
+	err = c.d.Journal.Scan(ctx, from, func(r Record) error {
 		if r.Entry.Time.Local().Format(time.DateOnly) == today {
 			c.count(r.Entry)
 		}
+		// A sale concluded but its receipt neither printed nor queued:
+		// the kiosk stopped in between (receipts start, startReceipts).
+		switch {
+		case r.Kiosk != c.cfg.KioskID || r.ReceiptNo == 0:
+		case r.Code == CodeCashSale:
+			unresolved[r.ReceiptNo] = r.SaleID
+		case r.Code == CodeSalesReceipt || r.Code == CodeNoReceipt:
+			delete(unresolved, r.ReceiptNo)
+		}
 		return nil
 	})
+	c.unprinted = unresolved
+	return err
 }
 
 var errStopScan = errors.New("kiosk: stop the scan")

@@ -448,6 +448,7 @@ func TestTodayCounts(t *testing.T) {
 	r.payApproved()
 	r.wait(kiosk.Receipt)
 	r.must(r.co.FinishReceipt())
+	r.waitRecord("receipt 1 printed", isPrinted(1)) // else the restart finds it unprinted
 	r.must(r.co.Add(soda.GTIN))
 	r.must(r.co.Cancel())
 	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvOpenCompartment}))

@@ -144,9 +144,13 @@ type Checkout struct {
 	lightErr     string
 
 	// Receipts (checkout_receipt.go).
-	lastReceipt    uint64   // the kiosk's last receipt number, for the copy
-	reprintGen     uint64   // moves on when a receipt is queued (and at start)
-	reprintDone    uint64   // the reprintGen the queue was last printed empty at
+	lastReceipt uint64 // the kiosk's last receipt number, for the copy
+	reprintGen  uint64 // moves on when a receipt is queued (and at start)
+	reprintDone uint64 // the reprintGen the queue was last printed empty at
+	// unprinted: receipts countToday found concluded but neither printed
+	// nor queued (a stop in between), for startReceipts; by receipt
+	// number, the sale ID.
+	unprinted      map[uint64]string
 	lateUnrecorded []uint64 // queued receipts printed whose record failed
 
 	timer    Timer
@@ -492,14 +496,17 @@ func (c *Checkout) entry(code Code, sub, text string) Entry {
 }
 
 // journal appends e; a failure to journal is a storage fault.
-func (c *Checkout) journal(e Entry) {
+func (c *Checkout) journal(e Entry) { c.journalCtx(c.ctx, e) }
+
+// journalCtx is journal with ctx for the append.
+func (c *Checkout) journalCtx(ctx context.Context, e Entry) {
 	if e.Time.IsZero() {
 		e.Time = c.d.Clock.Now()
 	}
 	if e.Kiosk == "" {
 		e.Kiosk = c.cfg.KioskID
 	}
-	if _, err := c.d.Journal.Append(c.ctx, e); err != nil {
+	if _, err := c.d.Journal.Append(ctx, e); err != nil {
 		c.log.Error("journal append failed", "code", e.Code, "sub", e.Subtype, "err", err)
 		return
 	}

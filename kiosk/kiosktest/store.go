@@ -340,7 +340,7 @@ func (s *Store) CompleteSale(ctx context.Context, sale kiosk.Sale, e kiosk.Entry
 			return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, err)
 		}
 	}
-	e.ReceiptNo = ref.no
+	e.Code, e.ReceiptNo = kiosk.CodeCashSale, ref.no
 	tx := kiosk.NewCashTx(sale)
 	if s.signer == nil || s.zone == nil {
 		return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, kiosk.ErrSignerUnavailable)

@@ -353,14 +353,14 @@ func TestSaleStore(t *testing.T, open func(t *testing.T) StoreUnderTest) {
 		for i, k := range []string{"K1", "K2", "K1"} {
 			sale := storeSale(fmt.Sprintf("s%d", i), k, i, storeLine(prodPaper, 1))
 			e := storeSaleEntry(sale)
-			e.ReceiptNo = 999 // the store sets it
+			e.Code, e.ReceiptNo = kiosk.CodeOther, 999 // the store sets both
 			got, err := s.Sales.CompleteSale(ctx, sale, e)
 			if err != nil {
 				t.Fatal(err)
 			}
 			head := storeMustHead(t, s.Journal)
 			want := e
-			want.ReceiptNo = got.No
+			want.Code, want.ReceiptNo = kiosk.CodeCashSale, got.No
 			if head.Seq != uint64(i)+2 {
 				t.Errorf("head is record %d, want %d", head.Seq, i+2)
 			}
