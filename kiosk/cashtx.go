@@ -12,7 +12,7 @@ import (
 // signature, so that nothing of a sale lives outside the evidence and a
 // changed amount breaks both the chain and the signature
 // (kassasystemforskrifta § 2-7 (1): the electronic journal is secured
-// against alteration; § 2-6: what it must hold). The stored Sale is a copy
+// against alteration; § 1-2 k: what it must hold). The stored Sale is a copy
 // for look-ups; `journal verify` checks it against the record.
 
 // Transaction codes (SAF-T Cash Register, PredefinedBasicID-11) are the

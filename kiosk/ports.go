@@ -326,7 +326,7 @@ type SaleStore interface {
 }
 
 // Journal is the append-only electronic journal (kassasystemforskrifta
-// § 2-3): every event, each record chained to the one before by SHA-256.
+// § 2-7 (1)): every event, each record chained to the one before by SHA-256.
 //
 // Append seals e after the last record and stores it durably; it returns
 // the record. Scan calls fn for each record from number from (1 is the

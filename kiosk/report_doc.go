@@ -82,7 +82,7 @@ func (r Report) Document() Document {
 		d.Pair(fmt.Sprintf("%d %% av %s", v.Rate, v.Net.Plain()), v.VAT.Plain(), Style{})
 	}
 
-	// § 2-8-2 (1) h: per means of payment.
+	// § 2-8-2 (1) g: per means of payment.
 	d.Rule()
 	d.Text("Betalingsmidler", head)
 	if len(p.Payments) == 0 {

@@ -30,7 +30,7 @@ type GroupTotal struct {
 }
 
 // PaymentTotal is what a period took by one means of payment (§ 2-8-2
-// (1) h). The kiosk takes cards only; Type is the card as the terminal
+// (1) g). The kiosk takes cards only; Type is the card as the terminal
 // named it (PaymentType).
 type PaymentTotal struct {
 	Type string `json:"type"`

@@ -8,7 +8,7 @@
 // is on disk when the call returns: a completed sale, its stock changes and
 // its journal record are stored together or not at all (so are a change to
 // the staff register and its journal record), as
-// kassasystemforskrifta § 2-3 wants of the journal. The key layout is in
+// kassasystemforskrifta § 2-7 (1) wants of the journal. The key layout is in
 // keys.go, in one place.
 //
 // Open refuses a data dir it cannot trust with a clear error: ErrCorrupt

@@ -94,7 +94,7 @@ func badgerOptions(dir string, logger *slog.Logger) badger.Options {
 	o := badger.DefaultOptions(dir)
 	// Durability: every commit waits for fsync of the write-ahead log, so
 	// a sale is on disk when CompleteSale returns (kassasystemforskrifta
-	// § 2-3: the journal must not lose events).
+	// § 2-7 (1): the journal must not lose events).
 	o.SyncWrites = true
 	// Memtables: 4 MiB instead of 64, and two instead of five. A kiosk
 	// writes a few KiB per sale; small memtables bound memory (each is
