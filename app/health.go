@@ -53,6 +53,9 @@ type Health struct {
 	// RSSBytes is the process's resident memory (Linux; absent elsewhere).
 	RSSBytes int64     `json:"rss_bytes,omitempty"`
 	Sim      *SimState `json:"sim,omitempty"` // the demo's simulated devices
+	// Training: the kiosk is in training mode (kassasystemforskrifta
+	// § 2-8-7): no sale is real until it is off.
+	Training bool `json:"training"`
 }
 
 // HealthDrawn is a basket revision as the screen drew it: the screen's
@@ -93,7 +96,7 @@ func healthOf(v kiosk.View, since time.Time) Health {
 		Items: v.Count, TotalOre: int64(v.Total), Total: v.Total.String(),
 		ReceiptNo: v.ReceiptNo, DoorOpen: v.DoorOpen, Fault: v.Fault, PaperLow: v.PaperLow,
 		UptimeSec: int64(time.Since(since) / time.Second),
-		Light:     lightText(v.Light), Calls: []HealthCall{}, Rev: v.Rev,
+		Light:     lightText(v.Light), Calls: []HealthCall{}, Rev: v.Rev, Training: v.Training,
 	}
 	for _, c := range v.Calls {
 		h.Calls = append(h.Calls, HealthCall{Kind: c.Kind.String(), Kiosk: c.Kiosk, Since: c.Since, Sale: c.Sale, Arg: c.Arg})

@@ -38,6 +38,9 @@ type CashTx struct {
 	AmountIn Money     `json:"amount_in"` // the total, VAT included
 	AmountEx Money     `json:"amount_ex"` // the total without VAT
 	Payment  TxPayment `json:"payment"`
+	// Training marks a training transaction (SAF-T trainingID;
+	// kassasystemforskrifta § 2-8-7): signed like any other, never a sale.
+	Training bool `json:"training,omitempty"`
 	// Signature (base64) and KeyVersion: the signature over
 	// SignatureInput(previous) and the key that made it.
 	Signature  string     `json:"signature"`
@@ -65,7 +68,7 @@ type TxVAT struct {
 
 // TxPayment is how a cash transaction was paid: by card at the terminal.
 type TxPayment struct {
-	Method    string `json:"method"` // "card"
+	Method    string `json:"method"` // "card", or PaymentTraining
 	Amount    Money  `json:"amount"`
 	Card      string `json:"card,omitempty"`
 	Trace     string `json:"trace,omitempty"`
@@ -76,7 +79,7 @@ type TxPayment struct {
 // NewCashTx is the cash transaction of a completed sale (s.No assigned),
 // not yet signed.
 func NewCashTx(s Sale) CashTx {
-	t := CashTx{Nr: s.No, Time: s.Completed.UTC(), AmountIn: s.Total}
+	t := CashTx{Nr: s.No, Time: s.Completed.UTC(), AmountIn: s.Total, Training: s.Training}
 	for _, l := range s.Lines {
 		p := l.Product
 		t.Lines = append(t.Lines, TxLine{GTIN: p.GTIN, Name: p.Name, Group: p.Group, VAT: p.VAT, Price: p.Price, Qty: l.Qty, Amount: l.Total()})
@@ -87,6 +90,9 @@ func NewCashTx(s Sale) CashTx {
 	}
 	pay := s.Payment
 	t.Payment = TxPayment{Method: "card", Amount: s.Total, Card: pay.CardType, Trace: pay.Trace, ReceiptNo: pay.ReceiptNo, Terminal: pay.TerminalID}
+	if s.Training {
+		t.Payment = TxPayment{Method: PaymentTraining, Amount: s.Total}
+	}
 	return t
 }
 
@@ -150,6 +156,8 @@ func (t CashTx) MatchesSale(s Sale) error {
 		return fmt.Errorf("%w: receipt %d, the journal says %d", ErrNotInJournal, s.No, t.Nr)
 	case !want.Time.Equal(t.Time):
 		return fmt.Errorf("%w: receipt %d: time", ErrNotInJournal, s.No)
+	case want.Training != t.Training:
+		return fmt.Errorf("%w: receipt %d: training %v, the journal says %v", ErrNotInJournal, s.No, s.Training, t.Training)
 	case want.AmountIn != t.AmountIn || want.AmountEx != t.AmountEx:
 		return fmt.Errorf("%w: receipt %d: total %s, the journal says %s", ErrNotInJournal, s.No, s.Total, t.AmountIn)
 	case len(want.Lines) != len(t.Lines) || len(want.VAT) != len(t.VAT):

@@ -96,7 +96,7 @@ func (c *Checkout) requestPayment() {
 	p := PendingSale{
 		ID: c.saleID, Kiosk: c.cfg.KioskID, Started: c.d.Clock.Now(),
 		Lines: append([]Line(nil), c.basket.Lines...), Amount: c.basket.Total(),
-		State: PendingIntent, Attempt: c.attempt, AgeCheckBy: c.ageBy,
+		State: PendingIntent, Attempt: c.attempt, AgeCheckBy: c.ageBy, Training: c.trn.on,
 	}
 	c.payMsg, c.payMsgEn = "", ""
 	ctx := c.ctx
@@ -109,7 +109,7 @@ func (c *Checkout) requestPayment() {
 // transaction of this request from the ones before it (PaymentTerminal
 // contract). An outcome left unknown is asked for, never sent again.
 func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
-	mark, err := c.d.Terminal.Mark(ctx)
+	mark, err := c.terminal(p.Request()).Mark(ctx)
 	c.mu.Lock()
 	if c.state != Paying || c.saleID != p.ID || c.attempt != p.Attempt || c.pending != nil {
 		// The sale moved on (help, cancel) while the terminal was asked:
@@ -134,6 +134,7 @@ func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
 	if !mark.Known {
 		e.Data["terminal_before"] = "unknown"
 	}
+	trainingPayment(&e, p.Training, "training sale: no card payment requested, the kiosk approves it itself")
 	if err := c.saveSaleLocked(ctx, p, e); err != nil {
 		c.log.Error("save payment intent", "err", err)
 		c.fire(EvPaymentDeclined)
@@ -146,11 +147,11 @@ func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
 	c.mu.Unlock()
 	c.notify()
 	req := p.Request()
-	res, err := c.d.Terminal.Authorize(ctx, req)
+	res, err := c.terminal(req).Authorize(ctx, req)
 	if err != nil && !errors.Is(err, ErrDeviceUnavailable) && ctx.Err() == nil {
 		// It may have been charged: ask, never send again.
 		c.log.Warn("payment outcome unknown; recovering", "sale", req.SaleID, "err", err)
-		res, err = c.d.Terminal.Recover(ctx, req)
+		res, err = c.terminal(req).Recover(ctx, req)
 		if errors.Is(err, ErrDeviceUnavailable) {
 			// Silence now says nothing about the request that may
 			// have reached the terminal before: still unknown.
@@ -196,7 +197,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 		c.notice, c.arg = NoticeDeclined, res.Message
 	case res.Amount != 0 && res.Amount != p.Amount:
 		c.mu.Unlock()
-		_ = c.d.Terminal.Confirm(c.ctx, req, false)
+		_ = c.terminal(req).Confirm(c.ctx, req, false)
 		c.mu.Lock()
 		c.voidLocked(p, SubPaymentDeclined, fmt.Sprintf("terminal approved %s, asked %s: reversed", res.Amount, p.Amount))
 		c.fire(EvPaymentDeclined)
@@ -225,6 +226,7 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 	e.SaleID, e.Amount = p.ID, p.Amount
 	e.Data = map[string]string{"trace": res.Trace, "receipt": res.ReceiptNo, "card": res.CardType,
 		"pan": res.MaskedPAN, "terminal": res.TerminalID, "attempt": strconv.Itoa(p.Attempt)}
+	trainingPayment(&e, p.Training, "training sale approved by the kiosk: the terminal was not asked, nothing charged")
 	sold := Basket{Lines: p.Lines}
 	cab := len(sold.CabinetLines()) > 0
 	if !cab {
@@ -245,7 +247,7 @@ func (c *Checkout) approvedLocked(p PendingSale, req PaymentRequest, res Payment
 	if err := c.saveSaleLocked(c.ctx, p, e, more...); err != nil {
 		c.log.Error("record approval", "sale", p.ID, "err", err)
 		c.mu.Unlock()
-		_ = c.d.Terminal.Confirm(c.ctx, req, false)
+		_ = c.terminal(req).Confirm(c.ctx, req, false)
 		c.mu.Lock()
 		c.voidLocked(p, SubSaleCancelled, "approval could not be recorded: payment reversed")
 		c.fire(EvPaymentDeclined)

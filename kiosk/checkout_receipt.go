@@ -68,6 +68,9 @@ func (c *Checkout) printedEntry(s Sale, q *QueuedReceipt) Entry {
 		e.Text = fmt.Sprintf("sales receipt %d printed late; at the sale: %s", s.No, q.Reason)
 		e.Data = map[string]string{DataPrinted: PrintedLate, DataQueued: q.Since.UTC().Format(time.RFC3339)}
 	}
+	if s.Training {
+		trainingPrinted(&e, s)
+	}
 	return e
 }
 
@@ -77,6 +80,7 @@ func (c *Checkout) notPrinted(s Sale, why string) {
 	e := c.entry(CodeNoReceipt, "", fmt.Sprintf("sale concluded, sales receipt %d not printed: %s; it prints when the printer is back", s.No, why))
 	e.SaleID, e.ReceiptNo, e.Amount = s.ID, s.No, s.Total
 	e.Data = map[string]string{DataReason: why}
+	markTraining(&e, s.Training)
 	if c.d.Receipts == nil {
 		e.Text = fmt.Sprintf("sale concluded, sales receipt %d not printed: %s; this kiosk has no reprint queue", s.No, why)
 		c.journal(e)

@@ -22,10 +22,10 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 		// approval), then told the goods are out; if it cannot confirm,
 		// the journal says so for staff to check against the terminal.
 		why := "completed after restart"
-		if _, err := c.d.Terminal.Recover(ctx, req); err != nil {
+		if _, err := c.terminal(req).Recover(ctx, req); err != nil {
 			c.log.Warn("recover after restart", "sale", p.ID, "err", err)
 		}
-		if err := c.d.Terminal.Confirm(ctx, req, true); errors.Is(err, ErrReversed) {
+		if err := c.terminal(req).Confirm(ctx, req, true); errors.Is(err, ErrReversed) {
 			c.mu.Lock()
 			c.reversedLocked(p, err)
 			c.mu.Unlock()
@@ -46,7 +46,7 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 		// Approved, but the goods never left the cabinet: reverse.
 		return c.reverseAndVoid(ctx, p, "approved before restart, goods not released: payment reversed")
 	}
-	res, err := c.d.Terminal.Recover(ctx, req)
+	res, err := c.terminal(req).Recover(ctx, req)
 	switch {
 	case err == nil && res.Approved:
 		// The approval never reached the journal, so nothing was released
@@ -68,7 +68,7 @@ func (c *Checkout) recover(ctx context.Context, p PendingSale) error {
 // written off silently.
 func (c *Checkout) reverseAndVoid(ctx context.Context, p PendingSale, why string) error {
 	req := p.Request()
-	if err := c.d.Terminal.Confirm(ctx, req, false); err != nil {
+	if err := c.terminal(req).Confirm(ctx, req, false); err != nil {
 		c.needStaff(p, "payment approved before restart could not be reversed; staff must check the terminal: "+err.Error())
 		return nil
 	}

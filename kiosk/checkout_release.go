@@ -16,7 +16,7 @@ import (
 // terminal that had already reversed the payment (ErrReversed) gets the
 // cabinet locked again if its door was not opened, and staff called.
 func (c *Checkout) confirmRelease(req PaymentRequest) {
-	err := c.d.Terminal.Confirm(c.ctx, req, true)
+	err := c.terminal(req).Confirm(c.ctx, req, true)
 	if err == nil || c.ctx.Err() != nil {
 		return
 	}
@@ -40,7 +40,7 @@ func (c *Checkout) confirmRelease(req PaymentRequest) {
 func (c *Checkout) releaseFaultLocked(p PendingSale, req PaymentRequest, why string) {
 	c.journal(Entry{Code: CodeOther, Subtype: SubDeviceFault, SaleID: p.ID, Text: why})
 	_ = c.d.Cabinet.Lock(c.ctx)
-	if err := c.d.Terminal.Confirm(c.ctx, req, false); err != nil {
+	if err := c.terminal(req).Confirm(c.ctx, req, false); err != nil {
 		why += "; reversal not confirmed: " + err.Error()
 	}
 	c.voidLocked(p, SubSaleCancelled, why+": payment reversed")
@@ -132,9 +132,9 @@ func (c *Checkout) finishLocked() {
 	p := *c.pending
 	req := p.Request()
 	c.mu.Unlock()
-	err := c.d.Terminal.Confirm(c.ctx, req, true)
+	err := c.terminal(req).Confirm(c.ctx, req, true)
 	var lines []string
-	if tr, ok := c.d.Terminal.(TerminalReceipt); ok && err == nil {
+	if tr, ok := c.terminal(req).(TerminalReceipt); ok && err == nil {
 		lines = tr.LastReceipt()
 	}
 	c.mu.Lock()

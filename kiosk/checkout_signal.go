@@ -44,6 +44,9 @@ func (c *Checkout) callsLocked() []Call {
 	case OutOfOrder:
 		add(CallOutOfOrder, c.stateSince, c.faultText())
 	}
+	if c.trn.on {
+		add(CallTraining, c.trn.since, c.trn.by)
+	}
 	for _, n := range sortedKeys(c.forced) {
 		add(CallDoorForced, c.forced[n], strconv.Itoa(n))
 	}
@@ -141,6 +144,7 @@ func (c *Checkout) devicesLocked() []DeviceStatus {
 func (c *Checkout) count(e Entry) {
 	c.countMu.Lock()
 	defer c.countMu.Unlock()
+	c.countTrainingLocked(e)
 	day := e.Time.Local().Format(time.DateOnly)
 	if day != c.todayDate {
 		if day < c.todayDate {
@@ -149,7 +153,7 @@ func (c *Checkout) count(e Entry) {
 		c.todayDate, c.today, c.cancelled = day, DayCounts{}, nil
 	}
 	switch {
-	case e.Code == CodeSalesReceipt && e.Subtype == SubReceiptPrinted:
+	case (e.Code == CodeSalesReceipt || e.Code == CodeTrainingReceipt) && e.Subtype == SubReceiptPrinted:
 		if e.Data[DataPrinted] == PrintedLate {
 			c.today.PrintedLate++
 		}
@@ -157,6 +161,8 @@ func (c *Checkout) count(e Entry) {
 		c.today.NotPrinted++
 	case e.Code == CodeCopyReceipt:
 		c.today.Copies++
+	case e.Code == CodeCashSale && e.ReceiptNo > 0 && IsTraining(e):
+		c.today.Training++
 	case e.Code == CodeCashSale && e.ReceiptNo > 0:
 		c.today.Sales++
 	case e.Subtype == SubAgeApproved:

@@ -427,6 +427,8 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 	case OvCopyReceipt:
 		idle := c.state == Idle || c.state == Receipt || c.state == OutOfOrder
 		return idle && c.pending == nil && c.lastReceiptLocked() > 0 && c.d.Receipts != nil
+	case OvTrainingMode:
+		return c.trainingAvailableLocked()
 	}
 	return false
 }
@@ -604,6 +606,8 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.report(o.Kind == OvZReport, sess)
 	case OvCopyReceipt:
 		return c.copyReceipt(o, sess)
+	case OvTrainingMode:
+		return c.switchTraining(o, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
 }
@@ -741,7 +745,7 @@ func (c *Checkout) settleForStaff(p PendingSale) string {
 	req := p.Request()
 	why := "cancelled by staff"
 	if p.State == PendingIntent {
-		res, err := c.d.Terminal.Recover(c.ctx, req)
+		res, err := c.terminal(req).Recover(c.ctx, req)
 		switch {
 		case err != nil:
 			return why + "; payment outcome unknown, check the terminal's end-of-day: " + err.Error()
@@ -749,7 +753,7 @@ func (c *Checkout) settleForStaff(p PendingSale) string {
 			return why
 		}
 	}
-	if err := c.d.Terminal.Confirm(c.ctx, req, false); err != nil {
+	if err := c.terminal(req).Confirm(c.ctx, req, false); err != nil {
 		return why + "; reversal not confirmed: " + err.Error()
 	}
 	return why + "; payment reversed"

@@ -122,6 +122,7 @@ func TestOverrideRoles(t *testing.T) {
 		kiosk.OvXReport:         func(r *rig) {},
 		kiosk.OvZReport:         func(r *rig) {},
 		kiosk.OvCopyReceipt:     func(r *rig) { r.sellSoda() },
+		kiosk.OvTrainingMode:    func(r *rig) {},
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -191,7 +192,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvVoidLine: kiosk.ActAssist, kiosk.OvCancelSale: kiosk.ActAssist, kiosk.OvResumeSale: kiosk.ActAssist,
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
 		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvXReport: kiosk.ActXReport, kiosk.OvZReport: kiosk.ActZReport,
-		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt,
+		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt, kiosk.OvTrainingMode: kiosk.ActTrainingMode,
 	}[k]
 }
 

@@ -28,7 +28,7 @@ const (
 	OvCopyReceipt     OverrideKind = 11 // print the one copy of a receipt (Override.Receipt), marked KOPI
 	OvReturn          OverrideKind = 12 // later work (issue 12)
 	OvReceiveStock    OverrideKind = 13 // later work (issue 13)
-	OvTrainingMode    OverrideKind = 14 // later work (issue 12)
+	OvTrainingMode    OverrideKind = 14 // switch training mode on, or off when it is on (checkout_training.go)
 )
 
 // OverrideKinds lists every override, in number order.
@@ -67,12 +67,14 @@ const (
 	ReasonRepaired       Reason = 8
 	ReasonOther          Reason = 9
 	ReasonEndOfDay       Reason = 10 // the day's closing (dagsoppgjør)
+	ReasonTraining       Reason = 11 // staff practise (opplæring): training mode
 )
 
 var reasonNames = map[Reason]string{
 	ReasonIDChecked: "ID checked", ReasonNoValidID: "no valid ID", ReasonCustomerAsked: "customer asked",
 	ReasonWrongItem: "wrong item", ReasonPaymentProblem: "payment problem", ReasonDeviceFault: "device fault",
 	ReasonRestock: "restock", ReasonRepaired: "repaired", ReasonOther: "other", ReasonEndOfDay: "end of day",
+	ReasonTraining: "training",
 }
 
 func (r Reason) String() string {
@@ -108,7 +110,7 @@ var overrideRules = map[OverrideKind]overrideRule{
 	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, false},
 	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, true},
 	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, true},
-	OvTrainingMode:    {ActTrainingMode, []Reason{ReasonOther}, true},
+	OvTrainingMode:    {ActTrainingMode, []Reason{ReasonTraining, ReasonOther}, false},
 }
 
 // Reasons lists the reasons staff may give for k, the usual one first.

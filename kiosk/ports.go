@@ -69,6 +69,9 @@ type PaymentRequest struct {
 	// Trace and ReceiptNo are the approval's numbers as the kiosk recorded
 	// them; empty until it was approved.
 	Trace, ReceiptNo string
+	// Training: a training sale's request, which the kiosk answers itself
+	// and never sends to a terminal (checkout_training.go).
+	Training bool
 }
 
 // TerminalMark says where a payment terminal's transaction log stood at

@@ -64,10 +64,16 @@ const CopyMark = "KOPI"
 // than the total (double height) and every other amount (normal size).
 var CopyStyle = Style{Bold: true, DoubleWidth: true, DoubleHeight: true, Align: AlignCenter}
 
+// A training sale's receipt in any printing is a training receipt
+// (§ 2-8-7): "Treningskvittering", marked TRENING and IKKE KVITTERING FOR
+// KJØP above and below in TrainingStyle, saying no payment was taken.
 func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 	var d Document
 	if kind == receiptCopy {
 		d.Text(CopyMark, CopyStyle)
+	}
+	if s.Training {
+		trainingMarks(&d)
 	}
 	big := Style{Bold: true, DoubleHeight: true, Align: AlignCenter}
 	mid := Style{Align: AlignCenter}
@@ -80,7 +86,11 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 		d.Text("Tlf. "+shop.Phone, mid)
 	}
 	d.Feed()
-	d.Text("Salgskvittering", Style{Bold: true, Align: AlignCenter})
+	title := "Salgskvittering"
+	if s.Training {
+		title = "Treningskvittering"
+	}
+	d.Text(title, Style{Bold: true, Align: AlignCenter})
 	d.Pair("Kvittering nr.", fmt.Sprint(s.No), Style{})
 	t := s.Completed.In(oslo)
 	d.Pair("Dato", t.Format("02.01.2006 15:04:05"), Style{})
@@ -102,6 +112,38 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 		d.Pair(fmt.Sprintf("%d %% av %s", v.Rate, v.Net.Plain()), v.VAT.Plain(), Style{})
 	}
 	d.Rule()
+	if s.Training {
+		d.Text("Ingen betaling: trening", Style{})
+	} else {
+		payment(&d, s)
+	}
+	if s.AgeCheckBy != "" {
+		d.Text("Alder kontrollert av "+s.AgeCheckBy, Style{})
+	}
+	d.Feed()
+	switch kind {
+	case receiptCopy:
+		d.Text("Kopi skrevet ut "+at.In(oslo).Format("02.01.2006 15:04:05"), mid)
+	case receiptLate:
+		d.Text("Skriveren var ute av drift ved salget.", mid)
+		d.Text("Skrevet ut "+at.In(oslo).Format("02.01.2006 15:04:05"), mid)
+	}
+	if kind != receiptCopy && !s.Training {
+		d.Text("Takk for handelen!", mid)
+	}
+	d.Barcode(fmt.Sprintf("%s-%d", s.Kiosk, s.No))
+	if s.Training {
+		trainingMarks(&d)
+	}
+	if kind == receiptCopy {
+		d.Text(CopyMark, CopyStyle)
+	}
+	return d
+}
+
+// payment adds how s was paid: the card, its number masked, the
+// terminal's reference and receipt lines.
+func payment(d *Document, s Sale) {
 	p := s.Payment
 	card := p.CardType
 	if card == "" {
@@ -117,23 +159,4 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 	for _, l := range p.Lines {
 		d.Text(l, Style{})
 	}
-	if s.AgeCheckBy != "" {
-		d.Text("Alder kontrollert av "+s.AgeCheckBy, Style{})
-	}
-	d.Feed()
-	switch kind {
-	case receiptCopy:
-		d.Text("Kopi skrevet ut "+at.In(oslo).Format("02.01.2006 15:04:05"), mid)
-	case receiptLate:
-		d.Text("Skriveren var ute av drift ved salget.", mid)
-		d.Text("Skrevet ut "+at.In(oslo).Format("02.01.2006 15:04:05"), mid)
-	}
-	if kind != receiptCopy {
-		d.Text("Takk for handelen!", mid)
-	}
-	d.Barcode(fmt.Sprintf("%s-%d", s.Kiosk, s.No))
-	if kind == receiptCopy {
-		d.Text(CopyMark, CopyStyle)
-	}
-	return d
 }

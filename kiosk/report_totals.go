@@ -147,7 +147,10 @@ func (t *Totals) CloseSale(id string) bool {
 }
 
 // AddSale counts a completed sale s (with its receipt number) into t; it
-// is no longer open.
+// is no longer open. A training sale counts as a training receipt only
+// (§ 2-8-2 (1) n; § 2-8-7): never in the sales, the groups, VAT,
+// payments or grand totals; its receipt number is in the period's range
+// all the same, since training receipts share the sequence.
 func (t *Totals) AddSale(s Sale) {
 	t.CloseSale(s.ID)
 	p := &t.Period
@@ -155,6 +158,10 @@ func (t *Totals) AddSale(s Sale) {
 		p.FirstReceipt = s.No
 	}
 	p.LastReceipt = max(p.LastReceipt, s.No)
+	if s.Training {
+		p.Training.add(s.Total)
+		return
+	}
 	at := s.Completed.UTC()
 	if p.FirstSale.IsZero() || at.Before(p.FirstSale) {
 		p.FirstSale = at
@@ -180,10 +187,11 @@ func (t *Totals) AddSale(s Sale) {
 
 // AddEntry counts a journal entry into t, when it is one the reports
 // count; it reports whether it was. This switch is the one place that
-// says which journal records count where: a new kind (returns 13013 and
-// training receipts 13017, with their amount in Entry.Amount) needs a case
-// here, and the store calls it for every record it appends. A sales
-// receipt (13012, 13030) is not counted here: its sale is (AddSale).
+// says which journal records count where: a new kind (returns 13013, with
+// its amount in Entry.Amount) needs a case here, and the store calls it
+// for every record it appends. A sales receipt (13012, 13030) and a
+// training receipt (13017) are not counted here: their sale is
+// (AddSale).
 func (t *Totals) AddEntry(e Entry) bool {
 	p := &t.Period
 	amount := e.Amount

@@ -55,12 +55,15 @@ type PendingSale struct {
 	// Before is where the terminal's log stood before the request left
 	// (PaymentTerminal.Mark), stored with the intent.
 	Before TerminalMark `json:"before,omitzero"`
+	// Training: a sale made in training mode (checkout_training.go): the
+	// terminal is never asked, nothing is charged.
+	Training bool `json:"training,omitempty"`
 }
 
 // Request is the payment request of p's current attempt, with what the
 // kiosk stored about it.
 func (p PendingSale) Request() PaymentRequest {
-	r := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount, Before: p.Before}
+	r := PaymentRequest{SaleID: p.ID, Attempt: p.Attempt, Amount: p.Amount, Before: p.Before, Training: p.Training}
 	if p.Result != nil {
 		r.Trace, r.ReceiptNo = p.Result.Trace, p.Result.ReceiptNo
 	}
@@ -79,6 +82,10 @@ type Sale struct {
 	VAT        []VATLine     `json:"vat"`
 	Payment    PaymentResult `json:"payment"`
 	AgeCheckBy string        `json:"age_by,omitempty"`
+	// Training: a training sale (kassasystemforskrifta § 2-8-7): nothing
+	// was charged, no stock moved, its receipt is a training receipt and
+	// the reports count it apart from the sales (Totals.AddSale).
+	Training bool `json:"training,omitempty"`
 }
 
 // NewSale builds the completed sale from a pending one. No is left for the
@@ -87,7 +94,7 @@ func NewSale(p PendingSale, at time.Time) Sale {
 	s := Sale{
 		ID: p.ID, Kiosk: p.Kiosk, Started: p.Started, Completed: at,
 		Lines: append([]Line(nil), p.Lines...), Total: p.Amount,
-		VAT: VATBreakdown(grossByRate(p.Lines)), AgeCheckBy: p.AgeCheckBy,
+		VAT: VATBreakdown(grossByRate(p.Lines)), AgeCheckBy: p.AgeCheckBy, Training: p.Training,
 	}
 	if p.Result != nil {
 		s.Payment = *p.Result

@@ -30,6 +30,9 @@ type Config struct {
 	// it no write of a sale is made at all (checkout_disk.go).
 	DiskReserve uint64
 	DiskPoll    time.Duration // between free-space checks while no sale is under way (default 10 s)
+	// TrainingIdle ends training mode by itself once the kiosk stood idle
+	// this long (default 15 min; checkout_training.go).
+	TrainingIdle time.Duration
 
 	Log *slog.Logger // nil: discard
 }
@@ -48,6 +51,7 @@ func (c *Config) defaults() {
 	set(&c.NoticeTime, 8*time.Second)
 	set(&c.PrinterPoll, 10*time.Second)
 	set(&c.DiskPoll, 10*time.Second)
+	set(&c.TrainingIdle, 15*time.Minute)
 	if c.DiskReserve == 0 {
 		c.DiskReserve = DefaultDiskReserve
 	}
@@ -153,6 +157,8 @@ type Checkout struct {
 	unprinted      map[uint64]string
 	lateUnrecorded []uint64 // queued receipts printed whose record failed
 
+	trn training // training mode (checkout_training.go)
+
 	timer    Timer
 	timerGen uint64
 
@@ -201,6 +207,9 @@ func (c *Checkout) Start(ctx context.Context) error {
 	}
 	if err := c.countToday(ctx); err != nil {
 		return fmt.Errorf("kiosk: count today's journal: %w", err)
+	}
+	if err := c.trainingLeftOn(ctx); err != nil {
+		return err
 	}
 	if err := c.startReceipts(ctx); err != nil {
 		return err
@@ -290,6 +299,7 @@ func (c *Checkout) viewLocked() View {
 		Help: c.helpSince, Staff: c.staffViewLocked(), Calls: c.callsLocked(), Light: c.signalLocked(),
 		Devices: c.devicesLocked(), Compartments: append([]CompartmentState(nil), c.compartments...),
 		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt, LastReceipt: c.lastReceiptLocked(),
+		Training: c.trn.on,
 	}
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {
@@ -519,6 +529,7 @@ func (c *Checkout) saleEntry(p PendingSale, text string) Entry {
 	if p.AgeCheckBy != "" {
 		e.Data = map[string]string{"age_by": p.AgeCheckBy} // who checked the age; never ID data
 	}
+	markTraining(&e, p.Training)
 	return e
 }
 
@@ -528,6 +539,7 @@ func (c *Checkout) Stop(ctx context.Context) error {
 	c.stopTimerLocked()
 	c.stopAgeCheckLocked()
 	c.mu.Unlock()
+	c.endTrainingAtStop(ctx)
 	_, err := c.d.Journal.Append(ctx, c.entry(CodePOSStop, "", "Selvkasse stopped"))
 	return err
 }

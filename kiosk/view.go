@@ -115,6 +115,11 @@ type View struct {
 	// subscriber sees it. Zero until the basket first changes.
 	Rev   uint64
 	RevAt time.Time
+
+	// Training: the kiosk is in training mode (checkout_training.go):
+	// the customer screen says no sale is real, and the assistance queue
+	// holds a CallTraining until it ends.
+	Training bool
 }
 
 // ReleaseItem is a paid cabinet product the customer takes out.
@@ -204,11 +209,13 @@ const (
 	CallDoorForced CallKind = 4 // a compartment opened that the kiosk did not unlock
 	CallDoorOpen   CallKind = 5 // a compartment left open
 	CallOutOfOrder CallKind = 6 // a device the kiosk needs is faulty
+	CallTraining   CallKind = 7 // training mode is on (Arg: who switched it on): a supervisor ends it
 )
 
 var callNames = map[CallKind]string{
 	CallHelp: "help", CallAgeCheck: "age check", CallSale: "sale needs staff",
 	CallDoorForced: "door forced", CallDoorOpen: "door left open", CallOutOfOrder: "out of order",
+	CallTraining: "training mode",
 }
 
 func (k CallKind) String() string {
@@ -245,4 +252,5 @@ type DayCounts struct {
 	NotPrinted  int // sales concluded without a receipt printed (13030)
 	PrintedLate int // of those, receipts printed later from the queue
 	Copies      int // copies of receipts (13014)
+	Training    int // training sales (11001 marked training), never in Sales
 }

@@ -178,9 +178,9 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 				wb.Delete(pendKey(sale.ID))); err != nil {
 				return fmt.Errorf("storage: import sales: %w", err)
 			}
-			for _, l := range sale.Lines {
-				if p := stock[l.Product.GTIN]; p != nil {
-					p.Stock -= l.Qty
+			for g, q := range stockTaken(sale) {
+				if p := stock[g]; p != nil {
+					p.Stock -= q
 				}
 			}
 			tots[sale.Kiosk].AddSale(sale)

@@ -106,7 +106,8 @@ func (d *DB) Pending(ctx context.Context) ([]kiosk.PendingSale, error) {
 // receipt number of s.Kiosk, the sale, its ID index, the stock, the
 // pending sale and the journal record: e with code kiosk.CodeCashSale,
 // holding the sale in full as a cash transaction signed after the kiosk's
-// previous one (sign.go; kiosk.ErrSignerUnavailable before SetSigner). Stock is decremented even below
+// previous one (sign.go; kiosk.ErrSignerUnavailable before SetSigner); a
+// training sale is signed too and moves no stock (stockTaken). Stock is decremented even below
 // zero (the goods are gone; a stocktake puts it right), and lines whose
 // product is no longer in the catalog are skipped: a paid sale is never
 // refused over stock. Errors besides the contract's: an empty ID, a kiosk
@@ -118,10 +119,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 	if err := checkKioskID(s.Kiosk); err != nil {
 		return kiosk.Sale{}, fmt.Errorf("storage: complete sale %s: %w", s.ID, err)
 	}
-	qty := map[kiosk.GTIN]int{}
-	for _, l := range s.Lines {
-		qty[l.Product.GTIN] += l.Qty
-	}
+	qty := stockTaken(s)
 	var out kiosk.Sale
 	err := d.call("complete sale", func() error {
 		return d.update(ctx, "complete sale "+s.ID, func(txn *badger.Txn) error {

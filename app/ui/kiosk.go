@@ -225,7 +225,7 @@ func (s *Screen) redraw() {
 	s.title.SetText(s.t(mAppTitle))
 	s.setHeaderExtra()
 
-	var bs []fyne.CanvasObject
+	bs := s.trainingBanner()
 	if s.failed {
 		bs = append(bs, banner(s.t(mActionFailed), theme.ColorNameError, theme.ColorNameForegroundOnError))
 	}

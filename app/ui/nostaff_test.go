@@ -48,6 +48,7 @@ func customerStarts(t *testing.T) []walkStart {
 		empty.Lines, empty.Count, empty.Total, empty.VAT, empty.Release = nil, 0, 0, nil, nil
 		add(st.String()+"/no basket", empty, 0)
 		add(st.String()+"/help", withHelp(v), 0)
+		add(st.String()+"/training", withTraining(v), 1)
 		for n := kiosk.Notice(1); n < 255; n++ {
 			if n.String() == "Notice(?)" {
 				continue

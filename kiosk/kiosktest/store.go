@@ -329,6 +329,9 @@ func (s *Store) CompleteSale(ctx context.Context, sale kiosk.Sale, e kiosk.Entry
 	}
 	stock := map[kiosk.GTIN][]byte{}
 	for g, qty := range storeLineQuantities(sale.Lines) {
+		if sale.Training {
+			break // training moves no stock (kassasystemforskrifta § 2-8-7)
+		}
 		pb, ok := s.products[g]
 		if !ok {
 			continue
