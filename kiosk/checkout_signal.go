@@ -227,7 +227,7 @@ func (c *Checkout) countToday(ctx context.Context) error {
 		case r.Kiosk != c.cfg.KioskID || r.ReceiptNo == 0:
 		case r.Code == CodeCashSale:
 			unresolved[r.ReceiptNo] = r.SaleID
-		case r.Code == CodeSalesReceipt || r.Code == CodeNoReceipt:
+		case r.Code == CodeSalesReceipt || r.Code == CodeNoReceipt || r.Code == CodeTrainingReceipt:
 			delete(unresolved, r.ReceiptNo)
 		}
 		return nil

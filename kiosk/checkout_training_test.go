@@ -154,6 +154,12 @@ func TestTrainingSale(t *testing.T) {
 	if s := r.store.Sales(); s[len(s)-1].Training {
 		t.Error("the sale after training mode is marked training")
 	}
+	// Both receipts printed: a restart finds none unprinted (a training
+	// receipt is 13017, not 13012).
+	r.start()
+	if not := r.records(kiosk.CodeNoReceipt); len(not) != 0 {
+		t.Errorf("a restart journaled printed receipts as not printed: %+v", not)
+	}
 }
 
 // regexpLine reports whether text has a line starting with label and
