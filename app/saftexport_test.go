@@ -708,6 +708,11 @@ func TestSAFTExportRefuses(t *testing.T) {
 	if msg, code := run("--config", saftConfig(t, dir, bad), "--out", out); code != 1 || !strings.Contains(msg, "check digit") {
 		t.Errorf("a bad organisation number = %d\n%s", code, msg)
 	}
+	noOrg := testShop
+	noOrg.OrgNo = ""
+	if msg, code := run("--config", saftConfig(t, dir, noOrg), "--out", out); code != 1 || !strings.Contains(msg, "org_no") {
+		t.Errorf("no organisation number = %d\n%s", code, msg)
+	}
 	mustOpenData(t, dir) // the kiosk runs on it
 	if msg, code := run("--config", saftConfig(t, dir, testShop), "--out", out); code != 1 || !strings.Contains(msg, "stop it first") {
 		t.Errorf("with the kiosk running = %d\n%s", code, msg)
