@@ -52,6 +52,9 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
+	if _, err := ensureSystemID(ctx, db, *data, "K1", time.Now()); err != nil {
+		return err
+	}
 	if err := seedIfEmpty(ctx, db); err != nil {
 		return err
 	}

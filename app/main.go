@@ -30,6 +30,12 @@ Usage:
   selvkasse journal accept-rollback --data DIR --by NAME
                                                   journal the loss of records behind the anchor
                                                   so the kiosk opens again (after verify said so)
+  selvkasse saft export --data DIR --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--config FILE]
+                                                  the journal of those days as a SAF-T Cash
+                                                  Register file for the tax authorities; with
+                                                  the kiosk stopped
+  selvkasse about [--data DIR]                    name, version, the system's unique id and
+                                                  the signing keys (product declaration)
   selvkasse keys export [--data DIR] [--out FILE]
                                                   the public signing keys, each with its
                                                   keyVersion (PEM), for the tax inspector
@@ -67,6 +73,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = devicesCmd(args[1:], stdout, stderr)
 	case "journal":
 		err = journalCmd(args[1:], stdout)
+	case "saft":
+		err = saftCmd(args[1:], stdout)
+	case "about":
+		err = aboutCmd(args[1:], stdout)
 	case "keys":
 		err = keysCmd(args[1:], stdout)
 	case "staff":

@@ -92,6 +92,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
+	if _, err := ensureSystemID(ctx, db, cfg.DataDir, cfg.KioskID, time.Now()); err != nil {
+		return err
+	}
 	if err := requireSupervisor(ctx, db, cfg.DataDir); err != nil {
 		return err
 	}

@@ -83,6 +83,11 @@ func DemoStaff() []DemoStaffMember {
 	}
 }
 
+// demoSeedBy is who the demo's staff were added by, in their staff-added
+// records: the mark of a demo data dir (the SAF-T export names the demo
+// shop for it).
+const demoSeedBy = "demo seed"
+
 // seedStaffIfEmpty adds the demo staff to an empty register, journaled
 // like any change to it.
 func seedStaffIfEmpty(ctx context.Context, st kiosk.StaffStore, h kiosk.PINHasher, now time.Time) error {
@@ -98,7 +103,7 @@ func seedStaffIfEmpty(ctx context.Context, st kiosk.StaffStore, h kiosk.PINHashe
 		if s.PIN, err = h.Hash(m.PIN); err != nil {
 			return fmt.Errorf("seed staff %s: %w", s.ID, err)
 		}
-		if err := st.AddStaff(ctx, s, kiosk.StaffEntry(kiosk.SubStaffAdded, s, now, "demo seed")); err != nil {
+		if err := st.AddStaff(ctx, s, kiosk.StaffEntry(kiosk.SubStaffAdded, s, now, demoSeedBy)); err != nil {
 			return fmt.Errorf("seed staff: %w", err)
 		}
 	}

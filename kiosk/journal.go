@@ -77,6 +77,10 @@ const (
 	// SubRollbackAccepted: a technician accepted that the store lost
 	// records behind its journal anchor (storage.ErrRolledBack).
 	SubRollbackAccepted = "rollback-accepted"
+	// SubSystemIDCreated: the cash register system's unique id was made
+	// (Data "system_id"), once, at the first start: the id the SAF-T
+	// export's header names (issue 12 item 7, product declaration).
+	SubSystemIDCreated = "system-id-created"
 )
 
 // Entry is what the kiosk asks the journal to record.
