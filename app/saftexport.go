@@ -173,7 +173,7 @@ func scanJournal(ctx context.Context, j saftSource, from, to time.Time) (*journa
 		if r.ReceiptNo > 0 {
 			k := receiptKey{r.Kiosk, r.ReceiptNo}
 			switch r.Code {
-			case kiosk.CodeSalesReceipt:
+			case kiosk.CodeSalesReceipt, kiosk.CodeTrainingReceipt:
 				s.printed[k]++
 			case kiosk.CodeNoReceipt:
 				s.unprinted[k] = true
@@ -705,6 +705,13 @@ func (m *saftMapper) transaction(r kiosk.Record) (saft.CashTransaction, error) {
 		}
 	}
 	t.Payments = []saft.Payment{{Type: m.cardBasic(p.Card), Amount: p.Amount, Ref: strings.Join(ref, "; ")}}
+	if tx.Training {
+		// A training sale (kassasystemforskrifta § 2-8-7 / SAF-T
+		// trainingID): the kiosk approved it itself, nothing was paid.
+		t.Training = true
+		t.Payments = []saft.Payment{{Type: m.basic(saft.Basic{Type: saft.TypePayment, ID: "training", Predefined: "12999",
+			Desc: "Training mode: no payment taken"}), Amount: p.Amount, Ref: "training"}}
+	}
 	return t, nil
 }
 

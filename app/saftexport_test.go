@@ -30,25 +30,27 @@ import (
 // saftDay is a day at a demo kiosk, through the real checkout, store and
 // signing key (a real RSA key in the data dir, as `demo` makes it).
 type saftDay struct {
-	t     *testing.T
-	ctx   context.Context
-	dir   string
-	day   time.Time // midnight, Europe/Oslo
-	zone  *time.Location
-	db    *storage.DB
-	clock *kiosktest.Clock
-	term  *kiosktest.PaymentTerminal
-	cab   *kiosktest.CabinetLock
-	staff *kiosktest.StaffApproval
-	co    *kiosk.Checkout
-	stop  context.CancelFunc
-	sales []saftSale // what the day sold, in order
+	t         *testing.T
+	ctx       context.Context
+	dir       string
+	day       time.Time // midnight, Europe/Oslo
+	zone      *time.Location
+	db        *storage.DB
+	clock     *kiosktest.Clock
+	term      *kiosktest.PaymentTerminal
+	cab       *kiosktest.CabinetLock
+	staff     *kiosktest.StaffApproval
+	co        *kiosk.Checkout
+	stop      context.CancelFunc
+	sales     []saftSale // what the day sold, in order
+	trainings int        // training sales made
 }
 
 type saftSale struct {
-	card  string
-	total kiosk.Money
-	gtins []string
+	card     string
+	total    kiosk.Money
+	gtins    []string
+	training bool // a training sale: no payment taken
 }
 
 const (
@@ -174,6 +176,25 @@ func (d *saftDay) sell(card string, gtins ...string) {
 	d.sales = append(d.sales, saftSale{card: card, total: total, gtins: gtins})
 }
 
+// training is a training sale of shelf goods (§ 2-8-7): training mode on,
+// the sale approved by the kiosk itself (no terminal), training mode off.
+func (d *saftDay) training(gtins ...string) {
+	d.t.Helper()
+	d.must(staffOverride(d.co, d.db, kiosk.Override{Kind: kiosk.OvTrainingMode, Reason: kiosk.ReasonTraining}))
+	var total kiosk.Money
+	for _, g := range gtins {
+		p, err := d.db.Lookup(d.ctx, kiosk.MustGTIN(g))
+		d.must(err)
+		total += p.Price
+		d.must(d.co.Add(p.GTIN))
+	}
+	d.must(d.co.Pay())
+	d.state(kiosk.Receipt)
+	d.must(d.co.FinishReceipt())
+	d.must(staffOverride(d.co, d.db, kiosk.Override{Kind: kiosk.OvTrainingMode, Reason: kiosk.ReasonTraining}))
+	d.sales = append(d.sales, saftSale{total: total, gtins: gtins, training: true})
+}
+
 // script is the test day: five sales (two with tobacco), a sale
 // cancelled, a supervisor logging in and out, an X report, another sale,
 // the Z report, and the kiosk stopped.
@@ -198,6 +219,8 @@ func (d *saftDay) script() {
 	d.sell("BankAxept", demoCigarettes, demoSnus)
 	d.at(16, 0)
 	d.must(staffOverride(d.co, d.db, kiosk.Override{Kind: kiosk.OvXReport}))
+	d.at(16, 30)
+	d.training(demoCola)
 	d.at(17, 45)
 	d.sell("", demoChocolate)
 	d.at(21, 50)
@@ -290,6 +313,7 @@ type xsTx struct {
 	Signature  string `xml:"signature"`
 	KeyVersion string `xml:"keyVersion"`
 	Receipts   string `xml:"receiptNum"`
+	Training   string `xml:"trainingID"`
 	Lines      []struct {
 		ArtID   string `xml:"artID"`
 		VATCode string `xml:"vat>vatCode"`
@@ -380,7 +404,7 @@ func TestSAFTExportDay(t *testing.T) {
 	}
 	t.Logf("export of the day (%d sales) took %v:\n%s", len(d.sales), took, msg)
 	path := exportedFile(t, out)
-	if !strings.Contains(msg, path) || !strings.Contains(msg, "5 cash transactions") {
+	if !strings.Contains(msg, path) || !strings.Contains(msg, fmt.Sprintf("%d cash transactions", len(d.sales))) {
 		t.Errorf("the command says:\n%s", msg)
 	}
 	xmllintCheck(t, path)
@@ -487,8 +511,12 @@ func TestSAFTExportDay(t *testing.T) {
 			tx.Receipts != "1" || tx.Date != date {
 			t.Errorf("transaction %d: %+v; want receipt %d of %s with %d lines", i+1, tx, i+1, s.total, distinct(s.gtins))
 		}
-		if want := "card-" + orDefault(s.card, "Kort"); tx.Payments[0].Type != want {
-			t.Errorf("transaction %s paid by %s; want %s", tx.Nr, tx.Payments[0].Type, want)
+		want, training := "card-"+orDefault(s.card, "Kort"), "false"
+		if s.training {
+			want, training = "training", "true"
+		}
+		if tx.Payments[0].Type != want || tx.Training != training {
+			t.Errorf("transaction %s paid by %s, trainingID %s; want %s, %s", tx.Nr, tx.Payments[0].Type, tx.Training, want, training)
 		}
 		// The lines' VAT adds up to the transaction's, per code.
 		lineVAT := map[string]kiosk.Money{}
@@ -564,7 +592,10 @@ func TestSAFTExportDay(t *testing.T) {
 			}
 		}
 	}
-	for typ, n := range map[string]int{"13001": 1, "13002": 1, "13003": 3, "13004": 3, "13008": 1, "13009": 1, "sale-cancelled": 1, "age-approved": 2} {
+	// Log-ins: the supervisor at 10:40, for the X report, training mode
+	// on and off, and the Z report.
+	for typ, n := range map[string]int{"13001": 1, "13002": 1, "13003": 5, "13004": 5, "13008": 1, "13009": 1, "sale-cancelled": 1, "age-approved": 2,
+		"13023": 1, "13017": 1, "13024": 1} {
 		if seen[typ] != n {
 			t.Errorf("%d events of %s; want %d (all: %v)", seen[typ], typ, n, seen)
 		}
@@ -576,9 +607,16 @@ func TestSAFTExportDay(t *testing.T) {
 		r.TotalCash != sum(d.sales[:4]).Decimal() || r.Voids != "1" || xr.EmpID != "kari" {
 		t.Errorf("X report %+v", r)
 	}
+	// The training sale is in neither the receipts nor the totals.
+	var real []saftSale
+	for _, s := range d.sales {
+		if !s.training {
+			real = append(real, s)
+		}
+	}
 	r := zr.Report
-	if r.Type != "Z report" || r.Receipts != "5" || r.GrandSales != sum(d.sales).Decimal() ||
-		r.TotalCash != sum(d.sales).Decimal() || !strings.HasPrefix(r.ID, "Z1-") {
+	if r.Type != "Z report" || r.Receipts != "5" || r.GrandSales != sum(real).Decimal() ||
+		r.TotalCash != sum(real).Decimal() || !strings.HasPrefix(r.ID, "Z1-") {
 		t.Errorf("Z report %+v", r)
 	}
 	groups := map[string]string{}
