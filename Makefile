@@ -182,6 +182,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSerialFrame$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzAPDU$$' -fuzztime $(FUZZTIME) ./devices/zvt/
 	$(GO) test -run '^$$' -fuzz '^FuzzResync$$' -fuzztime $(FUZZTIME) -parallel 1 ./devices/sim/zvtsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckTable$$' -fuzztime $(FUZZTIME) ./storage/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckTableTail$$' -fuzztime $(FUZZTIME) ./storage/
 
 clean:
 	rm -rf bin
