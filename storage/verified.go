@@ -45,9 +45,11 @@ type verifiedTable struct {
 }
 
 // verifiedList is verifiedFile's content. Last came later than the
-// stamps; a list without it (or with it zero) still names the tables
-// checked, and their short check reads the place of the last block from
-// the index, once.
+// stamps, in the same version: a list written without it (or with it
+// zero) still names the tables checked, and their short check reads the
+// place of the last block from the index, once; a program from before
+// reads a list with it as it always did (JSON fields it does not know are
+// ignored), so going back to one costs no full read either.
 type verifiedList struct {
 	Version int             `json:"version"`
 	Tables  []verifiedTable `json:"tables"`
