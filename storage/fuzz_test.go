@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // FuzzCheckTable feeds damaged table files to the check Open runs before
@@ -41,7 +43,7 @@ func FuzzCheckTable(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := checkTable(path, options.None)
+		_, err := checkTable(path, options.None)
 		if err == nil && string(b) != string(good) {
 			// A change the checksums do not cover (padding) may pass;
 			// what passes must open in Badger's reader without a panic,
@@ -50,6 +52,63 @@ func FuzzCheckTable(f *testing.F) {
 		}
 		if string(b) == string(good) && err != nil {
 			t.Fatalf("the good table fails the check: %v", err)
+		}
+	})
+}
+
+// FuzzCheckTableTail feeds damaged table files to the short check of a
+// remembered table (checkTableTail), both with the place of the last
+// block remembered (as the good table has it) and without: it must answer
+// with an error, never crash; and a file it passes must open in Badger's
+// table reader, set up as Badger opens a table (options.OnBlockRead),
+// without a panic: an error (an index that fails its checksum, say) is
+// Badger's to report.
+func FuzzCheckTableTail(f *testing.F) {
+	dir := f.TempDir()
+	d, err := Open(dir, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	d.SetSigner(&kiosktest.Signer{}, testZone)
+	fill(f, d)
+	if err := d.Close(); err != nil {
+		f.Fatal(err)
+	}
+	tables, err := filepath.Glob(filepath.Join(dir, "*.sst"))
+	if err != nil || len(tables) == 0 {
+		f.Fatalf("no table to seed from: %v", err)
+	}
+	good, err := os.ReadFile(tables[0])
+	if err != nil {
+		f.Fatal(err)
+	}
+	goodLast, err := tableTail(good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[len(good)/2:])
+	f.Add(good[len(good)-64:])
+	f.Add(make([]byte, 64))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(t.TempDir(), "000001.sst")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, last := range []lastBlock{{}, goodLast} {
+			_, err := checkTableTail(path, options.None, last)
+			if string(b) == string(good) && err != nil {
+				t.Fatalf("the good table fails the check (last block %v): %v", last, err)
+			}
+			if err != nil {
+				continue
+			}
+			mf, err := z.OpenMmapFile(path, os.O_RDONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = table.OpenTable(mf, table.Options{ChkMode: options.OnBlockRead, BlockSize: 4 << 10})
+			_ = mf.Close(-1)
 		}
 	})
 }

@@ -40,6 +40,7 @@ type ImportedSale struct {
 // kiosk.ErrConflict for a sale ID already completed or pending (nothing is
 // written), ErrClosed, and the errors of a write.
 func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sale, error) {
+	defer d.pendWrite()()
 	out := make([]kiosk.Sale, 0, len(sales))
 	var changed []kiosk.GTIN
 	err := d.call("import sales", func() error {

@@ -33,6 +33,7 @@ func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry
 	if p.ID == "" {
 		return errors.New("storage: save pending: empty sale ID")
 	}
+	defer d.pendWrite()()
 	return d.call("save pending", func() error {
 		return d.update(ctx, "save pending "+p.ID, func(txn *badger.Txn) error {
 			var ref saleRef
@@ -70,8 +71,69 @@ func (d *DB) SavePending(ctx context.Context, p kiosk.PendingSale, e kiosk.Entry
 }
 
 // Pending implements kiosk.SaleStore: oldest Started first; sales started
-// at the same time in the order they were first saved.
+// at the same time in the order they were first saved. The first call
+// after Open (Checkout.Start's) takes the answer read while Open loaded
+// the catalog (readPendingEarly), unless a pending sale may have been
+// written since.
 func (d *DB) Pending(ctx context.Context) ([]kiosk.PendingSale, error) {
+	if r := d.pendEarly.Swap(nil); r != nil {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if r.err == nil && d.pendBusy.Load() == 0 && d.pendGen.Load() == r.gen {
+			return r.ps, nil
+		}
+	}
+	return d.readPending(ctx)
+}
+
+// earlyPending is Pending's answer read at Open (readPendingEarly).
+type earlyPending struct {
+	done chan struct{} // closed when ps and err are set
+	gen  uint64        // d.pendGen when the read began
+	ps   []kiosk.PendingSale
+	err  error
+}
+
+// readPendingEarly reads the pending sales in the background, for the
+// first Pending call. Open starts it before it loads the catalog, on
+// another core: the read passes over the deleted pending key of every
+// sale still in Badger's upper levels (a tenth of the history; 4 ms with
+// 100 000 sales, 12 ms with 1 000 000), and it is off the start's path.
+//
+// A write that may change the pending sales is bracketed by pendWrite:
+// pendBusy counts those in progress, pendGen those done. The early answer
+// stands if none was in progress when the read began, and, when it is
+// taken, none is in progress and none has finished since (pendBusy read
+// before pendGen, each write counting pendGen up before pendBusy down):
+// then no pending sale was written between the read's snapshot and the
+// Pending call.
+func (d *DB) readPendingEarly() {
+	if d.pendBusy.Load() != 0 {
+		return
+	}
+	r := &earlyPending{done: make(chan struct{}), gen: d.pendGen.Load()}
+	d.pendEarly.Store(r)
+	go func() {
+		defer close(r.done)
+		r.ps, r.err = d.readPending(context.Background())
+	}()
+}
+
+// pendWrite brackets a write that may change the pending sales: call it
+// before, and what it returns after (readPendingEarly).
+func (d *DB) pendWrite() (done func()) {
+	d.pendBusy.Add(1)
+	return func() {
+		d.pendGen.Add(1)
+		d.pendBusy.Add(-1)
+	}
+}
+
+// readPending reads the pending sales from the store.
+func (d *DB) readPending(ctx context.Context) ([]kiosk.PendingSale, error) {
 	var vs []pendingValue
 	err := d.call("pending", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
@@ -121,6 +183,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 	}
 	qty := stockTaken(s)
 	var out kiosk.Sale
+	defer d.pendWrite()()
 	err := d.call("complete sale", func() error {
 		return d.update(ctx, "complete sale "+s.ID, func(txn *badger.Txn) error {
 			var ref saleRef
@@ -196,6 +259,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 
 // VoidPending implements kiosk.SaleStore.
 func (d *DB) VoidPending(ctx context.Context, id string, e kiosk.Entry) error {
+	defer d.pendWrite()()
 	return d.call("void pending", func() error {
 		return d.update(ctx, "void pending "+id, func(txn *badger.Txn) error {
 			old, err := getRaw(txn, pendKey(id))

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,6 +72,11 @@ type DB struct {
 	signMu sync.RWMutex
 	signer kiosk.Signer
 	zone   *time.Location
+	// The pending sales read at Open, and the writes that may change
+	// them (sales.go, readPendingEarly).
+	pendEarly atomic.Pointer[earlyPending]
+	pendBusy  atomic.Int64
+	pendGen   atomic.Uint64
 }
 
 // badgerOptions is Badger set up for a kiosk: a small single-board
@@ -213,7 +219,10 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	// The catalog index, once. A product that does not decode is not
-	// Open's to refuse: the catalog calls report it, as before.
+	// Open's to refuse: the catalog calls report it, as before. The
+	// pending sales, which the checkout asks for next, are read
+	// meanwhile.
+	d.readPendingEarly()
 	_ = d.loadCatalog(context.Background())
 	// Badger has read every table's index, and the catalog its tables:
 	// pages the kiosk does not need resident (pages.go).

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -734,5 +735,62 @@ func sameValue(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
 		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+	}
+}
+
+// TestPendingAfterOpenSeesEveryWrite: the first Pending after Open may
+// take the answer read while Open loaded the catalog; a pending sale
+// saved, voided or completed after that read must still show, each
+// write's own way.
+func TestPendingAfterOpenSeesEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	second := kiosk.PendingSale{ID: "open-2", Kiosk: "K1", Started: t0.Add(time.Minute), State: kiosk.PendingIntent,
+		Attempt: 1, Amount: 2990, Lines: []kiosk.Line{{Product: pWater, Qty: 1}}}
+	intent := func(id string) kiosk.Entry {
+		return kiosk.Entry{Code: kiosk.CodeOther, Subtype: kiosk.SubPaymentIntent, Time: t0, SaleID: id}
+	}
+	tests := []struct {
+		name  string
+		write func(d *DB) error
+		want  []string
+	}{
+		{"nothing written", func(*DB) error { return nil }, []string{"open-1"}},
+		{"one saved", func(d *DB) error { return d.SavePending(ctx, second, intent(second.ID)) }, []string{"open-1", "open-2"}},
+		{"one voided", func(d *DB) error { return d.VoidPending(ctx, "open-1", intent("open-1")) }, nil},
+		{"one completed", func(d *DB) error {
+			s := lineSale("open-1", "K1", []kiosk.Line{{Product: pWater, Qty: 1}})
+			_, err := d.CompleteSale(ctx, s, receiptEntry(s))
+			return err
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			d := mustOpen(t, dir)
+			fill(t, d) // one pending sale, open-1
+			if err := d.Close(); err != nil {
+				t.Fatal(err)
+			}
+			d = mustOpen(t, dir)
+			r := d.pendEarly.Load()
+			if r == nil {
+				t.Fatal("Open read no pending sales early")
+			}
+			<-r.done // the early answer is read before the write
+			if err := tt.write(d); err != nil {
+				t.Fatal(err)
+			}
+			ps, err := d.Pending(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, p.ID)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Pending = %v; want %v", got, tt.want)
+			}
+		})
 	}
 }

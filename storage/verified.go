@@ -36,10 +36,23 @@ func stampOf(id uint64, fi fs.FileInfo) tableStamp {
 	return tableStamp{ID: id, Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: ino, CTime: ctime}
 }
 
-// verifiedList is verifiedFile's content.
+// verifiedTable is a table as it was checked: its stamp, and where its
+// last block is, which the short check at the next Open reads
+// (checkTableTail).
+type verifiedTable struct {
+	tableStamp
+	Last lastBlock `json:"last"`
+}
+
+// verifiedList is verifiedFile's content. Last came later than the
+// stamps, in the same version: a list written without it (or with it
+// zero) still names the tables checked, and their short check reads the
+// place of the last block from the index, once; a program from before
+// reads a list with it as it always did (JSON fields it does not know are
+// ignored), so going back to one costs no full read either.
 type verifiedList struct {
-	Version int          `json:"version"`
-	Tables  []tableStamp `json:"tables"`
+	Version int             `json:"version"`
+	Tables  []verifiedTable `json:"tables"`
 }
 
 const verifiedVersion = 1
@@ -57,21 +70,22 @@ func stampTable(id uint64, path string) (tableStamp, error) {
 	return stampOf(id, fi), nil
 }
 
-// takeVerified reads and removes verifiedFile. A missing file, or one that
-// does not decode (it is only a shortcut), remembers nothing. Errors wrap
-// ErrUnavailable when the file cannot be removed: a dir where it cannot be
-// removed cannot hold a store either.
-func takeVerified(dir string) (map[tableStamp]bool, error) {
+// takeVerified reads and removes verifiedFile, and returns the tables it
+// names, with where their last block is (zero: not known). A missing
+// file, or one that does not decode (it is only a shortcut), remembers
+// nothing. Errors wrap ErrUnavailable when the file cannot be removed: a
+// dir where it cannot be removed cannot hold a store either.
+func takeVerified(dir string) (map[tableStamp]lastBlock, error) {
 	path := filepath.Join(dir, verifiedFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	known := map[tableStamp]bool{}
+	known := map[tableStamp]lastBlock{}
 	var l verifiedList
 	if err == nil && json.Unmarshal(b, &l) == nil && l.Version == verifiedVersion {
 		for _, t := range l.Tables {
-			known[t] = true
+			known[t.tableStamp] = t.Last
 		}
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -86,11 +100,11 @@ func takeVerified(dir string) (map[tableStamp]bool, error) {
 // rememberVerified writes verifiedFile atomically (a temporary file,
 // fsync, rename, fsync of the dir) with those of ts whose file is still
 // unchanged. It runs after Badger has closed cleanly.
-func rememberVerified(dir string, ts []tableStamp) error {
-	l := verifiedList{Version: verifiedVersion, Tables: []tableStamp{}}
+func rememberVerified(dir string, ts []verifiedTable) error {
+	l := verifiedList{Version: verifiedVersion, Tables: []verifiedTable{}}
 	for _, t := range ts {
 		now, err := os.Stat(table.NewFilename(t.ID, dir))
-		if err != nil || stampOf(t.ID, now) != t {
+		if err != nil || stampOf(t.ID, now) != t.tableStamp {
 			continue // compacted away or changed: checked again if listed
 		}
 		l.Tables = append(l.Tables, t)
