@@ -26,7 +26,7 @@ var ErrRolledBack = errors.New("journal rolled back")
 // store.
 var ErrNoJournal = errors.New("no journal there")
 
-const journalUsage = "journal: usage: selvkasse journal verify --data DIR | selvkasse journal accept-rollback --data DIR --by NAME"
+const journalUsage = "journal: usage: selvkasse journal verify --data DIR | selvkasse journal export --data DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] | selvkasse journal accept-rollback --data DIR --by NAME"
 
 // journalCmd: `selvkasse journal verify --data DIR` and `selvkasse
 // journal accept-rollback --data DIR --by NAME`.
@@ -37,6 +37,8 @@ func journalCmd(args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "verify":
 		return journalVerify(args[1:], stdout)
+	case "export":
+		return journalExport(args[1:], stdout)
 	case "accept-rollback":
 		return journalAcceptRollback(args[1:], stdout)
 	}

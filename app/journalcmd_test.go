@@ -201,3 +201,51 @@ func TestJournalVerifyNoStore(t *testing.T) {
 		t.Errorf("journal verify created %s", dir)
 	}
 }
+
+// TestJournalExport: the journal printed readably (§ 2-7): each record with
+// its number, Norwegian time, code and fields, a sale with its lines and
+// signature; a day's range keeps only that day; bad input is refused.
+func TestJournalExport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakeSign(db)
+	day1 := time.Date(2026, 12, 2, 22, 30, 0, 0, time.UTC) // 23:30 in Oslo
+	day2 := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	if _, err := db.Append(ctx, kiosk.Entry{Code: kiosk.CodePOSStart, Time: day1, Kiosk: "K1", Text: "Selvkasse started"}); err != nil {
+		t.Fatal(err)
+	}
+	s := kiosk.Sale{ID: "s1", Kiosk: "K1", Started: day2, Completed: day2,
+		Lines: []kiosk.Line{{Product: kiosk.Product{GTIN: kiosk.MustGTIN("7039990000113"), Name: "Cola 0,5 l", VAT: kiosk.VAT15, Price: 3290}, Qty: 2}},
+		Total: 6580, VAT: kiosk.VATBreakdown(map[kiosk.VATRate]kiosk.Money{kiosk.VAT15: 6580}),
+		Payment: kiosk.PaymentResult{Approved: true, Amount: 6580, CardType: "Visa", Trace: "000042"}}
+	if _, err := db.CompleteSale(ctx, s, kiosk.Entry{Time: day2, Kiosk: "K1", SaleID: "s1", Amount: 6580}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	run := func(args ...string) (string, int) {
+		var out, errOut bytes.Buffer
+		code := Main(append([]string{"journal", "export", "--data", dir}, args...), &out, &errOut)
+		return out.String() + errOut.String(), code
+	}
+	all, code := run()
+	for _, want := range []string{"#1  2026-12-02 23:30:00  13001 POS application start", "#2  2026-12-03 09:00:00  11001 Cash sale",
+		"receipt    1", "line       2 x 7039990000113 Cola 0,5 l = kr 65,80", "signature  ", "(key version 1)", "-- 2 records"} {
+		if code != 0 || !strings.Contains(all, want) {
+			t.Errorf("journal export = %d; want %q in:\n%s", code, want, all)
+		}
+	}
+	if day, code := run("--from", "2026-12-03", "--to", "2026-12-03"); code != 0 || strings.Contains(day, "#1 ") || !strings.Contains(day, "-- 1 records") {
+		t.Errorf("journal export of 3 December = %d:\n%s", code, day)
+	}
+	if _, code := run("--from", "2026-12-04", "--to", "2026-12-03"); code != 2 {
+		t.Errorf("--from after --to = %d; want 2", code)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"journal", "export", "--data", filepath.Join(t.TempDir(), "typo")}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "holds no journal") {
+		t.Errorf("journal export of no store = %d, %q", code, errOut.String())
+	}
+}

@@ -25,8 +25,11 @@ Usage:
                                                   the X report, or the Z report closing the day
                                                   (after the card terminal's end of day), printed
                                                   and journaled; with the kiosk stopped
-  selvkasse journal verify --data DIR             check the journal's hash chain, and that no
-                                                  acknowledged record was lost (the anchor)
+  selvkasse journal verify --data DIR             check the journal's hash chain, signatures and
+                                                  sales, and that no acknowledged record was lost
+                                                  (the anchor); asks the kiosk when it runs on DIR
+  selvkasse journal export --data DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                                  the journal as readable, printable text
   selvkasse journal accept-rollback --data DIR --by NAME
                                                   journal the loss of records behind the anchor
                                                   so the kiosk opens again (after verify said so)
