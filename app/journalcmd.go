@@ -75,16 +75,55 @@ func journalVerify(args []string, stdout io.Writer) error {
 		return fmt.Errorf("journal verify: %s holds no journal (no Badger MANIFEST): %w", *data, ErrNoJournal)
 	}
 	ctx := context.Background()
-	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true})
-	if errors.Is(err, storage.ErrInUse) {
+	// Read-only: checking the evidence writes nothing to it.
+	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true, ReadOnly: true})
+	switch {
+	case errors.Is(err, storage.ErrInUse):
 		// The kiosk runs on it: it checks its own store, read-only.
 		return verifyThroughKiosk(ctx, *addr, *data, stdout)
+	case errors.Is(err, storage.ErrNeedsRecovery):
+		// Left by a crash: its memtable log must be replayed, which is
+		// a write; that is done on a copy, the original stays as it is.
+		copyDir, cerr := copyStore(*data)
+		if cerr != nil {
+			return fmt.Errorf("journal verify: %w; and a copy to recover could not be made: %w", err, cerr)
+		}
+		defer os.RemoveAll(copyDir)
+		fmt.Fprintf(stdout, "(the store was not closed cleanly: checked on a recovered copy, the data dir is left as it is)\n")
+		db, err = storage.Open(copyDir, storage.Options{OpenRolledBack: true})
 	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	return verifyStore(ctx, db, *data, stdout)
+}
+
+// copyStore copies the store's own files in dataDir (not its lock, not the
+// keys) into a new temporary directory.
+func copyStore(dataDir string) (string, error) {
+	entries, err := os.ReadDir(dataDir)
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "selvkasse-verify-")
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || e.Name() == "LOCK" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dataDir, e.Name()))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600)
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", err
+		}
+	}
+	return dir, nil
 }
 
 // verifyStore checks db's journal as `journal verify` does and writes what

@@ -224,6 +224,11 @@ func (d *DB) openAnchor(allow bool) error {
 	if behind != "" && !allow {
 		return fmt.Errorf("%w: %s", errRolledBack, behind)
 	}
+	if d.readOnly {
+		// Compared, not written: there are no commits to anchor.
+		d.rolledBack = behind
+		return nil
+	}
 	f, err := os.OpenFile(filepath.Join(d.dir, AnchorFile), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("%w: open %s: %v", ErrUnavailable, AnchorFile, err)

@@ -447,3 +447,38 @@ func TestAnchorDeletedIsRefused(t *testing.T) {
 	d.Close()
 	mustOpen(t, dir).Close()
 }
+
+// TestReadOnlyOpen: a read-only Open writes nothing: no directory made,
+// no anchor or verified list written, writes refused; it reads what is
+// there, reports a store behind its anchor, and asks for a copy of a store
+// left by a crash (ErrNeedsRecovery).
+func TestReadOnlyOpen(t *testing.T) {
+	ctx := context.Background()
+	missing := filepath.Join(t.TempDir(), "none")
+	if _, err := Open(missing, Options{ReadOnly: true}); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("read-only Open of no dir = %v; want ErrUnavailable", err)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Fatal("a read-only Open made the directory")
+	}
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	sales(t, d, "a", 3)
+	head, _ := d.Head(ctx)
+	crashed := crashImage(t, dir)
+	d.Close()
+	ro, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ro.Head(ctx); err != nil || got.Seq != head.Seq {
+		t.Errorf("read-only head = %d, %v; want %d", got.Seq, err, head.Seq)
+	}
+	if _, err := ro.Append(ctx, kiosk.Entry{Code: kiosk.CodeOther, Kiosk: "K1"}); err == nil {
+		t.Error("a read-only store took a write")
+	}
+	ro.Close()
+	if _, err := Open(crashed, Options{ReadOnly: true}); !errors.Is(err, ErrNeedsRecovery) {
+		t.Errorf("read-only Open of a crash image = %v; want ErrNeedsRecovery", err)
+	}
+}

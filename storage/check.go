@@ -68,7 +68,7 @@ type dirFiles struct {
 // cut between writing a table and listing it leaves one, and Badger deletes
 // it. Damaged value logs and memtable logs Badger reports itself, with an
 // error.
-func checkFiles(dir string) (dirFiles, error) {
+func checkFiles(dir string, readOnly bool) (dirFiles, error) {
 	var found dirFiles
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -90,7 +90,7 @@ func checkFiles(dir string) (dirFiles, error) {
 	// Whatever happens next, the memory of verified tables is used up:
 	// only a clean Close writes it again, so a crash from here on means
 	// a full check next time.
-	known, err := takeVerified(dir)
+	known, err := readVerified(dir, !readOnly)
 	if err != nil {
 		return found, err
 	}

@@ -46,7 +46,21 @@ type Options struct {
 	// report on and AcceptRollback to settle; RolledBack says how far
 	// behind. Never for selling.
 	OpenRolledBack bool
+	// ReadOnly opens the store without writing anything to the data dir:
+	// for checking evidence (`journal verify`, exports). Badger shares the
+	// directory lock, so it fails while a kiosk holds the store
+	// (ErrInUse), and it cannot replay a memtable log left by a crash
+	// (ErrNeedsRecovery): open a copy for writing then. The anchor is
+	// compared, never written; a store behind it is refused unless
+	// OpenRolledBack; every write returns an error.
+	ReadOnly bool
 }
+
+// ErrNeedsRecovery: a store opened ReadOnly that was not closed cleanly:
+// its memtable log must be replayed and truncated, which is a write. Open
+// a copy without ReadOnly. An ErrNeedsRecovery error is also an
+// ErrUnavailable one.
+var ErrNeedsRecovery = errors.New("storage: the store needs recovery (it was not closed cleanly)")
 
 // DB is the kiosk's store. It is safe for concurrent use.
 type DB struct {
@@ -66,6 +80,8 @@ type DB struct {
 	// check is what Open's table check found; Close remembers its
 	// verified tables (verified.go).
 	check dirFiles
+
+	readOnly bool // Options.ReadOnly
 
 	// The signing of cash transactions (sign.go): nil until SetSigner,
 	// and CompleteSale refuses.
@@ -184,6 +200,8 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	}
 	fi, err := os.Stat(dir)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && opts.ReadOnly:
+		return nil, fail(ErrUnavailable, "no such directory")
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fail(ErrUnavailable, "%v", err)
@@ -193,7 +211,7 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	case !fi.IsDir():
 		return nil, fail(ErrUnavailable, "not a directory")
 	}
-	if err := checkAccess(dir); err != nil {
+	if err := checkAccess(dir); err != nil && !opts.ReadOnly {
 		return nil, fail(ErrUnavailable, "%v", err)
 	}
 	if held, err := lockHeld(dir); err != nil {
@@ -201,15 +219,21 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	} else if held {
 		return nil, fail(errInUse, "another process has it open")
 	}
-	found, err := checkFiles(dir)
+	found, err := checkFiles(dir, opts.ReadOnly)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
-	bdb, err := openBadger(badgerOptions(dir, opts.Logger))
+	bo := badgerOptions(dir, opts.Logger)
+	bo.ReadOnly = opts.ReadOnly
+	bdb, err := openBadger(bo)
+	// (Badger flattens the errors it wraps into text.)
+	if err != nil && opts.ReadOnly && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+		return nil, fmt.Errorf("storage: open %s: %w (%w): %v", dir, ErrNeedsRecovery, ErrUnavailable, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, classify(dir, err))
 	}
-	d := &DB{bdb: bdb, dir: dir, log: opts.Logger, check: found}
+	d := &DB{bdb: bdb, dir: dir, log: opts.Logger, check: found, readOnly: opts.ReadOnly}
 	if err := d.checkSchema(found); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
@@ -311,6 +335,9 @@ func (d *DB) checkSchema(found dirFiles) error {
 	case found.tables > 0:
 		return fmt.Errorf("%w: %d table files on disk but no data: the MANIFEST lost them", ErrCorrupt, found.tables)
 	}
+	if d.readOnly {
+		return fmt.Errorf("%w: no store here yet (read-only: nothing is created)", ErrUnavailable)
+	}
 	return d.bdb.Update(func(txn *badger.Txn) error {
 		return txn.Set([]byte(keySchema), encodeSchema(schemaVersion))
 	})
@@ -331,6 +358,9 @@ func (d *DB) Close() error {
 	defer d.closeAnchor()
 	if err := d.bdb.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
+	}
+	if d.readOnly {
+		return nil // nothing written, not even what was checked
 	}
 	// Closed cleanly: the tables checked at Open need not be read in full
 	// at the next one.

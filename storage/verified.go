@@ -75,7 +75,12 @@ func stampTable(id uint64, path string) (tableStamp, error) {
 // file, or one that does not decode (it is only a shortcut), remembers
 // nothing. Errors wrap ErrUnavailable when the file cannot be removed: a
 // dir where it cannot be removed cannot hold a store either.
-func takeVerified(dir string) (map[tableStamp]lastBlock, error) {
+func takeVerified(dir string) (map[tableStamp]lastBlock, error) { return readVerified(dir, true) }
+
+// readVerified reads verifiedFile and, with take, removes it
+// (takeVerified); without, the data dir is left as it is (a read-only
+// Open).
+func readVerified(dir string, take bool) (map[tableStamp]lastBlock, error) {
 	path := filepath.Join(dir, verifiedFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -87,6 +92,9 @@ func takeVerified(dir string) (map[tableStamp]lastBlock, error) {
 		for _, t := range l.Tables {
 			known[t.tableStamp] = t.Last
 		}
+	}
+	if !take {
+		return known, nil
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: remove %s: %v", ErrUnavailable, verifiedFile, err)
