@@ -66,7 +66,7 @@ func TestParseRefundAnswers(t *testing.T) {
 		{"abort without code", "061E 00", RefundDeclined, ResultSystemError},
 		{"approved then abort", "040F 02 27 00 061E 01 6C", RefundUnknown, ResultSystemError},
 		{"nothing", "04FF 01 0A", RefundUnknown, ResultSystemError},
-		{"reversal", "040F 07 27 00 37 000012 060F 00", RefundUnknown, ResultSystemError},
+		{"reversal", "040F 06 27 00 37 000012 060F 00", RefundUnknown, ResultSystemError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			as, err := ParseAPDUs(mustHex(t, tc.hex))
@@ -147,7 +147,7 @@ func TestRefund(t *testing.T) {
 	t.Run("declined by card", func(t *testing.T) {
 		res, err := refundScript(t, Options{}, []step{
 			{want: cmd, reply: "8000 00"},
-			{reply: "040F 0A 27 05 04 000000008950 0B 000044"},
+			{reply: "040F 0D 27 05 04 000000008950 0B 000044"},
 			{want: "8000 00", reply: "061E 01 05"},
 			{want: "8000 00"},
 		})
