@@ -38,6 +38,9 @@ type CashTx struct {
 	AmountIn Money     `json:"amount_in"` // the total, VAT included
 	AmountEx Money     `json:"amount_ex"` // the total without VAT
 	Payment  TxPayment `json:"payment"`
+	// Original is, for a return (CodeReturnPayment), the number of the
+	// sales receipt whose goods came back; 0 for a sale.
+	Original uint64 `json:"original,omitempty"`
 	// Signature (base64) and KeyVersion: the signature over
 	// SignatureInput(previous) and the key that made it.
 	Signature  string     `json:"signature"`
@@ -65,7 +68,7 @@ type TxVAT struct {
 
 // TxPayment is how a cash transaction was paid: by card at the terminal.
 type TxPayment struct {
-	Method    string `json:"method"` // "card"
+	Method    string `json:"method"` // "card"; a return's: "card" or "counter" (RefundMethod)
 	Amount    Money  `json:"amount"`
 	Card      string `json:"card,omitempty"`
 	Trace     string `json:"trace,omitempty"`

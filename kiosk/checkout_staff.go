@@ -427,6 +427,8 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 	case OvCopyReceipt:
 		idle := c.state == Idle || c.state == Receipt || c.state == OutOfOrder
 		return idle && c.pending == nil && c.lastReceiptLocked() > 0 && c.d.Receipts != nil
+	case OvReturn:
+		return c.returnAvailableLocked()
 	}
 	return false
 }
@@ -604,6 +606,8 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.report(o.Kind == OvZReport, sess)
 	case OvCopyReceipt:
 		return c.copyReceipt(o, sess)
+	case OvReturn:
+		return c.doReturn(o, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
 }
