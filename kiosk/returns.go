@@ -99,7 +99,9 @@ type ReturnError struct {
 	Err error
 }
 
-func (e *ReturnError) Error() string { return fmt.Sprintf("kiosk: return of receipt %d: %v", e.No, e.Err) }
+func (e *ReturnError) Error() string {
+	return fmt.Sprintf("kiosk: return of receipt %d: %v", e.No, e.Err)
+}
 
 // Unwrap returns the reason.
 func (e *ReturnError) Unwrap() error { return e.Err }
