@@ -10,6 +10,7 @@ import (
 	"selvkasse/devices/sim/zvtsim"
 	"selvkasse/devices/zvt"
 	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
 )
 
 // refundPair is the driver and the simulator over an in-memory
@@ -97,5 +98,12 @@ func TestSimRefundRefused(t *testing.T) {
 		if len(sim.Txns()) != 0 {
 			t.Errorf("txns %+v", sim.Txns())
 		}
+	})
+}
+
+func TestRefundConformance(t *testing.T) {
+	kiosktest.TestTerminalRefund(t, func(t *testing.T) kiosktest.RefundUnderTest {
+		term, sim := refundPair(t, zvt.Options{})
+		return kiosktest.RefundUnderTest{Terminal: term, Decline: func() { sim.SetDecision(zvtsim.Decline) }}
 	})
 }
