@@ -122,6 +122,7 @@ func TestOverrideRoles(t *testing.T) {
 		kiosk.OvXReport:         func(r *rig) {},
 		kiosk.OvZReport:         func(r *rig) {},
 		kiosk.OvCopyReceipt:     func(r *rig) { r.sellSoda() },
+		kiosk.OvReturn:          func(r *rig) { r.sellSodas(1) },
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -141,7 +142,11 @@ func TestOverrideRoles(t *testing.T) {
 				setups[k](r)
 				r.signIn(m.ID)
 				opt := optionOf(t, r.co.View(), k)
-				err := r.co.Override(kiosk.Override{Kind: k})
+				o := kiosk.Override{Kind: k}
+				if k == kiosk.OvReturn { // the first receipt's soda, at the counter
+					o.Receipt, o.Refund, o.Return = 1, kiosk.RefundCounter, []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}
+				}
+				err := r.co.Override(o)
 				may := m.Role.May(actionOf(k))
 				if opt.Permitted != may || !opt.Available {
 					t.Errorf("offered %+v, want permitted %v and available", opt, may)
@@ -191,7 +196,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvVoidLine: kiosk.ActAssist, kiosk.OvCancelSale: kiosk.ActAssist, kiosk.OvResumeSale: kiosk.ActAssist,
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
 		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvXReport: kiosk.ActXReport, kiosk.OvZReport: kiosk.ActZReport,
-		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt,
+		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt, kiosk.OvReturn: kiosk.ActReturns,
 	}[k]
 }
 
