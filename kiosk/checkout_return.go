@@ -100,12 +100,16 @@ func (c *Checkout) doReturn(o Override, sess Session) (string, error) {
 	if c.d.Returns == nil {
 		return "", fmt.Errorf("%w: this kiosk keeps no returns", ErrNotNow)
 	}
+	if o.Return == nil {
+		return "", fmt.Errorf("%w: no lines chosen for the return", ErrNotNow)
+	}
+	req := *o.Return
 	no := o.Receipt
 	s, returned, err := c.returnSale(no)
 	if err != nil {
 		return "", err
 	}
-	r, err := NewReturn(s, returned, o.Return)
+	r, err := NewReturn(s, returned, req.Lines)
 	if err != nil {
 		e := c.overrideEntry(SubOverrideRefused, sess.Staff, o, fmt.Sprintf("override refused: return of receipt %d: %v", no, err))
 		e.ReceiptNo, e.SaleID = no, s.ID
@@ -114,9 +118,9 @@ func (c *Checkout) doReturn(o Override, sess Session) (string, error) {
 	}
 	now := c.d.Clock.Now()
 	r.ID = newSaleID(c.cfg.KioskID, now) + "-R"
-	r.Time, r.Staff, r.Method, r.Reason = now, sess.Staff.ID, o.Refund, o.Reason
+	r.Time, r.Staff, r.Method, r.Reason = now, sess.Staff.ID, req.Refund, o.Reason
 	what := strings.Join(returnedSorted(r.Lines), ", ")
-	switch o.Refund {
+	switch req.Refund {
 	case RefundCard:
 		res, err := c.refundToCard(r, what)
 		if err != nil {

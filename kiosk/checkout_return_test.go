@@ -53,22 +53,19 @@ func TestReturnToCardAndAtCounter(t *testing.T) {
 	if err != nil || len(ret.Lines) != 1 || ret.Lines[0].Left() != 3 {
 		t.Fatalf("Returnable = %+v, %v", ret, err)
 	}
-	r.must(r.co.Override(kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Refund: kiosk.RefundCard,
-		Return: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 2}}}))
+	r.must(r.co.Override(kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Return: &kiosk.ReturnRequest{Refund: kiosk.RefundCard, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 2}}}}))
 	if got := r.term.Refunded(); got != 2*soda.Price {
 		t.Fatalf("refunded to the card %s, want %s", got, 2*soda.Price)
 	}
 	if got := r.stock(soda); got != stock0-1 {
 		t.Errorf("stock %d after selling 3 and taking 2 back, want %d", got, stock0-1)
 	}
-	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Refund: kiosk.RefundCounter,
-		Return: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}))
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Return: &kiosk.ReturnRequest{Refund: kiosk.RefundCounter, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}}))
 	if got := r.term.Refunded(); got != 2*soda.Price {
 		t.Errorf("a counter refund went to the terminal: %s", got)
 	}
 	// Over-return: all three are back.
-	err = r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Refund: kiosk.RefundCounter,
-		Return: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}})
+	err = r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Return: &kiosk.ReturnRequest{Refund: kiosk.RefundCounter, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}})
 	if !errors.Is(err, kiosk.ErrOverReturn) {
 		t.Fatalf("a fourth soda back = %v, want ErrOverReturn", err)
 	}
@@ -145,8 +142,7 @@ func TestReturnRefundDeclinedOrUnknown(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r.term.ScriptRefund(tc.o)
 			before := len(r.journaled(tc.sub))
-			err := r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Refund: kiosk.RefundCard,
-				Return: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}})
+			err := r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Return: &kiosk.ReturnRequest{Refund: kiosk.RefundCard, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}})
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("Override = %v, want %v", err, tc.err)
 			}

@@ -144,7 +144,7 @@ func TestOverrideRoles(t *testing.T) {
 				opt := optionOf(t, r.co.View(), k)
 				o := kiosk.Override{Kind: k}
 				if k == kiosk.OvReturn { // the first receipt's soda, at the counter
-					o.Receipt, o.Refund, o.Return = 1, kiosk.RefundCounter, []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}
+					o.Receipt, o.Return = 1, &kiosk.ReturnRequest{Refund: kiosk.RefundCounter, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}
 				}
 				err := r.co.Override(o)
 				may := m.Role.May(actionOf(k))

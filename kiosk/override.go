@@ -126,9 +126,8 @@ type Override struct {
 	Compartment int    // OvOpenCompartment
 	Receipt     uint64 // OvCopyReceipt: the receipt's number; 0: the kiosk's last. OvReturn: the sales receipt's
 	// OvReturn: the lines and quantities to take back, and how the money
-	// goes back (checkout_return.go).
-	Return []ReturnLine
-	Refund RefundMethod
+	// goes back (checkout_return.go). A pointer keeps Override comparable.
+	Return *ReturnRequest
 }
 
 // OverrideOption is an override as the staff screen offers it.

@@ -62,6 +62,13 @@ func (m RefundMethod) String() string {
 	return fmt.Sprintf("RefundMethod(%d)", uint8(m))
 }
 
+// ReturnRequest is what staff chose for a return (Override.Return): the
+// lines to take back and how the money goes back.
+type ReturnRequest struct {
+	Lines  []ReturnLine
+	Refund RefundMethod
+}
+
 // ReturnLine asks to return Qty of the product GTIN of a sale.
 type ReturnLine struct {
 	GTIN GTIN
