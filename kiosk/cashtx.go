@@ -41,6 +41,9 @@ type CashTx struct {
 	// Training marks a training transaction (SAF-T trainingID;
 	// kassasystemforskrifta § 2-8-7): signed like any other, never a sale.
 	Training bool `json:"training,omitempty"`
+	// Original is, for a return (CodeReturnPayment), the number of the
+	// sales receipt whose goods came back; 0 for a sale.
+	Original uint64 `json:"original,omitempty"`
 	// Signature (base64) and KeyVersion: the signature over
 	// SignatureInput(previous) and the key that made it.
 	Signature  string     `json:"signature"`
@@ -68,7 +71,7 @@ type TxVAT struct {
 
 // TxPayment is how a cash transaction was paid: by card at the terminal.
 type TxPayment struct {
-	Method    string `json:"method"` // "card", or PaymentTraining
+	Method    string `json:"method"` // "card", PaymentTraining, or a return's "card" or "counter" (RefundMethod)
 	Amount    Money  `json:"amount"`
 	Card      string `json:"card,omitempty"`
 	Trace     string `json:"trace,omitempty"`

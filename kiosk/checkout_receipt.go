@@ -250,6 +250,9 @@ func (c *Checkout) copyReceipt(o Override, sess Session) (string, error) {
 // receiptStaffError is the staff screen's account of a refused receipt
 // action (a *ReceiptError); ok is false for other errors.
 func receiptStaffError(err error) (e StaffError, arg string, ok bool) {
+	if e, arg, ok := returnStaffError(err); ok {
+		return e, arg, true
+	}
 	var re *ReceiptError
 	if !errors.As(err, &re) {
 		return StaffErrNone, "", false

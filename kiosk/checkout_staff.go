@@ -429,6 +429,8 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 		return idle && c.pending == nil && c.lastReceiptLocked() > 0 && c.d.Receipts != nil
 	case OvTrainingMode:
 		return c.trainingAvailableLocked()
+	case OvReturn:
+		return c.returnAvailableLocked()
 	}
 	return false
 }
@@ -608,6 +610,8 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.copyReceipt(o, sess)
 	case OvTrainingMode:
 		return c.switchTraining(o, sess)
+	case OvReturn:
+		return c.doReturn(o, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
 }

@@ -123,6 +123,7 @@ func TestOverrideRoles(t *testing.T) {
 		kiosk.OvZReport:         func(r *rig) {},
 		kiosk.OvCopyReceipt:     func(r *rig) { r.sellSoda() },
 		kiosk.OvTrainingMode:    func(r *rig) {},
+		kiosk.OvReturn:          func(r *rig) { r.sellSodas(1) },
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -142,7 +143,11 @@ func TestOverrideRoles(t *testing.T) {
 				setups[k](r)
 				r.signIn(m.ID)
 				opt := optionOf(t, r.co.View(), k)
-				err := r.co.Override(kiosk.Override{Kind: k})
+				o := kiosk.Override{Kind: k}
+				if k == kiosk.OvReturn { // the first receipt's soda, at the counter
+					o.Receipt, o.Return = 1, &kiosk.ReturnRequest{Refund: kiosk.RefundCounter, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}
+				}
+				err := r.co.Override(o)
 				may := m.Role.May(actionOf(k))
 				if opt.Permitted != may || !opt.Available {
 					t.Errorf("offered %+v, want permitted %v and available", opt, may)
@@ -192,7 +197,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvVoidLine: kiosk.ActAssist, kiosk.OvCancelSale: kiosk.ActAssist, kiosk.OvResumeSale: kiosk.ActAssist,
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
 		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvXReport: kiosk.ActXReport, kiosk.OvZReport: kiosk.ActZReport,
-		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt, kiosk.OvTrainingMode: kiosk.ActTrainingMode,
+		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt, kiosk.OvTrainingMode: kiosk.ActTrainingMode, kiosk.OvReturn: kiosk.ActReturns,
 	}[k]
 }
 

@@ -26,7 +26,7 @@ const (
 	OvXReport         OverrideKind = 9  // print the X report (report.go)
 	OvZReport         OverrideKind = 10 // close the day: the terminal's end of day, the Z report printed
 	OvCopyReceipt     OverrideKind = 11 // print the one copy of a receipt (Override.Receipt), marked KOPI
-	OvReturn          OverrideKind = 12 // later work (issue 12)
+	OvReturn          OverrideKind = 12 // take goods of a receipt back and refund (checkout_return.go)
 	OvReceiveStock    OverrideKind = 13 // later work (issue 13)
 	OvTrainingMode    OverrideKind = 14 // switch training mode on, or off when it is on (checkout_training.go)
 )
@@ -108,7 +108,7 @@ var overrideRules = map[OverrideKind]overrideRule{
 	OvXReport:         {ActXReport, []Reason{ReasonOther, ReasonEndOfDay}, false},
 	OvZReport:         {ActZReport, []Reason{ReasonEndOfDay, ReasonOther}, false},
 	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, false},
-	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, true},
+	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, false},
 	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, true},
 	OvTrainingMode:    {ActTrainingMode, []Reason{ReasonTraining, ReasonOther}, false},
 }
@@ -126,7 +126,10 @@ type Override struct {
 	Reason      Reason
 	Line        GTIN   // OvVoidLine: the line's product
 	Compartment int    // OvOpenCompartment
-	Receipt     uint64 // OvCopyReceipt: the receipt's number; 0: the kiosk's last
+	Receipt     uint64 // OvCopyReceipt: the receipt's number; 0: the kiosk's last. OvReturn: the sales receipt's
+	// OvReturn: the lines and quantities to take back, and how the money
+	// goes back (checkout_return.go). A pointer keeps Override comparable.
+	Return *ReturnRequest
 }
 
 // OverrideOption is an override as the staff screen offers it.

@@ -137,6 +137,36 @@ type TerminalReceipt interface {
 	LastReceipt() []string
 }
 
+// RefundRequest asks a payment terminal to pay money back to a card:
+// ReturnID names the return it is for (in the terminal's log and the
+// kiosk's journal), Amount is what goes back, VAT included, positive.
+type RefundRequest struct {
+	ReturnID string
+	Amount   Money
+}
+
+// TerminalRefund is implemented by a PaymentTerminal that can pay money
+// back to the customer's card for returned goods (ZVT Refund 06 31, ZVT
+// 13.08 §2.15; kassasystemforskrifta § 2-8-5: the return receipt). The
+// kiosk type-asserts its PaymentTerminal for it; without it a return is
+// refunded at the counter only.
+//
+// Refund asks the terminal to pay req.Amount back to the card the
+// customer presents, and returns when the terminal has finished. An
+// approval (Approved true) means the money went back; a refusal (the card
+// refused, the customer gave up, the terminal timed out waiting for the
+// card, the terminal refused the command) is a result with Approved false
+// and a nil error: nothing was refunded. Errors: ctx.Err() only before
+// the request was sent; ErrDeviceUnavailable when the request surely did
+// not reach the terminal (nothing was refunded), with ErrMisconfigured
+// too when the terminal refused it for its setup; ErrOutcomeUnknown when
+// it may have and no answer came back: the money may or may not have
+// gone back, the kiosk records no return, and staff checks the terminal.
+// A refund is never sent again by the terminal on its own.
+type TerminalRefund interface {
+	Refund(ctx context.Context, req RefundRequest) (PaymentResult, error)
+}
+
 // PrinterStatus is the receipt printer's state.
 type PrinterStatus struct {
 	Ready    bool   // can print a receipt now

@@ -277,6 +277,9 @@ func (r Reports) Z(ctx context.Context, by string) (Report, Record, error) {
 		rep = r.fill(NewReport(ZReport, t, now, head), by)
 		check := term
 		check.Kiosk = t.Period.CardTotal()
+		// The terminal's end of day nets its refunds (returns.go).
+		check.Kiosk.Num += t.Period.CardRefunds.Num
+		check.Kiosk.Amount -= t.Period.CardRefunds.Amount
 		if check.Known {
 			check.Diff = check.Amount - check.Kiosk.Amount
 		}

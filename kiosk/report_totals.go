@@ -61,12 +61,13 @@ type PeriodTotals struct {
 	VAT      []VATLine      `json:"vat,omitempty"` // summed from each sale's own VAT lines, as printed
 	Payments []PaymentTotal `json:"payments,omitempty"`
 
-	Copies          Count         `json:"copies"`           // copy receipts, 13014
-	Returns         Count         `json:"returns"`          // return receipts; amount positive (§ 2-8-2 (1) p)
-	Training        Count         `json:"training"`         // training receipts, never in Sales
-	Voids           Count         `json:"voids"`            // sales cancelled or voided before they completed
-	LineCorrections Count         `json:"line_corrections"` // basket lines staff took out (§ 2-8-2 (1) s)
-	Discounts       Count         `json:"discounts"`        // manual discounts (§ 2-8-2 (1) q): the kiosk gives none
+	Copies          Count         `json:"copies"`                // copy receipts, 13014
+	Returns         Count         `json:"returns"`               // return receipts; amount positive (§ 2-8-2 (1) p)
+	CardRefunds     Count         `json:"card_refunds,omitzero"` // of Returns, those refunded to the card (AddReturn)
+	Training        Count         `json:"training"`              // training receipts, never in Sales
+	Voids           Count         `json:"voids"`                 // sales cancelled or voided before they completed
+	LineCorrections Count         `json:"line_corrections"`      // basket lines staff took out (§ 2-8-2 (1) s)
+	Discounts       Count         `json:"discounts"`             // manual discounts (§ 2-8-2 (1) q): the kiosk gives none
 	PriceLookups    []LookupTotal `json:"price_lookups,omitempty"`
 }
 
@@ -187,11 +188,11 @@ func (t *Totals) AddSale(s Sale) {
 
 // AddEntry counts a journal entry into t, when it is one the reports
 // count; it reports whether it was. This switch is the one place that
-// says which journal records count where: a new kind (returns 13013, with
-// its amount in Entry.Amount) needs a case here, and the store calls it
-// for every record it appends. A sales receipt (13012, 13030) and a
-// training receipt (13017) are not counted here: their sale is
-// (AddSale).
+// says which journal records count where, and the store calls it for
+// every record it appends. A sales receipt (13012, 13030) and a training
+// receipt (13017) are not counted here: their sale is (AddSale); nor is
+// a return (11006, its receipt 13013): the return is (AddReturn), in its
+// own write.
 func (t *Totals) AddEntry(e Entry) bool {
 	p := &t.Period
 	amount := e.Amount

@@ -85,6 +85,8 @@ type Deps struct {
 	// nil: a receipt that did not print is journaled 13030 but never
 	// printed later, and no copy can be made.
 	Receipts ReceiptStore
+	// Returns keeps the returns (checkout_return.go); nil: no returns.
+	Returns ReturnStore
 }
 
 // ErrNotNow is returned by an action that makes no sense in the current

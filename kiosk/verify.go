@@ -158,7 +158,7 @@ func (v *TxVerifier) Add(r Record) error {
 		}
 		v.Signed++
 	}
-	if v.Sale != nil {
+	if v.Sale != nil && r.Code == CodeCashSale { // a return is no sale: its number names no stored sale
 		s, err := v.Sale(r.Kiosk, t.Nr)
 		if err != nil {
 			return fmt.Errorf("%w: receipt %d: stored sale: %w", ErrNotInJournal, t.Nr, err)

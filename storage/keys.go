@@ -27,6 +27,9 @@ import (
 //	tot/<kiosk ID>                     → kiosk.Totals, JSON: the X/Z report totals (totals.go)
 //	rprt/<kiosk ID> 0x00 <no, 8 B BE>  → kiosk.QueuedReceipt, JSON: a receipt waiting for the printer (receipts.go)
 //	copy/<kiosk ID> 0x00 <no, 8 B BE>  → how many copies of the receipt were printed, 8 B BE; absent: none
+//	ret/<kiosk ID> 0x00 <no, 8 B BE>   → kiosk.Return, JSON: a return, under its own receipt number (returns.go)
+//	retid/<return ID>                  → saleRef (kiosk ID and the return's number), JSON
+//	rtd/<kiosk ID> 0x00 <no, 8 B BE>   → map[GTIN]int, JSON: how much of sale no was returned; absent: none
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -37,7 +40,8 @@ import (
 // the badge. The staff keys came after schema version 1 was first
 // written; they only add keys, so a store without them is an empty
 // register, not an older schema; the same holds for the reprint and
-// copies keys (an empty queue, no copies). The totals keys came later in
+// copies keys (an empty queue, no copies), and for the return keys (no
+// returns). The totals keys came later in
 // the same way: a kiosk without one has sold nothing since they came, and
 // its grand totals start at 0 then (Skatteetaten's Q&A allows them to
 // start with the version that keeps them). No prefix is a prefix of
@@ -59,6 +63,9 @@ const (
 	prefTot    = "tot/"
 	prefQueue  = "rprt/"
 	prefCopies = "copy/"
+	prefRet    = "ret/"
+	prefRetID  = "retid/"
+	prefRtd    = "rtd/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and

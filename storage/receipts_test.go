@@ -24,3 +24,10 @@ func TestReceiptStoreConformance(t *testing.T) {
 		return open(t)
 	})
 }
+
+func TestReturnStoreConformance(t *testing.T) {
+	kiosktest.TestReturnStore(t, func(t *testing.T) kiosktest.ReturnUnderTest {
+		d := mustOpen(t, t.TempDir())
+		return kiosktest.ReturnUnderTest{Catalog: d, Sales: d, Journal: d, Returns: d, Reports: d}
+	})
+}

@@ -31,7 +31,8 @@ type staffPick struct {
 	line    kiosk.GTIN         // OvVoidLine
 	comp    int                // OvOpenCompartment
 	receipt uint64             // OvCopyReceipt
-	typed   string             // OvCopyReceipt: the receipt number being typed
+	typed   string             // OvCopyReceipt, OvReturn: the receipt number being typed
+	ret     *returnPick        // OvReturn: the lines to take back (staff_return.go)
 }
 
 // staffPhase is the staff screen shown, 0 for the customer's.
@@ -395,8 +396,10 @@ func (s *Screen) overridePanel() fyne.CanvasObject {
 		return s.linePicker()
 	case p.kind == kiosk.OvOpenCompartment && p.comp == 0:
 		return s.compartmentPicker()
-	case p.kind == kiosk.OvCopyReceipt && p.receipt == 0:
+	case (p.kind == kiosk.OvCopyReceipt || p.kind == kiosk.OvReturn) && p.receipt == 0:
 		return s.receiptPicker()
+	case p.kind == kiosk.OvReturn && (p.ret == nil || p.ret.method == 0):
+		return s.returnPanel()
 	}
 	return s.reasonPicker()
 }
@@ -467,8 +470,10 @@ func (s *Screen) back() {
 		s.pick.line = ""
 	case s.pick.comp != 0:
 		s.pick.comp = 0
+	case s.pick.ret != nil && s.pick.ret.method != 0:
+		s.pick.ret.method = 0
 	case s.pick.receipt != 0:
-		s.pick.receipt, s.pick.typed = 0, ""
+		s.pick.receipt, s.pick.typed, s.pick.ret = 0, "", nil
 	default:
 		s.pick = staffPick{}
 	}
@@ -552,7 +557,11 @@ func (s *Screen) receiptPicker() fyne.CanvasObject {
 	key("0", widget.MediumImportance, !full && typed != "", func() { s.receiptDigit('0') })
 	key(s.t(mPINOK), widget.HighImportance, typed != "", s.submitReceipt)
 	out.Add(keys)
-	return s.step(s.overrideName(kiosk.OvCopyReceipt), s.t(mStaffPickReceipt), out)
+	hint := mStaffPickReceipt
+	if s.pick.kind == kiosk.OvReturn {
+		hint = mStaffReturnPickReceipt
+	}
+	return s.step(s.overrideName(s.pick.kind), s.t(hint), out)
 }
 
 // maxReceiptDigits is the longest receipt number the keypad takes.
@@ -562,7 +571,7 @@ const maxReceiptDigits = 9
 // number.
 func (s *Screen) askingReceipt() bool {
 	return s.staffPhase() == kiosk.StaffSignedIn && !s.staffBusy &&
-		s.pick.kind == kiosk.OvCopyReceipt && s.pick.receipt == 0
+		(s.pick.kind == kiosk.OvCopyReceipt || s.pick.kind == kiosk.OvReturn) && s.pick.receipt == 0
 }
 
 // receiptDigit types digit d of a receipt number (no leading zero).
@@ -623,6 +632,7 @@ func (s *Screen) reasonPicker() fyne.CanvasObject {
 			imp = widget.HighImportance
 		}
 		ov := kiosk.Override{Kind: p.kind, Reason: r, Line: p.line, Compartment: p.comp, Receipt: p.receipt}
+		p.ret.fill(&ov)
 		list.Add(button(s.reasonName(r), imp, 0, MinTouch, func() {
 			s.runSlow(func() error { return s.k.Override(ov) })
 		}))

@@ -359,7 +359,13 @@ func TestStaffReasonsUsualFirst(t *testing.T) {
 		t.Run(kind.String(), func(t *testing.T) {
 			newTestApp(t)
 			v := signedIn(d.views()[kiosk.AgeCheckPending], kiosk.RoleSupervisor, kiosk.OverrideKinds...)
-			s, w := showScreen(t, newFakeKiosk(v), LangNorwegian, size1280)
+			var k Kiosk = newFakeKiosk(v)
+			if kind == kiosk.OvReturn {
+				rk := newReturnKiosk(t, true)
+				rk.fakeKiosk = newFakeKiosk(v)
+				k = rk
+			}
+			s, w := showScreen(t, k, LangNorwegian, size1280)
 			test.Tap(findButton(t, w, s.overrideName(kind)))
 			switch kind {
 			case kiosk.OvVoidLine:
@@ -368,6 +374,8 @@ func TestStaffReasonsUsualFirst(t *testing.T) {
 				test.Tap(findButton(t, w, "Rom 1"))
 			case kiosk.OvCopyReceipt:
 				tapping("1", "OK")(t, w)
+			case kiosk.OvReturn:
+				tapping("1", "7", "OK", "+", "Tilbake til kortet")(t, w)
 			}
 			names := map[string]bool{}
 			for _, r := range kind.Reasons() {

@@ -16,6 +16,7 @@ const (
 	CmdLogOff        Cmd = 0x0602 // §2.24
 	CmdRepeatReceipt Cmd = 0x0620 // §2.20
 	CmdReversal      Cmd = 0x0630 // §2.9
+	CmdRefund        Cmd = 0x0631 // §2.15
 	CmdEndOfDay      Cmd = 0x0650 // §2.16
 	CmdAbort         Cmd = 0x06B0 // §2.23, ECR → PT
 	CmdStatusEnquiry Cmd = 0x0501 // §2.56
@@ -37,7 +38,7 @@ func (c Cmd) Instr() byte { return byte(c) }
 func (c Cmd) String() string {
 	names := map[Cmd]string{
 		CmdRegistration: "Registration", CmdAuthorization: "Authorization", CmdLogOff: "Log-Off",
-		CmdRepeatReceipt: "Repeat Receipt", CmdReversal: "Reversal", CmdEndOfDay: "End-of-Day",
+		CmdRepeatReceipt: "Repeat Receipt", CmdReversal: "Reversal", CmdRefund: "Refund", CmdEndOfDay: "End-of-Day",
 		CmdAbort: "Abort (ECR)", CmdStatusEnquiry: "Status Enquiry", CmdStatusInfo: "Status-Information",
 		CmdIntermediate: "Intermediate Status", CmdCompletion: "Completion", CmdPTAbort: "Abort",
 		CmdPrintLine: "Print Line", CmdPrintText: "Print Text-Block", CmdSetTimeECR: "Set Date/Time",

@@ -63,6 +63,7 @@ const (
 	CallRecover   PaymentOp = 3
 	CallMark      PaymentOp = 4
 	CallCloseDay  PaymentOp = 5
+	CallRefund    PaymentOp = 6
 )
 
 func (o PaymentOp) String() string {
@@ -77,6 +78,8 @@ func (o PaymentOp) String() string {
 		return "Mark"
 	case CallCloseDay:
 		return "CloseDay"
+	case CallRefund:
+		return "Refund"
 	}
 	return fmt.Sprintf("PaymentOp(%d)", uint8(o))
 }
@@ -120,6 +123,7 @@ type PaymentTerminal struct {
 	wake         chan struct{}
 	dayClosed    map[payKey]bool // transactions a CloseDay counted
 	closeDayErr  error           // FailCloseDay
+	refunds      payRefunds      // refund.go
 }
 
 var (
@@ -524,6 +528,7 @@ func (p *PaymentTerminal) CloseDay(ctx context.Context) (kiosk.TerminalTotals, e
 			p.dayClosed[k] = true
 		}
 	}
+	p.closeRefundsLocked(&tot)
 	p.trace++
 	tot.Trace = p.lastTraceLocked()
 	p.finishLocked(i, kiosk.PaymentResult{Amount: tot.Amount}, nil)

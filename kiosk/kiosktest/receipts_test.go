@@ -14,3 +14,10 @@ func TestReceiptStoreFake(t *testing.T) {
 		return u
 	})
 }
+
+func TestReturnStoreConformance(t *testing.T) {
+	kiosktest.TestReturnStore(t, func(t *testing.T) kiosktest.ReturnUnderTest {
+		s := kiosktest.NewStore()
+		return kiosktest.ReturnUnderTest{Catalog: s, Sales: s, Journal: s, Returns: s, Reports: s}
+	})
+}

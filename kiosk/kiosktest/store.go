@@ -52,6 +52,7 @@ type Store struct {
 	sigs   map[string]string // each kiosk's last signature
 
 	receipts storeReceipts // the reprint queue and copies (receipts.go)
+	returns  storeReturns  // the returns (returns.go)
 }
 
 type storeSaleRef struct {

@@ -68,13 +68,17 @@ type Txn struct {
 	Trace     int
 	Receipt   int
 	OrigTrace int  // for a reversal: the trace reversed
+	Refund    bool // a refund (06 31): money back to the card
 	Confirmed bool // the ECR answered the approval with 80-00 (goods released)
 	Reversed  bool
 	At        time.Time
 }
 
 // Approved reports whether t is an approved payment.
-func (t *Txn) Approved() bool { return t.Code == zvt.ResultOK && t.OrigTrace == 0 }
+func (t *Txn) Approved() bool { return t.Code == zvt.ResultOK && t.OrigTrace == 0 && !t.Refund }
+
+// Refunded reports whether t is an approved refund.
+func (t *Txn) Refunded() bool { return t.Code == zvt.ResultOK && t.Refund }
 
 // Options configure a Sim.
 type Options struct {
@@ -653,6 +657,8 @@ func (c *conn) dispatch(a zvt.APDU) error {
 		return c.repeat()
 	case zvt.CmdReversal:
 		return c.reversal(a)
+	case zvt.CmdRefund:
+		return c.refund(a)
 	case zvt.CmdEndOfDay:
 		return c.endOfDay()
 	case zvt.CmdAbort:
@@ -710,8 +716,11 @@ func (c *conn) receiptLines(t *Txn) error {
 	style, pan := c.s.receipt, c.s.receiptPAN
 	c.s.mu.Unlock()
 	what := "Kjøp"
-	if t.OrigTrace != 0 {
+	switch {
+	case t.OrigTrace != 0:
 		what = "Annullering"
+	case t.Refund:
+		what = "Retur"
 	}
 	lines := []string{
 		"** Kundekvittering **",
@@ -1195,8 +1204,12 @@ func (c *conn) endOfDay() error {
 	var total kiosk.Money
 	var n byte
 	for _, t := range c.s.txns[c.s.dayStart:] {
-		if t.Approved() && !t.Reversed {
+		switch {
+		case t.Approved() && !t.Reversed:
 			total += t.Amount
+			n++
+		case t.Refunded():
+			total -= t.Amount // a refund is paid out of the day's takings
 			n++
 		}
 	}
