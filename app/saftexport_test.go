@@ -30,20 +30,24 @@ import (
 // saftDay is a day at a demo kiosk, through the real checkout, store and
 // signing key (a real RSA key in the data dir, as `demo` makes it).
 type saftDay struct {
-	t         *testing.T
-	ctx       context.Context
-	dir       string
-	day       time.Time // midnight, Europe/Oslo
-	zone      *time.Location
-	db        *storage.DB
-	clock     *kiosktest.Clock
-	term      *kiosktest.PaymentTerminal
-	cab       *kiosktest.CabinetLock
-	staff     *kiosktest.StaffApproval
-	co        *kiosk.Checkout
-	stop      context.CancelFunc
-	sales     []saftSale // what the day sold, in order
-	trainings int        // training sales made
+	t     *testing.T
+	ctx   context.Context
+	dir   string
+	day   time.Time // midnight, Europe/Oslo
+	zone  *time.Location
+	db    *storage.DB
+	clock *kiosktest.Clock
+	term  *kiosktest.PaymentTerminal
+	cab   *kiosktest.CabinetLock
+	staff *kiosktest.StaffApproval
+	co    *kiosk.Checkout
+	stop  context.CancelFunc
+	sales []saftSale // what the day sold, in order
+	// printer is the receipt printer; onAuthorize, when set, runs once
+	// the terminal has the payment, before it approves (a printer that
+	// runs out of paper meanwhile).
+	printer     *kiosktest.Printer
+	onAuthorize func()
 }
 
 type saftSale struct {
@@ -93,6 +97,7 @@ func mustSAFTDay(t *testing.T) *saftDay {
 	}
 	printer := kiosktest.NewPrinter()
 	printer.SetStatus(kiosk.PrinterStatus{Ready: true})
+	d.printer = printer
 	var ctx context.Context
 	ctx, d.stop = context.WithCancel(d.ctx)
 	d.co = newCheckout("K1", DemoShop, d.db, Devices{Scanner: kiosktest.NewScanner(d.clock), Terminal: d.term,
@@ -161,6 +166,11 @@ func (d *saftDay) sell(card string, gtins ...string) {
 	}
 	_, err := d.term.WaitAuthorize(d.ctx)
 	d.must(err)
+	hooked := d.onAuthorize != nil
+	if hooked {
+		d.onAuthorize()
+		d.onAuthorize = nil
+	}
 	d.must(d.term.Respond(kiosktest.Outcome{Result: kiosk.PaymentResult{Approved: true, Code: "00", CardType: card, ReceiptNo: "0042"}}))
 	if len(doors) > 0 {
 		d.state(kiosk.Releasing)
@@ -172,6 +182,9 @@ func (d *saftDay) sell(card string, gtins ...string) {
 		}
 	}
 	d.state(kiosk.Receipt)
+	if hooked { // the printer failed meanwhile: its receipt is queued first
+		d.until("the receipt not printed", func(v kiosk.View) bool { return v.Notice == kiosk.NoticeReceiptNotPrinted })
+	}
 	d.must(d.co.FinishReceipt())
 	d.sales = append(d.sales, saftSale{card: card, total: total, gtins: gtins})
 }
