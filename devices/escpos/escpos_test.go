@@ -75,16 +75,27 @@ func mustReceipt(tb testing.TB) kiosk.Document {
 	return d
 }
 
-// TestEncodeGolden keeps the byte stream of each printing of a sales
-// receipt, as hex: at the sale (receipt), the one copy (copy) and
-// printed late from the reprint queue (late).
+// TestEncodeGolden keeps the byte stream of each receipt kind, as hex: a
+// sales receipt at the sale (receipt), its one copy (copy), printed late
+// from the reprint queue (late), a training receipt (training) and a
+// return receipt (return).
 func TestEncodeGolden(t *testing.T) {
+	training := mustSale(t)
+	training.Training = true
+	sold := mustSale(t)
+	ret := kiosk.Return{No: 18, ID: "K1-R18", Kiosk: "K1", Original: sold.No, OriginalSale: sold.ID, Time: lateAt,
+		Lines: sold.Lines[:1], Total: sold.Lines[0].Total(),
+		VAT:    kiosk.VATBreakdown(map[kiosk.VATRate]kiosk.Money{sold.Lines[0].Product.VAT: sold.Lines[0].Total()}),
+		Method: kiosk.RefundCard, Refund: kiosk.PaymentResult{Approved: true, Amount: sold.Lines[0].Total(), CardType: "Visa", Trace: "000043"},
+		Staff:  "kari", Reason: kiosk.ReasonCustomerAsked}
 	docs := map[string]kiosk.Document{
-		"receipt": mustReceipt(t),
-		"copy":    kiosk.BuildCopyReceipt(goldenShop, mustSale(t), lateAt),
-		"late":    kiosk.BuildLateReceipt(goldenShop, mustSale(t), lateAt),
+		"receipt":  mustReceipt(t),
+		"copy":     kiosk.BuildCopyReceipt(goldenShop, mustSale(t), lateAt),
+		"late":     kiosk.BuildLateReceipt(goldenShop, mustSale(t), lateAt),
+		"training": kiosk.BuildReceipt(goldenShop, training),
+		"return":   kiosk.BuildReturnReceipt(goldenShop, ret),
 	}
-	for _, kind := range []string{"receipt", "copy", "late"} {
+	for _, kind := range []string{"receipt", "copy", "late", "training", "return"} {
 		for _, cols := range []int{Columns42, Columns48} {
 			got := Encoder{Columns: cols}.Encode(docs[kind])
 			golden := filepath.Join("testdata", kind+strconv.Itoa(cols)+".hex")
