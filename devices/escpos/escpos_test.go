@@ -87,7 +87,7 @@ func TestEncodeGolden(t *testing.T) {
 		Lines: sold.Lines[:1], Total: sold.Lines[0].Total(),
 		VAT:    kiosk.VATBreakdown(map[kiosk.VATRate]kiosk.Money{sold.Lines[0].Product.VAT: sold.Lines[0].Total()}),
 		Method: kiosk.RefundCard, Refund: kiosk.PaymentResult{Approved: true, Amount: sold.Lines[0].Total(), CardType: "Visa", Trace: "000043"},
-		Staff:  "kari", Reason: kiosk.ReasonCustomerAsked}
+		Staff: "kari", Reason: kiosk.ReasonCustomerAsked}
 	docs := map[string]kiosk.Document{
 		"receipt":  mustReceipt(t),
 		"copy":     kiosk.BuildCopyReceipt(goldenShop, mustSale(t), lateAt),
