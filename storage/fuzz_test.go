@@ -11,10 +11,10 @@ import (
 	"github.com/dgraph-io/ristretto/v2/z"
 )
 
-// FuzzCheckTable feeds damaged table files to the check Open runs before
-// Badger: it must answer with an error, never crash the process (Badger's
-// table reader panics on garbage, and in places calls log.Fatal).
-func FuzzCheckTable(f *testing.F) {
+// fuzzTable fills a store in a new dir, closes it, and returns the bytes
+// of one of its tables: the seed of the table fuzzers.
+func fuzzTable(f *testing.F) (good []byte) {
+	f.Helper()
 	dir := f.TempDir()
 	d, err := Open(dir, Options{})
 	if err != nil {
@@ -29,10 +29,17 @@ func FuzzCheckTable(f *testing.F) {
 	if err != nil || len(tables) == 0 {
 		f.Fatalf("no table to seed from: %v", err)
 	}
-	good, err := os.ReadFile(tables[0])
-	if err != nil {
+	if good, err = os.ReadFile(tables[0]); err != nil {
 		f.Fatal(err)
 	}
+	return good
+}
+
+// FuzzCheckTable feeds damaged table files to the check Open runs before
+// Badger: it must answer with an error, never crash the process (Badger's
+// table reader panics on garbage, and in places calls log.Fatal).
+func FuzzCheckTable(f *testing.F) {
+	good := fuzzTable(f)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add(good[len(good)/2:])
@@ -64,24 +71,7 @@ func FuzzCheckTable(f *testing.F) {
 // without a panic: an error (an index that fails its checksum, say) is
 // Badger's to report.
 func FuzzCheckTableTail(f *testing.F) {
-	dir := f.TempDir()
-	d, err := Open(dir, Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	d.SetSigner(&kiosktest.Signer{}, testZone)
-	fill(f, d)
-	if err := d.Close(); err != nil {
-		f.Fatal(err)
-	}
-	tables, err := filepath.Glob(filepath.Join(dir, "*.sst"))
-	if err != nil || len(tables) == 0 {
-		f.Fatalf("no table to seed from: %v", err)
-	}
-	good, err := os.ReadFile(tables[0])
-	if err != nil {
-		f.Fatal(err)
-	}
+	good := fuzzTable(f)
 	goodLast, err := tableTail(good)
 	if err != nil {
 		f.Fatal(err)

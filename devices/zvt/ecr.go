@@ -561,24 +561,36 @@ func belongsTo(req kiosk.PaymentRequest, mark kiosk.TerminalMark) func(StatusInf
 	}
 }
 
+// begin takes the line for a payment command op (Authorize, Refund): ctx
+// not ended, the line acquired, and no approval still awaiting its
+// Confirm. With a nil error the caller holds the line and releases it.
+func (t *Terminal) begin(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := t.acquire(ctx); err != nil {
+		return err
+	}
+	switch {
+	case ctx.Err() != nil:
+		t.release()
+		return ctx.Err()
+	case t.open != nil:
+		t.release()
+		return unavailable(op, fmt.Errorf("sale %s attempt %d still awaits Confirm", t.open.req.SaleID, t.open.req.Attempt))
+	}
+	return nil
+}
+
 // Authorize implements kiosk.PaymentTerminal: 06 01, then the PT's
 // messages until its Status-Information (ZVT 13.08 §2.2). An approval
 // returns with the Status-Information unanswered, for Confirm. Once the
 // 06 01 has left, every failure is kiosk.ErrOutcomeUnknown.
 func (t *Terminal) Authorize(ctx context.Context, req kiosk.PaymentRequest) (kiosk.PaymentResult, error) {
-	if err := ctx.Err(); err != nil {
-		return kiosk.PaymentResult{}, err
-	}
-	if err := t.acquire(ctx); err != nil {
+	if err := t.begin(ctx, "authorize"); err != nil {
 		return kiosk.PaymentResult{}, err
 	}
 	defer t.release()
-	if err := ctx.Err(); err != nil {
-		return kiosk.PaymentResult{}, err
-	}
-	if t.open != nil {
-		return kiosk.PaymentResult{}, unavailable("authorize", fmt.Errorf("sale %s attempt %d still awaits Confirm", t.open.req.SaleID, t.open.req.Attempt))
-	}
 	cmd, err := AuthorizationAPDU(AuthRequest{Amount: req.Amount, VendTimeout: t.opt.VendTimeout})
 	if err != nil {
 		return kiosk.PaymentResult{}, err

@@ -147,19 +147,10 @@ var _ kiosk.TerminalRefund = (*Terminal)(nil)
 // ctx ending or T4 running out sends the ECR's Abort (06 B0) and waits
 // for the PT's answer, usually an Abort: then nothing was refunded.
 func (t *Terminal) Refund(ctx context.Context, req kiosk.RefundRequest) (kiosk.PaymentResult, error) {
-	if err := ctx.Err(); err != nil {
-		return kiosk.PaymentResult{}, err
-	}
-	if err := t.acquire(ctx); err != nil {
+	if err := t.begin(ctx, "refund"); err != nil {
 		return kiosk.PaymentResult{}, err
 	}
 	defer t.release()
-	if err := ctx.Err(); err != nil {
-		return kiosk.PaymentResult{}, err
-	}
-	if t.open != nil {
-		return kiosk.PaymentResult{}, unavailable("refund", fmt.Errorf("sale %s attempt %d still awaits Confirm", t.open.req.SaleID, t.open.req.Attempt))
-	}
 	cmd, err := RefundAPDU(RefundRequest{Password: t.opt.Password, Amount: req.Amount})
 	if err != nil {
 		return kiosk.PaymentResult{}, err
