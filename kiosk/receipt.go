@@ -75,17 +75,8 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 	if s.Training {
 		trainingMarks(&d)
 	}
-	big := Style{Bold: true, DoubleHeight: true, Align: AlignCenter}
+	shopHeader(&d, shop)
 	mid := Style{Align: AlignCenter}
-	d.Text(shop.Name, big)
-	d.Text("Org.nr. "+shop.OrgNo+" MVA", mid)
-	if shop.Address != "" {
-		d.Text(shop.Address, mid)
-	}
-	if shop.Phone != "" {
-		d.Text("Tlf. "+shop.Phone, mid)
-	}
-	d.Feed()
 	title := "Salgskvittering"
 	if s.Training {
 		title = "Treningskvittering"
@@ -159,4 +150,19 @@ func payment(d *Document, s Sale) {
 	for _, l := range p.Lines {
 		d.Text(l, Style{})
 	}
+}
+
+// shopHeader is the seller at the head of every receipt (§ 2-8-4: name,
+// organisation number with MVA, address), then a blank line.
+func shopHeader(d *Document, shop Shop) {
+	mid := Style{Align: AlignCenter}
+	d.Text(shop.Name, Style{Bold: true, DoubleHeight: true, Align: AlignCenter})
+	d.Text("Org.nr. "+shop.OrgNo+" MVA", mid)
+	if shop.Address != "" {
+		d.Text(shop.Address, mid)
+	}
+	if shop.Phone != "" {
+		d.Text("Tlf. "+shop.Phone, mid)
+	}
+	d.Feed()
 }

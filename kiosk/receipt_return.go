@@ -15,17 +15,7 @@ const ReturnReceiptTitle = "Returkvittering"
 // the money went back. Staff signs for a refund paid at the counter.
 func BuildReturnReceipt(shop Shop, r Return) Document {
 	var d Document
-	big := Style{Bold: true, DoubleHeight: true, Align: AlignCenter}
-	mid := Style{Align: AlignCenter}
-	d.Text(shop.Name, big)
-	d.Text("Org.nr. "+shop.OrgNo+" MVA", mid)
-	if shop.Address != "" {
-		d.Text(shop.Address, mid)
-	}
-	if shop.Phone != "" {
-		d.Text("Tlf. "+shop.Phone, mid)
-	}
-	d.Feed()
+	shopHeader(&d, shop)
 	d.Text(ReturnReceiptTitle, Style{Bold: true, DoubleHeight: true, Align: AlignCenter})
 	d.Pair("Returkvittering nr.", fmt.Sprint(r.No), Style{})
 	d.Pair("Dato", r.Time.In(oslo).Format("02.01.2006 15:04:05"), Style{})
