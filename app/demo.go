@@ -46,7 +46,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		return openDataErr(*data, err)
 	}
 	defer db.Close()
-	if err := attachSigner(ctx, db, *data, "K1", time.Now()); err != nil {
+	if err := prepareStore(ctx, db, *data, "K1", time.Now()); err != nil {
 		if refusedStore(err) {
 			return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: *health, Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo"}, *data, err, stderr)
 		}

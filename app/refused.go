@@ -20,10 +20,11 @@ import (
 // the kiosk shows on its screen (out of order, the reason for the
 // technician) instead of exiting: a store behind its journal anchor,
 // damaged data, a data dir it cannot use, a signing key missing or
-// unusable. A data dir another process has open (storage.ErrInUse) is
+// unusable, a journal whose last records do not verify (prepareStore). A data dir another process has open (storage.ErrInUse) is
 // not: that is a second kiosk started by mistake, and it exits.
 func refusedStore(err error) bool {
 	return errors.Is(err, storage.ErrCorrupt) || errors.Is(err, kiosk.ErrSignerUnavailable) ||
+		errors.Is(err, kiosk.ErrChainBroken) || errors.Is(err, kiosk.ErrCorruptRecord) ||
 		errors.Is(err, storage.ErrUnavailable) && !errors.Is(err, storage.ErrInUse)
 }
 

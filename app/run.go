@@ -86,7 +86,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return openDataErr(cfg.DataDir, err)
 	}
 	defer db.Close()
-	if err := attachSigner(ctx, db, cfg.DataDir, cfg.KioskID, time.Now()); err != nil {
+	if err := prepareStore(ctx, db, cfg.DataDir, cfg.KioskID, time.Now()); err != nil {
 		if refusedStore(err) {
 			return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: cfg.Health, Lang: lang, Fullscreen: !*windowed, AppID: "no.selvkasse.kiosk"}, cfg.DataDir, err, stderr)
 		}

@@ -52,3 +52,36 @@ func attachSigner(ctx context.Context, db *storage.DB, dataDir, kioskID string, 
 	db.SetSigner(keys, zone)
 	return nil
 }
+
+// tailRecords is how many of the journal's last records are checked at
+// every start (kiosk.VerifyTail): a few days of a busy kiosk, in tens of
+// milliseconds, whatever the journal's length.
+const tailRecords = 2048
+
+// prepareStore readies the store for selling, as `run` and `demo` start:
+// the signing key (attachSigner), then the journal's last records checked
+// (their chain, their figures, their signatures). A record that fails is
+// an error matching kiosk.ErrChainBroken or kiosk.ErrCorruptRecord: the
+// kiosk shows itself out of order (refusedStore) and writes nothing more.
+func prepareStore(ctx context.Context, db *storage.DB, dataDir, kioskID string, now time.Time) error {
+	if err := attachSigner(ctx, db, dataDir, kioskID, now); err != nil {
+		return err
+	}
+	o := kiosk.VerifyOptions{}
+	if signed, err := db.Signed(ctx); err != nil {
+		return err
+	} else if signed {
+		keys, err := signing.ReadPublicKeys(dataDir)
+		if err != nil {
+			return err
+		}
+		if o.Zone, err = signingZone(); err != nil {
+			return err
+		}
+		o.Signatures = keys
+	}
+	if err := kiosk.VerifyTail(ctx, db, tailRecords, o); err != nil {
+		return fmt.Errorf("the journal's last records do not verify at start: %w", err)
+	}
+	return nil
+}
