@@ -389,7 +389,7 @@ func (d *DB) anchorIntent(txn *badger.Txn) (commit func(committed bool) error) {
 	if af == nil || af.frozen {
 		return nothing
 	}
-	head, err := readHead(txn) // the txn's own write, if it appended
+	head, err := readHeadMark(txn) // the txn's own write, if it appended
 	if err != nil {
 		return func(bool) error { return fmt.Errorf("storage: anchor: read journal head: %w", err) }
 	}
