@@ -52,7 +52,8 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if _, err := ensureSystemID(ctx, db, *data, "K1", time.Now()); err != nil {
+	sysID, err := ensureSystemID(ctx, db, *data, "K1", time.Now())
+	if err != nil {
 		return err
 	}
 	if err := seedIfEmpty(ctx, db); err != nil {
@@ -74,7 +75,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "selvkasse demo: data %s, health http://%s/healthz\n", *data, *health)
 	return k.run(ctx, stop, kioskOptions{
 		ID: "K1", Shop: DemoShop, DB: db, DataDir: *data, Devices: devs.ports(), Health: *health,
-		Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo", Sim: devs, SimWindow: *simWindow,
+		Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo", Sim: devs, SimWindow: *simWindow, SystemID: sysID,
 	})
 }
 

@@ -28,6 +28,7 @@ type kioskOptions struct {
 	Lang       string
 	Fullscreen bool
 	AppID      string       // Fyne's application id (its preferences and cache)
+	SystemID   string       // the data dir's unique system id (SYSTEMID), on the staff screen
 	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
 	SimWindow  bool         // show the Simulator window
 }
@@ -152,6 +153,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Selvkasse")
 	screen := ui.NewScreen(co, o.Lang)
+	screen.SetAbout(ui.About{Name: "Selvkasse", Version: softwareVersion(), SystemID: o.SystemID, Kiosk: o.ID})
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
 	rendered := make(chan struct{})
 	var once sync.Once

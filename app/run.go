@@ -92,7 +92,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if _, err := ensureSystemID(ctx, db, cfg.DataDir, cfg.KioskID, time.Now()); err != nil {
+	sysID, err := ensureSystemID(ctx, db, cfg.DataDir, cfg.KioskID, time.Now())
+	if err != nil {
 		return err
 	}
 	if err := requireSupervisor(ctx, db, cfg.DataDir); err != nil {
@@ -138,7 +139,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "selvkasse run: kiosk %s, data %s, terminal %s, health http://%s/healthz\n", cfg.KioskID, cfg.DataDir, term.where, cfg.Health)
 	return k.run(ctx, stop, kioskOptions{
 		ID: cfg.KioskID, Shop: cfg.Shop, DB: db, DataDir: cfg.DataDir, Health: cfg.Health, Lang: lang, Fullscreen: !*windowed,
-		AppID: "no.selvkasse.kiosk",
+		AppID: "no.selvkasse.kiosk", SystemID: sysID,
 		Devices: Devices{
 			Scanner: serial.Scanner, Printer: serial.Printer, Terminal: term.Terminal, Cabinet: cab, Staff: cab,
 			Light: cab.Light(), Key: key,

@@ -95,7 +95,8 @@ type Screen struct {
 	bannerBox   *fyne.Container // banners with padding; hidden when empty
 	body        *fyne.Container
 
-	shop *shopScreen // the Shopping screen, updated in place (shopping.go)
+	shop  *shopScreen // the Shopping screen, updated in place (shopping.go)
+	about About       // the system, on the staff screen (about.go)
 }
 
 // NewScreen builds the customer screen for k in lang ("nb" or "en"; any

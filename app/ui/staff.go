@@ -721,6 +721,7 @@ func (s *Screen) statusPanel() fyne.CanvasObject {
 		counts = append(counts, s.t(c.m)+": "+strconv.Itoa(c.n))
 	}
 	out.Add(small(strings.Join(counts, " · ")))
+	s.aboutSection(out)
 	return out
 }
 
