@@ -103,7 +103,11 @@ func TestStaffCommands(t *testing.T) {
 	var subs []string
 	err = db.Scan(ctx, 1, func(r kiosk.Record) error {
 		subs = append(subs, r.Subtype+" "+r.Data["staff"])
-		b, _ := json.Marshal(r)
+		// What the record says, not its time or the hash it links to
+		// (their digits may spell a PIN by chance).
+		e := r.Entry
+		e.Time = time.Time{}
+		b, _ := json.Marshal(e)
 		for _, secret := range []string{"13579", "2468", "argon2id", `"badge"`} {
 			if strings.Contains(string(b), secret) {
 				t.Errorf("journal record %d holds %q: %s", r.Seq, secret, b)
