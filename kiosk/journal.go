@@ -138,14 +138,25 @@ func (r Record) body() ([]byte, error) {
 // Seal numbers e after prev and computes its hash. prev is the zero Record
 // for the first entry.
 func Seal(prev Record, e Entry) (Record, error) {
+	r, _, err := SealEncoded(prev, e)
+	return r, err
+}
+
+// SealEncoded is Seal, and the record's stored form (Encode) made from
+// the same body: a store writes it without encoding the record twice.
+func SealEncoded(prev Record, e Entry) (Record, []byte, error) {
 	r := Record{Seq: prev.Seq + 1, Prev: prev.Hash, Entry: e}
 	r.Time = r.Time.UTC()
 	b, err := r.body()
 	if err != nil {
-		return Record{}, fmt.Errorf("kiosk: seal journal record: %w", err)
+		return Record{}, nil, fmt.Errorf("kiosk: seal journal record: %w", err)
 	}
 	r.Hash = sha256.Sum256(b)
-	return r, nil
+	enc, err := json.Marshal(wireRecord{Body: b, Hash: r.Hash})
+	if err != nil {
+		return Record{}, nil, fmt.Errorf("kiosk: seal journal record: %w", err)
+	}
+	return r, enc, nil
 }
 
 type wireRecord struct {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,23 +25,20 @@ func (d *DB) Append(ctx context.Context, e kiosk.Entry) (r kiosk.Record, err err
 	if err != nil {
 		return kiosk.Record{}, err
 	}
-	return r, nil
+	return asScanned(r)
 }
 
 // appendRecord seals e after the head read in txn and writes the record and
-// the head. It returns the record as Scan will read it back.
+// the head. It returns the sealed record, which shares e's Data map and
+// Tx (asScanned copies it).
 func appendRecord(txn *badger.Txn, e kiosk.Entry) (kiosk.Record, error) {
 	head, err := readHeadMark(txn) // Seal needs its number and hash only
 	if err != nil {
 		return kiosk.Record{}, err
 	}
-	r, err := kiosk.Seal(head, e)
+	r, b, err := kiosk.SealEncoded(head, e)
 	if err != nil {
 		return kiosk.Record{}, err
-	}
-	b, err := r.Encode()
-	if err != nil {
-		return kiosk.Record{}, fmt.Errorf("storage: encode journal record %d: %w", r.Seq, err)
 	}
 	if err := set(txn, jrnlKey(r.Seq), b); err != nil {
 		return kiosk.Record{}, err
@@ -52,13 +50,22 @@ func appendRecord(txn *badger.Txn, e kiosk.Entry) (kiosk.Record, error) {
 	if err := addEntryTotals(txn, e); err != nil {
 		return kiosk.Record{}, err
 	}
-	// Give back the decoded form, not r: it shares nothing with e (its
-	// Data map) and is exactly what Scan returns.
-	out, err := kiosk.DecodeRecord(b)
+	return r, nil
+}
+
+// asScanned is r, sealed by appendRecord, as Scan will read it back: a
+// copy that shares nothing with the entry it was sealed from (its Data
+// map, its Tx). Only callers that hand the record out need it; the
+// commit paths that do not (a sale, a receipt) skip the decode.
+func asScanned(r kiosk.Record) (kiosk.Record, error) {
+	b, err := r.Encode()
+	if err == nil {
+		r, err = kiosk.DecodeRecord(b)
+	}
 	if err != nil {
 		return kiosk.Record{}, fmt.Errorf("storage: journal record %d: %w", r.Seq, err)
 	}
-	return out, nil
+	return r, nil
 }
 
 // readHeadMark reads the journal head's number and hash only (the rest of
@@ -70,6 +77,9 @@ func readHeadMark(txn *badger.Txn) (kiosk.Record, error) {
 	if err != nil || b == nil {
 		return kiosk.Record{}, err
 	}
+	if r, ok := quickMark(b); ok {
+		return r, nil
+	}
 	var w struct {
 		Body struct {
 			Seq uint64 `json:"seq"`
@@ -80,6 +90,39 @@ func readHeadMark(txn *badger.Txn) (kiosk.Record, error) {
 		return kiosk.Record{}, fmt.Errorf("storage: journal head: %w: %v", kiosk.ErrCorruptRecord, err)
 	}
 	return kiosk.Record{Seq: w.Body.Seq, Hash: w.Hash}, nil
+}
+
+// quickMark reads the number and hash of a record in the form
+// kiosk.Record.Encode writes, `{"body":{"seq":N,…},"hash":"<64 hex>"}`,
+// without scanning the body; ok is false for anything else (readHeadMark
+// then decodes it in full).
+func quickMark(b []byte) (kiosk.Record, bool) {
+	const pre, post = `{"body":{"seq":`, `"}`
+	if !bytes.HasPrefix(b, []byte(pre)) || !bytes.HasSuffix(b, []byte(post)) || len(b) < len(pre)+64+len(`},"hash":"`)+len(post) {
+		return kiosk.Record{}, false
+	}
+	tail := b[len(b)-len(post)-64-len(`},"hash":"`) : len(b)-len(post)]
+	if !bytes.HasPrefix(tail, []byte(`},"hash":"`)) {
+		return kiosk.Record{}, false
+	}
+	var r kiosk.Record
+	if err := r.Hash.UnmarshalText(tail[len(`},"hash":"`):]); err != nil {
+		return kiosk.Record{}, false
+	}
+	n := 0
+	for _, c := range b[len(pre):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		if n++; n > 19 {
+			return kiosk.Record{}, false
+		}
+		r.Seq = r.Seq*10 + uint64(c-'0')
+	}
+	if n == 0 || r.Seq == 0 || b[len(pre)+n] != ',' {
+		return kiosk.Record{}, false
+	}
+	return r, true
 }
 
 func readHead(txn *badger.Txn) (kiosk.Record, error) {

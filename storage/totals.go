@@ -165,5 +165,5 @@ func (d *DB) Report(ctx context.Context, kioskID string, close bool, build func(
 	if err != nil {
 		return kiosk.Record{}, err
 	}
-	return r, nil
+	return asScanned(r)
 }
