@@ -47,6 +47,31 @@ func (c *Checkout) print(doc Document, s Sale) {
 	c.notify()
 }
 
+// maxReturnsSkipped bounds how many numbers back from the kiosk's last
+// receipt number lastSaleReceipt looks for its last sales receipt.
+const maxReturnsSkipped = 64
+
+// lastSaleReceipt is the number of the kiosk's last sales receipt (0:
+// none), the one "copy the last receipt" means. Returns take their
+// numbers from the same counter, so it may be before the last number.
+func (c *Checkout) lastSaleReceipt(ctx context.Context) (uint64, error) {
+	last, err := c.d.Receipts.LastReceipt(ctx, c.cfg.KioskID)
+	if err != nil {
+		return 0, fmt.Errorf("kiosk: last receipt number: %w", err)
+	}
+	for steps := 0; last > 0 && steps < maxReturnsSkipped; steps++ {
+		_, err := c.d.Sales.Sale(ctx, c.cfg.KioskID, last)
+		if err == nil {
+			return last, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return 0, fmt.Errorf("kiosk: last sales receipt: %w", err)
+		}
+		last--
+	}
+	return last, nil
+}
+
 // noteReceipt remembers no as the kiosk's last receipt number, for the
 // copy (View.LastReceipt).
 func (c *Checkout) noteReceipt(no uint64) {
@@ -193,7 +218,7 @@ func (c *Checkout) copyReceipt(o Override, sess Session) (string, error) {
 	}
 	no := o.Receipt
 	if no == 0 {
-		last, err := c.d.Receipts.LastReceipt(c.ctx, c.cfg.KioskID)
+		last, err := c.lastSaleReceipt(c.ctx)
 		if err != nil {
 			return "", err
 		}
@@ -278,9 +303,9 @@ func (c *Checkout) startReceipts(ctx context.Context) error {
 	if c.d.Receipts == nil {
 		return nil
 	}
-	last, err := c.d.Receipts.LastReceipt(ctx, c.cfg.KioskID)
+	last, err := c.lastSaleReceipt(ctx)
 	if err != nil {
-		return fmt.Errorf("kiosk: last receipt number: %w", err)
+		return err
 	}
 	c.noteReceipt(last)
 	// Receipts of sales concluded just before the kiosk stopped, whose

@@ -172,3 +172,29 @@ func oslo(t *testing.T) *time.Location {
 	}
 	return l
 }
+
+// TestCopyLastAfterReturnAndRestart: a return takes the next receipt
+// number; after a restart "copy the last receipt" still means the last
+// sales receipt, not the return's number (it said "no receipt N").
+func TestCopyLastAfterReturnAndRestart(t *testing.T) {
+	r := mustRig(t)
+	no := r.sellSodas(2)
+	r.waitRecord("the receipt printed", isPrinted(no))
+	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvReturn, Receipt: no, Reason: kiosk.ReasonCustomerAsked,
+		Return: &kiosk.ReturnRequest{Refund: kiosk.RefundCounter, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}}))
+	// Right after the return, and after a restart.
+	r.must(r.override("ola", kiosk.Override{Kind: kiosk.OvCopyReceipt}))
+	if recs := r.receiptRecords(kiosk.CodeCopyReceipt, no); len(recs) != 1 {
+		t.Fatalf("%d copies of receipt %d journaled after the return; want 1", len(recs), no)
+	}
+	r.start()
+	if got := r.co.View().LastReceipt; got != no {
+		t.Fatalf("last receipt after a return and a restart = %d; want the sale's %d", got, no)
+	}
+	// The one copy is made: a second is refused, for the sale's number.
+	err := r.override("ola", kiosk.Override{Kind: kiosk.OvCopyReceipt})
+	var re *kiosk.ReceiptError
+	if !errors.As(err, &re) || re.No != no || !errors.Is(err, kiosk.ErrCopyMade) {
+		t.Errorf("a second copy of the last receipt after a restart = %v; want receipt %d's copy made", err, no)
+	}
+}
