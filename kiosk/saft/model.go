@@ -169,23 +169,14 @@ type Event struct {
 	Report  *Report   // eventReport: the X or Z report the event printed
 }
 
-// ReportKind is eventReport/reportType.
-type ReportKind uint8
+// ReportKind is eventReport/reportType: the kiosk's own kinds, whose
+// names are the standard's ("X report", "Z report").
+type ReportKind = kiosk.ReportKind
 
 const (
-	XReport ReportKind = 1
-	ZReport ReportKind = 2
+	XReport = kiosk.XReport
+	ZReport = kiosk.ZReport
 )
-
-func (k ReportKind) String() string {
-	switch k {
-	case XReport:
-		return "X report"
-	case ZReport:
-		return "Z report"
-	}
-	return fmt.Sprintf("report(%d)", uint8(k))
-}
 
 // Report is event/eventReport: an X or Z report's figures
 // (kassasystemforskrifta §§ 2-8-2, 2-8-3). companyIdent, companyName and
