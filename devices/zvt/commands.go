@@ -102,32 +102,58 @@ func ParseAuthorization(data []byte) (AuthRequest, error) {
 		return AuthRequest{}, err
 	}
 	var r AuthRequest
-	found := false
+	var p payFields
 	for _, f := range fs {
+		shared, err := p.read(f)
+		if err != nil {
+			return r, err
+		}
+		if shared {
+			continue
+		}
 		switch f.BMP {
-		case BMPAmount:
-			v, err := ParseBCD(f.Data)
-			if err != nil {
-				return r, err
-			}
-			r.Amount, found = kiosk.Money(v), true
-		case BMPCurrency:
-			if string(f.Data) != string(CurrencyNOK) {
-				return r, fmt.Errorf("zvt: currency %X is not NOK", f.Data)
-			}
-		case BMPPaymentType:
-			pt := f.Data[0]
-			r.PaymentType = &pt
 		case BMPTimeout:
 			r.VendTimeout = f.Data[0]
 		case BMPMaxStatus:
 			r.MaxStatus = f.Data[0]
 		}
 	}
-	if !found {
+	r.Amount, r.PaymentType = p.amount, p.paymentType
+	if !p.found {
 		return r, errors.New("zvt: authorization without amount")
 	}
 	return r, nil
+}
+
+// payFields are the fields the payment commands share (Authorization
+// 06 01, Refund 06 31), as the simulators parse them.
+type payFields struct {
+	amount      kiosk.Money
+	found       bool // an amount was there
+	paymentType *byte
+}
+
+// read takes f when it is one of the shared fields (ok): the amount, the
+// currency (NOK only) or the payment type.
+func (p *payFields) read(f Field) (ok bool, err error) {
+	switch f.BMP {
+	case BMPAmount:
+		v, err := ParseBCD(f.Data)
+		if err != nil {
+			return true, err
+		}
+		p.amount, p.found = kiosk.Money(v), true
+	case BMPCurrency:
+		if string(f.Data) != string(CurrencyNOK) {
+			return true, fmt.Errorf("zvt: currency %X is not NOK", f.Data)
+		}
+	case BMPPaymentType:
+		pt := f.Data[0]
+		p.paymentType = &pt
+	default:
+		return false, nil
+	}
+	return true, nil
 }
 
 // AbortAPDU is the ECR's Abort 06 B0 (ZVT 13.08 §2.23).

@@ -58,25 +58,14 @@ func ParseRefund(data []byte) (RefundRequest, error) {
 	if err != nil {
 		return r, err
 	}
-	found := false
+	var p payFields
 	for _, f := range fs {
-		switch f.BMP {
-		case BMPAmount:
-			v, err := ParseBCD(f.Data)
-			if err != nil {
-				return r, err
-			}
-			r.Amount, found = kiosk.Money(v), true
-		case BMPCurrency:
-			if string(f.Data) != string(CurrencyNOK) {
-				return r, fmt.Errorf("zvt: currency %X is not NOK", f.Data)
-			}
-		case BMPPaymentType:
-			pt := f.Data[0]
-			r.PaymentType = &pt
+		if _, err := p.read(f); err != nil {
+			return r, err
 		}
 	}
-	if !found || r.Amount == 0 {
+	r.Amount, r.PaymentType = p.amount, p.paymentType
+	if !p.found || r.Amount == 0 {
 		return r, errors.New("zvt: refund without amount")
 	}
 	return r, nil
