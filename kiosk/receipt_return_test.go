@@ -2,8 +2,6 @@ package kiosk
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,19 +38,7 @@ func TestReturnReceiptGolden(t *testing.T) {
 					t.Errorf("line wider than the paper (%d): %q", n, line)
 				}
 			}
-			golden := filepath.Join("testdata", tc.file)
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("receipt differs from %s:\n%s", golden, got)
-			}
+			assertGolden(t, tc.file, got)
 		})
 	}
 	tx := NewReturnTx(card)

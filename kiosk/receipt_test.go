@@ -52,22 +52,7 @@ func TestReceiptGolden(t *testing.T) {
 					t.Errorf("no quantity line %q", want)
 				}
 			}
-			golden := filepath.Join("testdata", tc.file)
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("receipt differs from %s:\n%s", golden, got)
-			}
+			assertGolden(t, tc.file, got)
 		})
 	}
 }
@@ -125,5 +110,26 @@ func TestCopyMarkLargerThanAmounts(t *testing.T) {
 		if strings.Contains(other.PlainText(42), CopyMark) {
 			t.Errorf("a receipt that is no copy says KOPI:\n%s", other.PlainText(42))
 		}
+	}
+}
+
+// assertGolden compares got with testdata/file, which -update rewrites.
+func assertGolden(t *testing.T, file, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", file)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n%s", golden, got)
 	}
 }

@@ -1,8 +1,6 @@
 package kiosk
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -39,19 +37,7 @@ func TestTrainingReceiptGolden(t *testing.T) {
 			t.Errorf("training receipt says %q:\n%s", never, got)
 		}
 	}
-	golden := filepath.Join("testdata", "training.txt")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("training receipt differs from %s:\n%s", golden, got)
-	}
+	assertGolden(t, "training.txt", got)
 }
 
 // TestTrainingMarksLargerThanAmounts: every marking of a training
