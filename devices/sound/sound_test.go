@@ -149,7 +149,7 @@ func (f *fakeExec) start(name string, args []string, stdin io.Reader, stderr io.
 }
 
 func found(string) (string, error) { return "/usr/bin/aplay", nil }
-func noAudioCheck() error        { return nil }
+func noAudioCheck() error          { return nil }
 
 func mustPlayer(tb testing.TB, cfg Config) *Player {
 	tb.Helper()
