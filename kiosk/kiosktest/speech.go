@@ -201,6 +201,11 @@ func (s *Speaker) Next(ctx context.Context) (kiosk.Phrase, error) {
 	return p, err
 }
 
+// WaitResults returns once n Say calls have finished, or ctx.Err().
+func (s *Speaker) WaitResults(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return len(s.results) >= n })
+}
+
 // WaitCuts returns once Cut was called at least n times, or ctx.Err().
 func (s *Speaker) WaitCuts(ctx context.Context, n int) error {
 	return s.waitFor(ctx, func() bool { return s.cuts >= n })
