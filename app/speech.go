@@ -140,8 +140,9 @@ func (n *narrator) kick() {
 }
 
 // Show narrates the screen going to v, drawn in lang. A view that comes
-// from a scan or a pick (the basket or a refusal changed) cuts what is
-// being said first: the customer has moved on.
+// from a scan or a pick (kiosk.Narration.Cut) cuts what is being said
+// first: the customer has moved on. Other changes (the terminal, the
+// sale's end, staff) queue behind it.
 func (n *narrator) Show(v kiosk.View, lang string) {
 	n.mu.Lock()
 	prev, seen := n.prev, n.seen
@@ -161,7 +162,7 @@ func (n *narrator) Show(v kiosk.View, lang string) {
 		n.mu.Unlock()
 		return
 	}
-	if v.Rev != prev.Rev || (v.Notice != kiosk.NoticeNone && (v.Notice != prev.Notice || v.NoticeArg != prev.NoticeArg)) {
+	if nr.Cut {
 		n.cutLocked()
 	}
 	n.queue = append(n.queue, nr.Say...)

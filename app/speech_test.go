@@ -370,3 +370,54 @@ func TestOpenSpeechDegrades(t *testing.T) {
 		t.Errorf("openSpeech volume 400 = %v, want ErrBadConfig", err)
 	}
 }
+
+func TestInOrder(t *testing.T) {
+	got := []string{"a", "x", "b", "c"}
+	for _, tt := range []struct {
+		want []string
+		ok   bool
+	}{{[]string{"a", "b", "c"}, true}, {[]string{"a", "c"}, true}, {[]string{"b", "a"}, false}, {[]string{"d"}, false}, {nil, true}} {
+		if inOrder(got, tt.want) != tt.ok {
+			t.Errorf("inOrder(%q, %q) = %v", got, tt.want, !tt.ok)
+		}
+	}
+}
+
+// TestKioskChangesQueueBehind: what the kiosk changes by itself (the
+// terminal's prompt) waits until the phrase being said is done; a scan
+// cuts it.
+func TestKioskChangesQueueBehind(t *testing.T) {
+	k := mustSpokenKiosk(t, "nb")
+	k.speaker.Hold(true)
+	finish := func(texts ...string) {
+		t.Helper()
+		for _, w := range texts {
+			k.hear("nb", w)
+			if !k.speaker.Finish() {
+				t.Fatalf("%q was not being said", w)
+			}
+		}
+	}
+	k.n.SetHeadset(true)
+	finish("Tale er slått på. Trykk gjenta for å høre igjen, og stopp for stillhet.", "Velkommen! Skann en vare for å starte.")
+	k.scanner.Feed(cola)
+	finish("Cola 0,5 l, 32 kroner og 90 øre.", "Totalt 32 kroner og 90 øre. Skann flere varer, eller trykk Betal.")
+	if err := k.act.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	k.hear("nb", "Å betale: 32 kroner og 90 øre. Følg instruksjonene på betalingsterminalen.")
+	cuts := k.speaker.Cuts()
+	k.co.SetPayStatusLang("Sett inn kort", "Insert card") // the subscribers have seen it when it returns
+	if !k.speaker.Finish() || k.speaker.Cuts() != cuts {
+		t.Fatal("the terminal's prompt cut the pay instruction")
+	}
+	k.hear("nb", "Sett inn kort")
+	// A scan while paying is refused: it cuts the terminal's prompt.
+	k.scanner.Feed(cola)
+	ctx, cancel := context.WithTimeout(context.Background(), speechWait)
+	defer cancel()
+	if err := k.speaker.WaitCuts(ctx, cuts+1); err != nil {
+		t.Fatal(err)
+	}
+	k.hear("nb", "Cola 0,5 l ble ikke lagt i kurven nå. Skann den igjen etterpå.")
+}

@@ -22,6 +22,10 @@ type Narration struct {
 	// Prompt is the screen's main instruction now, for the repeat key;
 	// its Text is empty while the staff's screens are shown.
 	Prompt Phrase
+	// Cut: the change came from a scan or a pick (an item added, a
+	// code refused), so what is still being said is old: cut it before
+	// saying Say.
+	Cut bool
 }
 
 // Narrate is the narration of the customer screen going from prev to
@@ -56,6 +60,7 @@ func Narrate(prev, next View, lang string) Narration {
 	if noticeChanged {
 		if refusal[next.Notice] {
 			tone(ToneRefused)
+			n.Cut = true
 		}
 		if !(next.State == PaymentDeclined && stateChanged) {
 			add(noticeSpoken(lang, next.Notice, next.NoticeArg))
@@ -76,6 +81,7 @@ func Narrate(prev, next View, lang string) Narration {
 		}
 		for _, l := range added {
 			tone(ToneAccepted)
+			n.Cut = true
 			if l.Qty > 1 {
 				add(say(lang, sItemQty, l.Product.Name, SpokenMoney(l.Product.Price, lang), l.Qty))
 			} else {

@@ -141,6 +141,12 @@ func TestNarrate(t *testing.T) {
 			if n.Prompt.Text != tt.prompt {
 				t.Errorf("prompt %q, want %q", n.Prompt.Text, tt.prompt)
 			}
+			// A scan or a pick cuts what is being said: an item added
+			// or a code refused, nothing else (a sale's end, a staff
+			// step, the terminal do not).
+			if wantCut := tt.tone == ToneAccepted || tt.tone == ToneRefused; n.Cut != wantCut {
+				t.Errorf("cut %v, want %v", n.Cut, wantCut)
+			}
 			wantLang := speechLang(tt.lang)
 			for _, p := range n.Say {
 				if p.Lang != wantLang {
