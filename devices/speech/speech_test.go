@@ -347,3 +347,10 @@ func FuzzParseJackEvent(f *testing.F) {
 		}
 	})
 }
+
+func TestOpenJackMissingDevice(t *testing.T) {
+	_, _, err := OpenJack(filepath.Join(t.TempDir(), "no-such-event"))
+	if !errors.Is(err, kiosk.ErrDeviceUnavailable) {
+		t.Errorf("OpenJack of a missing device = %v, want ErrDeviceUnavailable", err)
+	}
+}
