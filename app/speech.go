@@ -244,6 +244,19 @@ func (n *narrator) Repeat(lang string) {
 	}
 }
 
+// Failed says that the customer's command was refused, as the screen's
+// banner does (speech on only).
+func (n *narrator) Failed() {
+	n.mu.Lock()
+	if !n.on {
+		n.mu.Unlock()
+		return
+	}
+	n.queue = append(n.queue, kiosk.Failed(n.lang))
+	n.mu.Unlock()
+	n.kick()
+}
+
 // Stop is the stop key: silence now. Speech stays on for the next
 // screen.
 func (n *narrator) Stop() { n.Action() }
@@ -382,25 +395,39 @@ func (n *narrator) do(arg string) error {
 }
 
 // actionKiosk is the checkout as the customer screen drives it: each
-// customer command is an action that cuts the phrase being said first.
+// customer command is an action that cuts the phrase being said first,
+// and a refused one is said to have failed (the screen's banner).
 type actionKiosk struct {
 	*kiosk.Checkout
 	n *narrator
 }
 
-func (k actionKiosk) Add(g kiosk.GTIN) error { k.n.Action(); return k.Checkout.Add(g) }
-func (k actionKiosk) SetQty(g kiosk.GTIN, qty int) error {
+// do runs a customer command.
+func (k actionKiosk) do(cmd func() error) error {
 	k.n.Action()
-	return k.Checkout.SetQty(g, qty)
+	err := cmd()
+	if err != nil {
+		k.n.Failed()
+	}
+	return err
 }
-func (k actionKiosk) Remove(g kiosk.GTIN) error { k.n.Action(); return k.Checkout.Remove(g) }
-func (k actionKiosk) Pay() error                { k.n.Action(); return k.Checkout.Pay() }
-func (k actionKiosk) Retry() error              { k.n.Action(); return k.Checkout.Retry() }
-func (k actionKiosk) Cancel() error             { k.n.Action(); return k.Checkout.Cancel() }
-func (k actionKiosk) Help() error               { k.n.Action(); return k.Checkout.Help() }
-func (k actionKiosk) WithdrawHelp() error       { k.n.Action(); return k.Checkout.WithdrawHelp() }
-func (k actionKiosk) Touch()                    { k.n.Action(); k.Checkout.Touch() }
-func (k actionKiosk) FinishReceipt() error      { k.n.Action(); return k.Checkout.FinishReceipt() }
+
+func (k actionKiosk) Add(g kiosk.GTIN) error {
+	return k.do(func() error { return k.Checkout.Add(g) })
+}
+func (k actionKiosk) SetQty(g kiosk.GTIN, qty int) error {
+	return k.do(func() error { return k.Checkout.SetQty(g, qty) })
+}
+func (k actionKiosk) Remove(g kiosk.GTIN) error {
+	return k.do(func() error { return k.Checkout.Remove(g) })
+}
+func (k actionKiosk) Pay() error           { return k.do(k.Checkout.Pay) }
+func (k actionKiosk) Retry() error         { return k.do(k.Checkout.Retry) }
+func (k actionKiosk) Cancel() error        { return k.do(k.Checkout.Cancel) }
+func (k actionKiosk) Help() error          { return k.do(k.Checkout.Help) }
+func (k actionKiosk) WithdrawHelp() error  { return k.do(k.Checkout.WithdrawHelp) }
+func (k actionKiosk) Touch()               { k.n.Action(); k.Checkout.Touch() }
+func (k actionKiosk) FinishReceipt() error { return k.do(k.Checkout.FinishReceipt) }
 
 // startSpeech opens speech and sound for o, starts the narrator's
 // goroutines and the headset watcher, until ctx ends.

@@ -421,3 +421,15 @@ func TestKioskChangesQueueBehind(t *testing.T) {
 	}
 	k.hear("nb", "Cola 0,5 l ble ikke lagt i kurven nå. Skann den igjen etterpå.")
 }
+
+// TestRefusedCommandSaysSo: a tap the checkout refuses is said to have
+// failed, as the screen's banner shows.
+func TestRefusedCommandSaysSo(t *testing.T) {
+	k := mustSpokenKiosk(t, "en")
+	k.n.SetHeadset(true)
+	k.hear("en", "Speech is on. Press repeat to hear it again, and stop for silence.", "Welcome! Scan an item to start.")
+	if err := k.act.Retry(); err == nil {
+		t.Fatal("Retry on the welcome screen was taken")
+	}
+	k.hear("en", "That did not work. Try again, or press Help.")
+}

@@ -135,6 +135,13 @@ func Greeting(v View, lang string) []Phrase {
 	return out
 }
 
+// Failed is what the kiosk says when the customer's command was refused
+// (the screen's "that did not work" banner), in lang.
+func Failed(lang string) Phrase {
+	lang = speechLang(lang)
+	return Phrase{Lang: lang, Text: say(lang, sActionFailed)}
+}
+
 // Prompt is the main instruction of the customer screen showing v, as
 // spoken in lang; its Text is empty while a staff screen is shown.
 func Prompt(v View, lang string) Phrase {

@@ -157,6 +157,15 @@ func TestNarrate(t *testing.T) {
 	}
 }
 
+func TestFailed(t *testing.T) {
+	if got := Failed("en"); got != (Phrase{Lang: "en", Text: "That did not work. Try again, or press Help."}) {
+		t.Errorf("Failed(en) = %v", got)
+	}
+	if got := Failed("xx"); got.Lang != "nb" || got.Text != "Det gikk ikke. Prøv igjen, eller trykk Hjelp." {
+		t.Errorf("Failed(xx) = %v", got)
+	}
+}
+
 func TestGreeting(t *testing.T) {
 	got := texts(Greeting(nrView(Idle, 0), "en"))
 	want := []string{"Speech is on. Press repeat to hear it again, and stop for silence.", "Welcome! Scan an item to start."}

@@ -50,6 +50,7 @@ const (
 	sOutOfOrder    spoken = "outOfOrder"
 	sHelpCalled    spoken = "helpCalled"
 	sHelpWithdrawn spoken = "helpWithdrawn"
+	sActionFailed  spoken = "actionFailed"
 	sKroner        spoken = "kroner"
 	sKrone         spoken = "krone"
 	sOre           spoken = "ore"
@@ -82,6 +83,7 @@ var speechWords = map[string]map[spoken]string{
 		sOutOfOrder:    "Ute av drift. Vennligst betal i kassen.",
 		sHelpCalled:    "Hjelp er tilkalt. En ansatt kommer.",
 		sHelpWithdrawn: "Hjelp-anropet er trukket tilbake.",
+		sActionFailed:  "Det gikk ikke. Prøv igjen, eller trykk Hjelp.",
 		sKroner:        "kroner",
 		sKrone:         "krone",
 		sOre:           "øre",
@@ -112,6 +114,7 @@ var speechWords = map[string]map[spoken]string{
 		sOutOfOrder:    "Out of order. Please pay at the counter.",
 		sHelpCalled:    "Help is called. A member of staff is coming.",
 		sHelpWithdrawn: "The call for help is withdrawn.",
+		sActionFailed:  "That did not work. Try again, or press Help.",
 		sKroner:        "kroner",
 		sKrone:         "krone",
 		sOre:           "øre",
