@@ -4,10 +4,12 @@
 GO      ?= go
 BIN     := bin/selvkasse
 # cgo/X11/GL headers for Fyne, Xvfb and tools for the screen test;
-# libxml2-utils for xmllint, which validates SAF-T exports against the XSD.
+# libxml2-utils for xmllint, which validates SAF-T exports against the XSD;
+# espeak-ng (voices nb and en) speaks to the customer, alsa-utils' aplay
+# plays the tones (devices/speech, devices/sound).
 DEBS    := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
            libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev xvfb xauth \
-           x11-utils xdotool imagemagick curl libxml2-utils
+           x11-utils xdotool imagemagick curl libxml2-utils espeak-ng alsa-utils
 
 .PHONY: all deps build run test vet fmt-check unit race xvfb-test bench fuzz clean
 
@@ -202,6 +204,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMapping$$' -fuzztime $(FUZZTIME) ./storage/
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckTable$$' -fuzztime $(FUZZTIME) ./storage/
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckTableTail$$' -fuzztime $(FUZZTIME) ./storage/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseJackEvent$$' -fuzztime $(FUZZTIME) ./devices/speech/
 
 clean:
 	rm -rf bin

@@ -26,6 +26,9 @@ type Config struct {
 	IdleTimeout Duration `json:"idle_timeout"`
 
 	Devices DevicesConfig `json:"devices"`
+
+	Speech SpeechConfig `json:"speech"` // speaking to the customer (app/speech.go)
+	Sound  SoundConfig  `json:"sound"`  // the tones and their volume
 }
 
 // DevicesConfig names the real devices.
@@ -245,6 +248,9 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if c.Health == "" {
 		c.Health = DefaultHealthAddr
+	}
+	if err := c.checkSpeech(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }

@@ -56,6 +56,8 @@ type Health struct {
 	// Training: the kiosk is in training mode (kassasystemforskrifta
 	// § 2-8-7): no sale is real until it is off.
 	Training bool `json:"training"`
+	// Speech: whether speech is on and what it said (app/speech.go).
+	Speech *SpeechHealth `json:"speech,omitempty"`
 }
 
 // HealthDrawn is a basket revision as the screen drew it: the screen's
@@ -143,6 +145,7 @@ type server struct {
 	// db and dataDir: the kiosk's store, for /journal/verify; nil: none.
 	db      *storage.DB
 	dataDir string
+	speech  *narrator // nil: no speech (tests)
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -188,6 +191,9 @@ func (s *server) health() Health {
 	if s.sim != nil {
 		st := s.sim.State()
 		h.Sim = &st
+	}
+	if s.speech != nil {
+		h.Speech = s.speech.health()
 	}
 	return h
 }
@@ -302,6 +308,12 @@ func (s *server) do(action, arg string) error {
 	case "choose":
 		// Who logs in, after the key switch (`sim staff key`).
 		return s.co.StaffChoose(arg)
+	case "speech":
+		// The headset and the accessibility keys (app/speech.go).
+		if s.speech == nil {
+			return usageError("speech: not in this kiosk")
+		}
+		return s.speech.do(arg)
 	case "override":
 		o, err := parseOverride(arg)
 		if err != nil {

@@ -31,6 +31,8 @@ type kioskOptions struct {
 	SystemID   string       // the data dir's unique system id (SYSTEMID), on the staff screen
 	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
 	SimWindow  bool         // show the Simulator window
+	Speech     SpeechConfig // speaking to the customer
+	Sound      SoundConfig  // the tones
 }
 
 // kioskRun runs a kiosk: the checkout, the health endpoint and the
@@ -140,6 +142,12 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	if o.Sim != nil {
 		hs.sim = o.Sim
 	}
+	nar, err := k.startSpeech(ctx, o)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	hs.speech = nar
 	if err := co.Start(ctx); err != nil {
 		l.Close()
 		return err
@@ -152,19 +160,20 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	a := fyneapp.NewWithID(o.AppID)
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Selvkasse")
-	screen := ui.NewScreen(co, o.Lang)
+	screen := ui.NewScreen(actionKiosk{co, nar}, o.Lang)
 	screen.SetAbout(ui.About{Name: "Selvkasse", Version: softwareVersion(), SystemID: o.SystemID, Kiosk: o.ID})
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
 	rendered := make(chan struct{})
 	var once sync.Once
 	screen.SetOnRender(func(v kiosk.View) {
 		hs.rendered(v, clk.Now())
+		nar.Show(v, screen.Lang())
 		once.Do(func() { close(rendered) })
 	})
 	w.SetContent(screen.Content())
 	// A keyboard or keypad at the kiosk types on the PIN pad.
 	w.Canvas().SetOnTypedRune(screen.TypedRune)
-	w.Canvas().SetOnTypedKey(screen.TypedKey)
+	w.Canvas().SetOnTypedKey(nar.typedKey(screen.TypedKey, screen.Lang))
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(o.Fullscreen)
 	w.SetMaster()

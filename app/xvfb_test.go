@@ -64,6 +64,10 @@ func TestDemoUnderXvfb(t *testing.T) {
 		t.Helper()
 		return run(t, ctx, display, bin, append([]string{"sim", "--addr", addr}, args...)...)
 	}
+	// A headset plugged in: the kiosk speaks (espeak-ng when the machine
+	// has it and a sound card; /healthz lists the phrases either way).
+	sim("speech", "plug")
+	waitSim(t, ctx, addr, "speech on", func(h Health) bool { return h.Speech != nil && h.Speech.On })
 	sim("scan", "1234567890128") // unknown code: a notice, journaled
 	sim("scan", "7039990000113") // Cola from the shelf
 	sim("wait", "Shopping")
@@ -101,6 +105,17 @@ func TestDemoUnderXvfb(t *testing.T) {
 	}
 	if got.ReceiptNo != 1 {
 		t.Errorf("receipt number %d, want 1", got.ReceiptNo)
+	}
+	// What was said: the pay instruction, the release with its
+	// compartment and the thank-you, in that order (the terminal's
+	// prompts come in between).
+	spoken := waitSim(t, ctx, addr, "the thank-you spoken", func(h Health) bool { return h.Speech != nil && h.Speech.Last == "Takk for handelen!" })
+	if want := []string{
+		"Å betale: 161 kroner og 90 øre. Følg instruksjonene på betalingsterminalen.",
+		"Skapet er åpent. Ta Nordlys Snus Original Portion 24 g fra rom 1. Lukk døren etterpå.",
+		"Takk for handelen!",
+	}; !inOrder(spoken.Speech.Said, want) {
+		t.Errorf("spoken %q, want %q among them in order", spoken.Speech.Said, want)
 	}
 
 	// The receipt came out of the simulated printer, through the real
@@ -496,4 +511,16 @@ func checkNotBlank(t *testing.T, path string) {
 	if len(colours) < 8 {
 		t.Fatalf("screenshot %s looks blank (%d colours, %v)", path, len(colours), b)
 	}
+}
+
+// inOrder reports whether want appears in got in order, other items
+// between them allowed.
+func inOrder(got, want []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
 }

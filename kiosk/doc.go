@@ -30,6 +30,11 @@
 // the running totals the store keeps for them and the one switch of
 // which journal records they count; report_doc.go their printed form.
 //
+// speech.go has the Speaker, Sounder and Jack ports (speech, tones, the
+// headset socket; EN 301 549 5.1 closed functionality); narrate.go the
+// narrator, the pure mapping from one view to the next into phrases and
+// a tone, with its words in narrate_words.go.
+//
 // It imports the Go standard library only; TestStdlibOnly enforces that.
 // Everything else in the module points toward this package: device drivers
 // implement its device ports, storage implements its store ports, and app
