@@ -261,4 +261,3 @@ func TestWeightCodeSale(t *testing.T) {
 		t.Errorf("receipt:\n%s", text)
 	}
 }
-
