@@ -488,6 +488,7 @@ var subtypeDesc = map[string]string{
 	kiosk.SubDoorLeftOpen: "Cabinet compartment left open", kiosk.SubRollbackAccepted: "Loss of journal records accepted by a technician",
 	kiosk.SubSigningKeyCreated: "Signing key made", kiosk.SubSigningKeyRotated: "Signing key rotated",
 	kiosk.SubClockBehind: "Z report refused: the clock was behind", kiosk.SubSystemIDCreated: "System id made",
+	kiosk.SubInStoreRefused: "In-store price or weight code refused (tobacco)",
 	saleUnsigned: "Sale journaled before sales were recorded in full and signed (not a SAF-T cash transaction)",
 }
 
@@ -689,7 +690,7 @@ func (m *saftMapper) transaction(r kiosk.Record) (saft.CashTransaction, error) {
 		}
 		m.articles[art] = saft.Article{ID: art, Since: m.installed(), GroupID: group, Desc: orDefault(l.Name, art)}
 		v := vats[i]
-		t.Lines = append(t.Lines, saft.Line{Type: lineType, GroupID: group, ArtID: art, Qty: int64(l.Qty),
+		t.Lines = append(t.Lines, saft.Line{Type: lineType, GroupID: group, ArtID: art, Qty: int64(l.Qty), Grams: int64(l.Grams),
 			AmountIn: l.Amount, AmountEx: l.Amount - v, UnitPrice: l.Price, Desc: l.Name,
 			VAT: &saft.VAT{Code: l.VAT.StandardTaxCode(), Rate: l.VAT, Amount: v, Base: l.Amount - v}})
 	}
