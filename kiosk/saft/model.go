@@ -293,10 +293,7 @@ type Line struct {
 	GroupID   string      // artGroupID, optional
 	ArtID     string      // artID, optional
 	Qty       int64       // qnt, negative on a return
-	// Grams is a weight line's weight (an in-store weight code): qnt is
-	// then the weight in kg with three decimals ("0.452", the schema's
-	// Amount6decimals) and ppu the price per kg; Qty is not written.
-	Grams int64
+	Grams     int64       // a weight line's weight: qnt is then kg with three decimals ("0.452", Amount6decimals), ppu per kg
 	AmountIn  kiosk.Money // lineAmntIn
 	AmountEx  kiosk.Money // lineAmntEx
 	UnitPrice kiosk.Money // ppu, VAT included; 0: not written
