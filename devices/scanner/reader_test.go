@@ -222,3 +222,41 @@ func TestReaderInStoreCodes(t *testing.T) {
 		t.Fatalf("unconfigured prefix: %+v, %v", got, err)
 	}
 }
+
+// FuzzReaderInStore: whatever line arrives, the kiosk gets either a bad
+// scan or a Scan whose in-store part names a restricted-circulation item
+// of a known kind, never a panic.
+func FuzzReaderInStore(f *testing.F) {
+	for _, s := range []string{"2312345004529", "]E02312345004529", "2554321312505", "2500000000000", "23123450045", "]E0", "2312345x04529"} {
+		f.Add([]byte(s))
+	}
+	r := &Reader{cfg: Config{StaffPrefix: "STAFF-", InStore: []InStoreLayout{
+		{Prefix: "23", ItemDigits: 5, ValueDigits: 5, Value: ValueWeight},
+		{Prefix: "25", ItemDigits: 5, ValueCheck: true, ValueDigits: 4, Value: ValuePrice},
+	}}, clk: kiosk.SystemClock{}}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		sc, err := r.scan(line)
+		if err != nil {
+			if !errors.Is(err, kiosk.ErrBadScan) {
+				t.Fatalf("scan(%q): %v does not wrap ErrBadScan", line, err)
+			}
+			return
+		}
+		v := sc.InStore
+		if v.Kind == kiosk.InStoreNone {
+			return
+		}
+		if v.Kind != kiosk.InStorePrice && v.Kind != kiosk.InStoreWeight {
+			t.Fatalf("scan(%q): kind %v", line, v.Kind)
+		}
+		if g, err := kiosk.ParseGTIN(string(v.Item)); err != nil || !kiosk.IsInStore(g) {
+			t.Fatalf("scan(%q): item %q: %v", line, v.Item, err)
+		}
+		if _, err := kiosk.ParseGTIN(sc.Code); err != nil || len(sc.Code) != 13 {
+			t.Fatalf("scan(%q): code %q", line, sc.Code)
+		}
+		if v.Price < 0 || v.Grams < 0 {
+			t.Fatalf("scan(%q): negative value %+v", line, v)
+		}
+	})
+}
