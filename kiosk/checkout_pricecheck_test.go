@@ -261,3 +261,33 @@ func TestWeightCodeSale(t *testing.T) {
 		t.Errorf("receipt:\n%s", text)
 	}
 }
+
+// TestStaffVoidsWeightLine: staff voids the second of two weight labels
+// by its label; the first stays, and the void is journaled with the
+// label, the weight and the amount.
+func TestStaffVoidsWeightLine(t *testing.T) {
+	r := mustRig(t)
+	r.putInStoreGoods()
+	r.co.ScanRead(weightScan(452))
+	r.co.ScanRead(weightScan(1000))
+	second := r.wait(kiosk.Shopping).Lines[1]
+	r.must(r.override("ola", kiosk.Override{Kind: kiosk.OvVoidLine, Line: second.Key(), Reason: kiosk.ReasonWrongItem}))
+	v := r.co.View()
+	if len(v.Lines) != 1 || v.Lines[0].Grams != 452 {
+		t.Fatalf("lines after the void %+v", v.Lines)
+	}
+	var voided *kiosk.Record
+	for _, rec := range r.store.Records() {
+		if rec.Subtype == kiosk.SubLineVoided {
+			voided = &rec
+		}
+	}
+	if voided == nil || voided.Amount != 18900 || voided.Data["grams"] != "1000" || voided.Data["code"] != weightScan(1000).Code {
+		t.Fatalf("void journaled as %+v", voided)
+	}
+	// By the product's code, the first line of it goes.
+	r.must(r.override("ola", kiosk.Override{Kind: kiosk.OvVoidLine, Line: sweets.GTIN, Reason: kiosk.ReasonWrongItem}))
+	if v := r.wait(kiosk.Idle); len(v.Lines) != 0 {
+		t.Fatalf("lines %+v", v.Lines)
+	}
+}

@@ -225,3 +225,28 @@ func (b *Basket) AddInStore(l Line) error {
 func errInStoreQty(l Line) error {
 	return fmt.Errorf("%w: %s is sold as labelled (%s)", ErrBadQty, l.Product.Name, strings.TrimPrefix(string(l.Code), "0"))
 }
+
+// findLine is the line named g: an in-store line's label (Line.Key), or
+// else the first line of the product g; -1 when there is none.
+func (b *Basket) findLine(g GTIN) int {
+	if i := b.find(g); i >= 0 {
+		return i
+	}
+	for i, l := range b.Lines {
+		if l.Product.GTIN == g {
+			return i
+		}
+	}
+	return -1
+}
+
+// inStoreData adds an in-store line's label and weight to a journal
+// entry's data.
+func inStoreData(data map[string]string, l Line) {
+	if l.Code != "" {
+		data["code"] = l.Code.Short()
+	}
+	if l.Grams != 0 {
+		data["grams"] = strconv.Itoa(l.Grams)
+	}
+}
