@@ -42,3 +42,28 @@ func demoInStoreProducts() []kiosk.Product {
 		{GTIN: kiosk.MustGTIN(DemoBuns), Name: "Ferske rundstykker", Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: 100, Stock: 100},
 	}
 }
+
+// demoLabels are sample labels of the demo's in-store goods, for the
+// simulator's quick-scan list.
+var demoLabels = map[kiosk.GTIN]struct{ code, what string }{
+	kiosk.MustGTIN(DemoSweets): {"2312345004529", "0,452 kg"},
+	kiosk.MustGTIN(DemoBuns):   {"2410001024901", "kr 24,90"},
+}
+
+// simQuickProducts is the simulator's quick-scan list: an in-store item
+// is scanned by a sample label (its catalog code, with the value zeroed,
+// is no label), and left out when the demo has none for it.
+func simQuickProducts(ps []kiosk.Product) []kiosk.Product {
+	out := make([]kiosk.Product, 0, len(ps))
+	for _, p := range ps {
+		if !kiosk.IsInStore(p.GTIN) {
+			out = append(out, p)
+			continue
+		}
+		if l, ok := demoLabels[p.GTIN]; ok {
+			p.GTIN, p.Name = kiosk.MustGTIN(l.code), p.Name+" "+l.what
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -126,3 +126,27 @@ func TestDemoScansInStoreLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestSimQuickProducts: the simulator scans the demo's in-store goods by
+// a sample label, never by their catalog code, and leaves other goods as
+// they are.
+func TestSimQuickProducts(t *testing.T) {
+	got := simQuickProducts(DemoCatalog())
+	if len(got) != len(DemoCatalog()) {
+		t.Fatalf("%d quick products of %d", len(got), len(DemoCatalog()))
+	}
+	codes := map[string]string{}
+	for _, p := range got {
+		codes[p.GTIN.Short()] = p.Name
+	}
+	if codes["2312345004529"] != "Smågodt i løsvekt 0,452 kg" || codes["2410001024901"] != "Ferske rundstykker kr 24,90" || codes[cola] == "" {
+		t.Errorf("quick list %v", codes)
+	}
+	if _, ok := codes[DemoSweets]; ok {
+		t.Error("the sweets' catalog code in the quick list")
+	}
+	other := kiosk.Product{GTIN: kiosk.MustGTIN("2999999000000"), Name: "x"}
+	if len(simQuickProducts([]kiosk.Product{other})) != 0 {
+		t.Error("an in-store item without a sample label in the quick list")
+	}
+}
