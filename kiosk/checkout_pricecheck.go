@@ -134,6 +134,7 @@ func (c *Checkout) priceCheckScan(s Scan) bool {
 		if info.Code != info.GTIN.Short() {
 			e.Data["code"] = info.Code
 		}
+		markTraining(&e, c.trn.on) // a look-up all the same: counted in X and Z
 		c.journal(e)
 		c.priceShown = &info
 		c.clearNotice()

@@ -291,3 +291,21 @@ func TestStaffVoidsWeightLine(t *testing.T) {
 		t.Fatalf("lines %+v", v.Lines)
 	}
 }
+
+// TestPriceCheckInTraining: a price check in training mode is journaled
+// as one, and counted all the same.
+func TestPriceCheckInTraining(t *testing.T) {
+	r := mustRig(t)
+	r.trainingOn()
+	r.must(r.co.PriceCheck())
+	r.co.Scan(soda.GTIN.Short())
+	c := r.priceChecks()
+	if len(c) != 1 || !kiosk.IsTraining(c[0].Entry) {
+		t.Fatalf("price checks %+v", c)
+	}
+	tot, err := r.store.Totals(r.ctx, "K1")
+	r.must(err)
+	if l := tot.Period.PriceLookups; len(l) != 1 || l[0].Num != 1 {
+		t.Errorf("look-ups %+v", l)
+	}
+}
