@@ -69,7 +69,7 @@ func openDemoDevices(clk kiosk.Clock, log *slog.Logger, events func(DeviceEvent)
 		return nil, err
 	}
 	d.serial, err = openSerialDevices(DevicesConfig{
-		Scanner: ScannerConfig{SerialConfig: SerialConfig{Path: d.scan.Path()}, StaffPrefix: DemoStaffPrefix},
+		Scanner: ScannerConfig{SerialConfig: SerialConfig{Path: d.scan.Path()}, StaffPrefix: DemoStaffPrefix, InStore: DemoInStore},
 		Printer: PrinterConfig{SerialConfig: SerialConfig{Path: d.print.Path()}, Columns: escpos.Columns42},
 	}, clk, log, events)
 	if err != nil {

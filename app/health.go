@@ -299,7 +299,10 @@ func (s *server) do(action, arg string) error {
 		}
 		f, ok := taps[arg]
 		if !ok {
-			return usageError("tap takes pay, cancel, help, withdraw, retry, done, touch, logout or pin-cancel")
+			f, ok = priceCheckTaps(s.co)[arg] // app/shopper.go
+		}
+		if !ok {
+			return usageError("tap takes pay, cancel, help, withdraw, retry, done, touch, logout, pin-cancel, pricecheck or pricecheck-end")
 		}
 		return f()
 	case "pin":

@@ -186,7 +186,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 			return fmt.Errorf("catalog: %w", err)
 		}
 		sw := a.NewWindow("Selvkasse Simulator")
-		simPanel := ui.NewSimulator(simControls{o.Sim}, products)
+		simPanel := ui.NewSimulator(simControls{o.Sim}, simQuickProducts(products)) // app/shopper.go
 		sw.SetContent(simPanel.Content())
 		sw.Resize(fyne.NewSize(ui.SimulatorWidth, 1000))
 		simPanel.Bind()

@@ -12,7 +12,7 @@ Usage:
   selvkasse demo [--data DIR] [--health ADDR]   the kiosk with simulated devices
   selvkasse sim COMMAND [--addr ADDR]             drive a running demo:
       scan CODE | pick GTIN | card approve|decline|timeout|drop | staff approve|refuse|key |
-      door open|close|force | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete |
+      door open|close|force | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete|pricecheck|pricecheck-end |
       printer paper-out|paper-low|paper-ok|cover-open|cover-closed | scanner unplug|replug |
       state | wait STATE
   selvkasse run --config FILE                     the kiosk with real devices

@@ -689,7 +689,7 @@ func (m *saftMapper) transaction(r kiosk.Record) (saft.CashTransaction, error) {
 		}
 		m.articles[art] = saft.Article{ID: art, Since: m.installed(), GroupID: group, Desc: orDefault(l.Name, art)}
 		v := vats[i]
-		t.Lines = append(t.Lines, saft.Line{Type: lineType, GroupID: group, ArtID: art, Qty: int64(l.Qty),
+		t.Lines = append(t.Lines, saft.Line{Type: lineType, GroupID: group, ArtID: art, Qty: int64(l.Qty), Grams: int64(l.Grams),
 			AmountIn: l.Amount, AmountEx: l.Amount - v, UnitPrice: l.Price, Desc: l.Name,
 			VAT: &saft.VAT{Code: l.VAT.StandardTaxCode(), Rate: l.VAT, Amount: v, Base: l.Amount - v}})
 	}

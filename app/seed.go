@@ -46,6 +46,8 @@ func DemoCatalog() []kiosk.Product {
 		p("7039990000144", "Dagsavisen (avis)", kiosk.GroupPress, kiosk.VAT0, 4500, 15),
 		p("7039990000151", "Lighter", kiosk.GroupOther, kiosk.VAT25, 1990, 50),
 		p("7039990000168", "Tyggegummi Peppermynte", kiosk.GroupFood, kiosk.VAT15, 2490, 30),
+		// In-store price and weight labels (app/shopper.go).
+		demoInStoreProducts()[0], demoInStoreProducts()[1],
 	}
 }
 

@@ -20,10 +20,22 @@ var (
 type Line struct {
 	Product Product
 	Qty     int
+	// Code is the in-store code scanned for a line sold by one (instore.go),
+	// in GTIN-14 form; it names the line in the basket. Empty on other lines.
+	Code GTIN `json:",omitempty"`
+	// Grams is the weight a weight code sold; Product.Price is then per kg
+	// and Qty is 1. 0 on every other line.
+	Grams int `json:",omitempty"`
 }
 
-// Total is the line's price, VAT included.
-func (l Line) Total() Money { return l.Product.Price * Money(l.Qty) }
+// Total is the line's price, VAT included: a weight line's weight at its
+// price per kg, rounded to the øre (WeightAmount).
+func (l Line) Total() Money {
+	if l.Grams != 0 {
+		return WeightAmount(l.Product.Price, l.Grams) * Money(l.Qty)
+	}
+	return l.Product.Price * Money(l.Qty)
+}
 
 // Basket is a customer's basket. The zero value is empty and ready to use.
 // Lines keep the order in which products were first added.
@@ -33,7 +45,7 @@ type Basket struct {
 
 func (b *Basket) find(g GTIN) int {
 	for i, l := range b.Lines {
-		if l.Product.GTIN == g {
+		if l.key() == g {
 			return i
 		}
 	}
@@ -63,7 +75,10 @@ func (b *Basket) SetQty(g GTIN, qty int) error {
 	if qty < 0 || qty > MaxQty {
 		return fmt.Errorf("%w: %d", ErrBadQty, qty)
 	}
-	if qty > b.Lines[i].Product.Stock {
+	if b.Lines[i].InStore() && qty > 1 {
+		return errInStoreQty(b.Lines[i])
+	}
+	if qty > b.Lines[i].Product.Stock && !b.Lines[i].InStore() {
 		return fmt.Errorf("%w: %s (%d left)", ErrOutOfStock, b.Lines[i].Product.Name, b.Lines[i].Product.Stock)
 	}
 	if qty == 0 {

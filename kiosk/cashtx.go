@@ -58,7 +58,19 @@ type TxLine struct {
 	VAT    VATRate `json:"vat"`
 	Price  Money   `json:"price"` // per unit, VAT included
 	Qty    int     `json:"qty"`
-	Amount Money   `json:"amount"` // Price × Qty
+	Amount Money   `json:"amount"` // Price × Qty; a weight line's WeightAmount(Price, Grams) × Qty
+	// Code is the in-store code a line was sold by, Grams the weight of a
+	// weight line, whose Price is per kg (instore.go); empty and 0 on others.
+	Code  GTIN `json:"code,omitempty"`
+	Grams int  `json:"grams,omitempty"`
+}
+
+// want is what l's amount must be.
+func (l TxLine) want() Money {
+	if l.Grams != 0 {
+		return WeightAmount(l.Price, l.Grams) * Money(l.Qty)
+	}
+	return l.Price * Money(l.Qty)
 }
 
 // TxVAT is the VAT of one rate in a cash transaction.
@@ -85,7 +97,7 @@ func NewCashTx(s Sale) CashTx {
 	t := CashTx{Nr: s.No, Time: s.Completed.UTC(), AmountIn: s.Total, Training: s.Training}
 	for _, l := range s.Lines {
 		p := l.Product
-		t.Lines = append(t.Lines, TxLine{GTIN: p.GTIN, Name: p.Name, Group: p.Group, VAT: p.VAT, Price: p.Price, Qty: l.Qty, Amount: l.Total()})
+		t.Lines = append(t.Lines, TxLine{GTIN: p.GTIN, Name: p.Name, Group: p.Group, VAT: p.VAT, Price: p.Price, Qty: l.Qty, Amount: l.Total(), Code: l.Code, Grams: l.Grams})
 	}
 	for _, v := range s.VAT {
 		t.VAT = append(t.VAT, TxVAT{Rate: v.Rate, Gross: v.Gross, Net: v.Net, VAT: v.VAT})
@@ -115,7 +127,7 @@ func (t CashTx) Check() error {
 	gross := map[VATRate]Money{}
 	var sum Money
 	for i, l := range t.Lines {
-		if l.Amount != l.Price*Money(l.Qty) {
+		if l.Amount != l.want() {
 			return fmt.Errorf("%w: line %d: %d × %s is not %s", ErrTxInconsistent, i+1, l.Qty, l.Price, l.Amount)
 		}
 		gross[l.VAT] += l.Amount

@@ -20,12 +20,14 @@ const (
 	Receipt         State = 8  // thank you, receipt printed
 	Assistance      State = 9  // customer or kiosk called staff
 	OutOfOrder      State = 10 // a device the kiosk needs is faulty
+	PriceCheck      State = 11 // price check: a scan shows the price, nothing is added (checkout_pricecheck.go)
 )
 
 var stateNames = map[State]string{
 	Idle: "Idle", Shopping: "Shopping", TimeoutWarning: "TimeoutWarning",
 	AgeCheckPending: "AgeCheckPending", Paying: "Paying", PaymentDeclined: "PaymentDeclined",
 	Releasing: "Releasing", Receipt: "Receipt", Assistance: "Assistance", OutOfOrder: "OutOfOrder",
+	PriceCheck: "PriceCheck",
 }
 
 func (s State) String() string {
@@ -38,7 +40,7 @@ func (s State) String() string {
 // States lists every state, in number order.
 func States() []State {
 	out := make([]State, 0, len(stateNames))
-	for s := Idle; s <= OutOfOrder; s++ {
+	for s := Idle; s <= PriceCheck; s++ {
 		out = append(out, s)
 	}
 	return out
@@ -72,6 +74,9 @@ const (
 	EvDeviceFault        Event = 21 // a device the kiosk needs failed
 	EvDevicesOK          Event = 22 // devices are back
 	EvAgeTimeout         Event = 23 // nobody answered the age check in time: back to the basket
+	EvPriceCheck         Event = 24 // customer pressed "check price"
+	EvPriceCheckDone     Event = 25 // the price check ends (a tap or its time) with no basket: the welcome screen
+	EvPriceCheckResume   Event = 26 // the price check ends (a tap or its time) with a basket: back to it, untouched
 )
 
 var eventNames = map[Event]string{
@@ -82,6 +87,7 @@ var eventNames = map[Event]string{
 	EvStaffNeeded: "StaffNeeded", EvStaffResume: "StaffResume", EvStaffCancel: "StaffCancel", EvStaffComplete: "StaffComplete",
 	EvIdleWarn: "IdleWarn", EvTouch: "Touch", EvIdleTimeout: "IdleTimeout", EvDeviceFault: "DeviceFault",
 	EvDevicesOK: "DevicesOK", EvAgeTimeout: "AgeTimeout",
+	EvPriceCheck: "PriceCheck", EvPriceCheckDone: "PriceCheckDone", EvPriceCheckResume: "PriceCheckResume",
 }
 
 func (e Event) String() string {
@@ -150,6 +156,14 @@ var Transitions = []Transition{
 	{Assistance, EvStaffComplete, Receipt},
 
 	{OutOfOrder, EvDevicesOK, Idle},
+
+	// Price check (checkout_pricecheck.go): from the welcome or the
+	// basket screen, and back to the same; scans in it add nothing, so
+	// the basket is as it was.
+	{Idle, EvPriceCheck, PriceCheck},
+	{Shopping, EvPriceCheck, PriceCheck},
+	{PriceCheck, EvPriceCheckDone, Idle},
+	{PriceCheck, EvPriceCheckResume, Shopping},
 }
 
 // ErrNoTransition is returned by Next when the table has no row for the

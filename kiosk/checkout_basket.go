@@ -20,6 +20,9 @@ func newSaleID(kiosk string, now time.Time) string {
 // Scan handles a code from the scanner: a product goes into the basket; a
 // bad or unknown code shows a notice and is journaled.
 func (c *Checkout) Scan(code string) {
+	if c.priceCheckScan(Scan{Code: code}) {
+		return // price check: shown, not added (checkout_pricecheck.go)
+	}
 	g, err := ParseGTIN(code)
 	if err != nil {
 		c.journal(c.entry(CodeOther, SubScanError, err.Error()))
@@ -70,6 +73,11 @@ func (c *Checkout) Add(g GTIN) error {
 }
 
 func (c *Checkout) addProduct(p Product) error {
+	return c.addTo(p, func(b *Basket) error { return b.Add(p) })
+}
+
+// addTo is addProduct with the basket's change made by add.
+func (c *Checkout) addTo(p Product, add func(*Basket) error) error {
 	c.mu.Lock()
 	if !Accepts(c.state, EvItemAdded) {
 		st := c.state
@@ -87,7 +95,7 @@ func (c *Checkout) addProduct(p Product) error {
 		c.saleID = newSaleID(c.cfg.KioskID, c.d.Clock.Now())
 		c.ageBy, c.attempt = "", 0
 	}
-	err := c.basket.Add(p)
+	err := add(&c.basket)
 	if err == nil && p.Restricted() {
 		c.ageAddedLocked(p)
 	}

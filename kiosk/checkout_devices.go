@@ -66,7 +66,7 @@ func (c *Checkout) scanLoop(ctx context.Context) {
 			if s.Staff != "" {
 				c.StaffBadge(s.Staff)
 			} else {
-				c.Scan(s.Code)
+				c.ScanRead(s) // a price check, an in-store code, or Scan
 			}
 		case ctx.Err() != nil:
 			return

@@ -402,7 +402,7 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 		return c.state == AgeCheckPending
 	case OvVoidLine:
 		ok := c.state == Shopping || c.state == TimeoutWarning || c.state == PaymentDeclined
-		return ok && c.pending == nil && (o.Line == "" || c.basket.find(o.Line) >= 0)
+		return ok && c.pending == nil && (o.Line == "" || c.basket.findLine(o.Line) >= 0)
 	case OvCancelSale:
 		switch c.state {
 		case Shopping, TimeoutWarning, AgeCheckPending, PaymentDeclined:
@@ -654,18 +654,19 @@ func (c *Checkout) voidLine(g GTIN) (string, error) {
 	}
 	i := 0
 	if g != "" {
-		i = c.basket.find(g)
+		i = c.basket.findLine(g) // instore.go: a label, or the product's first line
 	}
 	if i < 0 || i >= len(c.basket.Lines) {
 		return "", fmt.Errorf("%w: no line %s in the basket", ErrNotNow, g)
 	}
 	l := c.basket.Lines[i]
-	if err := c.basket.Remove(l.Product.GTIN); err != nil {
+	if err := c.basket.Remove(l.key()); err != nil {
 		return "", err
 	}
 	e := c.entry(CodeOther, SubLineVoided, fmt.Sprintf("line voided by staff: %d × %s", l.Qty, l.Product.Name))
 	e.SaleID, e.Amount = c.saleID, l.Total()
 	e.Data = map[string]string{"gtin": string(l.Product.GTIN), "qty": strconv.Itoa(l.Qty)}
+	inStoreData(e.Data, l)
 	c.journal(e)
 	if c.basket.Empty() {
 		if c.state == Shopping {

@@ -124,7 +124,7 @@ func (k OverrideKind) Later() bool { return overrideRules[k].later }
 type Override struct {
 	Kind        OverrideKind
 	Reason      Reason
-	Line        GTIN   // OvVoidLine: the line's product
+	Line        GTIN   // OvVoidLine: the line's product (Line.Key: an in-store line's label)
 	Compartment int    // OvOpenCompartment
 	Receipt     uint64 // OvCopyReceipt: the receipt's number; 0: the kiosk's last. OvReturn: the sales receipt's
 	// OvReturn: the lines and quantities to take back, and how the money

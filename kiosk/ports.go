@@ -44,6 +44,10 @@ type Scan struct {
 	// Staff is set when the code is a staff badge: the staff member's id.
 	// A badge is never looked up as a product.
 	Staff string
+	// InStore is an in-store price or weight code (prefix 20–29) as the
+	// scanner decoded it with the shop's layout (instore.go); its Kind is
+	// InStoreNone for every other code.
+	InStore InStoreValue
 }
 
 // Scanner reads barcodes.

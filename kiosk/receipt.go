@@ -93,6 +93,10 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 			name += " (18+)"
 		}
 		d.Pair(name, l.Total().Plain(), Style{})
+		if l.Grams != 0 {
+			d.Text("  "+WeightText(l.Grams, l.Product.Price), Style{})
+			continue
+		}
 		d.Text(fmt.Sprintf("  %d x %s", l.Qty, l.Product.Price.Plain()), Style{})
 	}
 	d.Rule()

@@ -17,7 +17,7 @@ func mustGoldenSale(t *testing.T) Sale {
 	soda := mustProduct(t, "7039990000113", "Cola 0,5 l", GroupSoftDrink, VAT15, 3290, 0, false)
 	snus := mustProduct(t, "7039990000014", "Nordlys Snus Original Portion 24 g", GroupTobacco, VAT25, 12900, 18, true)
 	avis := mustProduct(t, "7039990000144", "Dagsavisen (avis)", GroupPress, VAT0, 4500, 0, false)
-	p := PendingSale{ID: "K1-x", Kiosk: "K1", Lines: []Line{{soda, 2}, {snus, 1}, {avis, 1}}, Amount: 2*3290 + 12900 + 4500,
+	p := PendingSale{ID: "K1-x", Kiosk: "K1", Lines: []Line{{Product: soda, Qty: 2}, {Product: snus, Qty: 1}, {Product: avis, Qty: 1}}, Amount: 2*3290 + 12900 + 4500,
 		AgeCheckBy: "ola", Result: &PaymentResult{Approved: true, CardType: "Visa", MaskedPAN: "************4242", TerminalID: "SIM00001", Trace: "000042"}}
 	s := NewSale(p, time.Date(2026, 11, 26, 14, 5, 9, 0, time.UTC))
 	s.No = 17

@@ -455,6 +455,8 @@ func TestReportGolden(t *testing.T) {
 		{Code: kiosk.CodeOther, Subtype: kiosk.SubSaleCancelled, Time: g.clock.Now(), Kiosk: "K1", Amount: 3290},
 		{Code: kiosk.CodeOther, Subtype: kiosk.SubLineVoided, Time: g.clock.Now(), Kiosk: "K1", Amount: 2990},
 		{Code: kiosk.CodePriceLookup, Subtype: kiosk.SubLookupMiss, Time: g.clock.Now(), Kiosk: "K1"},
+		{Code: kiosk.CodePriceLookup, Subtype: kiosk.SubPriceCheck, Time: g.clock.Now(), Kiosk: "K1", Amount: snus.Price,
+			Data: map[string]string{"gtin": snus.GTIN.String(), "group": "2", "price": snus.Price.Decimal()}},
 	} {
 		if _, err := g.store.Append(ctx, e); err != nil {
 			t.Fatal(err)

@@ -167,7 +167,9 @@ func NewReturn(s Sale, returned map[GTIN]int, want []ReturnLine) (Return, error)
 	}
 	sold := map[GTIN]int{}
 	prod := map[GTIN]Product{}
+	inStore := map[GTIN]bool{} // sold by in-store code (instore.go): priced per label, not returned here
 	for _, l := range s.Lines {
+		inStore[l.Product.GTIN] = inStore[l.Product.GTIN] || l.InStore()
 		sold[l.Product.GTIN] += l.Qty
 		if _, ok := prod[l.Product.GTIN]; !ok {
 			prod[l.Product.GTIN] = l.Product
@@ -178,6 +180,9 @@ func NewReturn(s Sale, returned map[GTIN]int, want []ReturnLine) (Return, error)
 		p, ok := prod[g]
 		if !ok {
 			return Return{}, fmt.Errorf("%w: receipt %d has no %s", ErrOverReturn, s.No, g)
+		}
+		if inStore[g] {
+			return Return{}, fmt.Errorf("%w: %s was sold by an in-store price or weight code: no return at the kiosk", ErrOverReturn, p.Name)
 		}
 		if left := sold[g] - returned[g]; asked[g] > left {
 			return Return{}, fmt.Errorf("%w: %d × %s asked, %d sold, %d returned already", ErrOverReturn, asked[g], p.Name, sold[g], returned[g])

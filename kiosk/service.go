@@ -33,6 +33,9 @@ type Config struct {
 	// TrainingIdle ends training mode by itself once the kiosk stood idle
 	// this long (default 15 min; checkout_training.go).
 	TrainingIdle time.Duration
+	// PriceCheckTime is how long the price-check screen waits for a scan,
+	// and shows a price, before it returns (default 20 s).
+	PriceCheckTime time.Duration
 
 	Log *slog.Logger // nil: discard
 }
@@ -52,6 +55,7 @@ func (c *Config) defaults() {
 	set(&c.PrinterPoll, 10*time.Second)
 	set(&c.DiskPoll, 10*time.Second)
 	set(&c.TrainingIdle, 15*time.Minute)
+	set(&c.PriceCheckTime, 20*time.Second)
 	if c.DiskReserve == 0 {
 		c.DiskReserve = DefaultDiskReserve
 	}
@@ -160,6 +164,8 @@ type Checkout struct {
 	lateUnrecorded []uint64 // queued receipts printed whose record failed
 
 	trn training // training mode (checkout_training.go)
+
+	priceShown *PriceInfo // the price check's last result (checkout_pricecheck.go)
 
 	timer    Timer
 	timerGen uint64
@@ -301,7 +307,7 @@ func (c *Checkout) viewLocked() View {
 		Help: c.helpSince, Staff: c.staffViewLocked(), Calls: c.callsLocked(), Light: c.signalLocked(),
 		Devices: c.devicesLocked(), Compartments: append([]CompartmentState(nil), c.compartments...),
 		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt, LastReceipt: c.lastReceiptLocked(),
-		Training: c.trn.on,
+		Training: c.trn.on, PriceCheck: c.priceShown,
 	}
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {
@@ -402,6 +408,8 @@ func (c *Checkout) armTimer() {
 		d, ev = c.cfg.ReleaseTimeout, EvReleaseFault
 	case AgeCheckPending:
 		d, ev = c.cfg.AgeTimeout, EvAgeTimeout
+	case PriceCheck:
+		d, ev = c.cfg.PriceCheckTime, EvPriceCheckDone
 	default:
 		return
 	}
@@ -449,6 +457,8 @@ func (c *Checkout) timeout(gen uint64, ev Event) {
 			Text: "age check not answered within " + c.cfg.AgeTimeout.String() + "; back to the basket"})
 		c.fire(ev)
 		c.notice, c.arg = NoticeAgeTimeout, ""
+	case EvPriceCheckDone:
+		c.endPriceCheckLocked() // to the basket when there is one
 	default:
 		c.fire(ev)
 	}

@@ -35,6 +35,9 @@ const (
 	// NoticeReceiptNotPrinted: paid, but the receipt did not print; it
 	// prints when the printer is back (ask staff).
 	NoticeReceiptNotPrinted Notice = 21
+	// NoticeInStoreTobacco: arg: product name; an in-store price or
+	// weight code names a tobacco product, which is not sold that way.
+	NoticeInStoreTobacco Notice = 22
 )
 
 var noticeNames = map[Notice]string{
@@ -46,7 +49,7 @@ var noticeNames = map[Notice]string{
 	NoticePaymentReversed: "PaymentReversed",
 	NoticeScanNotNow:      "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
 	NoticeBadgeUnknown: "BadgeUnknown", NoticeBadgeLocked: "BadgeLocked", NoticeStaffNotNow: "StaffNotNow",
-	NoticeReceiptNotPrinted: "ReceiptNotPrinted",
+	NoticeReceiptNotPrinted: "ReceiptNotPrinted", NoticeInStoreTobacco: "InStoreTobacco",
 }
 
 func (n Notice) String() string {
@@ -120,6 +123,10 @@ type View struct {
 	// the customer screen says no sale is real, and the assistance queue
 	// holds a CallTraining until it ends.
 	Training bool
+
+	// PriceCheck is the price check's last result (PriceCheck state); nil
+	// while it waits for a scan.
+	PriceCheck *PriceInfo
 }
 
 // ReleaseItem is a paid cabinet product the customer takes out.

@@ -302,6 +302,8 @@ func (s *Screen) build() fyne.CanvasObject {
 		return s.assistance()
 	case kiosk.OutOfOrder:
 		return s.outOfOrder()
+	case kiosk.PriceCheck:
+		return s.priceCheck() // pricecheck.go
 	}
 	// A state this screen does not know: say so rather than show nothing.
 	return s.outOfOrder()
@@ -381,6 +383,7 @@ func (s *Screen) idle() fyne.CanvasObject {
 		subheading(s.t(mScanToStart)),
 		layout.NewSpacer(),
 		centred(s.cabinetButton(BigTouch)),
+		s.priceCheckRow(),
 		centred(s.helpButton()),
 	)
 }
@@ -403,6 +406,9 @@ func (s *Screen) vatNote() string {
 // basketLine is one basket line on one row: 18+ mark, name, unit price,
 // − qty +, line total, remove.
 func (s *Screen) basketLine(l kiosk.Line) fyne.CanvasObject {
+	if l.InStore() {
+		return s.inStoreBasketLine(l) // pricecheck.go
+	}
 	g, qty := l.Product.GTIN, l.Qty
 	// The badge column is there on every line, so the names line up.
 	left := atLeast(layout.NewSpacer(), 64, 0)

@@ -50,6 +50,9 @@ type lineKey struct {
 	price      kiosk.Money
 	qty        int
 	restricted bool
+	code       kiosk.GTIN // an in-store line's label
+	grams      int
+	n          int // the how-manieth line like it: two scans of one label are two rows
 }
 
 // Shopping: the basket, its total and what to do next.
@@ -64,7 +67,7 @@ func (s *Screen) shopping() fyne.CanvasObject {
 func (s *Screen) newShopScreen() *shopScreen {
 	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), rows: map[lineKey]shopRow{}}
 	sh.count = rightLabel("", theme.SizeNameText, false)
-	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true), sh.count)
+	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true), s.withPriceCheck(sh.count))
 	sh.lines = container.NewVBox()
 	sh.empty = body(s.t(mBasketEmpty))
 	sh.total = rightLabel("", theme.SizeNameHeadingText, true)
@@ -94,8 +97,17 @@ func (sh *shopScreen) update(s *Screen) {
 	sh.count.SetText(itemCount(s.lang, v.Count))
 	objs := make([]fyne.CanvasObject, 0, 2*len(v.Lines)+1)
 	rows := make(map[lineKey]shopRow, len(v.Lines))
+	var seen map[lineKey]int // in-store lines, the only ones that repeat
 	for _, l := range v.Lines {
-		k := lineKey{l.Product.GTIN, l.Product.Name, l.Product.Price, l.Qty, l.Product.Restricted()}
+		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams}
+		if l.InStore() {
+			if seen == nil {
+				seen = map[lineKey]int{}
+			}
+			base := k
+			k.n = seen[base]
+			seen[base]++
+		}
 		r, ok := sh.rows[k]
 		if !ok {
 			r = shopRow{s.basketLine(l), widget.NewSeparator()}

@@ -496,7 +496,7 @@ func (s *Screen) step(title, hint string, choices fyne.CanvasObject) fyne.Canvas
 func (s *Screen) linePicker() fyne.CanvasObject {
 	list := container.NewVBox()
 	for _, l := range s.view.Lines {
-		g := l.Product.GTIN
+		g := l.Key() // the product, or an in-store line's label
 		list.Add(button(s.t(mStaffLine, l.Qty, l.Product.Name), widget.MediumImportance, 0, MinTouch, func() {
 			s.pick.line = g
 			s.k.StaffTouch()

@@ -41,6 +41,7 @@ type Code struct {
 	Price     kiosk.Money // AI 392n, or an in-store price
 	Grams     int         // AI 310n (kg) in grams, or an in-store weight
 	Staff     string      // the badge id, without the prefix
+	Value     ValueKind   // in-store: what the code carries (Price or Grams); 0 otherwise
 }
 
 // ValueKind is what an in-store code carries.
@@ -227,7 +228,7 @@ func inStore(code Code, s string, l InStoreLayout) (Code, error) {
 	// fresh check digit, so one catalog entry matches every price.
 	item := s[:2+l.ItemDigits] + strings.Repeat("0", 13-1-2-l.ItemDigits)
 	code.GTIN = kiosk.GTIN("0" + item + string(kiosk.CheckDigit(item)))
-	code.Kind = KindInStore
+	code.Kind, code.Value = KindInStore, l.Value
 	if l.Value == ValuePrice {
 		code.Price = kiosk.Money(v)
 	} else {

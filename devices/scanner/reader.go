@@ -26,9 +26,10 @@ const DefaultGap = 50 * time.Millisecond
 //
 // Codes are passed on as data for the checkout to look up: the AIM
 // identifier is stripped into Scan.Symbology, GS1 element strings become
-// their GTIN (AI 01). Staff badges, in-store price codes and the GS1
-// extras (batch, expiry) are understood by Config.Parse; passing them
-// through the kiosk's Scanner port is not done yet.
+// their GTIN (AI 01), staff badges Scan.Staff and in-store price and
+// weight codes (Config.InStore) Scan.InStore. The GS1 extras (batch,
+// expiry) are understood by Config.Parse; passing them through the
+// kiosk's Scanner port is not done yet.
 type Reader struct {
 	cfg  Config
 	clk  kiosk.Clock
@@ -160,6 +161,9 @@ func (s *Reader) scan(line []byte) (kiosk.Scan, error) {
 			return kiosk.Scan{}, fmt.Errorf("%w: %v", kiosk.ErrBadScan, err) // a broken badge is no product either
 		}
 	}
+	if sc, ok, err := s.inStoreScan(line, sc.At); ok {
+		return sc, err
+	}
 	if len(line) == 0 || line[0] != ']' {
 		return sc, nil
 	}
@@ -183,6 +187,41 @@ func (s *Reader) scan(line []byte) (kiosk.Scan, error) {
 		sc.Code = c.GTIN.Short()
 	}
 	return sc, nil
+}
+
+// inStoreScan makes the kiosk's Scan of an in-store price or weight code
+// (a 13-digit code, bare or as EAN-13 "]E0", with a prefix the shop
+// configured: Config.InStore): the item and value in Scan.InStore, the
+// code without its identifier in Scan.Code. ok is false for any other
+// line. A line with an in-store prefix that its layout cannot read (a
+// wrong price check digit) is kiosk.ErrBadScan, never looked up.
+func (s *Reader) inStoreScan(line []byte, at time.Time) (sc kiosk.Scan, ok bool, err error) {
+	data := strings.TrimPrefix(string(line), "]E0")
+	if len(s.cfg.InStore) == 0 || len(data) != 13 {
+		return kiosk.Scan{}, false, nil
+	}
+	configured := false
+	for _, l := range s.cfg.InStore {
+		configured = configured || strings.HasPrefix(data, l.Prefix)
+	}
+	if !configured {
+		return kiosk.Scan{}, false, nil
+	}
+	c, perr := s.cfg.Parse(line)
+	switch {
+	case perr != nil && digitsOnly(data) && kiosk.CheckDigit(data[:12]) == data[12]:
+		// The GTIN is right, so what Parse refused is the value's own
+		// check digit.
+		return kiosk.Scan{}, true, fmt.Errorf("%w: %v", kiosk.ErrBadScan, perr)
+	case perr != nil || c.Kind != KindInStore:
+		return kiosk.Scan{}, false, nil // not readable as in-store: the checkout says why
+	}
+	kind := kiosk.InStorePrice
+	if c.Value == ValueWeight {
+		kind = kiosk.InStoreWeight
+	}
+	return kiosk.Scan{Code: c.Data, Symbology: c.Symbology, At: at,
+		InStore: kiosk.InStoreValue{Kind: kind, Item: c.GTIN, Price: c.Price, Grams: c.Grams}}, true, nil
 }
 
 // ReadScan implements kiosk.Scanner. Codes read before an unplug are

@@ -169,3 +169,94 @@ func TestReaderStaffBadges(t *testing.T) {
 		t.Fatalf("product after badges: %+v, %v", got, err)
 	}
 }
+
+// inStoreCode is the 13-digit code with body (12 digits) and its check
+// digit.
+func inStoreCode(body string) string { return body + string(kiosk.CheckDigit(body)) }
+
+// TestReaderInStoreCodes: a price or weight code with a configured prefix
+// reaches the checkout as its item and value; a wrong price check digit
+// is a bad scan; a code with no configured prefix passes as it is.
+func TestReaderInStoreCodes(t *testing.T) {
+	cfg := Config{InStore: []InStoreLayout{
+		{Prefix: "23", ItemDigits: 5, ValueDigits: 5, Value: ValueWeight},
+		{Prefix: "25", ItemDigits: 5, ValueCheck: true, ValueDigits: 4, Value: ValuePrice},
+	}}
+	// The price check digit of 1250 (GS1 §7.9.3), found by trying.
+	var pc byte
+	for d := byte('0'); d <= '9'; d++ {
+		if priceCheckOK("1250", d) {
+			pc = d
+		}
+	}
+	weight := inStoreCode("231234500452")
+	price := inStoreCode("2554321" + string(pc) + "1250")
+	wrongCheck := inStoreCode("2554321" + string('0'+(pc-'0'+1)%10) + "1250")
+	other := inStoreCode("220000100452") // prefix 22: not configured
+	l := newLine()
+	t.Cleanup(func() { l.set(func() { l.closed = true }) })
+	r := NewReader(l, cfg, 30*time.Millisecond, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	l.write(weight + "\r")
+	l.write("]E0" + price + "\r")
+	l.write(wrongCheck + "\r")
+	l.write(other + "\r")
+	for _, want := range []kiosk.Scan{
+		{Code: weight, InStore: kiosk.InStoreValue{Kind: kiosk.InStoreWeight, Item: kiosk.MustGTIN(inStoreCode("231234500000")), Grams: 452}},
+		{Code: price, Symbology: "]E0", InStore: kiosk.InStoreValue{Kind: kiosk.InStorePrice, Item: kiosk.MustGTIN(inStoreCode("255432100000")), Price: 1250}},
+	} {
+		got, err := r.ReadScan(ctx)
+		got.At = time.Time{}
+		if err != nil || got != want {
+			t.Fatalf("in-store code: %+v, %v; want %+v", got, err, want)
+		}
+		if err := got.InStore.Validate(); err != nil {
+			t.Errorf("%s: %v", got.Code, err)
+		}
+	}
+	if got, err := r.ReadScan(ctx); !errors.Is(err, kiosk.ErrBadScan) {
+		t.Fatalf("wrong price check digit: %+v, %v; want ErrBadScan", got, err)
+	}
+	if got, err := r.ReadScan(ctx); err != nil || got.Code != other || got.InStore.Kind != kiosk.InStoreNone {
+		t.Fatalf("unconfigured prefix: %+v, %v", got, err)
+	}
+}
+
+// FuzzReaderInStore: whatever line arrives, the kiosk gets either a bad
+// scan or a Scan whose in-store part names a restricted-circulation item
+// of a known kind, never a panic.
+func FuzzReaderInStore(f *testing.F) {
+	for _, s := range []string{"2312345004529", "]E02312345004529", "2554321312505", "2500000000000", "23123450045", "]E0", "2312345x04529"} {
+		f.Add([]byte(s))
+	}
+	r := &Reader{cfg: Config{StaffPrefix: "STAFF-", InStore: []InStoreLayout{
+		{Prefix: "23", ItemDigits: 5, ValueDigits: 5, Value: ValueWeight},
+		{Prefix: "25", ItemDigits: 5, ValueCheck: true, ValueDigits: 4, Value: ValuePrice},
+	}}, clk: kiosk.SystemClock{}}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		sc, err := r.scan(line)
+		if err != nil {
+			if !errors.Is(err, kiosk.ErrBadScan) {
+				t.Fatalf("scan(%q): %v does not wrap ErrBadScan", line, err)
+			}
+			return
+		}
+		v := sc.InStore
+		if v.Kind == kiosk.InStoreNone {
+			return
+		}
+		if v.Kind != kiosk.InStorePrice && v.Kind != kiosk.InStoreWeight {
+			t.Fatalf("scan(%q): kind %v", line, v.Kind)
+		}
+		if g, err := kiosk.ParseGTIN(string(v.Item)); err != nil || !kiosk.IsInStore(g) {
+			t.Fatalf("scan(%q): item %q: %v", line, v.Item, err)
+		}
+		if _, err := kiosk.ParseGTIN(sc.Code); err != nil || len(sc.Code) != 13 {
+			t.Fatalf("scan(%q): code %q", line, sc.Code)
+		}
+		if v.Price < 0 || v.Grams < 0 {
+			t.Fatalf("scan(%q): negative value %+v", line, v)
+		}
+	})
+}

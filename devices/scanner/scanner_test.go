@@ -90,11 +90,11 @@ func TestParse(t *testing.T) {
 			Data: "01070399900001133103000125", GTIN: "07039990000113", Grams: 125}},
 		{"]C0STAFF-0042", Code{Kind: KindStaff, Symbology: "]C0", Data: "STAFF-0042", Staff: "0042"}},
 		{withCheck("231234501990"), Code{Kind: KindInStore, Data: withCheck("231234501990"),
-			GTIN: kiosk.GTIN("0" + withCheck("231234500000")), Price: 1990}},
+			GTIN: kiosk.GTIN("0" + withCheck("231234500000")), Price: 1990, Value: ValuePrice}},
 		{withCheck("2412345" + "9" + "2875"), Code{Kind: KindInStore, Data: withCheck("241234592875"),
-			GTIN: kiosk.GTIN("0" + withCheck("241234500000")), Price: 2875}}, // GS1's example: 2875 has price check 9
+			GTIN: kiosk.GTIN("0" + withCheck("241234500000")), Price: 2875, Value: ValuePrice}}, // GS1's example: 2875 has price check 9
 		{withCheck("281234500450"), Code{Kind: KindInStore, Data: withCheck("281234500450"),
-			GTIN: kiosk.GTIN("0" + withCheck("281234500000")), Grams: 450}},
+			GTIN: kiosk.GTIN("0" + withCheck("281234500000")), Grams: 450, Value: ValueWeight}},
 		{withCheck("251234501990"), Code{Kind: KindProduct, Data: withCheck("251234501990"),
 			GTIN: kiosk.GTIN("0" + withCheck("251234501990"))}}, // prefix 25 not configured: a plain GTIN
 	}

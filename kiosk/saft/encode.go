@@ -870,6 +870,9 @@ func (b *builder) line(p, nr string, i int, l *Line) xLine {
 	if l.UnitPrice != 0 {
 		x.Ppu = amount(l.UnitPrice)
 	}
+	if l.Grams != 0 {
+		x.Qnt = kiosk.DecimalKg(l.Grams) // a weight line: kilograms
+	}
 	if l.VAT != nil {
 		v := b.vat(p+"/vat", *l.VAT)
 		x.VAT = &v

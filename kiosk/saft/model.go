@@ -293,6 +293,7 @@ type Line struct {
 	GroupID   string      // artGroupID, optional
 	ArtID     string      // artID, optional
 	Qty       int64       // qnt, negative on a return
+	Grams     int64       // a weight line's weight: qnt is then kg with three decimals ("0.452", Amount6decimals), ppu per kg
 	AmountIn  kiosk.Money // lineAmntIn
 	AmountEx  kiosk.Money // lineAmntEx
 	UnitPrice kiosk.Money // ppu, VAT included; 0: not written

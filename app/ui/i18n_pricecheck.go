@@ -1,0 +1,62 @@
+package ui
+
+// Texts of the price check and in-store codes (kiosk
+// checkout_pricecheck.go, instore.go). They live apart from the other
+// catalogs and join them in init.
+
+import "selvkasse/kiosk"
+
+const (
+	mPriceCheck         msg = "priceCheck"
+	mPriceCheckTitle    msg = "priceCheckTitle"
+	mPriceCheckScan     msg = "priceCheckScan"
+	mPriceCheckNote     msg = "priceCheckNote"
+	mPriceCheckAgain    msg = "priceCheckAgain"
+	mPriceCheckBack     msg = "priceCheckBack"
+	mPriceCheckBasket   msg = "priceCheckBasket"
+	mPriceCheckPerKg    msg = "priceCheckPerKg"
+	mPriceCheckWeighs   msg = "priceCheckWeighs"
+	mPriceCheckTextOnly msg = "priceCheckTextOnly"
+	mWeightLine         msg = "weightLine"
+
+	mNoticeInStoreTobacco    msg = "notice.InStoreTobacco"
+	mNoticeInStoreTobaccoArg msg = "notice.InStoreTobacco.arg"
+)
+
+var priceCheckTexts = map[string]map[msg]string{
+	LangNorwegian: {
+		mPriceCheck:              "Sjekk pris",
+		mPriceCheckTitle:         "Sjekk pris",
+		mPriceCheckScan:          "Skann en vare for å se prisen",
+		mPriceCheckNote:          "Ingenting legges i kurven.",
+		mPriceCheckAgain:         "Skann en ny vare for å sjekke en annen pris.",
+		mPriceCheckBack:          "Tilbake",
+		mPriceCheckBasket:        "Tilbake til kurven",
+		mPriceCheckPerKg:         "%s kr/kg",
+		mPriceCheckWeighs:        "%s kg koster %s",
+		mPriceCheckTextOnly:      "Tobakksvarer vises bare som tekst.",
+		mWeightLine:              "%s kg à %s kr/kg",
+		mNoticeInStoreTobacco:    "Tobakk kan ikke selges med butikkens egen strekkode. Spør en ansatt.",
+		mNoticeInStoreTobaccoArg: "%s kan ikke selges med butikkens egen strekkode. Spør en ansatt.",
+	},
+	LangEnglish: {
+		mPriceCheck:              "Check price",
+		mPriceCheckTitle:         "Check price",
+		mPriceCheckScan:          "Scan an item to see its price",
+		mPriceCheckNote:          "Nothing is added to your basket.",
+		mPriceCheckAgain:         "Scan another item to check its price.",
+		mPriceCheckBack:          "Back",
+		mPriceCheckBasket:        "Back to the basket",
+		mPriceCheckPerKg:         "%s kr/kg",
+		mPriceCheckWeighs:        "%s kg costs %s",
+		mPriceCheckTextOnly:      "Tobacco is shown as text only.",
+		mWeightLine:              "%s kg at %s kr/kg",
+		mNoticeInStoreTobacco:    "Tobacco cannot be sold with the shop's own barcode. Please ask staff.",
+		mNoticeInStoreTobaccoArg: "%s cannot be sold with the shop's own barcode. Please ask staff.",
+	},
+}
+
+func init() {
+	addTexts(priceCheckTexts)
+	noticeMsgs[kiosk.NoticeInStoreTobacco] = [2]msg{mNoticeInStoreTobacco, mNoticeInStoreTobaccoArg}
+}

@@ -1,0 +1,114 @@
+package ui
+
+// The price check (kiosk checkout_pricecheck.go): a "Check price" button
+// on the welcome and basket screens, the screen that shows a scanned
+// item's price without adding it, and the basket rows of in-store price
+// and weight codes (kiosk instore.go).
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
+)
+
+// PriceCheckKiosk is what the price check needs of a Kiosk.
+// *kiosk.Checkout implements it; without it no "Check price" button is
+// shown.
+type PriceCheckKiosk interface {
+	PriceCheck() error    // the next scans show prices, nothing is added
+	EndPriceCheck() error // back to the welcome or basket screen
+}
+
+// priceCheckButtons is the "Check price" button, h tall, or none when
+// the Kiosk has no price check.
+func (s *Screen) priceCheckButtons(h float32) []fyne.CanvasObject {
+	pk, ok := s.k.(PriceCheckKiosk)
+	if !ok {
+		return nil
+	}
+	return []fyne.CanvasObject{button(s.t(mPriceCheck), widget.MediumImportance, 240, h, func() { s.run(pk.PriceCheck) })}
+}
+
+// withPriceCheck is o with the "Check price" button before it, or o
+// alone when the Kiosk has no price check (the basket's top right).
+func (s *Screen) withPriceCheck(o fyne.CanvasObject) fyne.CanvasObject {
+	b := s.priceCheckButtons(MinTouch)
+	if len(b) == 0 {
+		return o
+	}
+	return container.NewHBox(append(b, o)...)
+}
+
+// priceCheckRow is the welcome screen's "Check price" button, centred;
+// nil (left out) when the Kiosk has no price check.
+func (s *Screen) priceCheckRow() fyne.CanvasObject {
+	b := s.priceCheckButtons(BigTouch)
+	if len(b) == 0 {
+		return nil
+	}
+	return centred(b...)
+}
+
+// priceCheck is the price-check screen: what to do, or the last item
+// scanned with its price (per kg and what the weight costs for a weight
+// label), and the way back. Tobacco is shown as its name and price only,
+// never a picture (tobakksskadeloven § 25); no item is ever shown with
+// one here.
+func (s *Screen) priceCheck() fyne.CanvasObject {
+	v := s.view
+	back := mPriceCheckBack
+	if len(v.Lines) > 0 {
+		back = mPriceCheckBasket
+	}
+	done := func() error {
+		if pk, ok := s.k.(PriceCheckKiosk); ok {
+			return pk.EndPriceCheck()
+		}
+		return nil
+	}
+	objs := []fyne.CanvasObject{heading(s.t(mPriceCheckTitle))}
+	if pc := v.PriceCheck; pc == nil {
+		objs = append(objs, subheading(s.t(mPriceCheckScan)), body(s.t(mPriceCheckNote)))
+	} else {
+		objs = append(objs, label(pc.Name, theme.SizeNameSubHeadingText, true))
+		if pc.PerKg() {
+			objs = append(objs,
+				label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true),
+				body(s.t(mPriceCheckWeighs, kiosk.FormatKg(pc.Grams), pc.Amount.String())))
+		} else {
+			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
+		}
+		if pc.TextOnly {
+			objs = append(objs, body(s.t(mPriceCheckTextOnly)))
+		}
+		objs = append(objs, body(s.t(mPriceCheckNote)), body(s.t(mPriceCheckAgain)))
+	}
+	objs = append(objs, layout.NewSpacer(),
+		centred(button(s.t(back), widget.HighImportance, 320, BigTouch, func() { s.run(done) })))
+	return middle(objs...)
+}
+
+// inStoreBasketLine is the basket row of a line sold by an in-store
+// code: its name, the weight at the price per kg (or the label's price),
+// the line's total and remove. Its quantity is the label's, so it has no
+// − and +; the line is named by its label (kiosk.Line.Key).
+func (s *Screen) inStoreBasketLine(l kiosk.Line) fyne.CanvasObject {
+	key := l.Key()
+	detail := s.t(mEach, l.Product.Price.String())
+	if l.Grams != 0 {
+		detail = s.t(mWeightLine, kiosk.FormatKg(l.Grams), l.Product.Price.Plain())
+	}
+	remove := button(s.t(mRemove), widget.LowImportance, 120, MinTouch, func() {
+		s.run(func() error { return s.k.Remove(key) })
+	})
+	right := container.NewHBox(
+		container.NewCenter(rightLabel(detail, theme.SizeNameCaptionText, false)),
+		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, MinTouch),
+		remove,
+	)
+	return container.NewBorder(nil, nil, atLeast(layout.NewSpacer(), 64, 0), right, nameLabel(l.Product.Name, theme.SizeNameText, true))
+}
