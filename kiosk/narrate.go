@@ -99,6 +99,11 @@ func Narrate(prev, next View, lang string) Narration {
 		}
 	case basketChanged && next.State == Shopping:
 		add(say(lang, sTotal, SpokenMoney(next.Total, lang)))
+	case next.State == PriceCheck && next.PriceCheck != nil && (prev.PriceCheck == nil || *prev.PriceCheck != *next.PriceCheck):
+		// Another item scanned during the price check: its price.
+		tone(ToneAccepted)
+		n.Cut = true
+		add(n.Prompt.Text)
 	}
 
 	// The terminal's prompt, in the screen's language.
@@ -187,6 +192,13 @@ func Prompt(v View, lang string) Phrase {
 		parts = append(parts, say(lang, sAssistance))
 	case OutOfOrder:
 		parts = append(parts, say(lang, sOutOfOrder))
+	case PriceCheck:
+		if pc := v.PriceCheck; pc != nil && pc.PerKg() {
+			parts = append(parts, say(lang, sPriceOfWeight, pc.Name, strconv.Itoa(pc.Grams), SpokenMoney(pc.Amount, lang), SpokenMoney(pc.Price, lang)))
+		} else if pc != nil {
+			parts = append(parts, say(lang, sPriceOf, pc.Name, SpokenMoney(pc.Amount, lang)))
+		}
+		parts = append(parts, say(lang, sPriceCheck))
 	}
 	p.Text = strings.Join(parts, " ")
 	return p

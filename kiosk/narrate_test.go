@@ -23,6 +23,13 @@ func nrView(s State, rev uint64, lines ...Line) View {
 	return v
 }
 
+// pcView is the price check showing pi.
+func pcView(pi PriceInfo) View {
+	v := nrView(PriceCheck, 1)
+	v.PriceCheck = &pi
+	return v
+}
+
 func texts(ps []Phrase) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
@@ -34,19 +41,19 @@ func texts(ps []Phrase) []string {
 func TestNarrate(t *testing.T) {
 	help := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	idle := nrView(Idle, 0)
-	shop1 := nrView(Shopping, 1, Line{nrSnus, 1})
-	shop2 := nrView(Shopping, 2, Line{nrSnus, 1}, Line{nrCola, 1})
-	shop3 := nrView(Shopping, 3, Line{nrSnus, 2}, Line{nrCola, 1})
-	paying := nrView(Paying, 2, Line{nrSnus, 1}, Line{nrCola, 1})
+	shop1 := nrView(Shopping, 1, Line{Product: nrSnus, Qty: 1})
+	shop2 := nrView(Shopping, 2, Line{Product: nrSnus, Qty: 1}, Line{Product: nrCola, Qty: 1})
+	shop3 := nrView(Shopping, 3, Line{Product: nrSnus, Qty: 2}, Line{Product: nrCola, Qty: 1})
+	paying := nrView(Paying, 2, Line{Product: nrSnus, Qty: 1}, Line{Product: nrCola, Qty: 1})
 	payingTerm := paying
 	payingTerm.PayStatus, payingTerm.PayStatusEn = "Sett inn kort", "Insert card"
-	releasing := nrView(Releasing, 2, Line{nrSnus, 1}, Line{nrCola, 1})
+	releasing := nrView(Releasing, 2, Line{Product: nrSnus, Qty: 1}, Line{Product: nrCola, Qty: 1})
 	releasing.Release = []ReleaseItem{{Name: "Snus", Qty: 2, Compartment: 3}}
 	refused := shop1
 	refused.Notice, refused.NoticeArg = NoticeUnknownCode, "123"
 	soldOut := shop1
 	soldOut.Notice, soldOut.NoticeArg = NoticeOutOfStock, "Cola"
-	declined := nrView(PaymentDeclined, 2, Line{nrSnus, 1}, Line{nrCola, 1})
+	declined := nrView(PaymentDeclined, 2, Line{Product: nrSnus, Qty: 1}, Line{Product: nrCola, Qty: 1})
 	declined.Notice, declined.NoticeArg = NoticeDeclined, "Ikke nok dekning"
 	cancelled := idle
 	cancelled.Rev, cancelled.Notice = 3, NoticeCancelled
@@ -56,7 +63,7 @@ func TestNarrate(t *testing.T) {
 	doorOpen.Calls = []Call{{Kind: CallDoorOpen, Arg: "3"}}
 	staff := shop1
 	staff.Staff = &StaffView{Phase: StaffPIN}
-	removed := nrView(Shopping, 4, Line{nrCola, 1})
+	removed := nrView(Shopping, 4, Line{Product: nrCola, Qty: 1})
 	removed.Rev = 4
 
 	tests := []struct {
@@ -111,21 +118,34 @@ func TestNarrate(t *testing.T) {
 		{"cancelled: notice then welcome", shop2, cancelled, "nb", 0,
 			[]string{"Handelen er avbrutt.", "Velkommen! Skann en vare for å starte."},
 			"Velkommen! Skann en vare for å starte."},
-		{"age refused: the 18+ lines are named", nrView(AgeCheckPending, 2, Line{nrSnus, 1}, Line{nrCola, 1}),
-			func() View { v := nrView(Shopping, 3, Line{nrCola, 1}); v.Notice = NoticeAgeRefused; return v }(), "en", 0,
+		{"age refused: the 18+ lines are named", nrView(AgeCheckPending, 2, Line{Product: nrSnus, Qty: 1}, Line{Product: nrCola, Qty: 1}),
+			func() View {
+				v := nrView(Shopping, 3, Line{Product: nrCola, Qty: 1})
+				v.Notice = NoticeAgeRefused
+				return v
+			}(), "en", 0,
 			[]string{"Items with an age limit of 18 were taken out of your basket.", "Removed: Snus.", "Total 32 kroner and 50 øre. Scan more items, or press Pay."},
 			"Total 32 kroner and 50 øre. Scan more items, or press Pay."},
 		{"help called", shop1, helped, "en", ToneAttention, []string{"Help is called. A member of staff is coming."},
 			"Total 89 kroner. Scan more items, or press Pay."},
 		{"help withdrawn", helped, shop1, "nb", 0, []string{"Hjelp-anropet er trukket tilbake."},
 			"Totalt 89 kroner. Skann flere varer, eller trykk Betal."},
-		{"age check: attention", shop1, nrView(AgeCheckPending, 1, Line{nrSnus, 1}), "nb", ToneAttention,
+		{"age check: attention", shop1, nrView(AgeCheckPending, 1, Line{Product: nrSnus, Qty: 1}), "nb", ToneAttention,
 			[]string{"Alderskontroll. En ansatt kommer for å kontrollere alderen din. Ha legitimasjon klar."},
 			"Alderskontroll. En ansatt kommer for å kontrollere alderen din. Ha legitimasjon klar."},
 		{"staff screen is not narrated", shop1, staff, "nb", 0, nil, ""},
 		{"back from staff screen says the prompt", staff, shop1, "nb", 0,
 			[]string{"Totalt 89 kroner. Skann flere varer, eller trykk Betal."},
 			"Totalt 89 kroner. Skann flere varer, eller trykk Betal."},
+		{"price check: the prompt", shop1, nrView(PriceCheck, 1, Line{Product: nrSnus, Qty: 1}), "nb", 0,
+			[]string{"Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven."},
+			"Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven."},
+		{"price check: an item scanned", nrView(PriceCheck, 1), pcView(PriceInfo{Name: "Cola", Price: 3250, Amount: 3250}), "en", ToneAccepted,
+			[]string{"Cola costs 32 kroner and 50 øre. Price check. Scan an item to see its price. It is not added to your basket."},
+			"Cola costs 32 kroner and 50 øre. Price check. Scan an item to see its price. It is not added to your basket."},
+		{"price check: a weight label", pcView(PriceInfo{Name: "Cola", Price: 3250, Amount: 3250}), pcView(PriceInfo{Name: "Godteri", Price: 18900, Grams: 452, Amount: 8543}), "nb", ToneAccepted,
+			[]string{"Godteri, 452 gram, koster 85 kroner og 43 øre. Kilopris 189 kroner. Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven."},
+			"Godteri, 452 gram, koster 85 kroner og 43 øre. Kilopris 189 kroner. Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven."},
 		{"unknown language is Norwegian", shop1, nrView(Idle, 2), "de", 0,
 			[]string{"Fjernet: Snus.", "Velkommen! Skann en vare for å starte."}, "Velkommen! Skann en vare for å starte."},
 	}
@@ -184,7 +204,7 @@ func TestPromptEveryState(t *testing.T) {
 	for _, lang := range []string{SpeechNorwegian, SpeechEnglish} {
 		seen := map[string]State{}
 		for _, s := range States() {
-			p := Prompt(nrView(s, 1, Line{nrSnus, 1}), lang)
+			p := Prompt(nrView(s, 1, Line{Product: nrSnus, Qty: 1}), lang)
 			if p.Text == "" || p.Lang != lang {
 				t.Errorf("%s %v: prompt %v", lang, s, p)
 			}

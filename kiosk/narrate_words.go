@@ -56,6 +56,9 @@ const (
 	sOre           spoken = "ore"
 	sAnd           spoken = "and"
 	sMinus         spoken = "minus"
+	sPriceCheck    spoken = "priceCheck"
+	sPriceOf       spoken = "priceOf"
+	sPriceOfWeight spoken = "priceOfWeight"
 )
 
 var speechWords = map[string]map[spoken]string{
@@ -89,6 +92,9 @@ var speechWords = map[string]map[spoken]string{
 		sOre:           "øre",
 		sAnd:           "og",
 		sMinus:         "minus",
+		sPriceCheck:    "Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven.",
+		sPriceOf:       "%s koster %s.",
+		sPriceOfWeight: "%s, %s gram, koster %s. Kilopris %s.",
 	},
 	SpeechEnglish: {
 		sSpeechOn:      "Speech is on. Press repeat to hear it again, and stop for silence.",
@@ -120,6 +126,9 @@ var speechWords = map[string]map[spoken]string{
 		sOre:           "øre",
 		sAnd:           "and",
 		sMinus:         "minus",
+		sPriceCheck:    "Price check. Scan an item to see its price. It is not added to your basket.",
+		sPriceOf:       "%s costs %s.",
+		sPriceOfWeight: "%s, %s grams, costs %s. Price per kilo %s.",
 	},
 }
 
@@ -147,6 +156,7 @@ var noticeWords = map[string]map[Notice][2]string{
 		NoticeBadgeLocked:       {"Ansattkortet er sperret en stund.", ""},
 		NoticeStaffNotNow:       {"Ansatte kan logge inn etter denne handelen.", ""},
 		NoticeReceiptNotPrinted: {"Kvitteringen ble ikke skrevet ut. Spør en ansatt.", ""},
+		NoticeInStoreTobacco:    {"Tobakk kan ikke selges med butikkens egen strekkode. Spør en ansatt.", "%s kan ikke selges med butikkens egen strekkode. Spør en ansatt."},
 	},
 	SpeechEnglish: {
 		NoticeUnknownCode:       {"Unknown barcode. Please ask a member of staff.", ""},
@@ -169,6 +179,7 @@ var noticeWords = map[string]map[Notice][2]string{
 		NoticeBadgeLocked:       {"The staff badge is locked for a while.", ""},
 		NoticeStaffNotNow:       {"Staff can log in after this purchase.", ""},
 		NoticeReceiptNotPrinted: {"The receipt was not printed. Please ask a member of staff.", ""},
+		NoticeInStoreTobacco:    {"Tobacco cannot be sold with the shop's own barcode. Please ask a member of staff.", "%s cannot be sold with the shop's own barcode. Please ask a member of staff."},
 	},
 }
 
