@@ -31,6 +31,9 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError("demo: " + err.Error())
 	}
+	if err := needDisplay("demo"); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	if err := os.MkdirAll(*data, 0o700); err != nil {
