@@ -15,7 +15,6 @@ import (
 
 	"selvkasse/devices/gpiocab"
 	"selvkasse/kiosk"
-	"selvkasse/storage"
 )
 
 // ErrNoSupervisor: the staff register has no active supervisor, so `run`
@@ -81,7 +80,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	db, err := storage.Open(cfg.DataDir, storage.Options{Logger: log})
+	db, err := openKioskStore(cfg.DataDir, log)
 	if refusedStore(err) {
 		return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: cfg.Health, Lang: lang, Fullscreen: !*windowed, AppID: "no.selvkasse.kiosk"}, cfg.DataDir, err, stderr)
 	}
