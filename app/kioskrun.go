@@ -31,6 +31,10 @@ type kioskOptions struct {
 	SystemID   string       // the data dir's unique system id (SYSTEMID), on the staff screen
 	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
 	SimWindow  bool         // show the Simulator window
+
+	// Checkout puts the config file's checkout settings into the
+	// checkout's configuration (Config.checkout); nil in the demo.
+	Checkout func(*kiosk.Config)
 }
 
 // kioskRun runs a kiosk: the checkout, the health endpoint and the
@@ -116,7 +120,11 @@ func (k *kioskRun) prompt(nb, en string) {
 func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
 	clk := kiosk.SystemClock{}
 	m := newMetrics(o.DataDir)
-	co := newMeteredCheckout(o.ID, o.Shop, o.DB, o.Devices, clk, k.log, m)
+	var opts []func(*kiosk.Config)
+	if o.Checkout != nil {
+		opts = append(opts, o.Checkout)
+	}
+	co := newMeteredCheckout(o.ID, o.Shop, o.DB, o.Devices, clk, k.log, m, opts...)
 	m.view = co.View
 	go k.forwardDeviceEvents(ctx, co)
 	go func() {
