@@ -157,6 +157,12 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	ran := make(chan struct{})
 	go func() { defer close(ran); _ = co.Run(ctx) }()
 
+	demoSide := o.Sim != nil && o.SimWindow && !o.Fullscreen // two windows side by side (demowindows.go)
+	scale := float32(1)
+	if demoSide {
+		scale = useDemoScale()
+	}
+	kioskPlace, simPlace := demoWindows(scale)
 	a := fyneapp.NewWithID(o.AppID)
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Selvkasse")
@@ -174,6 +180,9 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	w.Canvas().SetOnTypedRune(screen.TypedRune)
 	w.Canvas().SetOnTypedKey(screen.TypedKey)
 	w.Resize(fyne.NewSize(1280, 800))
+	if demoSide {
+		w.Resize(kioskPlace.Size)
+	}
 	w.SetFullScreen(o.Fullscreen)
 	w.SetMaster()
 	unbind := screen.Bind()
@@ -187,9 +196,14 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		sw := a.NewWindow("Selvkasse Simulator")
 		simPanel := ui.NewSimulator(simControls{o.Sim}, products)
 		sw.SetContent(simPanel.Content())
-		sw.Resize(fyne.NewSize(ui.SimulatorWidth, 1000))
+		sw.Resize(simPlace.Size)
 		simPanel.Bind()
 		sw.Show()
+		if demoSide {
+			a.Lifecycle().SetOnStarted(func() {
+				go k.placeWindows(ctx, []fyne.Window{w, sw}, []windowPlace{kioskPlace, simPlace})
+			})
+		}
 	}
 
 	go func() {
