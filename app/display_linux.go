@@ -44,17 +44,15 @@ func xDisplayProblem(getenv func(string) string, dial func(network, addr string)
 	if len(addrs) == 0 {
 		return "" // a form this check does not know: the driver will say
 	}
-	var first error
+	var last error // of the socket file, for a local display: the clearest
 	for _, a := range addrs {
 		err := dial(a[0], a[1])
 		if err == nil {
 			return ""
 		}
-		if first == nil {
-			first = err
-		}
+		last = err
 	}
-	return fmt.Sprintf("the X server of DISPLAY=%s does not answer (%v)", d, first)
+	return fmt.Sprintf("the X server of DISPLAY=%s does not answer (%v)", d, last)
 }
 
 // xAddrs are the sockets an X client tries for the display name d,
