@@ -179,6 +179,7 @@ func TestOldCabinetKeys(t *testing.T) {
 // with the terminal, and stops with a plain reason when the cabinet's
 // GPIO chip is not there (as on this machine).
 func TestRunWiresTheDevices(t *testing.T) {
+	mustFakeXDisplay(t) // run asks for a display first
 	dir := t.TempDir()
 	sl, err := sim.NewScannerLine(filepath.Join(dir, "scanner"), sim.ScannerOptions{Terminator: "\r"})
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 
 	"selvkasse/app/staffpin"
 	"selvkasse/kiosk"
-	"selvkasse/storage"
 )
 
 // demoCmd runs the kiosk with simulated devices and a Simulator window.
@@ -31,6 +30,9 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError("demo: " + err.Error())
 	}
+	if err := needDisplay("demo"); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	if err := os.MkdirAll(*data, 0o700); err != nil {
@@ -38,7 +40,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	db, err := storage.Open(*data, storage.Options{Logger: log})
+	db, err := openKioskStore(*data, log)
 	if refusedStore(err) {
 		return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: *health, Lang: *lang, Fullscreen: *fullscreen, AppID: "no.selvkasse.demo"}, *data, err, stderr)
 	}

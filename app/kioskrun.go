@@ -33,6 +33,10 @@ type kioskOptions struct {
 	SimWindow  bool         // show the Simulator window
 	Speech     SpeechConfig // speaking to the customer
 	Sound      SoundConfig  // the tones
+
+	// Checkout puts the config file's checkout settings into the
+	// checkout's configuration (Config.checkout); nil in the demo.
+	Checkout func(*kiosk.Config)
 }
 
 // kioskRun runs a kiosk: the checkout, the health endpoint and the
@@ -118,7 +122,11 @@ func (k *kioskRun) prompt(nb, en string) {
 func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
 	clk := kiosk.SystemClock{}
 	m := newMetrics(o.DataDir)
-	co := newMeteredCheckout(o.ID, o.Shop, o.DB, o.Devices, clk, k.log, m)
+	var opts []func(*kiosk.Config)
+	if o.Checkout != nil {
+		opts = append(opts, o.Checkout)
+	}
+	co := newMeteredCheckout(o.ID, o.Shop, o.DB, o.Devices, clk, k.log, m, opts...)
 	m.view = co.View
 	go k.forwardDeviceEvents(ctx, co)
 	go func() {
@@ -157,6 +165,12 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	ran := make(chan struct{})
 	go func() { defer close(ran); _ = co.Run(ctx) }()
 
+	demoSide := o.Sim != nil && o.SimWindow && !o.Fullscreen // two windows side by side (demowindows.go)
+	scale := float32(1)
+	if demoSide {
+		scale = useDemoScale()
+	}
+	kioskPlace, simPlace := demoWindows(scale)
 	a := fyneapp.NewWithID(o.AppID)
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Selvkasse")
@@ -175,6 +189,9 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	w.Canvas().SetOnTypedRune(screen.TypedRune)
 	w.Canvas().SetOnTypedKey(nar.typedKey(screen.TypedKey, screen.Lang))
 	w.Resize(fyne.NewSize(1280, 800))
+	if demoSide {
+		w.Resize(kioskPlace.Size)
+	}
 	w.SetFullScreen(o.Fullscreen)
 	w.SetMaster()
 	unbind := screen.Bind()
@@ -188,9 +205,14 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		sw := a.NewWindow("Selvkasse Simulator")
 		simPanel := ui.NewSimulator(simControls{o.Sim}, simQuickProducts(products)) // app/shopper.go
 		sw.SetContent(simPanel.Content())
-		sw.Resize(fyne.NewSize(ui.SimulatorWidth, 1000))
+		sw.Resize(simPlace.Size)
 		simPanel.Bind()
 		sw.Show()
+		if demoSide {
+			a.Lifecycle().SetOnStarted(func() {
+				go k.placeWindows(ctx, []fyne.Window{w, sw}, []windowPlace{kioskPlace, simPlace})
+			})
+		}
 	}
 
 	go func() {

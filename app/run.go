@@ -15,7 +15,6 @@ import (
 
 	"selvkasse/devices/gpiocab"
 	"selvkasse/kiosk"
-	"selvkasse/storage"
 )
 
 // ErrNoSupervisor: the staff register has no active supervisor, so `run`
@@ -68,6 +67,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := needDisplay("run"); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -78,7 +80,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	db, err := storage.Open(cfg.DataDir, storage.Options{Logger: log})
+	db, err := openKioskStore(cfg.DataDir, log)
 	if refusedStore(err) {
 		return newKioskRun(log).refuse(ctx, stop, kioskOptions{Health: cfg.Health, Lang: lang, Fullscreen: !*windowed, AppID: "no.selvkasse.kiosk"}, cfg.DataDir, err, stderr)
 	}
@@ -139,7 +141,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "selvkasse run: kiosk %s, data %s, terminal %s, health http://%s/healthz\n", cfg.KioskID, cfg.DataDir, term.where, cfg.Health)
 	return k.run(ctx, stop, kioskOptions{
 		ID: cfg.KioskID, Shop: cfg.Shop, DB: db, DataDir: cfg.DataDir, Health: cfg.Health, Lang: lang, Fullscreen: !*windowed,
-		AppID: "no.selvkasse.kiosk", SystemID: sysID, Speech: cfg.Speech, Sound: cfg.Sound,
+		AppID: "no.selvkasse.kiosk", SystemID: sysID, Speech: cfg.Speech, Sound: cfg.Sound, Checkout: cfg.checkout,
 		Devices: Devices{
 			Scanner: serial.Scanner, Printer: serial.Printer, Terminal: term.Terminal, Cabinet: cab, Staff: cab,
 			Light: cab.Light(), Key: key,

@@ -264,6 +264,7 @@ func TestRunRefusesWithoutSupervisor(t *testing.T) {
 			mustStaff(t, "", "disable", "--data", dir, "--id", "kari")
 		}},
 	}
+	mustFakeXDisplay(t) // run asks for a display first
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "my data")

@@ -32,14 +32,19 @@ func newCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk
 }
 
 // newMeteredCheckout is newCheckout with the checkout's durable writes
-// timed and its completed sales counted in m (nil: not measured).
-func newMeteredCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk kiosk.Clock, log *slog.Logger, m *metrics) *kiosk.Checkout {
+// timed and its completed sales counted in m (nil: not measured), and
+// opts applied to the checkout's configuration.
+func newMeteredCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devices, clk kiosk.Clock, log *slog.Logger, m *metrics, opts ...func(*kiosk.Config)) *kiosk.Checkout {
 	var sales kiosk.SaleStore = db
 	var journal kiosk.Journal = db
 	if m != nil {
 		sales, journal = timedSales{db, m, clk}, timedJournal{db, m, clk}
 	}
-	return kiosk.NewCheckout(kiosk.Config{KioskID: kioskID, Shop: shop, System: systemName, Log: log, DiskReserve: storage.DiskReserve}, kiosk.Deps{
+	cfg := kiosk.Config{KioskID: kioskID, Shop: shop, System: systemName, Log: log, DiskReserve: storage.DiskReserve}
+	for _, o := range opts { // the config file's settings (Config.checkout)
+		o(&cfg)
+	}
+	return kiosk.NewCheckout(cfg, kiosk.Deps{
 		Catalog: db, Sales: sales, Journal: journal, Disk: db, Reports: db,
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
 		Light: d.Light, Key: d.Key, Clock: clk,

@@ -46,7 +46,8 @@ fi
 
 PKGS="systemd,systemd-sysv,udev,systemd-timesyncd,kmod,$KPKG,initramfs-tools,zstd,\
 systemd-boot-efi,passwd,e2fsprogs,locales,tzdata,seatd,cage,xwayland,libgl1,libgl1-mesa-dri,\
-libx11-6,libxcursor1,libxrandr2,libxinerama1,libxi6,libxxf86vm1,xkb-data"
+libx11-6,libxcursor1,libxrandr2,libxinerama1,libxi6,libxxf86vm1,xkb-data,\
+espeak-ng,alsa-utils"
 [ "$ARCH" = arm64 ] && PKGS="$PKGS,raspi-firmware"
 
 # APT_CACHE=DIR keeps the downloaded .debs between builds (a cache only:

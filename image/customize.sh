@@ -19,10 +19,11 @@ echo 'selvkasse' > "$R/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tselvkasse\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
 
 # The kiosk user (fixed ids so the data partition's owners match every
-# root slot). video: seatd's group and /dev/dri; render; input; gpio.
+# root slot). video: seatd's group and /dev/dri; render; input (the
+# headset jack's switch events); gpio; audio: speech and tones (ALSA).
 ch groupadd --system --gid 990 gpio
 ch groupadd --system --gid 991 kiosk
-ch useradd --system --uid 991 --gid kiosk --groups video,render,input,gpio \
+ch useradd --system --uid 991 --gid kiosk --groups video,render,input,gpio,audio \
 	--home-dir /var/lib/selvkasse/home --no-create-home --shell /usr/sbin/nologin kiosk
 # No passwords: root is locked, there is no login on the console.
 ch passwd -l root >/dev/null

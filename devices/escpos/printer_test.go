@@ -30,10 +30,18 @@ var (
 	statusPaperOut = Status{0x1A, 0x32, 0x12, 0x7E}
 )
 
+// emulatorReplyTimeout is the driver's wait for each status reply
+// against the emulator. Its Unplug is a printer that stops answering, so
+// the conformance suite's Unplugged case waits for it to run out twice
+// (Status, then Print): long enough that a reply delayed by a loaded
+// machine (the emulator answers from a goroutine) is never taken for
+// silence, short enough to keep that case at about 2 s. It was 100 ms.
+const emulatorReplyTimeout = time.Second
+
 func newEmulator(t *testing.T) *emulator {
 	kioskSide, printerSide := net.Pipe()
 	e := &emulator{conn: printerSide, plugged: true, status: statusReady}
-	e.drv = NewPrinter(kioskSide, Encoder{Columns: Columns42}, 100*time.Millisecond)
+	e.drv = NewPrinter(kioskSide, Encoder{Columns: Columns42}, emulatorReplyTimeout)
 	dec := &Decoder{
 		OnStatus: func(n byte) {
 			// Called with e.mu held (from the loop below).

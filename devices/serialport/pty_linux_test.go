@@ -433,10 +433,20 @@ func TestReadTimeout(t *testing.T) {
 	if errors.Is(got.err, kiosk.ErrDeviceUnavailable) || errors.Is(got.err, io.EOF) {
 		t.Errorf("a timeout must not look like an unplug or EOF: %v", got.err)
 	}
-	// Reading goes on after a timeout, nothing lost.
+	// Reading goes on after a timeout, nothing lost. The pty hands "z"
+	// to the port's side through a kernel work queue: on a loaded
+	// machine a Read may time out again before it arrives, which is the
+	// port working as configured, so those are read past (up to guard).
 	mustWrite(t, m, "z")
-	if got := recv(t, goRead(p, 8), "Read after timeout"); got.data != "z" || got.err != nil {
-		t.Errorf("Read after timeout = %q, %v; want \"z\"", got.data, got.err)
+	for deadline := time.Now().Add(guard); ; {
+		got := recv(t, goRead(p, 8), "Read after timeout")
+		if errors.Is(got.err, os.ErrDeadlineExceeded) && got.data == "" && time.Now().Before(deadline) {
+			continue
+		}
+		if got.data != "z" || got.err != nil {
+			t.Errorf("Read after timeout = %q, %v; want \"z\"", got.data, got.err)
+		}
+		break
 	}
 }
 

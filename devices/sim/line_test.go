@@ -122,6 +122,15 @@ func TestScannerLineSettings(t *testing.T) {
 	}
 }
 
+// lineReplyTimeout is how long the printer driver waits here for each
+// DLE EOT reply. The simulator answers from goroutines at the far end of
+// a pty, and on a loaded 2-core machine 200 ms was once not enough ("no
+// answer to DLE EOT 1 within 200ms" in TestPrinterLineConformance). No
+// test here waits for it to run out: an unplugged line fails the request
+// at once (the write does), so it bounds a late answer only, and the
+// production default (escpos.DefaultReplyTimeout) is not touched.
+const lineReplyTimeout = 10 * time.Second
+
 type printerLineHarness struct {
 	t    *testing.T
 	line *sim.PrinterLine
@@ -136,7 +145,7 @@ func newPrinterLineHarness(t *testing.T) *printerLineHarness {
 	}
 	t.Cleanup(func() { line.Close() })
 	p, ev := mustPort(t, line.Path(), 38400)
-	return &printerLineHarness{t: t, line: line, drv: escpos.NewPrinter(p, escpos.Encoder{Columns: escpos.Columns42}, 200*time.Millisecond), ev: ev}
+	return &printerLineHarness{t: t, line: line, drv: escpos.NewPrinter(p, escpos.Encoder{Columns: escpos.Columns42}, lineReplyTimeout), ev: ev}
 }
 
 func (h *printerLineHarness) Printer() kiosk.Printer { return h.drv }

@@ -57,9 +57,14 @@ func FuzzResync(f *testing.F) {
 	f.Add([]byte{5, 0, 0, 1, 1, 0x6C})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		const amount = 8950 // no stale status has it: they end in ,95
+		// Real time: a confused exchange may end in a time-out. The
+		// seeds (run by every `go test`) end before either runs out, so
+		// the limits only bound an answer a loaded machine delays: 2 s
+		// and 5 s, not 500 ms, which an exchange that must succeed
+		// (completeSale) could miss there.
 		h := newHarness(t, zvt.TCP, func(o *zvt.Options) {
 			o.Clock = kiosk.SystemClock{}
-			o.T3, o.T4 = 500*time.Millisecond, 2*time.Second
+			o.T3, o.T4 = 2*time.Second, 5*time.Second
 		})
 		completeSale(t, h.term, h.sim, 1, 1000)
 		r := marked(t, h.term, req(2, amount))

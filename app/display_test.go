@@ -1,0 +1,38 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"testing"
+)
+
+// mustFakeXDisplay points DISPLAY, for the rest of tb, at a loopback
+// listener that answers connections as an X server's socket would, for
+// tests of `run` and `demo` that stop before they open a window
+// (needDisplay asks for a display before anything else). It speaks no X.
+func mustFakeXDisplay(tb testing.TB) {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	port := l.Addr().(*net.TCPAddr).Port
+	if port < 6000 {
+		tb.Fatalf("loopback port %d is below X's 6000", port)
+	}
+	tb.Setenv("DISPLAY", fmt.Sprintf("127.0.0.1:%d", port-6000))
+	tb.Setenv("WAYLAND_DISPLAY", "")
+	if err := needDisplay("test"); err != nil {
+		tb.Fatal(err)
+	}
+}
