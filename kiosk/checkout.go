@@ -72,6 +72,10 @@ const (
 	EvDeviceFault        Event = 21 // a device the kiosk needs failed
 	EvDevicesOK          Event = 22 // devices are back
 	EvAgeTimeout         Event = 23 // nobody answered the age check in time: back to the basket
+	// EvResumeDeclined: the customer asked for more time on a warning
+	// that came over the declined screen: back to its choices
+	// (checkout_timers.go).
+	EvResumeDeclined Event = 30
 )
 
 var eventNames = map[Event]string{
@@ -82,6 +86,7 @@ var eventNames = map[Event]string{
 	EvStaffNeeded: "StaffNeeded", EvStaffResume: "StaffResume", EvStaffCancel: "StaffCancel", EvStaffComplete: "StaffComplete",
 	EvIdleWarn: "IdleWarn", EvTouch: "Touch", EvIdleTimeout: "IdleTimeout", EvDeviceFault: "DeviceFault",
 	EvDevicesOK: "DevicesOK", EvAgeTimeout: "AgeTimeout",
+	EvResumeDeclined: "ResumeDeclined",
 }
 
 func (e Event) String() string {
@@ -120,6 +125,7 @@ var Transitions = []Transition{
 	{TimeoutWarning, EvIdleTimeout, Idle},
 	{TimeoutWarning, EvCancel, Idle},
 	{TimeoutWarning, EvDeviceFault, OutOfOrder},
+	{TimeoutWarning, EvResumeDeclined, PaymentDeclined}, // more time, over the declined screen: its choices again
 
 	{AgeCheckPending, EvAgeApproved, Paying},
 	{AgeCheckPending, EvAgeRefused, Shopping},
