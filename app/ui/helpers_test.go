@@ -342,8 +342,8 @@ func (d demo) views() map[kiosk.State]kiosk.View {
 		return v
 	}
 	return map[kiosk.State]kiosk.View{
-		kiosk.Idle:            {State: kiosk.Idle, Cabinet: d.cabinet()},
-		kiosk.Shopping:        shop,
+		kiosk.Idle:     {State: kiosk.Idle, Cabinet: d.cabinet()},
+		kiosk.Shopping: shop,
 		kiosk.TimeoutWarning: with(kiosk.TimeoutWarning, func(v *kiosk.View) {
 			v.WarningLeft, v.ExtendsLeft = 27*time.Second, kiosk.DefaultExtends-1
 		}),
