@@ -342,11 +342,9 @@ func (d demo) views() map[kiosk.State]kiosk.View {
 		return v
 	}
 	return map[kiosk.State]kiosk.View{
-		kiosk.Idle:     {State: kiosk.Idle, Cabinet: d.cabinet()},
-		kiosk.Shopping: shop,
-		kiosk.TimeoutWarning: with(kiosk.TimeoutWarning, func(v *kiosk.View) {
-			v.WarningLeft, v.ExtendsLeft = 27*time.Second, kiosk.DefaultExtends-1
-		}),
+		kiosk.Idle:            {State: kiosk.Idle, Cabinet: d.cabinet()},
+		kiosk.Shopping:        shop,
+		kiosk.TimeoutWarning:  with(kiosk.TimeoutWarning, warningLeft(27*time.Second, kiosk.DefaultExtends-1)),
 		kiosk.AgeCheckPending: with(kiosk.AgeCheckPending, nil),
 		kiosk.Paying:          with(kiosk.Paying, func(v *kiosk.View) { v.PayStatus = "SETT INN / HOLD KORT" }),
 		kiosk.PaymentDeclined: with(kiosk.PaymentDeclined, func(v *kiosk.View) {

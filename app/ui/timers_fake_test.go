@@ -1,5 +1,16 @@
 package ui
 
+import (
+	"time"
+
+	"selvkasse/kiosk"
+)
+
+// warningLeft sets the warning's time and extensions left on a view.
+func warningLeft(left time.Duration, extends int) func(*kiosk.View) {
+	return func(v *kiosk.View) { v.WarningLeft, v.ExtendsLeft = left, extends }
+}
+
 // Touch is the customer's activity: every tap and key on a customer
 // screen makes one (timers.go), so the fake counts them apart from the
 // commands, as it does StaffTouch.
