@@ -46,7 +46,7 @@ type Kiosk interface {
 	Cancel() error
 	Help() error         // call staff; the customer's screen stays
 	WithdrawHelp() error // the customer no longer needs staff
-	Touch()              // any touch during the inactivity warning
+	Touch()              // the customer's activity: any tap, scroll or key on a customer screen (timers.go); never blocks
 	FinishReceipt() error
 
 	// Staff's, behind a badge and a PIN.
