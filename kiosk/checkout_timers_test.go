@@ -347,7 +347,7 @@ func TestCancelWhilePayingAbortsAtTheTerminal(t *testing.T) {
 	if v.Notice != kiosk.NoticeCancelled || len(v.Lines) != 0 {
 		t.Fatalf("after the abort: notice %v lines %v", v.Notice, v.Lines)
 	}
-	if ns := l.notices(); ns[0] != kiosk.NoticeAborting {
+	if ns := l.notices(); len(ns) == 0 || ns[0] != kiosk.NoticeAborting {
 		t.Errorf("notices %v: the screen did not say it waits for the terminal", ns)
 	}
 	if r.term.Charged() != 0 {
