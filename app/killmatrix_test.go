@@ -613,7 +613,8 @@ var kmKillPoints = []kmKillPoint{
 			// The line is gone at once: the kiosk redials and recovers
 			// the approval (Repeat Receipt), or says it cannot tell.
 			c.kiosk.view("recovered or unsure of the outcome", c.from2, func(e kmEvent) bool {
-				if e.Notice == kiosk.NoticeRecoveryPending.String() {
+				// Unsure in the live sale (TerminalUnknown) or after a restart (RecoveryPending).
+				if e.Notice == kiosk.NoticeRecoveryPending.String() || e.Notice == kiosk.NoticeTerminalUnknown.String() {
 					return true
 				}
 				for _, p := range e.Pending {

@@ -77,6 +77,10 @@ const (
 	EvPriceCheck         Event = 24 // customer pressed "check price"
 	EvPriceCheckDone     Event = 25 // the price check ends (a tap or its time) with no basket: the welcome screen
 	EvPriceCheckResume   Event = 26 // the price check ends (a tap or its time) with a basket: back to it, untouched
+	// EvResumeDeclined: the customer asked for more time on a warning
+	// that came over the declined screen: back to its choices
+	// (checkout_timers.go).
+	EvResumeDeclined Event = 30
 )
 
 var eventNames = map[Event]string{
@@ -88,6 +92,7 @@ var eventNames = map[Event]string{
 	EvIdleWarn: "IdleWarn", EvTouch: "Touch", EvIdleTimeout: "IdleTimeout", EvDeviceFault: "DeviceFault",
 	EvDevicesOK: "DevicesOK", EvAgeTimeout: "AgeTimeout",
 	EvPriceCheck: "PriceCheck", EvPriceCheckDone: "PriceCheckDone", EvPriceCheckResume: "PriceCheckResume",
+	EvResumeDeclined: "ResumeDeclined",
 }
 
 func (e Event) String() string {
@@ -126,6 +131,7 @@ var Transitions = []Transition{
 	{TimeoutWarning, EvIdleTimeout, Idle},
 	{TimeoutWarning, EvCancel, Idle},
 	{TimeoutWarning, EvDeviceFault, OutOfOrder},
+	{TimeoutWarning, EvResumeDeclined, PaymentDeclined}, // more time, over the declined screen: its choices again
 
 	{AgeCheckPending, EvAgeApproved, Paying},
 	{AgeCheckPending, EvAgeRefused, Shopping},

@@ -25,12 +25,14 @@ func (c *Checkout) Scan(code string) {
 	}
 	g, err := ParseGTIN(code)
 	if err != nil {
+		c.Touch() // a scan is the customer's activity (checkout_timers.go)
 		c.journal(c.entry(CodeOther, SubScanError, err.Error()))
 		c.setNotice(NoticeBadCode, code)
 		return
 	}
 	p, err := c.d.Catalog.Lookup(c.ctx, g)
 	if errors.Is(err, ErrNotFound) {
+		c.Touch()
 		e := c.entry(CodePriceLookup, SubLookupMiss, "unknown code "+code)
 		e.Data = map[string]string{"code": code}
 		c.journal(e)
@@ -51,6 +53,7 @@ func (c *Checkout) Scan(code string) {
 		c.endStaff("the customer's sale resumed")
 	}
 	if err := c.addProduct(p); errors.Is(err, ErrNotNow) {
+		c.Touch()
 		// Never dropped silently: the customer sees it was not added.
 		c.setNotice(NoticeScanNotNow, p.Name)
 	}
@@ -161,21 +164,32 @@ func (c *Checkout) basketEmptiedLocked() {
 // Remove takes a line out of the basket.
 func (c *Checkout) Remove(g GTIN) error { return c.SetQty(g, 0) }
 
-// Touch tells the checkout the customer is there.
+// Touch tells the checkout the customer is there: a tap anywhere on the
+// customer screen, a key, a scan. The inactivity timer starts again
+// (Shopping, the declined screen); on the warning the customer gets more
+// time, back to the screen it came over, while View.ExtendsLeft is above
+// zero (checkout_timers.go). It never blocks, and publishes a view only
+// when the screen changes.
 func (c *Checkout) Touch() {
 	c.mu.Lock()
-	if c.state == TimeoutWarning {
-		c.fire(EvTouch)
-	} else if c.state == Shopping {
-		c.armTimer()
-	}
+	changed := c.touchLocked()
 	c.mu.Unlock()
-	c.notify()
+	if changed {
+		c.notify()
+	}
 }
 
-// Cancel abandons the customer's unpaid sale.
+// Cancel abandons the customer's unpaid sale. While the terminal has the
+// payment it asks the terminal to abort and returns: the sale ends when
+// the terminal answered, or staff settles it (cancelPayingLocked).
 func (c *Checkout) Cancel() error {
 	c.mu.Lock()
+	if c.state == Paying {
+		c.cancelPayingLocked()
+		c.mu.Unlock()
+		c.notify()
+		return nil
+	}
 	if !Accepts(c.state, EvCancel) {
 		st := c.state
 		c.mu.Unlock()

@@ -77,6 +77,7 @@ func (c *Checkout) startPayment() {
 		c.mu.Lock()
 		c.fire(EvPaymentDeclined)
 		c.notice, c.arg = NoticePrinterDown, ""
+		c.abortSettledLocked()
 		c.mu.Unlock()
 		c.notify()
 		return
@@ -99,22 +100,38 @@ func (c *Checkout) requestPayment() {
 		State: PendingIntent, Attempt: c.attempt, AgeCheckBy: c.ageBy, Training: c.trn.on,
 	}
 	c.payMsg, c.payMsgEn = "", ""
-	ctx := c.ctx
+	if c.tmr.aborting { // the customer cancelled before the terminal was asked
+		c.fire(EvPaymentDeclined)
+		c.abortSettledLocked()
+		c.mu.Unlock()
+		c.notify()
+		return
+	}
+	ctx, actx := c.ctx, c.payCtxLocked()
 	c.mu.Unlock()
-	go c.authorize(ctx, p)
+	go c.authorize(ctx, actx, p)
 }
 
 // authorize takes the terminal's mark, journals the intent with it
 // durably, and only then sends the request: a restart can then tell a
 // transaction of this request from the ones before it (PaymentTerminal
 // contract). An outcome left unknown is asked for, never sent again.
-func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
-	mark, err := c.terminal(p.Request()).Mark(ctx)
+// actx is ctx ended also by the customer's Cancel, which makes the
+// terminal abort (checkout_timers.go).
+func (c *Checkout) authorize(ctx, actx context.Context, p PendingSale) {
+	mark, err := c.terminal(p.Request()).Mark(actx)
 	c.mu.Lock()
 	if c.state != Paying || c.saleID != p.ID || c.attempt != p.Attempt || c.pending != nil {
 		// The sale moved on (help, cancel) while the terminal was asked:
 		// nothing was sent.
 		c.mu.Unlock()
+		return
+	}
+	if c.tmr.aborting { // cancelled before the request left: nothing asked for
+		c.fire(EvPaymentDeclined)
+		c.abortSettledLocked()
+		c.mu.Unlock()
+		c.notify()
 		return
 	}
 	if err != nil {
@@ -147,10 +164,19 @@ func (c *Checkout) authorize(ctx context.Context, p PendingSale) {
 	c.mu.Unlock()
 	c.notify()
 	req := p.Request()
-	res, err := c.terminal(req).Authorize(ctx, req)
+	res, err := c.terminal(req).Authorize(actx, req)
+	err = c.notSentByCancel(actx, err)
 	if err != nil && !errors.Is(err, ErrDeviceUnavailable) && ctx.Err() == nil {
-		// It may have been charged: ask, never send again.
+		// It may have been charged: ask, never send again. The screen
+		// says so (no restart happened: this is the live sale).
 		c.log.Warn("payment outcome unknown; recovering", "sale", req.SaleID, "err", err)
+		c.mu.Lock()
+		if c.state == Paying && c.pending != nil && c.pending.ID == req.SaleID {
+			c.notice, c.arg = NoticeTerminalSilent, ""
+			c.payMsg, c.payMsgEn = "", ""
+		}
+		c.mu.Unlock()
+		c.notify()
 		res, err = c.terminal(req).Recover(ctx, req)
 		if errors.Is(err, ErrDeviceUnavailable) {
 			// Silence now says nothing about the request that may
@@ -190,7 +216,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 		c.journal(e)
 		c.fire(EvPaymentDeclined)
 		c.fire(EvStaffNeeded)
-		c.notice, c.arg = NoticeRecoveryPending, p.ID
+		c.notice, c.arg = NoticeTerminalUnknown, p.ID // this sale, live: no restart (checkout_timers.go)
 	case !res.Approved:
 		c.voidLocked(p, SubPaymentDeclined, fmt.Sprintf("declined (%s): %s", res.Code, res.Message))
 		c.fire(EvPaymentDeclined)
@@ -205,6 +231,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 	default:
 		c.approvedLocked(p, req, res)
 	}
+	c.abortSettledLocked() // the customer's cancel, if any, ends here (checkout_timers.go)
 	c.mu.Unlock()
 	c.notify()
 }

@@ -34,13 +34,13 @@ type staffState struct {
 // intervention light blinks yellow and chimes, and the customer's timers
 // pause until staff logs in or the customer withdraws the call. The
 // customer's screen stays as it is (an age check waiting goes on
-// waiting: the two are separate calls). Errors: ErrNotNow while the
-// terminal has the sale, on the assistance screen (staff is called
-// already) and out of order.
+// waiting: the two are separate calls; a call made while the terminal
+// has the payment stays open after it). Errors: ErrNotNow on the
+// assistance screen (staff is called already) and out of order.
 func (c *Checkout) Help() error {
 	c.mu.Lock()
 	switch c.state {
-	case Paying, Assistance, OutOfOrder:
+	case Assistance, OutOfOrder:
 		st := c.state
 		c.mu.Unlock()
 		return fmt.Errorf("%w: help in %v", ErrNotNow, st)

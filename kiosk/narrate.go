@@ -3,6 +3,7 @@ package kiosk
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The narrator: what the kiosk says and plays when the customer screen
@@ -99,6 +100,10 @@ func Narrate(prev, next View, lang string) Narration {
 		}
 	case basketChanged && next.State == Shopping:
 		add(say(lang, sTotal, SpokenMoney(next.Total, lang)))
+	case next.State == TimeoutWarning && next.WarningLeft > 0 && next.WarningLeft <= 10*time.Second && prev.WarningLeft > 10*time.Second:
+		// Ten seconds left: once more, with the time.
+		tone(ToneAttention)
+		add(n.Prompt.Text)
 	case next.State == PriceCheck && next.PriceCheck != nil && (prev.PriceCheck == nil || *prev.PriceCheck != *next.PriceCheck):
 		// Another item scanned during the price check: its price.
 		tone(ToneAccepted)
@@ -163,6 +168,12 @@ func Prompt(v View, lang string) Phrase {
 		parts = append(parts, say(lang, sTotal, SpokenMoney(v.Total, lang)), say(lang, sShopHint))
 	case TimeoutWarning:
 		parts = append(parts, say(lang, sStillThere))
+		switch {
+		case v.ExtendsLeft == 0 && v.WarningLeft > 0:
+			parts = append(parts, say(lang, sNoMoreTime))
+		case v.WarningLeft > 0:
+			parts = append(parts, say(lang, sWarnLeft, int(v.WarningLeft/time.Second)))
+		}
 	case AgeCheckPending:
 		parts = append(parts, say(lang, sAgeCheck))
 	case Paying:

@@ -23,6 +23,14 @@ func nrView(s State, rev uint64, lines ...Line) View {
 	return v
 }
 
+// warnView is the inactivity warning over the basket with left on its
+// countdown and extends more times the customer may ask for more time.
+func warnView(left time.Duration, extends int) View {
+	v := nrView(TimeoutWarning, 1, Line{Product: nrSnus, Qty: 1})
+	v.WarningLeft, v.ExtendsLeft = left, extends
+	return v
+}
+
 // pcView is the price check showing pi.
 func pcView(pi PriceInfo) View {
 	v := nrView(PriceCheck, 1)
@@ -146,6 +154,17 @@ func TestNarrate(t *testing.T) {
 		{"price check: a weight label", pcView(PriceInfo{Name: "Cola", Price: 3250, Amount: 3250}), pcView(PriceInfo{Name: "Godteri", Price: 18900, Grams: 452, Amount: 8543}), "nb", ToneAccepted,
 			[]string{"Godteri, 452 gram, koster 85 kroner og 43 øre. Kilopris 189 kroner. Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven."},
 			"Godteri, 452 gram, koster 85 kroner og 43 øre. Kilopris 189 kroner. Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven."},
+		{"warning: the time left", shop1, warnView(27*time.Second, 9), "nb", ToneAttention,
+			[]string{"Er du der fortsatt? Trykk Jeg trenger mer tid, eller hvor som helst på skjermen, for å fortsette. Handelen avbrytes om 27 sekunder."},
+			"Er du der fortsatt? Trykk Jeg trenger mer tid, eller hvor som helst på skjermen, for å fortsette. Handelen avbrytes om 27 sekunder."},
+		{"warning: counting down is not spoken every second", warnView(27*time.Second, 9), warnView(26*time.Second, 9), "en", 0, nil,
+			"Are you still there? Press I need more time, or anywhere on the screen, to continue. The purchase will be cancelled in 26 seconds."},
+		{"warning: ten seconds left, said once more", warnView(11*time.Second, 9), warnView(10*time.Second, 9), "en", ToneAttention,
+			[]string{"Are you still there? Press I need more time, or anywhere on the screen, to continue. The purchase will be cancelled in 10 seconds."},
+			"Are you still there? Press I need more time, or anywhere on the screen, to continue. The purchase will be cancelled in 10 seconds."},
+		{"warning: no more time", shop1, warnView(20*time.Second, 0), "en", ToneAttention,
+			[]string{"Are you still there? Press I need more time, or anywhere on the screen, to continue. No more time can be given now. Press Help if you need a member of staff."},
+			"Are you still there? Press I need more time, or anywhere on the screen, to continue. No more time can be given now. Press Help if you need a member of staff."},
 		{"unknown language is Norwegian", shop1, nrView(Idle, 2), "de", 0,
 			[]string{"Fjernet: Snus.", "Velkommen! Skann en vare for å starte."}, "Velkommen! Skann en vare for å starte."},
 	}

@@ -57,6 +57,8 @@ const (
 	sAnd           spoken = "and"
 	sMinus         spoken = "minus"
 	sPriceCheck    spoken = "priceCheck"
+	sWarnLeft      spoken = "warnLeft"
+	sNoMoreTime    spoken = "noMoreTime"
 	sPriceOf       spoken = "priceOf"
 	sPriceOfWeight spoken = "priceOfWeight"
 )
@@ -71,7 +73,7 @@ var speechWords = map[string]map[spoken]string{
 		sTotal:         "Totalt %s.",
 		sShopHint:      "Skann flere varer, eller trykk Betal.",
 		sBasketEmpty:   "Handlekurven er tom.",
-		sStillThere:    "Er du der fortsatt? Trykk Ja for å fortsette handelen.",
+		sStillThere:    "Er du der fortsatt? Trykk Jeg trenger mer tid, eller hvor som helst på skjermen, for å fortsette.",
 		sAgeCheck:      "Alderskontroll. En ansatt kommer for å kontrollere alderen din. Ha legitimasjon klar.",
 		sToPay:         "Å betale: %s. Følg instruksjonene på betalingsterminalen.",
 		sDeclined:      "Betalingen gikk ikke gjennom.",
@@ -92,6 +94,8 @@ var speechWords = map[string]map[spoken]string{
 		sOre:           "øre",
 		sAnd:           "og",
 		sMinus:         "minus",
+		sWarnLeft:      "Handelen avbrytes om %d sekunder.",
+		sNoMoreTime:    "Du kan ikke få mer tid nå. Trykk Hjelp hvis du trenger en ansatt.",
 		sPriceCheck:    "Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven.",
 		sPriceOf:       "%s koster %s.",
 		sPriceOfWeight: "%s, %s gram, koster %s. Kilopris %s.",
@@ -105,7 +109,7 @@ var speechWords = map[string]map[spoken]string{
 		sTotal:         "Total %s.",
 		sShopHint:      "Scan more items, or press Pay.",
 		sBasketEmpty:   "Your basket is empty.",
-		sStillThere:    "Are you still there? Press Yes to continue shopping.",
+		sStillThere:    "Are you still there? Press I need more time, or anywhere on the screen, to continue.",
 		sAgeCheck:      "Age check. A member of staff is coming to check your age. Have your ID ready.",
 		sToPay:         "To pay: %s. Follow the instructions on the payment terminal.",
 		sDeclined:      "The payment did not go through.",
@@ -126,6 +130,8 @@ var speechWords = map[string]map[spoken]string{
 		sOre:           "øre",
 		sAnd:           "and",
 		sMinus:         "minus",
+		sWarnLeft:      "The purchase will be cancelled in %d seconds.",
+		sNoMoreTime:    "No more time can be given now. Press Help if you need a member of staff.",
 		sPriceCheck:    "Price check. Scan an item to see its price. It is not added to your basket.",
 		sPriceOf:       "%s costs %s.",
 		sPriceOfWeight: "%s, %s grams, costs %s. Price per kilo %s.",
@@ -157,6 +163,9 @@ var noticeWords = map[string]map[Notice][2]string{
 		NoticeStaffNotNow:       {"Ansatte kan logge inn etter denne handelen.", ""},
 		NoticeReceiptNotPrinted: {"Kvitteringen ble ikke skrevet ut. Spør en ansatt.", ""},
 		NoticeInStoreTobacco:    {"Tobakk kan ikke selges med butikkens egen strekkode. Spør en ansatt.", "%s kan ikke selges med butikkens egen strekkode. Spør en ansatt."},
+		NoticeAborting:          {"Avbryter betalingen. Vent til terminalen har svart.", ""},
+		NoticeTerminalSilent:    {"Terminalen svarer ikke. Vi sjekker om kortet ble belastet.", ""},
+		NoticeTerminalUnknown:   {"Terminalen svarte ikke, og vi vet ikke om kortet ble belastet. En ansatt kommer og sjekker. Ikke betal på nytt.", ""},
 	},
 	SpeechEnglish: {
 		NoticeUnknownCode:       {"Unknown barcode. Please ask a member of staff.", ""},
@@ -180,6 +189,9 @@ var noticeWords = map[string]map[Notice][2]string{
 		NoticeStaffNotNow:       {"Staff can log in after this purchase.", ""},
 		NoticeReceiptNotPrinted: {"The receipt was not printed. Please ask a member of staff.", ""},
 		NoticeInStoreTobacco:    {"Tobacco cannot be sold with the shop's own barcode. Please ask a member of staff.", "%s cannot be sold with the shop's own barcode. Please ask a member of staff."},
+		NoticeAborting:          {"Cancelling the payment. Please wait for the terminal to answer.", ""},
+		NoticeTerminalSilent:    {"The terminal is not answering. Checking whether your card was charged.", ""},
+		NoticeTerminalUnknown:   {"The terminal did not answer, and we cannot tell whether your card was charged. Staff is coming to check. Please do not pay again.", ""},
 	},
 }
 

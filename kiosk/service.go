@@ -18,7 +18,8 @@ type Config struct {
 	System  string // the cash register system's name and version, on X and Z reports
 
 	IdleWarn       time.Duration // inactivity in Shopping or on the declined screen before the warning (default 60 s)
-	IdleTimeout    time.Duration // the warning before the sale is given up (default 30 s)
+	IdleTimeout    time.Duration // the warning before the sale is given up (default 30 s, at least MinWarning)
+	MaxExtends     int           // how often a customer can ask for more time on the warning in one sale (default and least DefaultExtends)
 	ReceiptTime    time.Duration // receipt screen before Idle (default 15 s)
 	ReleaseTimeout time.Duration // cabinet open/unopened before staff is called (default 120 s)
 	AgeTimeout     time.Duration // an age check nobody answers before the customer is sent back to the basket (default 3 min)
@@ -56,6 +57,7 @@ func (c *Config) defaults() {
 	set(&c.DiskPoll, 10*time.Second)
 	set(&c.TrainingIdle, 15*time.Minute)
 	set(&c.PriceCheckTime, 20*time.Second)
+	c.timerDefaults() // checkout_timers.go
 	if c.DiskReserve == 0 {
 		c.DiskReserve = DefaultDiskReserve
 	}
@@ -164,6 +166,7 @@ type Checkout struct {
 	lateUnrecorded []uint64 // queued receipts printed whose record failed
 
 	trn training // training mode (checkout_training.go)
+	tmr timers   // the warning's countdown and extensions, the payment's abort (checkout_timers.go)
 
 	priceShown *PriceInfo // the price check's last result (checkout_pricecheck.go)
 
@@ -309,6 +312,7 @@ func (c *Checkout) viewLocked() View {
 		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt, LastReceipt: c.lastReceiptLocked(),
 		Training: c.trn.on, PriceCheck: c.priceShown,
 	}
+	c.timersViewLocked(&v)
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {
 			if n := l.Product.CompartmentNo(); n > 0 {
@@ -401,7 +405,8 @@ func (c *Checkout) armTimer() {
 	case Shopping, PaymentDeclined:
 		d, ev = c.cfg.IdleWarn, EvIdleWarn
 	case TimeoutWarning:
-		d, ev = c.cfg.IdleTimeout, EvIdleTimeout
+		c.armWarningLocked(gen) // counts down each second (checkout_timers.go)
+		return
 	case Receipt:
 		d, ev = c.cfg.ReceiptTime, EvDone
 	case Releasing:
@@ -433,8 +438,13 @@ func (c *Checkout) timeout(gen uint64, ev Event) {
 		return
 	}
 	switch ev {
+	case EvIdleWarn:
+		c.tmr.warnFrom = c.state
+		c.fire(ev)
 	case EvIdleTimeout:
-		c.cancelSaleLocked("customer inactive")
+		if !c.abandonLocked() { // checkout_timers.go
+			break
+		}
 		c.fire(ev)
 		c.notice, c.arg = NoticeSaleTimedOut, ""
 	case EvDone:

@@ -496,9 +496,9 @@ func TestDeclinedKeepsBasketAndAgeApproval(t *testing.T) {
 	if len(v.Lines) != 1 {
 		t.Fatalf("the warning after a decline lost the basket: %+v", v.Lines)
 	}
-	r.co.Touch()
-	r.wait(kiosk.Shopping)
-	r.must(r.co.Pay())
+	r.co.Touch() // more time: back to the declined screen's choices (checkout_timers.go)
+	r.wait(kiosk.PaymentDeclined)
+	r.must(r.co.Retry())
 	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
 		t.Fatal("no payment after the touch:", err)
 	}
@@ -1103,7 +1103,7 @@ func TestUnknownOutcomeTerminalSilentStaysUnknown(t *testing.T) {
 	r.term.SetOffline(true)
 	r.must(r.term.Respond(kiosktest.PayLost(kiosktest.PayApproved())))
 	v := r.wait(kiosk.Assistance)
-	if v.Notice != kiosk.NoticeRecoveryPending {
+	if v.Notice != kiosk.NoticeTerminalUnknown { // this sale, no restart: checkout_timers_test.go
 		t.Fatalf("notice %v", v.Notice)
 	}
 	if p, err := r.store.Pending(r.ctx); err != nil || len(p) != 1 {

@@ -38,6 +38,18 @@ const (
 	// NoticeInStoreTobacco: arg: product name; an in-store price or
 	// weight code names a tobacco product, which is not sold that way.
 	NoticeInStoreTobacco Notice = 22
+	// NoticeAborting: the customer cancelled while the terminal has the
+	// payment; the kiosk asked the terminal to abort and waits for its
+	// answer (checkout_timers.go).
+	NoticeAborting Notice = 30
+	// NoticeTerminalSilent: the terminal stopped answering during the
+	// payment; the kiosk is asking it whether the card was charged.
+	NoticeTerminalSilent Notice = 31
+	// NoticeTerminalUnknown: arg: the sale. The terminal did not answer
+	// during this payment and could not tell whether the card was
+	// charged: staff checks it (no restart happened; that is
+	// NoticeRecoveryPending).
+	NoticeTerminalUnknown Notice = 32
 )
 
 var noticeNames = map[Notice]string{
@@ -50,6 +62,7 @@ var noticeNames = map[Notice]string{
 	NoticeScanNotNow:      "ScanNotNow", NoticeAgeTimeout: "AgeTimeout",
 	NoticeBadgeUnknown: "BadgeUnknown", NoticeBadgeLocked: "BadgeLocked", NoticeStaffNotNow: "StaffNotNow",
 	NoticeReceiptNotPrinted: "ReceiptNotPrinted", NoticeInStoreTobacco: "InStoreTobacco",
+	NoticeAborting: "Aborting", NoticeTerminalSilent: "TerminalSilent", NoticeTerminalUnknown: "TerminalUnknown",
 }
 
 func (n Notice) String() string {
@@ -127,6 +140,16 @@ type View struct {
 	// PriceCheck is the price check's last result (PriceCheck state); nil
 	// while it waits for a scan.
 	PriceCheck *PriceInfo
+	// WarningLeft is the time left on the inactivity warning before the
+	// sale is given up (TimeoutWarning), in whole seconds: the checkout
+	// publishes a view each second while it counts down, for the
+	// screen's countdown and the narrator. Zero in other states and
+	// while the timers wait for staff (Help, a staff log-in).
+	WarningLeft time.Duration
+	// ExtendsLeft is how many more times the customer can ask for more
+	// time in this sale (Touch on the warning); 0 on the warning means
+	// the limit is reached and the screen says so (checkout_timers.go).
+	ExtendsLeft int
 }
 
 // ReleaseItem is a paid cabinet product the customer takes out.

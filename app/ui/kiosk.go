@@ -46,7 +46,7 @@ type Kiosk interface {
 	Cancel() error
 	Help() error         // call staff; the customer's screen stays
 	WithdrawHelp() error // the customer no longer needs staff
-	Touch()              // any touch during the inactivity warning
+	Touch()              // the customer's activity: any tap, scroll or key on a customer screen (timers.go); never blocks
 	FinishReceipt() error
 
 	// Staff's, behind a badge and a PIN.
@@ -96,6 +96,7 @@ type Screen struct {
 	body        *fyne.Container
 
 	shop  *shopScreen // the Shopping screen, updated in place (shopping.go)
+	tm    timersUI    // activity, the warning's countdown (timers.go)
 	about About       // the system, on the staff screen (about.go)
 }
 
@@ -238,6 +239,7 @@ func (s *Screen) redraw() {
 		bs = append(bs, s.helpPanel())
 	}
 	s.show(bs, s.build())
+	s.hookActivity() // every tap reports the customer's activity (timers.go)
 }
 
 // setHeaderExtra puts objs beside the language button (the staff
@@ -478,19 +480,6 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 	return container.NewBorder(top, bottom, nil, nil, list)
 }
 
-// TimeoutWarning: "are you still there?" Any tap counts.
-func (s *Screen) timeoutWarning() fyne.CanvasObject {
-	touch := func() { s.k.Touch() }
-	return container.NewStack(
-		newTouchArea(touch),
-		middle(
-			heading(s.t(mStillThere)),
-			subheading(s.t(mStillThereHint)),
-			centred(button(s.t(mYes), widget.HighImportance, 320, BigTouch, touch)),
-			centred(s.cancelButton()),
-		))
-}
-
 // AgeCheckPending: staff is coming to check ID.
 func (s *Screen) ageCheck() fyne.CanvasObject {
 	return middle(
@@ -520,10 +509,12 @@ func (s *Screen) paying() fyne.CanvasObject {
 		heading(s.view.Total.String()),
 		subheading(s.t(mFollowTerminal)),
 		status,
+		s.payingActions(), // Cancel and Help at once (timers.go)
 	)
 }
 
-// PaymentDeclined: why, and retry or cancel.
+// PaymentDeclined: why, and try again, another card, help or cancel,
+// the basket kept.
 func (s *Screen) declined() fyne.CanvasObject {
 	var reason fyne.CanvasObject
 	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" {
@@ -533,10 +524,7 @@ func (s *Screen) declined() fyne.CanvasObject {
 		heading(s.t(mDeclinedTitle)),
 		reason,
 		body(s.t(mTotal)+": "+s.view.Total.String()),
-		centred(
-			s.cancelButton(),
-			s.helpButton(),
-			button(s.t(mRetry), widget.HighImportance, 320, BigTouch, func() { s.run(s.k.Retry) })),
+		s.declinedActions(), // timers.go
 	)
 }
 

@@ -145,6 +145,9 @@ func (wk *walker) check(w fyne.Window, k *fakeKiosk, path []int) {
 			wk.staff = append(wk.staff, fmt.Sprintf("after taps %v the kiosk heard %q", path, c))
 		}
 	}
+	if k.customerTouches() > 0 {
+		wk.heard["Touch"] = true
+	}
 	if n := k.staffTouches(); n > 0 {
 		wk.staff = append(wk.staff, fmt.Sprintf("after taps %v the kiosk heard StaffTouch %d times", path, n))
 	}

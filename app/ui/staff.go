@@ -287,6 +287,7 @@ func (s *Screen) pinErase() {
 // receipt number is asked for, a digit is typed as if tapped. Elsewhere
 // it does nothing yet.
 func (s *Screen) TypedRune(r rune) {
+	s.activity() // any key is the customer's activity (timers.go)
 	if r < '0' || r > '9' {
 		return
 	}
@@ -303,6 +304,7 @@ func (s *Screen) TypedRune(r rune) {
 // where a receipt number is asked for, Backspace and Return or Enter
 // work as on the PIN pad.
 func (s *Screen) TypedKey(e *fyne.KeyEvent) {
+	s.activity()
 	if s.askingReceipt() {
 		switch e.Name {
 		case fyne.KeyBackspace:
