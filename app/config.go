@@ -26,6 +26,7 @@ type Config struct {
 	IdleTimeout Duration `json:"idle_timeout"`
 
 	Devices DevicesConfig `json:"devices"`
+	Stock   StockConfig   `json:"stock,omitzero"` // the stock-out outlook (stockcmd.go)
 }
 
 // DevicesConfig names the real devices.
