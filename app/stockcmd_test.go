@@ -250,4 +250,3 @@ func TestStockConfigOutlook(t *testing.T) {
 		}
 	}
 }
-
