@@ -33,6 +33,9 @@ type Config struct {
 	// TrainingIdle ends training mode by itself once the kiosk stood idle
 	// this long (default 15 min; checkout_training.go).
 	TrainingIdle time.Duration
+	// Outlook is the staff screen's stock-out outlook (zero values:
+	// DefaultOutlook's; checkout_stock.go).
+	Outlook OutlookParams
 
 	Log *slog.Logger // nil: discard
 }
@@ -87,6 +90,9 @@ type Deps struct {
 	Receipts ReceiptStore
 	// Returns keeps the returns (checkout_return.go); nil: no returns.
 	Returns ReturnStore
+	// Stock books goods received and tells the staff screen the stock
+	// (checkout_stock.go); nil: no receiving, no stock status.
+	Stock StockStore
 }
 
 // ErrNotNow is returned by an action that makes no sense in the current

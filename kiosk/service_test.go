@@ -120,7 +120,7 @@ func (r *rig) start() {
 		Catalog: r.store, Sales: r.store, Journal: r.store, Scanner: r.scanner, Terminal: r.term,
 		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light, Reports: r.store,
 		Login:    kiosk.NewStaffLogin("K1", r.reg, r.pins, r.store, r.clock, kiosk.LoginConfig{}),
-		Receipts: r.store, Returns: r.store,
+		Receipts: r.store, Returns: r.store, Stock: r.store,
 	})
 	changed := r.changed
 	r.co.Subscribe(func(kiosk.View) {

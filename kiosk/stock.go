@@ -101,8 +101,9 @@ type StockStore interface {
 	// set by the store: 13999 SubStockReceipt), in one transaction, and
 	// returns the product after it.
 	ReceiveStock(ctx context.Context, g GTIN, qty int, staff string, e Entry) (Product, error)
-	// StockStatus is what the staff screen shows of the stock at now.
-	StockStatus(ctx context.Context, now time.Time) (StockStatus, error)
+	// StockStatus is what the staff screen shows of the stock at now,
+	// the outlook computed with p.
+	StockStatus(ctx context.Context, now time.Time, p OutlookParams) (StockStatus, error)
 }
 
 // StockStatus is the stock as the supervisor screen shows it.
