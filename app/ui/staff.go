@@ -33,6 +33,7 @@ type staffPick struct {
 	receipt uint64             // OvCopyReceipt
 	typed   string             // OvCopyReceipt, OvReturn: the receipt number being typed
 	ret     *returnPick        // OvReturn: the lines to take back (staff_return.go)
+	qty     string             // OvReceiveStock: the quantity being typed (receiving.go)
 }
 
 // staffPhase is the staff screen shown, 0 for the customer's.
@@ -400,6 +401,8 @@ func (s *Screen) overridePanel() fyne.CanvasObject {
 		return s.receiptPicker()
 	case p.kind == kiosk.OvReturn && (p.ret == nil || p.ret.method == 0):
 		return s.returnPanel()
+	case p.kind == kiosk.OvReceiveStock:
+		return s.receivingPanel()
 	}
 	return s.reasonPicker()
 }
@@ -459,6 +462,9 @@ func (s *Screen) choose(o kiosk.OverrideOption) {
 		return
 	}
 	s.pick = staffPick{kind: o.Kind}
+	if o.Kind == kiosk.OvReceiveStock {
+		s.startReceiving()
+	}
 	s.redraw()
 }
 
@@ -475,6 +481,7 @@ func (s *Screen) back() {
 	case s.pick.receipt != 0:
 		s.pick.receipt, s.pick.typed, s.pick.ret = 0, "", nil
 	default:
+		s.stopReceiving()
 		s.pick = staffPick{}
 	}
 	s.redraw()
@@ -721,6 +728,7 @@ func (s *Screen) statusPanel() fyne.CanvasObject {
 		counts = append(counts, s.t(c.m)+": "+strconv.Itoa(c.n))
 	}
 	out.Add(small(strings.Join(counts, " · ")))
+	s.stockSection(out)
 	s.aboutSection(out)
 	return out
 }
