@@ -122,6 +122,24 @@ func (s *Screen) qtyDigit(d byte) {
 	s.redraw()
 }
 
+// receivingKey takes a key typed where a quantity received is asked for:
+// Backspace or Delete clears, Return or Enter is OK (as on the keypad).
+// It reports whether it was such a key there.
+func (s *Screen) receivingKey(e *fyne.KeyEvent) bool {
+	if !s.askingQty() {
+		return false
+	}
+	switch e.Name {
+	case fyne.KeyBackspace, fyne.KeyDelete:
+		s.qtyClear()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		s.submitQty(s.staffStock().Scanned.GTIN)
+	default:
+		return false
+	}
+	return true
+}
+
 // qtyClear empties the quantity.
 func (s *Screen) qtyClear() {
 	if s.pick.qty != "" && s.askingQty() {

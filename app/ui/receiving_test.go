@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"selvkasse/kiosk"
@@ -66,6 +67,28 @@ func TestStaffReceiving(t *testing.T) {
 		t.Errorf("after Back: %q", texts(w))
 	}
 	equalCalls(t, k.Calls(), "StaffReceiving true", "ReceiveStock "+cola.GTIN.Short()+" 12", "StaffReceiving false")
+}
+
+// A keyboard or keypad wired to the kiosk types the quantity too.
+func TestStaffReceivingKeys(t *testing.T) {
+	newTestApp(t)
+	d := mustDemo(t)
+	cola := d.cola
+	k := receiveKiosk{newFakeKiosk(receivingView(d, &kiosk.StaffStock{}))}
+	s, w := showScreen(t, k, LangNorwegian, size1280)
+	s.Bind()
+	s.TypedRune('5') // not asking yet: nothing
+	test.Tap(findButton(t, w, "Varemottak"))
+	k.set(receivingView(d, &kiosk.StaffStock{Receiving: true, Scanned: &cola}))
+	for _, r := range "9x" {
+		s.TypedRune(r)
+	}
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	for _, r := range "36" {
+		s.TypedRune(r)
+	}
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	equalCalls(t, k.Calls(), "StaffReceiving true", "ReceiveStock "+cola.GTIN.Short()+" 36")
 }
 
 // A failure to book stays on the panel with the quantity and says so.

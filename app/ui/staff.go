@@ -296,6 +296,8 @@ func (s *Screen) TypedRune(r rune) {
 		s.pinDigit(byte(r))
 	case s.askingReceipt():
 		s.receiptDigit(byte(r))
+	case s.askingQty():
+		s.qtyDigit(byte(r))
 	}
 }
 
@@ -304,6 +306,9 @@ func (s *Screen) TypedRune(r rune) {
 // where a receipt number is asked for, Backspace and Return or Enter
 // work as on the PIN pad.
 func (s *Screen) TypedKey(e *fyne.KeyEvent) {
+	if s.receivingKey(e) {
+		return
+	}
 	if s.askingReceipt() {
 		switch e.Name {
 		case fyne.KeyBackspace:
