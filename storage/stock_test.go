@@ -12,6 +12,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 
 	"selvkasse/kiosk"
+	"selvkasse/kiosk/kiosktest"
 )
 
 // movementSums is each product's sum of movements, and the movements
@@ -380,4 +381,11 @@ func TestCatItemKeepsItsSize(t *testing.T) {
 		t.Fatal("compact refused a threshold")
 	}
 	sameValue(t, "product from the index", it.product(p.GTIN), p)
+}
+
+func TestStockStoreConformance(t *testing.T) {
+	kiosktest.TestStockStore(t, func(t *testing.T) kiosktest.StockUnderTest {
+		d := mustOpen(t, t.TempDir())
+		return kiosktest.StockUnderTest{Catalog: d, Sales: d, Journal: d, Stock: d}
+	})
 }
