@@ -30,6 +30,14 @@
 // the running totals the store keeps for them and the one switch of
 // which journal records they count; report_doc.go their printed form.
 //
+// stock.go has the stock (issue 13): every change of a product's stock is
+// a StockMovement, so that stock is the sum of its movements; the count
+// file parser and a count's variance; the low-stock threshold and the
+// shelf recount flag; the stock-out outlook (days of stock left and a
+// suggested order, computed from the movements at a given time); and the
+// StockStore port. checkout_stock.go is receiving goods on the staff
+// screen.
+//
 // It imports the Go standard library only; TestStdlibOnly enforces that.
 // Everything else in the module points toward this package: device drivers
 // implement its device ports, storage implements its store ports, and app
