@@ -68,11 +68,16 @@ func setMovement(txn *badger.Txn, m kiosk.StockMovement, sub uint16) error {
 	return setJSON(txn, mvKey(m.GTIN, m.Seq, sub), m)
 }
 
-// nextSub is the first free sub from 1 among g's movements at seq.
-func nextSub(txn *badger.Txn, g kiosk.GTIN, seq uint64) (uint16, error) {
+// mvKeysIterator is an iterator over the movement keys, for nextSub.
+func mvKeysIterator(txn *badger.Txn) *badger.Iterator {
+	return txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefMv)})
+}
+
+// nextSub is the first free sub from 1 among g's movements at seq; it
+// is an iterator from mvKeysIterator (one for many products: an
+// iterator is dear to make, a seek is not).
+func nextSub(it *badger.Iterator, g kiosk.GTIN, seq uint64) (uint16, error) {
 	prefix := binary.BigEndian.AppendUint64(mvPrefix(g), seq)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
 	var sub uint16
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		k := it.Item().Key()
@@ -115,7 +120,9 @@ func putStock(txn *badger.Txn, p kiosk.Product) error {
 	if !ok {
 		return nil
 	}
-	sub, err := nextSub(txn, p.GTIN, head.Seq)
+	it := mvKeysIterator(txn)
+	sub, err := nextSub(it, p.GTIN, head.Seq)
+	it.Close()
 	if err != nil {
 		return err
 	}

@@ -389,3 +389,34 @@ func TestStockStoreConformance(t *testing.T) {
 		return kiosktest.StockUnderTest{Catalog: d, Sales: d, Journal: d, Stock: d}
 	})
 }
+
+// TestCatalogCorrections: stock changes in the catalog with no journal
+// record between them each get their own movement (the next free sub),
+// by Put and by ImportProducts alike, a product given twice included.
+func TestCatalogCorrections(t *testing.T) {
+	ctx := context.Background()
+	a, b, c := pWater, pWater, pWater
+	a.Stock, b.Stock, c.Stock = 5, 9, 2
+	same := pSnus // the stock unchanged: no movement
+	slow := mustOpen(t, t.TempDir())
+	fast := mustOpen(t, t.TempDir())
+	for _, p := range []kiosk.Product{a, same, b, same, c} {
+		if err := slow.Put(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fast.ImportProducts(ctx, []kiosk.Product{a, same, b, same, c}); err != nil {
+		t.Fatal(err)
+	}
+	sameValue(t, "store after ImportProducts", dump(t, fast), dump(t, slow))
+	var kinds []string
+	if err := slow.Movements(ctx, pWater.GTIN, func(m kiosk.StockMovement) error {
+		kinds = append(kinds, fmt.Sprintf("%v %+d", m.Kind, m.Delta))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sameValue(t, "water's movements", kinds, []string{"opening +5", "correction +4", "correction -7"})
+	checkStockIsSum(t, slow, "corrections")
+	checkStockIsSum(t, fast, "imported corrections")
+}
