@@ -27,8 +27,9 @@ type Config struct {
 
 	Devices DevicesConfig `json:"devices"`
 
-	Speech SpeechConfig `json:"speech"` // speaking to the customer (app/speech.go)
-	Sound  SoundConfig  `json:"sound"`  // the tones and their volume
+	Speech SpeechConfig `json:"speech"`         // speaking to the customer (app/speech.go)
+	Sound  SoundConfig  `json:"sound"`          // the tones and their volume
+	Stock  StockConfig  `json:"stock,omitzero"` // the stock-out outlook (stockcmd.go)
 }
 
 // DevicesConfig names the real devices.

@@ -194,6 +194,8 @@ func TestConfigExampleIsTheDefaults(t *testing.T) {
 	same("idle_timeout", exk.IdleTimeout, 30*time.Second)
 	same("idle_warn left out", defk.IdleWarn, time.Duration(0))
 	same("idle_timeout left out", defk.IdleTimeout, time.Duration(0))
+	same("stock outlook", exk.Outlook, kiosk.DefaultOutlook)
+	same("stock outlook left out", defk.Outlook, kiosk.DefaultOutlook)
 
 	for _, d := range []struct {
 		name     string

@@ -44,6 +44,11 @@ Usage:
                                                   keyVersion (PEM), for the tax inspector
   selvkasse keys rotate --data DIR                a new signing key (keyVersion one up),
                                                   journaled; old signatures still verify
+  selvkasse stock receive|count GTIN QTY | count --file FILE | threshold GTIN N (--data DIR | --config FILE)
+                                                  goods received, stock counted (with the variance),
+                                                  low-stock thresholds; journaled; kiosk stopped
+  selvkasse stock report [--days N] [--lead-time D] [--csv] (--data DIR | --config FILE)
+                                                  what runs out within the lead time, with an order
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
   selvkasse staff list|set-pin|disable --data DIR [--id ID]
                                                   the staff register (PINs asked without echo,
@@ -84,6 +89,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = keysCmd(args[1:], stdout)
 	case "staff":
 		err = staffCmd(args[1:], os.Stdin, stdout, stderr)
+	case "stock":
+		err = stockCmd(args[1:], os.Stdin, stdout, stderr)
 	case "agecheck":
 		err = agecheckCmd(args[1:], stdout)
 	case "bench":

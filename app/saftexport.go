@@ -488,6 +488,7 @@ var subtypeDesc = map[string]string{
 	kiosk.SubDoorLeftOpen: "Cabinet compartment left open", kiosk.SubRollbackAccepted: "Loss of journal records accepted by a technician",
 	kiosk.SubSigningKeyCreated: "Signing key made", kiosk.SubSigningKeyRotated: "Signing key rotated",
 	kiosk.SubClockBehind: "Z report refused: the clock was behind", kiosk.SubSystemIDCreated: "System id made",
+	kiosk.SubStockReceipt: "Goods received into stock", kiosk.SubStockCount: "Stock counted, with its variance",
 	saleUnsigned: "Sale journaled before sales were recorded in full and signed (not a SAF-T cash transaction)",
 }
 

@@ -49,6 +49,6 @@ func newMeteredCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devic
 		Scanner: d.Scanner, Terminal: d.Terminal, Printer: d.Printer, Cabinet: d.Cabinet, Staff: d.Staff,
 		Light: d.Light, Key: d.Key, Clock: clk,
 		Login:    kiosk.NewStaffLogin(kioskID, db, staffpin.New(), db, clk, kiosk.LoginConfig{}),
-		Receipts: db, Returns: db,
+		Receipts: db, Returns: db, Stock: db,
 	})
 }

@@ -52,12 +52,15 @@ func (b *Basket) find(g GTIN) int {
 	return -1
 }
 
-// Add puts one more of p into the basket. It refuses to go beyond p's
-// stock or MaxQty.
+// Add puts one more of p into the basket. It refuses to go beyond MaxQty,
+// and for a cabinet product beyond its stock: the cabinet cannot hand
+// out what it does not hold. A shelf product sells whatever the stock
+// says: the goods are in the customer's hand, and the store flags it
+// for a recount (Product.Recount).
 func (b *Basket) Add(p Product) error {
 	i := b.find(p.GTIN)
 	if i < 0 {
-		if p.Stock < 1 {
+		if p.Cabinet && p.Stock < 1 {
 			return fmt.Errorf("%w: %s", ErrOutOfStock, p.Name)
 		}
 		b.Lines = append(b.Lines, Line{Product: p, Qty: 1})
@@ -66,7 +69,9 @@ func (b *Basket) Add(p Product) error {
 	return b.SetQty(p.GTIN, b.Lines[i].Qty+1)
 }
 
-// SetQty changes a line's quantity; 0 removes the line.
+// SetQty changes a line's quantity; 0 removes the line. A cabinet
+// product's quantity is bounded by its stock, a shelf product's by
+// MaxQty only (Add).
 func (b *Basket) SetQty(g GTIN, qty int) error {
 	i := b.find(g)
 	if i < 0 {
@@ -78,7 +83,7 @@ func (b *Basket) SetQty(g GTIN, qty int) error {
 	if b.Lines[i].InStore() && qty > 1 {
 		return errInStoreQty(b.Lines[i])
 	}
-	if qty > b.Lines[i].Product.Stock && !b.Lines[i].InStore() {
+	if b.Lines[i].Product.Cabinet && qty > b.Lines[i].Product.Stock && !b.Lines[i].InStore() {
 		return fmt.Errorf("%w: %s (%d left)", ErrOutOfStock, b.Lines[i].Product.Name, b.Lines[i].Product.Stock)
 	}
 	if qty == 0 {

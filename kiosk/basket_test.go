@@ -64,8 +64,8 @@ func TestBasket(t *testing.T) {
 	if len(vat) != 2 || vat[0].VAT != 2780 || vat[1].VAT != 780 {
 		t.Fatalf("VAT = %+v", vat)
 	}
-	if err := b.SetQty(soda.GTIN, 11); !errors.Is(err, ErrOutOfStock) {
-		t.Errorf("qty over stock: %v", err)
+	if err := b.SetQty(snus.GTIN, 11); !errors.Is(err, ErrOutOfStock) {
+		t.Errorf("cabinet qty over stock: %v", err)
 	}
 	if err := b.SetQty(soda.GTIN, -1); !errors.Is(err, ErrBadQty) {
 		t.Errorf("negative qty: %v", err)
@@ -79,9 +79,53 @@ func TestBasket(t *testing.T) {
 	if n := b.RemoveRestricted(); n != 1 || !b.Empty() {
 		t.Errorf("RemoveRestricted = %d, basket %+v", n, b)
 	}
-	none := soda
+	none := snus
 	none.Stock = 0
 	if err := b.Add(none); !errors.Is(err, ErrOutOfStock) {
 		t.Errorf("add out of stock: %v", err)
+	}
+}
+
+// TestBasketStock: a cabinet product is refused beyond its stock; a shelf
+// product sells at any stock the system believes, up to MaxQty (the goods
+// are in the customer's hand).
+func TestBasketStock(t *testing.T) {
+	snus := mustProduct(t, "7038010009457", "Snus", GroupTobacco, VAT25, 13900, 18, true)
+	soda := mustProduct(t, "96385074", "Brus", GroupSoftDrink, VAT15, 2990, 0, false)
+	tests := []struct {
+		name  string
+		p     Product
+		stock int
+		adds  int
+		qty   int // SetQty after the adds; 0: none
+		want  error
+	}{
+		{"cabinet in stock", snus, 2, 2, 0, nil},
+		{"cabinet at 0", snus, 0, 1, 0, ErrOutOfStock},
+		{"cabinet negative", snus, -3, 1, 0, ErrOutOfStock},
+		{"cabinet beyond stock", snus, 2, 3, 0, ErrOutOfStock},
+		{"cabinet qty beyond stock", snus, 2, 1, 3, ErrOutOfStock},
+		{"shelf at 0", soda, 0, 1, 0, nil},
+		{"shelf negative", soda, -5, 2, 0, nil},
+		{"shelf beyond stock", soda, 1, 4, 0, nil},
+		{"shelf qty beyond stock", soda, 1, 1, 20, nil},
+		{"shelf beyond MaxQty", soda, 0, 1, MaxQty + 1, ErrBadQty},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.p
+			p.Stock = tt.stock
+			var b Basket
+			var err error
+			for i := 0; i < tt.adds && err == nil; i++ {
+				err = b.Add(p)
+			}
+			if err == nil && tt.qty > 0 {
+				err = b.SetQty(p.GTIN, tt.qty)
+			}
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
 	}
 }

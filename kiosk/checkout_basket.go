@@ -44,6 +44,9 @@ func (c *Checkout) Scan(code string) {
 		c.setNotice(NoticeStorageError, "")
 		return
 	}
+	if c.stockScan(p) { // staff receiving goods (checkout_stock.go)
+		return
+	}
 	c.mu.Lock()
 	staff := c.staff != nil
 	c.mu.Unlock()

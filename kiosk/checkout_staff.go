@@ -27,7 +27,8 @@ type staffState struct {
 	errArg   string
 	gen      uint64 // the idle timer armed for this phase
 	idle     Timer
-	override bool // an override is under way (it may ask the terminal)
+	override bool          // an override is under way (it may ask the terminal)
+	stock    *stockSession // receiving and the stock status (checkout_stock.go)
 }
 
 // Help calls staff: the call goes into the assistance queue, the
@@ -329,6 +330,7 @@ func (c *Checkout) StaffPIN(pin string) error {
 		st.err, st.errArg = StaffErrFailed, err.Error()
 	default:
 		c.setStaffLocked(&staffState{phase: StaffSignedIn, staff: sess.Staff})
+		c.readStockLocked(c.staff)
 		if !c.helpSince.IsZero() {
 			c.journal(Entry{Code: CodeOther, Subtype: SubAssistance, SaleID: c.saleID,
 				Text: "call for staff answered by " + sess.Staff.ID})
@@ -431,6 +433,9 @@ func (c *Checkout) overrideAvailableLocked(o Override) bool {
 		return c.trainingAvailableLocked()
 	case OvReturn:
 		return c.returnAvailableLocked()
+	case OvReceiveStock:
+		// Between customers, as the reports.
+		return c.d.Stock != nil && (c.state == Idle || c.state == OutOfOrder) && c.pending == nil
 	}
 	return false
 }
@@ -570,6 +575,9 @@ func (c *Checkout) overrideEntry(sub string, s Staff, o Override, text string) E
 	if o.Receipt > 0 {
 		e.Data["receipt"] = strconv.FormatUint(o.Receipt, 10)
 	}
+	if o.Receive != nil {
+		e.Data["gtin"], e.Data["qty"] = string(o.Receive.GTIN), strconv.Itoa(o.Receive.Qty)
+	}
 	return e
 }
 
@@ -612,6 +620,8 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 		return c.switchTraining(o, sess)
 	case OvReturn:
 		return c.doReturn(o, sess)
+	case OvReceiveStock:
+		return c.receiveOverride(o, sess)
 	}
 	return "", fmt.Errorf("%w: %v", ErrNotNow, o.Kind)
 }
@@ -874,6 +884,7 @@ func (c *Checkout) staffViewLocked() *StaffView {
 	}
 	if st.phase == StaffSignedIn {
 		v.Overrides = c.overridesLocked(st.staff.Role)
+		v.Stock = stockViewLocked(st)
 	}
 	return v
 }

@@ -124,6 +124,7 @@ func TestOverrideRoles(t *testing.T) {
 		kiosk.OvCopyReceipt:     func(r *rig) { r.sellSoda() },
 		kiosk.OvTrainingMode:    func(r *rig) {},
 		kiosk.OvReturn:          func(r *rig) { r.sellSodas(1) },
+		kiosk.OvReceiveStock:    func(r *rig) {},
 		kiosk.OvClearFault: func(r *rig) {
 			r.co.DeviceFault(kiosk.DevTerminalSetup)
 			r.wait(kiosk.OutOfOrder)
@@ -146,6 +147,9 @@ func TestOverrideRoles(t *testing.T) {
 				o := kiosk.Override{Kind: k}
 				if k == kiosk.OvReturn { // the first receipt's soda, at the counter
 					o.Receipt, o.Return = 1, &kiosk.ReturnRequest{Refund: kiosk.RefundCounter, Lines: []kiosk.ReturnLine{{GTIN: soda.GTIN, Qty: 1}}}
+				}
+				if k == kiosk.OvReceiveStock {
+					o.Receive = &kiosk.StockReceipt{GTIN: soda.GTIN, Qty: 6}
 				}
 				err := r.co.Override(o)
 				may := m.Role.May(actionOf(k))
@@ -198,6 +202,7 @@ func actionOf(k kiosk.OverrideKind) kiosk.Action {
 		kiosk.OvCompleteSale: kiosk.ActSettlePayment, kiosk.OvOpenCompartment: kiosk.ActRestockCabinet,
 		kiosk.OvClearFault: kiosk.ActServiceDevices, kiosk.OvXReport: kiosk.ActXReport, kiosk.OvZReport: kiosk.ActZReport,
 		kiosk.OvCopyReceipt: kiosk.ActCopyReceipt, kiosk.OvTrainingMode: kiosk.ActTrainingMode, kiosk.OvReturn: kiosk.ActReturns,
+		kiosk.OvReceiveStock: kiosk.ActReceiveStock,
 	}[k]
 }
 

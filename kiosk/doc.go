@@ -34,6 +34,13 @@
 // headset socket; EN 301 549 5.1 closed functionality); narrate.go the
 // narrator, the pure mapping from one view to the next into phrases and
 // a tone, with its words in narrate_words.go.
+// stock.go has the stock (issue 13): every change of a product's stock is
+// a StockMovement, so that stock is the sum of its movements; the count
+// file parser and a count's variance; the low-stock threshold and the
+// shelf recount flag; the stock-out outlook (days of stock left and a
+// suggested order, computed from the movements at a given time); and the
+// StockStore port. checkout_stock.go is receiving goods on the staff
+// screen.
 //
 // It imports the Go standard library only; TestStdlibOnly enforces that.
 // Everything else in the module points toward this package: device drivers

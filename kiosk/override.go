@@ -27,7 +27,7 @@ const (
 	OvZReport         OverrideKind = 10 // close the day: the terminal's end of day, the Z report printed
 	OvCopyReceipt     OverrideKind = 11 // print the one copy of a receipt (Override.Receipt), marked KOPI
 	OvReturn          OverrideKind = 12 // take goods of a receipt back and refund (checkout_return.go)
-	OvReceiveStock    OverrideKind = 13 // later work (issue 13)
+	OvReceiveStock    OverrideKind = 13 // book goods received (Override.Receive; checkout_stock.go)
 	OvTrainingMode    OverrideKind = 14 // switch training mode on, or off when it is on (checkout_training.go)
 )
 
@@ -109,7 +109,7 @@ var overrideRules = map[OverrideKind]overrideRule{
 	OvZReport:         {ActZReport, []Reason{ReasonEndOfDay, ReasonOther}, false},
 	OvCopyReceipt:     {ActCopyReceipt, []Reason{ReasonCustomerAsked}, false},
 	OvReturn:          {ActReturns, []Reason{ReasonCustomerAsked, ReasonWrongItem}, false},
-	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, true},
+	OvReceiveStock:    {ActReceiveStock, []Reason{ReasonRestock}, false},
 	OvTrainingMode:    {ActTrainingMode, []Reason{ReasonTraining, ReasonOther}, false},
 }
 
@@ -130,6 +130,8 @@ type Override struct {
 	// OvReturn: the lines and quantities to take back, and how the money
 	// goes back (checkout_return.go). A pointer keeps Override comparable.
 	Return *ReturnRequest
+	// OvReceiveStock: the goods received (checkout_stock.go).
+	Receive *StockReceipt
 }
 
 // OverrideOption is an override as the staff screen offers it.

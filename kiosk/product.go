@@ -65,6 +65,12 @@ type Product struct {
 	// catalog from before compartments), and a shelf product has none.
 	Compartment int
 	Stock       int
+	// LowStock is the stock at or below which the staff screen shows the
+	// product as running low; 0: no threshold (stock.go).
+	LowStock int `json:",omitempty"`
+	// Recount: a shelf product was sold while the store believed it had
+	// none; a stock count clears it (stock.go).
+	Recount bool `json:",omitempty"`
 }
 
 // MaxCompartment bounds Product.Compartment.
@@ -112,6 +118,8 @@ func (p Product) Validate() error {
 		return bad(fmt.Sprintf("compartment must be 1 to %d", MaxCompartment))
 	case p.Compartment > 0 && !p.Cabinet:
 		return bad("a compartment is for cabinet products only")
+	case p.LowStock < 0:
+		return bad("the low-stock threshold must not be negative")
 	}
 	return nil
 }

@@ -37,6 +37,9 @@ type Config struct {
 	// PriceCheckTime is how long the price-check screen waits for a scan,
 	// and shows a price, before it returns (default 20 s).
 	PriceCheckTime time.Duration
+	// Outlook is the staff screen's stock-out outlook (zero values:
+	// DefaultOutlook's; checkout_stock.go).
+	Outlook OutlookParams
 
 	Log *slog.Logger // nil: discard
 }
@@ -93,6 +96,9 @@ type Deps struct {
 	Receipts ReceiptStore
 	// Returns keeps the returns (checkout_return.go); nil: no returns.
 	Returns ReturnStore
+	// Stock books goods received and tells the staff screen the stock
+	// (checkout_stock.go); nil: no receiving, no stock status.
+	Stock StockStore
 }
 
 // ErrNotNow is returned by an action that makes no sense in the current

@@ -221,6 +221,9 @@ type StaffView struct {
 	// Choices are who may log in, when the key switch opened the log-in:
 	// phase StaffPIN with no ID yet asks to pick one (StaffChoose).
 	Choices []StaffChoice
+	// Stock is receiving and the stock status (StaffSignedIn only; nil
+	// without a stock store; checkout_stock.go).
+	Stock *StaffStock
 }
 
 // StaffChoice is a staff member to pick on the PIN pad.

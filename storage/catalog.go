@@ -160,7 +160,9 @@ func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 	return ps, err
 }
 
-// Put implements kiosk.Catalog and refreshes the product in the index.
+// Put implements kiosk.Catalog and refreshes the product in the index. A
+// stock other than the stored product's is booked as a movement
+// (kiosk.MoveOpening for a new product, kiosk.MoveCorrection; stock.go).
 func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -170,7 +172,12 @@ func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 		return fmt.Errorf("storage: put %s: %w", p.GTIN, err)
 	}
 	err = d.call("put", func() error {
-		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error { return set(txn, catKey(p.GTIN), b) })
+		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error {
+			if err := putStock(txn, p); err != nil {
+				return err
+			}
+			return set(txn, catKey(p.GTIN), b)
+		})
 	})
 	d.refreshCatalog(p.GTIN)
 	return err

@@ -49,6 +49,7 @@ type catItem struct {
 	vat         kiosk.VATRate
 	compartment uint8
 	flags       itemFlags
+	lowStock    uint32 // LowStock (stock.go), in the padding
 }
 
 type itemFlags uint8
@@ -57,16 +58,22 @@ const (
 	itemAdult   itemFlags = 1 << iota // MinAge is kiosk.AdultAge (else 0)
 	itemCabinet                       // Cabinet
 	itemGone                          // removed from the store since the load
+	itemRecount                       // Recount (stock.go)
 )
 
 // compact returns p as a catItem; ok is false when a catItem cannot hold
 // p exactly.
 func compact(p kiosk.Product) (it catItem, ok bool) {
 	n, ok := gtinNumber(p.GTIN)
-	if !ok || (p.MinAge != 0 && p.MinAge != kiosk.AdultAge) || p.Compartment < 0 || p.Compartment > 255 {
+	if !ok || (p.MinAge != 0 && p.MinAge != kiosk.AdultAge) || p.Compartment < 0 || p.Compartment > 255 ||
+		p.LowStock < 0 || int64(p.LowStock) > 1<<32-1 {
 		return catItem{}, false
 	}
-	it = catItem{name: p.Name, gtin: n, price: p.Price, stock: p.Stock, group: p.Group, vat: p.VAT, compartment: uint8(p.Compartment)}
+	it = catItem{name: p.Name, gtin: n, price: p.Price, stock: p.Stock, group: p.Group, vat: p.VAT, compartment: uint8(p.Compartment),
+		lowStock: uint32(p.LowStock)}
+	if p.Recount {
+		it.flags |= itemRecount
+	}
 	if p.MinAge == kiosk.AdultAge {
 		it.flags |= itemAdult
 	}
@@ -79,7 +86,8 @@ func compact(p kiosk.Product) (it catItem, ok bool) {
 // product is the item as a kiosk.Product with GTIN g, its own GTIN.
 func (it *catItem) product(g kiosk.GTIN) kiosk.Product {
 	p := kiosk.Product{GTIN: g, Name: it.name, Group: it.group, VAT: it.vat, Price: it.price,
-		Cabinet: it.flags&itemCabinet != 0, Compartment: int(it.compartment), Stock: it.stock}
+		Cabinet: it.flags&itemCabinet != 0, Compartment: int(it.compartment), Stock: it.stock,
+		LowStock: int(it.lowStock), Recount: it.flags&itemRecount != 0}
 	if it.flags&itemAdult != 0 {
 		p.MinAge = kiosk.AdultAge
 	}

@@ -32,6 +32,11 @@
 // CompleteSale update the products they wrote, and Lookup, List and
 // Cabinet never read Badger.
 //
+// Every change of stock writes a kiosk.StockMovement in the transaction
+// that makes it (stock.go): a product's stock is the sum of its
+// movements. *DB implements kiosk.StockStore: goods received and counts,
+// journaled, thresholds, and the stock status for the staff screen.
+//
 // It may import the standard library, selvkasse/kiosk, and Badger with its
 // own dependency ristretto (for the table check).
 package storage

@@ -27,7 +27,7 @@ type ImportedSale struct {
 // holds exactly the keys and values that SavePending (with each sale's
 // Pending entries) followed by CompleteSale would have left, sale after
 // sale: the journal records chained after the head, the receipt numbers,
-// the sales with their ID index, the stock, the report totals, the head,
+// the sales with their ID index, the stock and its movements, the report totals, the head,
 // the cash transactions signed as CompleteSale signs them (TestImportSales
 // compares the two byte for byte). It writes through a Badger write
 // batch, fsynced when it is flushed, not once per sale, and is not
@@ -179,9 +179,10 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 				wb.Delete(pendKey(sale.ID))); err != nil {
 				return fmt.Errorf("storage: import sales: %w", err)
 			}
-			for g, q := range stockTaken(sale) {
+			taken := stockTaken(sale)
+			for g, q := range taken {
 				if p := stock[g]; p != nil {
-					p.Stock -= q
+					takeStock(p, q)
 				}
 			}
 			tots[sale.Kiosk].AddSale(sale)
@@ -194,6 +195,18 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 			e.Tx = &tx
 			if err := journal(e); err != nil {
 				return err
+			}
+			for g, q := range taken { // as CompleteSale: recorded by the sale's record
+				if stock[g] == nil {
+					continue
+				}
+				b, err := json.Marshal(saleMovement(sale, g, q, head.Seq))
+				if err != nil {
+					return fmt.Errorf("storage: import sales: encode %s: %w", sale.ID, err)
+				}
+				if err := wb.Set(mvKey(g, head.Seq, 0), b); err != nil {
+					return fmt.Errorf("storage: import sales: %w", err)
+				}
 			}
 			out = append(out, sale)
 		}
@@ -253,7 +266,8 @@ func (d *DB) ImportSales(ctx context.Context, sales []ImportedSale) ([]kiosk.Sal
 }
 
 // ImportProducts adds or replaces products in bulk, as Put does one by one
-// (each validated first, the same value under the same key), through a
+// (each validated first, the same value under the same key, the same
+// stock movements), through a
 // write batch fsynced once when it is flushed; then it reloads the
 // in-memory catalog. Like ImportSales it is not crash-safe and must not
 // run while anything else writes. Errors: kiosk.ErrInvalidProduct (nothing
@@ -271,10 +285,63 @@ func (d *DB) ImportProducts(ctx context.Context, ps []kiosk.Product) error {
 		vs[i] = b
 	}
 	return d.call("import products", func() error {
+		// The stock movements Put would write (putStock): read first.
+		var ms []kiosk.StockMovement
+		var subs []uint16
+		err := d.view(ctx, func(txn *badger.Txn) error {
+			head, err := readHeadMark(txn)
+			if err != nil {
+				return err
+			}
+			type prev struct {
+				p        kiosk.Product
+				had      bool
+				sub      uint16
+				subKnown bool
+			}
+			olds := map[kiosk.GTIN]*prev{}
+			it := mvKeysIterator(txn)
+			defer it.Close()
+			for _, p := range ps {
+				o := olds[p.GTIN]
+				if o == nil {
+					o = &prev{}
+					if o.had, err = getJSON(txn, catKey(p.GTIN), &o.p); err != nil {
+						return err
+					}
+					olds[p.GTIN] = o
+				}
+				if m, ok := correction(p, o.p, o.had, head.Seq); ok {
+					if !o.subKnown {
+						if o.sub, err = nextSub(it, p.GTIN, head.Seq); err != nil {
+							return err
+						}
+						o.subKnown = true
+					} else {
+						o.sub++
+					}
+					ms, subs = append(ms, m), append(subs, o.sub)
+				}
+				o.p, o.had = p, true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		wb := d.bdb.NewWriteBatch()
 		defer wb.Cancel()
 		for i, p := range ps {
 			if err := wb.Set(catKey(p.GTIN), vs[i]); err != nil {
+				return fmt.Errorf("storage: import products: %w", err)
+			}
+		}
+		for i, m := range ms {
+			b, err := json.Marshal(m)
+			if err != nil {
+				return fmt.Errorf("storage: import products: %s: %w", m.GTIN, err)
+			}
+			if err := wb.Set(mvKey(m.GTIN, m.Seq, subs[i]), b); err != nil {
 				return fmt.Errorf("storage: import products: %w", err)
 			}
 		}

@@ -30,6 +30,8 @@ import (
 //	ret/<kiosk ID> 0x00 <no, 8 B BE>   → kiosk.Return, JSON: a return, under its own receipt number (returns.go)
 //	retid/<return ID>                  → saleRef (kiosk ID and the return's number), JSON
 //	rtd/<kiosk ID> 0x00 <no, 8 B BE>   → map[GTIN]int, JSON: how much of sale no was returned; absent: none
+//	mv/<GTIN-14> <seq, 8 B BE> <sub, 2 B BE> → kiosk.StockMovement, JSON: a change of stock (stock.go)
+//	meta/movements                     → "1": the opening balances were written (stock.go)
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -44,12 +46,14 @@ import (
 // returns). The totals keys came later in
 // the same way: a kiosk without one has sold nothing since they came, and
 // its grand totals start at 0 then (Skatteetaten's Q&A allows them to
-// start with the version that keeps them). No prefix is a prefix of
-// another.
+// start with the version that keeps them). The movement keys came later
+// too: Open writes an old store's opening balances once (stock.go). No
+// prefix is a prefix of another.
 const (
 	keySchema  = "meta/schema"
 	keyHead    = "meta/head"
 	keyAnchor  = "meta/anchored"
+	keyMoves   = "meta/movements"
 	prefCat    = "cat/"
 	prefSale   = "sale/"
 	prefSaleID = "saleid/"
@@ -66,6 +70,7 @@ const (
 	prefRet    = "ret/"
 	prefRetID  = "retid/"
 	prefRtd    = "rtd/"
+	prefMv     = "mv/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and

@@ -83,7 +83,7 @@ func catalogTable(t *testing.T, dir string, n int) string {
 	ps := make([]kiosk.Product, n)
 	for i := range ps {
 		ps[i] = kiosk.Product{GTIN: mkGTIN(fmt.Sprintf("7%011d", i)), Name: fmt.Sprintf("Product %06d with a name of some length", i),
-			Group: kiosk.GroupOther, VAT: kiosk.VAT25, Price: kiosk.Money(1000 + i), Stock: 10}
+			Group: kiosk.GroupOther, VAT: kiosk.VAT25, Price: kiosk.Money(1000 + i)} // no stock: no movements, the catalog alone
 	}
 	if err := d.ImportProducts(context.Background(), ps); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func (d *DB) Returned(ctx context.Context, kioskID string, no uint64) (map[kiosk
 
 // CompleteReturn implements kiosk.ReturnStore in one transaction: the next
 // receipt number of r.Kiosk, the return, its ID index, the sale's
-// returned quantities, the stock, the report totals and the journal
+// returned quantities, the stock and its kiosk.MoveReturn movements, the report totals and the journal
 // record: e with code kiosk.CodeReturnPayment holding the return as a
 // cash transaction signed after the kiosk's previous one (sign.go).
 // Errors besides the contract's: an empty ID, a kiosk ID containing a
@@ -105,6 +105,7 @@ func (d *DB) CompleteReturn(ctx context.Context, r kiosk.Return, e kiosk.Entry) 
 			if err := setJSON(txn, receiptKey(prefRtd, r.Kiosk, r.Original), returned); err != nil {
 				return err
 			}
+			back := map[kiosk.GTIN]int{} // the stock put back, for the movements
 			for _, l := range ret.Lines {
 				var p kiosk.Product
 				found, err := getJSON(txn, catKey(l.Product.GTIN), &p)
@@ -118,6 +119,7 @@ func (d *DB) CompleteReturn(ctx context.Context, r kiosk.Return, e kiosk.Entry) 
 				if err := setJSON(txn, catKey(l.Product.GTIN), p); err != nil {
 					return err
 				}
+				back[l.Product.GTIN] += l.Qty
 			}
 			t, err := readTotals(txn, r.Kiosk)
 			if err != nil {
@@ -134,8 +136,15 @@ func (d *DB) CompleteReturn(ctx context.Context, r kiosk.Return, e kiosk.Entry) 
 				return err
 			}
 			e.Tx = &tx
-			if _, err := appendRecord(txn, e); err != nil {
+			rec, err := appendRecord(txn, e)
+			if err != nil {
 				return err
+			}
+			for g, q := range back { // recorded by the return's record (stock.go)
+				m := kiosk.StockMovement{Seq: rec.Seq, GTIN: g, Kind: kiosk.MoveReturn, Delta: q, Ref: mvRef(ret.Kiosk, ret.No), Staff: ret.Staff, At: ret.Time}
+				if err := setMovement(txn, m, 0); err != nil {
+					return err
+				}
 			}
 			out = ret
 			return nil

@@ -170,7 +170,9 @@ func (d *DB) readPending(ctx context.Context) ([]kiosk.PendingSale, error) {
 // holding the sale in full as a cash transaction signed after the kiosk's
 // previous one (sign.go; kiosk.ErrSignerUnavailable before SetSigner); a
 // training sale is signed too and moves no stock (stockTaken). Stock is decremented even below
-// zero (the goods are gone; a stocktake puts it right), and lines whose
+// zero (the goods are gone; a stocktake puts it right, and the product is
+// flagged for one), each product's with a kiosk.MoveSale movement
+// recorded by the sale's journal record (stock.go), and lines whose
 // product is no longer in the catalog are skipped: a paid sale is never
 // refused over stock. Errors besides the contract's: an empty ID, a kiosk
 // ID containing a NUL byte.
@@ -218,6 +220,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			if err := addSaleTotals(txn, sale); err != nil {
 				return err
 			}
+			var moved []kiosk.GTIN // the products whose stock moved
 			for g, q := range qty {
 				var p kiosk.Product
 				found, err := getJSON(txn, catKey(g), &p)
@@ -227,10 +230,11 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 				if !found {
 					continue
 				}
-				p.Stock -= q
+				takeStock(&p, q)
 				if err := setJSON(txn, catKey(g), p); err != nil {
 					return err
 				}
+				moved = append(moved, g)
 			}
 			if err := del(txn, pendKey(s.ID)); err != nil {
 				return err
@@ -243,8 +247,14 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 				return err
 			}
 			e.Tx = &tx
-			if _, err := appendRecord(txn, e); err != nil {
+			r, err := appendRecord(txn, e)
+			if err != nil {
 				return err
+			}
+			for _, g := range moved { // recorded by the sale's record
+				if err := setMovement(txn, saleMovement(sale, g, qty[g], r.Seq), 0); err != nil {
+					return err
+				}
 			}
 			out = sale
 			return nil

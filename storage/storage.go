@@ -242,6 +242,10 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
+	if err := d.migrateMovements(); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
 	// The catalog index, once. A product that does not decode is not
 	// Open's to refuse: the catalog calls report it, as before. The
 	// pending sales, which the checkout asks for next, are read

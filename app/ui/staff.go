@@ -33,6 +33,7 @@ type staffPick struct {
 	receipt uint64             // OvCopyReceipt
 	typed   string             // OvCopyReceipt, OvReturn: the receipt number being typed
 	ret     *returnPick        // OvReturn: the lines to take back (staff_return.go)
+	qty     string             // OvReceiveStock: the quantity being typed (receiving.go)
 }
 
 // staffPhase is the staff screen shown, 0 for the customer's.
@@ -296,6 +297,8 @@ func (s *Screen) TypedRune(r rune) {
 		s.pinDigit(byte(r))
 	case s.askingReceipt():
 		s.receiptDigit(byte(r))
+	case s.askingQty():
+		s.qtyDigit(byte(r))
 	}
 }
 
@@ -305,6 +308,9 @@ func (s *Screen) TypedRune(r rune) {
 // work as on the PIN pad.
 func (s *Screen) TypedKey(e *fyne.KeyEvent) {
 	s.activity()
+	if s.receivingKey(e) {
+		return
+	}
 	if s.askingReceipt() {
 		switch e.Name {
 		case fyne.KeyBackspace:
@@ -402,6 +408,8 @@ func (s *Screen) overridePanel() fyne.CanvasObject {
 		return s.receiptPicker()
 	case p.kind == kiosk.OvReturn && (p.ret == nil || p.ret.method == 0):
 		return s.returnPanel()
+	case p.kind == kiosk.OvReceiveStock:
+		return s.receivingPanel()
 	}
 	return s.reasonPicker()
 }
@@ -461,6 +469,9 @@ func (s *Screen) choose(o kiosk.OverrideOption) {
 		return
 	}
 	s.pick = staffPick{kind: o.Kind}
+	if o.Kind == kiosk.OvReceiveStock {
+		s.startReceiving()
+	}
 	s.redraw()
 }
 
@@ -477,6 +488,7 @@ func (s *Screen) back() {
 	case s.pick.receipt != 0:
 		s.pick.receipt, s.pick.typed, s.pick.ret = 0, "", nil
 	default:
+		s.stopReceiving()
 		s.pick = staffPick{}
 	}
 	s.redraw()
@@ -723,6 +735,7 @@ func (s *Screen) statusPanel() fyne.CanvasObject {
 		counts = append(counts, s.t(c.m)+": "+strconv.Itoa(c.n))
 	}
 	out.Add(small(strings.Join(counts, " · ")))
+	s.stockSection(out)
 	s.aboutSection(out)
 	return out
 }

@@ -340,6 +340,9 @@ func (s *Store) CompleteSale(ctx context.Context, sale kiosk.Sale, e kiosk.Entry
 		var p kiosk.Product
 		storeUnmarshal(pb, &p)
 		p.Stock -= qty
+		if p.Stock < 0 {
+			p.Recount = true // sold beyond the stock: count it (kiosk/stock.go)
+		}
 		if stock[g], err = json.Marshal(p); err != nil {
 			return kiosk.Sale{}, fmt.Errorf("kiosktest: complete sale %s: %w", sale.ID, err)
 		}
