@@ -65,6 +65,15 @@ type Product struct {
 	// catalog from before compartments), and a shelf product has none.
 	Compartment int
 	Stock       int
+	// The catalog fields of issue 13 (productinfo.go). Their zero values
+	// keep the meaning a product had before them, and they are left out
+	// of the JSON when zero, so stored products, sales and journal
+	// records read and hash as before.
+	Barcodes BarcodeList `json:",omitempty"` // more barcodes besides GTIN
+	NameEN   string      `json:",omitempty"` // the English name; "": Name
+	Unit     Unit        `json:",omitempty"` // 0: UnitPiece
+	Deposit  Money       `json:",omitempty"` // pant per unit, VAT free, not in Price
+	Inactive bool        `json:",omitempty"` // not sold: Lookup does not find it
 }
 
 // MaxCompartment bounds Product.Compartment.
@@ -113,7 +122,7 @@ func (p Product) Validate() error {
 	case p.Compartment > 0 && !p.Cabinet:
 		return bad("a compartment is for cabinet products only")
 	}
-	return nil
+	return p.validateInfo()
 }
 
 func canonical(g GTIN) GTIN {
