@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -180,8 +181,9 @@ type CatalogChange struct {
 // CatalogEntries returns the journal entries of replacing old (nil: a
 // new product) by p: a CodePriceChange when the price changed, and a
 // SubMasterData entry when anything else did (for a new product, one
-// entry naming all its fields). Stock is not master data and is not
-// compared. None: nothing changed.
+// entry naming its name, group, VAT, price and every other field not at
+// its default). Stock is not master data and is not compared. None:
+// nothing changed.
 func CatalogEntries(old *Product, p Product, c CatalogChange) []Entry {
 	base := func(code Code, sub, text string) Entry {
 		e := Entry{Code: code, Subtype: sub, Time: c.Time, Kiosk: c.Kiosk, Text: text,
@@ -198,10 +200,16 @@ func CatalogEntries(old *Product, p Product, c CatalogChange) []Entry {
 	if old == nil {
 		e := base(CodeOther, SubMasterData, fmt.Sprintf("product %s %s added", p.GTIN, p.Name))
 		e.Data["change"] = "added"
+		zero := productFields(Product{})
 		for k, v := range newF {
-			if v != "" {
-				e.Data["new."+k] = v
+			switch k {
+			case "name", "group", "vat", "price":
+			default:
+				if v == zero[k] {
+					continue // a default: said by its absence
+				}
 			}
+			e.Data["new."+k] = v
 		}
 		return []Entry{e}
 	}
@@ -230,6 +238,50 @@ func CatalogEntries(old *Product, p Product, c CatalogChange) []Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// CatalogAddedEntry is the one journal entry of products ps added to the
+// catalog in bulk (an import): SubMasterData with "change" added, "count",
+// and for each product its GTIN-14 → its master data as
+// CatalogFieldsText writes it. A bulk import journals additions so, a few
+// hundred to a record, rather than one record each (the journal would be
+// three times the catalog); changes of stored products are journaled one
+// by one (CatalogEntries).
+func CatalogAddedEntry(ps []Product, c CatalogChange) Entry {
+	e := Entry{Code: CodeOther, Subtype: SubMasterData, Time: c.Time, Kiosk: c.Kiosk,
+		Text: fmt.Sprintf("catalog: products added: %d", len(ps)),
+		Data: make(map[string]string, len(ps)+4)}
+	e.Data["change"], e.Data["count"] = "added", strconv.Itoa(len(ps))
+	if c.By != "" {
+		e.Data["by"] = c.By
+	}
+	if c.Via != "" {
+		e.Data["via"] = c.Via
+	}
+	for _, p := range ps {
+		e.Data[string(p.GTIN)] = CatalogFieldsText(p)
+	}
+	return e
+}
+
+// CatalogFieldsText is p's master data as URL query text, fields by name
+// ("age_limit=18&cabinet=true&group=tobacco&name=Snus&price=13900&vat=25"),
+// each field left out that is at its default (but name, group, VAT and
+// price).
+func CatalogFieldsText(p Product) string {
+	zero := productFields(Product{})
+	v := url.Values{}
+	for k, f := range productFields(p) {
+		switch k {
+		case "name", "group", "vat", "price":
+		default:
+			if f == zero[k] {
+				continue
+			}
+		}
+		v.Set(k, f)
+	}
+	return v.Encode()
 }
 
 // productFields is p's master data as text, by field name (as the

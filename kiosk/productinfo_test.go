@@ -140,3 +140,13 @@ func TestVerifyPIN(t *testing.T) {
 		t.Error("lock-out not journaled")
 	}
 }
+
+func TestCatalogAddedEntry(t *testing.T) {
+	p := validSnus()
+	p.Barcodes, p.Deposit = kiosk.NewBarcodeList("00000096385074"), 200
+	e := kiosk.CatalogAddedEntry([]kiosk.Product{p}, kiosk.CatalogChange{By: "kari"})
+	want := "age_limit=18&barcodes=00000096385074&cabinet=true&deposit=200&group=tobacco&name=Snus&price=13900&vat=25"
+	if e.Code != kiosk.CodeOther || e.Subtype != kiosk.SubMasterData || e.Data["count"] != "1" || e.Data[string(p.GTIN)] != want {
+		t.Errorf("entry = %+v\nwant %s", e, want)
+	}
+}

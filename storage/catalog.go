@@ -102,7 +102,8 @@ func (d *DB) refreshStock(lines []kiosk.Line) {
 
 // Lookup implements kiosk.Catalog from the in-memory index. g is
 // canonicalised first, so an EAN-13 finds its GTIN-14; a code that is no
-// GTIN is not found. Errors: kiosk.ErrNotFound; ErrClosed; ErrCorrupt when
+// GTIN is not found; an extra barcode finds its product; an inactive
+// product is not found. Errors: kiosk.ErrNotFound; ErrClosed; ErrCorrupt when
 // the index had to be reloaded and a product does not decode.
 func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err error) {
 	err = d.call("lookup", func() error {
@@ -120,7 +121,7 @@ func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err err
 		idx.mu.RLock()
 		q, ok := idx.get(c)
 		idx.mu.RUnlock()
-		if !ok {
+		if !ok || q.Inactive { // an inactive product is not sold
 			return fmt.Errorf("storage: lookup %s: %w", c, kiosk.ErrNotFound)
 		}
 		p = q
@@ -161,6 +162,9 @@ func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 }
 
 // Put implements kiosk.Catalog and refreshes the product in the index.
+// Its extra barcodes are keyed to it (putBarcodes). Errors:
+// kiosk.ErrInvalidProduct; kiosk.ErrConflict for a barcode or GTIN
+// another product has.
 func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -170,7 +174,12 @@ func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 		return fmt.Errorf("storage: put %s: %w", p.GTIN, err)
 	}
 	err = d.call("put", func() error {
-		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error { return set(txn, catKey(p.GTIN), b) })
+		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error {
+			if err := putBarcodes(txn, p); err != nil {
+				return err
+			}
+			return set(txn, catKey(p.GTIN), b)
+		})
 	})
 	d.refreshCatalog(p.GTIN)
 	return err

@@ -30,6 +30,7 @@ import (
 //	ret/<kiosk ID> 0x00 <no, 8 B BE>   → kiosk.Return, JSON: a return, under its own receipt number (returns.go)
 //	retid/<return ID>                  → saleRef (kiosk ID and the return's number), JSON
 //	rtd/<kiosk ID> 0x00 <no, 8 B BE>   → map[GTIN]int, JSON: how much of sale no was returned; absent: none
+//	bc/<GTIN-14>                       → the GTIN-14 of the product with this extra barcode, raw (catalogimport.go)
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -68,11 +69,17 @@ const (
 	prefRtd    = "rtd/"
 )
 
+// prefBarcode keys a product's extra barcodes (issue 13); a store without
+// them has none.
+const prefBarcode = "bc/"
+
 // schemaVersion is the layout above. Open writes it into a new store and
 // refuses a store written with another.
 const schemaVersion = 1
 
 func catKey(g kiosk.GTIN) []byte { return []byte(prefCat + string(g)) }
+
+func barcodeKey(g kiosk.GTIN) []byte { return []byte(prefBarcode + string(g)) }
 
 func saleKey(kioskID string, no uint64) []byte {
 	k := make([]byte, 0, len(prefSale)+len(kioskID)+9)
