@@ -76,7 +76,7 @@ func TestParseGoodFiles(t *testing.T) {
 		{name: "columns in another order, and more of them", in: []byte("age_limit;Stock;group;vat;price;name;gtin\n18;40;tobacco;25;162,50;Røyk 20;" + gCigs + "\n0;12;soft drink;15;29,90;Farris 0,5 l;" + gWater + "\n"),
 			enc: EncodingUTF8, format: FormatCSV, comma: ';', wantProducts: want},
 		{name: "a wholesaler's columns, mapped", in: mustWin1252(t, "EAN;Varetekst;Pris inkl. mva;Mva-sats;Varegruppe;Aldersgrense;Lev.nr\n"+gCigs+";Røyk 20;1.162,50;25;04013;18;A1\n"+gWater+";Farris 0,5 l;29,90;15;04011;0;A2\n"),
-			o: Options{Map: map[string]string{FieldGTIN: "EAN", FieldName: "Varetekst", FieldPrice: "Pris inkl. mva", FieldVAT: "mva-sats", FieldGroup: "Varegruppe", FieldAgeLimit: "Aldersgrense"}},
+			o:   Options{Map: map[string]string{FieldGTIN: "EAN", FieldName: "Varetekst", FieldPrice: "Pris inkl. mva", FieldVAT: "mva-sats", FieldGroup: "Varegruppe", FieldAgeLimit: "Aldersgrense"}},
 			enc: EncodingWindows1252, format: FormatCSV, comma: ';',
 			wantProducts: []kiosk.Product{func() kiosk.Product { p := want[0]; p.Price = 116250; return p }(), want[1]}},
 		{name: "JSON", in: []byte(`[{"gtin":"` + gCigs + `","name":"Røyk 20","price":162.5,"vat":25,"group":"tobacco","age_limit":18},
