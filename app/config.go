@@ -26,6 +26,8 @@ type Config struct {
 	IdleTimeout Duration `json:"idle_timeout"`
 
 	Devices DevicesConfig `json:"devices"`
+
+	Catalog CatalogFileConfig `json:"catalog,omitzero"` // the wholesaler's file (catalogcmd.go)
 }
 
 // DevicesConfig names the real devices.

@@ -143,6 +143,7 @@ type server struct {
 	// db and dataDir: the kiosk's store, for /journal/verify; nil: none.
 	db      *storage.DB
 	dataDir string
+	kioskID string // for the admin endpoint's journal entries (admin.go)
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -215,6 +216,9 @@ func (s *server) handler() http.Handler {
 	}
 	if s.sim != nil {
 		mux.HandleFunc("POST /sim/{action}", s.simAction)
+	}
+	if s.db != nil && s.co != nil {
+		mux.HandleFunc("POST /admin/{name}", s.admin) // authenticated (admin.go)
 	}
 	return mux
 }
