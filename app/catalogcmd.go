@@ -296,3 +296,6 @@ func adminCatalogImport(ctx context.Context, env adminEnv, by kiosk.Staff, param
 func adminCatalogExport(ctx context.Context, env adminEnv, _ kiosk.Staff, _ json.RawMessage) (any, error) {
 	return env.DB.List(ctx)
 }
+
+// The SAF-T export describes the master-data event (saftexport.go).
+func init() { subtypeDesc[kiosk.SubMasterData] = "Product master data added or changed" }

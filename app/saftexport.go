@@ -489,7 +489,6 @@ var subtypeDesc = map[string]string{
 	kiosk.SubSigningKeyCreated: "Signing key made", kiosk.SubSigningKeyRotated: "Signing key rotated",
 	kiosk.SubClockBehind: "Z report refused: the clock was behind", kiosk.SubSystemIDCreated: "System id made",
 	saleUnsigned: "Sale journaled before sales were recorded in full and signed (not a SAF-T cash transaction)",
-	kiosk.SubMasterData: "Product master data added or changed",
 }
 
 // ownEventCode matches a subtype that can serve as a basicID.
