@@ -2,7 +2,9 @@
 // directory, wiring of the kiosk core to storage, devices and screens, the
 // loopback health and simulator endpoint, and the subcommands (demo, sim,
 // run, journal verify, staff add/list/set-pin/disable, report x|z, keys,
-// saft export, about). cmd/selvkasse is the thin main.
+// saft export, about, catalog import/export: the last through the kiosk's
+// authenticated admin endpoint while it runs, admin.go). cmd/selvkasse is
+// the thin main.
 //
 // It may import everything in the module, Fyne (including fyne/v2/app,
 // which app/ui must not) and golang.org/x/term (PIN entry without echo).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"unsafe"
 
 	"selvkasse/kiosk"
 )
@@ -219,4 +220,12 @@ func benchCatalogRows(n int) []kiosk.Product {
 		ps[i] = p
 	}
 	return ps
+}
+
+// TestCatItemStaysCompact: the catalog fields of issue 13 live beside the
+// index's items (catinfo.go), not in them.
+func TestCatItemStaysCompact(t *testing.T) {
+	if n := unsafe.Sizeof(catItem{}); n != 48 {
+		t.Errorf("a catItem has %d bytes, want 48", n)
+	}
 }
