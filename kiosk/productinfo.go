@@ -200,12 +200,11 @@ func CatalogEntries(old *Product, p Product, c CatalogChange) []Entry {
 	if old == nil {
 		e := base(CodeOther, SubMasterData, fmt.Sprintf("product %s %s added", p.GTIN, p.Name))
 		e.Data["change"] = "added"
-		zero := productFields(Product{})
 		for k, v := range newF {
 			switch k {
 			case "name", "group", "vat", "price":
 			default:
-				if v == zero[k] {
+				if v == zeroFields[k] {
 					continue // a default: said by its absence
 				}
 			}
@@ -269,32 +268,53 @@ func CatalogAddedEntry(ps []Product, c CatalogChange) Entry {
 // each field left out that is at its default (but name, group, VAT and
 // price).
 func CatalogFieldsText(p Product) string {
-	zero := productFields(Product{})
-	v := url.Values{}
-	for k, f := range productFields(p) {
-		switch k {
+	var b strings.Builder
+	b.Grow(128)
+	for _, f := range fieldList(p) {
+		switch f.name {
 		case "name", "group", "vat", "price":
 		default:
-			if f == zero[k] {
+			if f.value == zeroFields[f.name] {
 				continue
 			}
 		}
-		v.Set(k, f)
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(f.name)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(f.value))
 	}
-	return v.Encode()
+	return b.String()
+}
+
+// zeroFields are the fields of a zero product: their defaults.
+var zeroFields = productFields(Product{})
+
+// field is one field of a product's master data as text.
+type field struct{ name, value string }
+
+// fieldList is p's master data by field name, in name order; Stock is
+// left out.
+func fieldList(p Product) [12]field {
+	b := func(v bool) string { return strconv.FormatBool(v) }
+	return [12]field{
+		{"active", b(!p.Inactive)}, {"age_limit", strconv.Itoa(p.MinAge)}, {"barcodes", string(p.Barcodes)},
+		{"cabinet", b(p.Cabinet)}, {"compartment", strconv.Itoa(p.Compartment)},
+		{"deposit", strconv.FormatInt(int64(p.Deposit), 10)}, {"group", p.Group.String()},
+		{"name", p.Name}, {"name_en", p.NameEN}, {"price", strconv.FormatInt(int64(p.Price), 10)},
+		{"unit", p.Unit.String()}, {"vat", strconv.Itoa(int(p.VAT))},
+	}
 }
 
 // productFields is p's master data as text, by field name (as the
 // catalog file names them); Stock is left out.
 func productFields(p Product) map[string]string {
-	b := func(v bool) string { return strconv.FormatBool(v) }
-	return map[string]string{
-		"name": p.Name, "name_en": p.NameEN, "group": p.Group.String(), "vat": strconv.Itoa(int(p.VAT)),
-		"price": strconv.FormatInt(int64(p.Price), 10), "age_limit": strconv.Itoa(p.MinAge),
-		"cabinet": b(p.Cabinet), "compartment": strconv.Itoa(p.Compartment),
-		"barcodes": string(p.Barcodes), "unit": p.Unit.String(),
-		"deposit": strconv.FormatInt(int64(p.Deposit), 10), "active": b(!p.Inactive),
+	m := make(map[string]string, 12)
+	for _, f := range fieldList(p) {
+		m[f.name] = f.value
 	}
+	return m
 }
 
 // SameMasterData reports whether a and b hold the same master data: all

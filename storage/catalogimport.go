@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -157,12 +158,16 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 		return plan, err
 	}
 	plan.head = head
+	owners, err := scannedOwners(txn)
+	if err != nil {
+		return plan, err
+	}
 	r := &plan.result
 	for i, p := range ps {
 		if !ok[i] {
 			continue
 		}
-		field, why, err := barcodeConflict(txn, p, imp.moved)
+		field, why, err := barcodeConflict(txn, p, owners, imp.moved)
 		if err != nil {
 			return plan, err
 		}
@@ -203,7 +208,7 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 			if p.Barcodes.Has(b) {
 				continue
 			}
-			owner, err := getRaw(txn, barcodeKey(b))
+			owner, err := owners(b)
 			if err != nil {
 				return plan, err
 			}
@@ -214,7 +219,7 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 			}
 		}
 		for _, b := range p.Barcodes.GTINs() {
-			owner, err := getRaw(txn, barcodeKey(b))
+			owner, err := owners(b)
 			if err != nil {
 				return plan, err
 			}
@@ -465,11 +470,31 @@ func checkProducts(ps []kiosk.Product) (out []CatalogRefusal, ok []bool) {
 	return out, ok
 }
 
+// ownerFunc returns the GTIN of the product with extra barcode b as
+// stored, nil for none.
+type ownerFunc func(b kiosk.GTIN) ([]byte, error)
+
+// storedOwner is the ownerFunc reading txn.
+func storedOwner(txn *badger.Txn) ownerFunc {
+	return func(b kiosk.GTIN) ([]byte, error) { return getRaw(txn, barcodeKey(b)) }
+}
+
+// scannedOwners reads every barcode key in txn (there is one per extra
+// barcode: few) into an ownerFunc, for an import's many products.
+func scannedOwners(txn *badger.Txn) (ownerFunc, error) {
+	m := map[kiosk.GTIN][]byte{}
+	err := scanPrefix(txn, []byte(prefBarcode), func(k, v []byte) error {
+		m[kiosk.GTIN(k[len(prefBarcode):])] = slices.Clone(v)
+		return nil
+	})
+	return func(b kiosk.GTIN) ([]byte, error) { return m[b], nil }, err
+}
+
 // barcodeConflict says why p's GTIN or an extra barcode cannot be p's
 // in the store: field and why are "" when they can. moved tells a
 // barcode its stored owner gives up (nil: none).
-func barcodeConflict(txn *badger.Txn, p kiosk.Product, moved func(b, owner kiosk.GTIN) bool) (field, why string, err error) {
-	owner, err := getRaw(txn, barcodeKey(p.GTIN))
+func barcodeConflict(txn *badger.Txn, p kiosk.Product, ownerOf ownerFunc, moved func(b, owner kiosk.GTIN) bool) (field, why string, err error) {
+	owner, err := ownerOf(p.GTIN)
 	if err != nil {
 		return "", "", err
 	}
@@ -477,7 +502,7 @@ func barcodeConflict(txn *badger.Txn, p kiosk.Product, moved func(b, owner kiosk
 		return "gtin", fmt.Sprintf("%s is a barcode of product %s in the catalog", p.GTIN, o), nil
 	}
 	for _, b := range p.Barcodes.GTINs() {
-		owner, err := getRaw(txn, barcodeKey(b))
+		owner, err := ownerOf(b)
 		if err != nil {
 			return "", "", err
 		}
@@ -523,7 +548,7 @@ func writeBarcodes(txn *badger.Txn, old *kiosk.Product, p kiosk.Product, moved f
 			return 0, err
 		}
 	}
-	if _, why, err := barcodeConflict(txn, p, moved); err != nil {
+	if _, why, err := barcodeConflict(txn, p, storedOwner(txn), moved); err != nil {
 		return 0, err
 	} else if why != "" {
 		return 0, fmt.Errorf("storage: product %s: %s: %w", p.GTIN, why, kiosk.ErrConflict)
