@@ -98,6 +98,15 @@ func TestCatalogImportBadLineAppliesNothing(t *testing.T) {
 	if !errors.Is(err, errBadLines) || !strings.Contains(out, `line 3: price: "-1" is negative`) {
 		t.Fatalf("import = %v\n%s", err, out)
 	}
+	// A barcode that is another product's GTIN in the catalog: refused
+	// by the store, reported by line.
+	clash := mustWriteFile(t, "clash.csv", "gtin;name;price;vat;barcodes\n"+
+		"7041000000013;Sjokoladebar;19,90;15;\n"+
+		"7041000000020;Tyggis;9,90;15;7039990000120\n")
+	out, err = runCatalog(t, "import", "--data", dir, clash)
+	if !errors.Is(err, errBadLines) || !strings.Contains(out, "line 3: barcodes: barcode 7039990000120 is the GTIN of another product in the catalog") {
+		t.Fatalf("import of a clash = %v\n%s", err, out)
+	}
 	out, err = runCatalog(t, "import", "--data", dir, "--dry-run", "--skip-bad", file)
 	if err != nil || !strings.Contains(out, "dry run, nothing written; would import: 0 added, 1 changed") {
 		t.Fatalf("dry run = %v\n%s", err, out)
@@ -110,6 +119,9 @@ func TestCatalogImportBadLineAppliesNothing(t *testing.T) {
 	p, err := db.Lookup(context.Background(), kiosk.MustGTIN("7039990000113"))
 	if err != nil || p.Price != 3290 {
 		t.Errorf("cola after a refused import and a dry run = %+v, %v; want the old price", p, err)
+	}
+	if p, err := db.Lookup(context.Background(), kiosk.MustGTIN("7041000000013")); !errors.Is(err, kiosk.ErrNotFound) {
+		t.Errorf("the good line of a refused import was written: %+v, %v", p, err)
 	}
 }
 
