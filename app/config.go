@@ -27,9 +27,10 @@ type Config struct {
 
 	Devices DevicesConfig `json:"devices"`
 
-	Speech SpeechConfig `json:"speech"`         // speaking to the customer (app/speech.go)
-	Sound  SoundConfig  `json:"sound"`          // the tones and their volume
-	Stock  StockConfig  `json:"stock,omitzero"` // the stock-out outlook (stockcmd.go)
+	Speech  SpeechConfig      `json:"speech"`           // speaking to the customer (app/speech.go)
+	Sound   SoundConfig       `json:"sound"`            // the tones and their volume
+	Stock   StockConfig       `json:"stock,omitzero"`   // the stock-out outlook (stockcmd.go)
+	Catalog CatalogFileConfig `json:"catalog,omitzero"` // the wholesaler's file (catalogcmd.go)
 }
 
 // DevicesConfig names the real devices.

@@ -194,6 +194,9 @@ func TestConfigExampleIsTheDefaults(t *testing.T) {
 	same("idle_timeout", exk.IdleTimeout, 30*time.Second)
 	same("idle_warn left out", defk.IdleWarn, time.Duration(0))
 	same("idle_timeout left out", defk.IdleTimeout, time.Duration(0))
+	same("catalog map", len(ex.Catalog.Map), len(def.Catalog.Map))
+	same("catalog encoding (detected)", ex.Catalog.Encoding, def.Catalog.Encoding)
+	same("catalog format (by the content)", ex.Catalog.Format, def.Catalog.Format)
 	same("stock outlook", exk.Outlook, kiosk.DefaultOutlook)
 	same("stock outlook left out", defk.Outlook, kiosk.DefaultOutlook)
 

@@ -146,6 +146,7 @@ type server struct {
 	db      *storage.DB
 	dataDir string
 	speech  *narrator // nil: no speech (tests)
+	kioskID string    // for the admin endpoint's journal entries (admin.go)
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -221,6 +222,9 @@ func (s *server) handler() http.Handler {
 	}
 	if s.sim != nil {
 		mux.HandleFunc("POST /sim/{action}", s.simAction)
+	}
+	if s.db != nil && s.co != nil {
+		mux.HandleFunc("POST /admin/{name}", s.admin) // authenticated (admin.go)
 	}
 	return mux
 }

@@ -146,7 +146,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	if err != nil {
 		return err
 	}
-	hs := &server{co: co, start: time.Now(), metrics: m, db: o.DB, dataDir: o.DataDir}
+	hs := &server{co: co, start: time.Now(), metrics: m, db: o.DB, dataDir: o.DataDir, kioskID: o.ID}
 	if o.Sim != nil {
 		hs.sim = o.Sim
 	}

@@ -57,6 +57,12 @@ Usage:
                                                   the age checks as CSV for the municipality's inspection
   selvkasse bench seed --data DIR --products N --sales M [--seed S]
                                                   a reproducible shop history for the benchmarks
+  selvkasse catalog import [--dry-run] [--skip-bad] [--encoding utf-8|windows-1252] [--map field=Column,...]
+                           [--format csv|json] [--data DIR | --config FILE] [--staff ID] FILE
+  selvkasse catalog export [--format csv|json] [--out FILE] [--data DIR | --config FILE] [--staff ID]
+                                                  load a wholesaler's price file (checked line by
+                                                  line, changes journaled), or write the catalog;
+                                                  through the running kiosk as a supervisor
 `
 
 // Main runs the selvkasse command line and returns the exit code.
@@ -95,6 +101,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = agecheckCmd(args[1:], stdout)
 	case "bench":
 		err = benchCmd(args[1:], stdout)
+	case "catalog":
+		err = catalogCmd(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -314,11 +314,13 @@ type StaffKey interface {
 // Catalog holds the products.
 //
 // Lookup finds a product by GTIN in any of its forms (EAN-8, UPC-A,
-// EAN-13, GTIN-14): g is canonicalised first. Errors: ErrNotFound, also
-// for text that is not a GTIN.
-// Cabinet lists the products delivered from the cabinet, by name.
-// List lists all products, by name.
-// Put adds or replaces a product after Validate. Errors: ErrInvalidProduct.
+// EAN-13, GTIN-14): g is canonicalised first; one of a product's extra
+// Barcodes finds it too. Errors: ErrNotFound, also for text that is not
+// a GTIN, and for an Inactive product (it is not sold).
+// Cabinet lists the active products delivered from the cabinet, by name.
+// List lists all products, inactive ones too, by name.
+// Put adds or replaces a product after Validate. Errors: ErrInvalidProduct;
+// ErrConflict when its GTIN or an extra barcode is another product's.
 type Catalog interface {
 	Lookup(ctx context.Context, g GTIN) (Product, error)
 	Cabinet(ctx context.Context) ([]Product, error)

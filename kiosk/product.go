@@ -71,6 +71,15 @@ type Product struct {
 	// Recount: a shelf product was sold while the store believed it had
 	// none; a stock count clears it (stock.go).
 	Recount bool `json:",omitempty"`
+	// The catalog fields of issue 13 (productinfo.go). Their zero values
+	// keep the meaning a product had before them, and they are left out
+	// of the JSON when zero, so stored products, sales and journal
+	// records read and hash as before.
+	Barcodes BarcodeList `json:",omitempty"` // more barcodes besides GTIN
+	NameEN   string      `json:",omitempty"` // the English name; "": Name
+	Unit     Unit        `json:",omitempty"` // 0: UnitPiece
+	Deposit  Money       `json:",omitempty"` // pant per unit, VAT free, not in Price
+	Inactive bool        `json:",omitempty"` // not sold: Lookup does not find it
 }
 
 // MaxCompartment bounds Product.Compartment.
@@ -121,7 +130,7 @@ func (p Product) Validate() error {
 	case p.LowStock < 0:
 		return bad("the low-stock threshold must not be negative")
 	}
-	return nil
+	return p.validateInfo()
 }
 
 func canonical(g GTIN) GTIN {

@@ -62,11 +62,12 @@ const (
 	ActReturns        Action = 10 // take goods back and refund
 	ActReceiveStock   Action = 11 // book goods received into stock
 	ActTrainingMode   Action = 12 // switch training mode on or off
+	ActEditCatalog    Action = 13 // import products and change their master data and prices
 )
 
 // Actions lists every action, in number order.
 var Actions = []Action{ActAgeCheck, ActAssist, ActSettlePayment, ActRestockCabinet, ActXReport, ActZReport, ActManageStaff, ActServiceDevices,
-	ActCopyReceipt, ActReturns, ActReceiveStock, ActTrainingMode}
+	ActCopyReceipt, ActReturns, ActReceiveStock, ActTrainingMode, ActEditCatalog}
 
 func (a Action) String() string {
 	switch a {
@@ -94,6 +95,8 @@ func (a Action) String() string {
 		return "receive stock"
 	case ActTrainingMode:
 		return "training mode"
+	case ActEditCatalog:
+		return "edit catalog"
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
@@ -113,6 +116,7 @@ var permissions = map[Action][]Role{
 	ActReturns:        {RoleSupervisor},
 	ActReceiveStock:   {RoleClerk, RoleSupervisor},
 	ActTrainingMode:   {RoleSupervisor},
+	ActEditCatalog:    {RoleSupervisor},
 }
 
 // May reports whether a staff member with role r may do a.

@@ -32,6 +32,7 @@ func TestRoleMay(t *testing.T) {
 		kiosk.ActReturns:        S,
 		kiosk.ActReceiveStock:   C | S,
 		kiosk.ActTrainingMode:   S,
+		kiosk.ActEditCatalog:    S,
 	}
 	bit := map[kiosk.Role]int{kiosk.RoleClerk: C, kiosk.RoleSupervisor: S, kiosk.RoleTechnician: T}
 	if len(want) != len(kiosk.Actions) {

@@ -213,44 +213,11 @@ func (l *StaffLogin) Active(ctx context.Context) ([]Staff, error) {
 func (l *StaffLogin) PIN(ctx context.Context, id, pin string) (Session, error) {
 	l.attempt.Lock()
 	defer l.attempt.Unlock()
-	s, err := l.store.Staff(ctx, id)
-	if errors.Is(err, ErrNotFound) || err == nil && !s.Active {
-		return Session{}, fmt.Errorf("%w", ErrUnknownBadge)
-	}
+	s, err := l.verify(ctx, id, pin)
 	if err != nil {
-		return Session{}, fmt.Errorf("kiosk: look up staff: %w", err)
+		return Session{}, err
 	}
-	st, err := l.store.LoginState(ctx, id)
-	if err != nil {
-		return Session{}, fmt.Errorf("kiosk: read log-in state: %w", err)
-	}
-	if st.Locked(l.clock.Now()) {
-		return Session{}, lockedError{st.LockedUntil}
-	}
-	ok, err := l.pins.Verify(pin, s.PIN)
-	if err != nil {
-		return Session{}, fmt.Errorf("kiosk: check PIN: %w", err)
-	}
-	s.PIN = PINHash{}
 	now := l.clock.Now()
-	if !ok {
-		st.Failures++
-		if st.Failures >= l.cfg.MaxFailures {
-			st = LoginState{LockedUntil: now.Add(l.cfg.Lockout)}
-			e := l.entry(CodeOther, SubLoginLocked, s,
-				fmt.Sprintf("%d wrong PINs: badge locked until %s", l.cfg.MaxFailures, st.LockedUntil.Format("15:04")))
-			if err := l.store.SetLoginState(ctx, id, st, e); err != nil {
-				return Session{}, fmt.Errorf("kiosk: record a lock-out: %w", err)
-			}
-			return Session{}, lockedError{st.LockedUntil}
-		}
-		e := l.entry(CodeOther, SubLoginFailed, s, "wrong PIN")
-		e.Data["failures"] = strconv.Itoa(st.Failures)
-		if err := l.store.SetLoginState(ctx, id, st, e); err != nil {
-			return Session{}, fmt.Errorf("kiosk: record a wrong PIN: %w", err)
-		}
-		return Session{}, wrongPINError{l.cfg.MaxFailures - st.Failures}
-	}
 	e := l.entry(CodeEmployeeLogIn, "", s, "staff logged in")
 	if err := l.store.SetLoginState(ctx, id, LoginState{}, e); err != nil {
 		return Session{}, fmt.Errorf("kiosk: record a log-in: %w", err)
@@ -264,6 +231,52 @@ func (l *StaffLogin) PIN(ctx context.Context, id, pin string) (Session, error) {
 		l.logoutEntry(ctx, *prev, "another staff member logged in")
 	}
 	return sess, nil
+}
+
+// verify checks pin for staff member id as PIN does, counting and
+// journaling a wrong one, and returns the member (PIN hash cleared) for
+// a right one, whose log-in the caller records. l.attempt must be held.
+// Errors: as PIN's.
+func (l *StaffLogin) verify(ctx context.Context, id, pin string) (Staff, error) {
+	s, err := l.store.Staff(ctx, id)
+	if errors.Is(err, ErrNotFound) || err == nil && !s.Active {
+		return Staff{}, fmt.Errorf("%w", ErrUnknownBadge)
+	}
+	if err != nil {
+		return Staff{}, fmt.Errorf("kiosk: look up staff: %w", err)
+	}
+	st, err := l.store.LoginState(ctx, id)
+	if err != nil {
+		return Staff{}, fmt.Errorf("kiosk: read log-in state: %w", err)
+	}
+	if st.Locked(l.clock.Now()) {
+		return Staff{}, lockedError{st.LockedUntil}
+	}
+	ok, err := l.pins.Verify(pin, s.PIN)
+	if err != nil {
+		return Staff{}, fmt.Errorf("kiosk: check PIN: %w", err)
+	}
+	s.PIN = PINHash{}
+	now := l.clock.Now()
+	if !ok {
+		st.Failures++
+		if st.Failures >= l.cfg.MaxFailures {
+			st = LoginState{LockedUntil: now.Add(l.cfg.Lockout)}
+			e := l.entry(CodeOther, SubLoginLocked, s,
+				fmt.Sprintf("%d wrong PINs: badge locked until %s", l.cfg.MaxFailures, st.LockedUntil.Format("15:04")))
+			if err := l.store.SetLoginState(ctx, id, st, e); err != nil {
+				return Staff{}, fmt.Errorf("kiosk: record a lock-out: %w", err)
+			}
+			return Staff{}, lockedError{st.LockedUntil}
+		}
+		e := l.entry(CodeOther, SubLoginFailed, s, "wrong PIN")
+		e.Data["failures"] = strconv.Itoa(st.Failures)
+		if err := l.store.SetLoginState(ctx, id, st, e); err != nil {
+			return Staff{}, fmt.Errorf("kiosk: record a wrong PIN: %w", err)
+		}
+		return Staff{}, wrongPINError{l.cfg.MaxFailures - st.Failures}
+	}
+	return s, nil
 }
 
 // Current returns the kiosk's session, ending it first (journaled) when

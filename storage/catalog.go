@@ -102,7 +102,8 @@ func (d *DB) refreshStock(lines []kiosk.Line) {
 
 // Lookup implements kiosk.Catalog from the in-memory index. g is
 // canonicalised first, so an EAN-13 finds its GTIN-14; a code that is no
-// GTIN is not found. Errors: kiosk.ErrNotFound; ErrClosed; ErrCorrupt when
+// GTIN is not found; an extra barcode finds its product; an inactive
+// product is not found. Errors: kiosk.ErrNotFound; ErrClosed; ErrCorrupt when
 // the index had to be reloaded and a product does not decode.
 func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err error) {
 	err = d.call("lookup", func() error {
@@ -120,7 +121,7 @@ func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err err
 		idx.mu.RLock()
 		q, ok := idx.get(c)
 		idx.mu.RUnlock()
-		if !ok {
+		if !ok || q.Inactive { // an inactive product is not sold
 			return fmt.Errorf("storage: lookup %s: %w", c, kiosk.ErrNotFound)
 		}
 		p = q
@@ -160,9 +161,12 @@ func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 	return ps, err
 }
 
-// Put implements kiosk.Catalog and refreshes the product in the index. A
-// stock other than the stored product's is booked as a movement
-// (kiosk.MoveOpening for a new product, kiosk.MoveCorrection; stock.go).
+// Put implements kiosk.Catalog and refreshes the product in the index.
+// Its extra barcodes are keyed to it (putBarcodes). A stock other than
+// the stored product's is booked as a movement (kiosk.MoveOpening for a
+// new product, kiosk.MoveCorrection; stock.go). Errors:
+// kiosk.ErrInvalidProduct; kiosk.ErrConflict for a barcode or GTIN
+// another product has.
 func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -174,6 +178,9 @@ func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	err = d.call("put", func() error {
 		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error {
 			if err := putStock(txn, p); err != nil {
+				return err
+			}
+			if err := putBarcodes(txn, p); err != nil {
 				return err
 			}
 			return set(txn, catKey(p.GTIN), b)

@@ -25,7 +25,10 @@ import (
 // read share one string. A product a catItem cannot hold exactly (a GTIN
 // not of 14 digits, a minimum age other than 0 or 18, a compartment above
 // 255, a product stored under another product's key: none that Put
-// accepts) is kept whole in odd.
+// accepts) is kept whole in odd. The catalog fields most products leave
+// unset (an English name, a deposit, extra barcodes) are kept in info,
+// for the products that set them, and each extra barcode in alias; the
+// unit and the active flag are flags of the item (catinfo.go).
 type catIndex struct {
 	mu    sync.RWMutex
 	valid bool
@@ -34,6 +37,8 @@ type catIndex struct {
 	items []catItem
 	pos   map[uint64]int32             // a GTIN-14's number → its item
 	odd   map[kiosk.GTIN]kiosk.Product // the products a catItem cannot hold
+	info  map[uint64]itemInfo          // a GTIN-14's number → its item's rarely set fields
+	alias map[uint64]uint64            // an extra barcode's number → its product's GTIN number
 	// order and cabinet are the items (all, and those in the cabinet) by
 	// name, then GTIN; nil: sort again.
 	order, cabinet []int32
@@ -59,6 +64,9 @@ const (
 	itemCabinet                       // Cabinet
 	itemGone                          // removed from the store since the load
 	itemRecount                       // Recount (stock.go)
+	itemKg                            // Unit is kiosk.UnitKg (else 0 or UnitPiece: see itemPiece)
+	itemOff                           // Inactive: not sold
+	itemPiece                         // Unit is kiosk.UnitPiece, given (else 0)
 )
 
 // compact returns p as a catItem; ok is false when a catItem cannot hold
@@ -80,6 +88,18 @@ func compact(p kiosk.Product) (it catItem, ok bool) {
 	if p.Cabinet {
 		it.flags |= itemCabinet
 	}
+	switch p.Unit {
+	case 0:
+	case kiosk.UnitPiece:
+		it.flags |= itemPiece
+	case kiosk.UnitKg:
+		it.flags |= itemKg
+	default:
+		return catItem{}, false
+	}
+	if p.Inactive {
+		it.flags |= itemOff
+	}
 	return it, true
 }
 
@@ -91,6 +111,13 @@ func (it *catItem) product(g kiosk.GTIN) kiosk.Product {
 	if it.flags&itemAdult != 0 {
 		p.MinAge = kiosk.AdultAge
 	}
+	switch {
+	case it.flags&itemKg != 0:
+		p.Unit = kiosk.UnitKg
+	case it.flags&itemPiece != 0:
+		p.Unit = kiosk.UnitPiece
+	}
+	p.Inactive = it.flags&itemOff != 0
 	return p
 }
 
@@ -124,11 +151,13 @@ func gtinString(n uint64) kiosk.GTIN {
 // be held.
 func (c *catIndex) drop() {
 	c.valid, c.items, c.pos, c.odd, c.order, c.cabinet = false, nil, nil, nil, nil, nil
+	c.info, c.alias = nil, nil
 }
 
 // replace makes the index n's. c.mu must be held.
 func (c *catIndex) replace(n *catIndex) {
 	c.valid, c.items, c.pos, c.odd, c.order, c.cabinet = n.valid, n.items, n.pos, n.odd, n.order, n.cabinet
+	c.info, c.alias = n.info, n.alias
 }
 
 // shareNames makes the items' names substrings of one string, and drops
@@ -155,10 +184,17 @@ func (c *catIndex) shareNames() {
 }
 
 // get returns the product with GTIN g.
+// An extra barcode finds its product.
 func (c *catIndex) get(g kiosk.GTIN) (kiosk.Product, bool) {
 	if n, ok := gtinNumber(g); ok {
 		if i, had := c.pos[n]; had {
-			return c.items[i].product(g), true
+			return c.withInfo(c.items[i].product(g)), true
+		}
+		if prim, had := c.alias[n]; had {
+			if i, had := c.pos[prim]; had {
+				return c.withInfo(c.items[i].product(gtinString(prim))), true
+			}
+			g = gtinString(prim)
 		}
 	}
 	p, ok := c.odd[g]
@@ -168,6 +204,8 @@ func (c *catIndex) get(g kiosk.GTIN) (kiosk.Product, bool) {
 // set puts p into the index under g, the GTIN of its key in the store.
 // c.mu must be held.
 func (c *catIndex) set(g kiosk.GTIN, p kiosk.Product) {
+	c.unalias(g)
+	c.setInfo(g, p)
 	it, ok := compact(p)
 	if !ok || p.GTIN != g {
 		c.remove(g)
@@ -198,7 +236,7 @@ func (c *catIndex) set(g kiosk.GTIN, p kiosk.Product) {
 	} else {
 		c.order, c.cabinet = nil, nil
 	}
-	if old.flags&itemCabinet != it.flags&itemCabinet {
+	if old.flags&(itemCabinet|itemOff) != it.flags&(itemCabinet|itemOff) {
 		c.order, c.cabinet = nil, nil
 	}
 	*old = it
@@ -207,6 +245,8 @@ func (c *catIndex) set(g kiosk.GTIN, p kiosk.Product) {
 // remove takes the product with GTIN g out of the index. c.mu must be
 // held.
 func (c *catIndex) remove(g kiosk.GTIN) {
+	c.unalias(g)
+	c.setInfo(g, kiosk.Product{})
 	if n, ok := gtinNumber(g); ok {
 		if i, had := c.pos[n]; had {
 			c.items[i] = catItem{flags: itemGone}
@@ -253,7 +293,7 @@ func (c *catIndex) products(cabinet bool) []kiosk.Product {
 	keep := func(*catItem) bool { return true }
 	if cabinet {
 		order = &c.cabinet
-		keep = func(it *catItem) bool { return it.flags&itemCabinet != 0 }
+		keep = func(it *catItem) bool { return it.flags&itemCabinet != 0 && it.flags&itemOff == 0 }
 	}
 	if *order == nil {
 		*order = c.sorted(keep)
@@ -261,11 +301,11 @@ func (c *catIndex) products(cabinet bool) []kiosk.Product {
 	ps := make([]kiosk.Product, 0, len(*order)+len(c.odd))
 	for _, i := range *order {
 		it := &c.items[i]
-		ps = append(ps, it.product(gtinString(it.gtin)))
+		ps = append(ps, c.withInfo(it.product(gtinString(it.gtin))))
 	}
 	if len(c.odd) > 0 {
 		for _, p := range c.odd {
-			if !cabinet || p.Cabinet {
+			if !cabinet || p.Cabinet && !p.Inactive {
 				ps = append(ps, p)
 			}
 		}

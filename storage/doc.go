@@ -31,6 +31,10 @@
 // The catalog is held in memory (catalog.go): Open loads it once, Put and
 // CompleteSale update the products they wrote, and Lookup, List and
 // Cabinet never read Badger.
+// ImportCatalog loads a wholesaler's catalog in bulk (catalogimport.go):
+// unchanged products write nothing, every change is journaled, and the
+// rarely set catalog fields (extra barcodes, English name, deposit) are
+// kept beside the compact index, not in it (catinfo.go).
 //
 // Every change of stock writes a kiosk.StockMovement in the transaction
 // that makes it (stock.go): a product's stock is the sum of its

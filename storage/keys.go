@@ -32,6 +32,7 @@ import (
 //	rtd/<kiosk ID> 0x00 <no, 8 B BE>   → map[GTIN]int, JSON: how much of sale no was returned; absent: none
 //	mv/<GTIN-14> <seq, 8 B BE> <sub, 2 B BE> → kiosk.StockMovement, JSON: a change of stock (stock.go)
 //	meta/movements                     → "1": the opening balances were written (stock.go)
+//	bc/<GTIN-14>                       → the GTIN-14 of the product with this extra barcode, raw (catalogimport.go)
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -73,11 +74,17 @@ const (
 	prefMv     = "mv/"
 )
 
+// prefBarcode keys a product's extra barcodes (issue 13); a store without
+// them has none.
+const prefBarcode = "bc/"
+
 // schemaVersion is the layout above. Open writes it into a new store and
 // refuses a store written with another.
 const schemaVersion = 1
 
 func catKey(g kiosk.GTIN) []byte { return []byte(prefCat + string(g)) }
+
+func barcodeKey(g kiosk.GTIN) []byte { return []byte(prefBarcode + string(g)) }
 
 func saleKey(kioskID string, no uint64) []byte {
 	k := make([]byte, 0, len(prefSale)+len(kioskID)+9)

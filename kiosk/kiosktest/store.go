@@ -176,11 +176,28 @@ func (s *Store) Lookup(ctx context.Context, g kiosk.GTIN) (kiosk.Product, error)
 	defer s.mu.Unlock()
 	b, ok := s.products[c]
 	if !ok {
-		return kiosk.Product{}, fmt.Errorf("kiosktest: lookup %s: %w", c, kiosk.ErrNotFound)
+		b, ok = s.byBarcode(c)
 	}
 	var p kiosk.Product
-	storeUnmarshal(b, &p)
+	if ok {
+		storeUnmarshal(b, &p)
+	}
+	if !ok || p.Inactive {
+		return kiosk.Product{}, fmt.Errorf("kiosktest: lookup %s: %w", c, kiosk.ErrNotFound)
+	}
 	return p, nil
+}
+
+// byBarcode finds the product with extra barcode g. s.mu must be held.
+func (s *Store) byBarcode(g kiosk.GTIN) ([]byte, bool) {
+	for _, b := range s.products {
+		var p kiosk.Product
+		storeUnmarshal(b, &p)
+		if p.Barcodes.Has(g) {
+			return b, true
+		}
+	}
+	return nil, false
 }
 
 // Cabinet implements kiosk.Catalog.
@@ -189,7 +206,8 @@ func (s *Store) Cabinet(ctx context.Context) ([]kiosk.Product, error) {
 	if err != nil {
 		return nil, err
 	}
-	return kiosk.CabinetOnly(ps), nil
+	out := kiosk.CabinetOnly(ps)
+	return slices.DeleteFunc(out, func(p kiosk.Product) bool { return p.Inactive }), nil
 }
 
 // List implements kiosk.Catalog: by name, then GTIN.
@@ -229,6 +247,18 @@ func (s *Store) Put(ctx context.Context, p kiosk.Product) error {
 	}
 	if err := p.Validate(); err != nil {
 		return err
+	}
+	for _, g := range append([]kiosk.GTIN{p.GTIN}, p.Barcodes.GTINs()...) {
+		if b, ok := s.byBarcode(g); ok {
+			var q kiosk.Product
+			storeUnmarshal(b, &q)
+			if q.GTIN != p.GTIN {
+				return fmt.Errorf("kiosktest: put %s: %s is product %s's barcode: %w", p.GTIN, g, q.GTIN, kiosk.ErrConflict)
+			}
+		}
+		if _, ok := s.products[g]; ok && g != p.GTIN {
+			return fmt.Errorf("kiosktest: put %s: %s is another product: %w", p.GTIN, g, kiosk.ErrConflict)
+		}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {

@@ -81,6 +81,36 @@ func TestCatalog(t *testing.T, open func(t *testing.T) kiosk.Catalog) {
 		}
 	})
 
+	t.Run("extra barcodes and inactive products", func(t *testing.T) {
+		c := open(t)
+		cola := prodCola
+		cola.Barcodes = kiosk.NewBarcodeList(storeGTIN("704000000903"))
+		storeMustPut(t, c, cola)
+		got, err := c.Lookup(ctx, kiosk.GTIN(storeGTIN("704000000903").Short()))
+		if err != nil || got.GTIN != cola.GTIN || got.Barcodes != cola.Barcodes {
+			t.Errorf("Lookup by the extra barcode = %+v, %v; want the cola", got, err)
+		}
+		taker := prodChoc
+		taker.Barcodes = cola.Barcodes
+		if err := c.Put(ctx, taker); !errors.Is(err, kiosk.ErrConflict) {
+			t.Errorf("Put of another product with the cola's barcode: %v, want ErrConflict", err)
+		}
+		cigs := prodCigs
+		cigs.Inactive = true
+		storeMustPut(t, c, cigs)
+		if _, err := c.Lookup(ctx, cigs.GTIN); !errors.Is(err, kiosk.ErrNotFound) {
+			t.Errorf("Lookup of an inactive product: %v, want ErrNotFound", err)
+		}
+		storeWantNames(t, "Cabinet", storeMustCabinet(t, c), nil)
+		storeWantNames(t, "List", storeMustList(t, c), []string{cola.Name, cigs.Name})
+		cola.Barcodes = ""
+		storeMustPut(t, c, cola) // gives the barcode up
+		if _, err := c.Lookup(ctx, storeGTIN("704000000903")); !errors.Is(err, kiosk.ErrNotFound) {
+			t.Errorf("Lookup by a barcode given up: %v, want ErrNotFound", err)
+		}
+		storeMustPut(t, c, taker)
+	})
+
 	t.Run("lookup not found", func(t *testing.T) {
 		c := open(t)
 		storeMustPut(t, c, prodCola)
