@@ -35,8 +35,8 @@ var codeNames = map[Code]string{
 	CodeEmployeeLogIn: "Employee log in", CodeEmployeeLogOut: "Employee log out", CodeXReport: "X report", CodeZReport: "Z report",
 	CodeSalesReceipt: "Sales receipt printed", CodeCopyReceipt: "Copy receipt",
 	CodePriceLookup: "Price look-up", CodeVoidReceipt: "Void receipt",
-	CodePriceChange: "Price change",
 	CodeNoReceipt: "Concluded sale without receipt printed", CodeOther: "Other",
+	CodePriceChange: "Price change",
 }
 
 func (c Code) String() string {

@@ -10,8 +10,8 @@ import (
 )
 
 var (
-	priceT0 = time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC) // 06:00 in Oslo
-	pricedSnus    = kiosk.Product{GTIN: kiosk.MustGTIN("7038010009457"), Name: "Snus", Group: kiosk.GroupTobacco, VAT: kiosk.VAT25, Price: 13900, MinAge: 18, Cabinet: true}
+	priceT0    = time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC) // 06:00 in Oslo
+	pricedSnus = kiosk.Product{GTIN: kiosk.MustGTIN("7038010009457"), Name: "Snus", Group: kiosk.GroupTobacco, VAT: kiosk.VAT25, Price: 13900, MinAge: 18, Cabinet: true}
 )
 
 func TestPriceAt(t *testing.T) {
