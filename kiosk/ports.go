@@ -315,6 +315,9 @@ type StaffKey interface {
 // Cabinet lists the products delivered from the cabinet, by name.
 // List lists all products, by name.
 // Put adds or replaces a product after Validate. Errors: ErrInvalidProduct.
+// A store that keeps price history gives each product the price version
+// in force when it is looked up (Product.PriceFrom, prices.go): Put's
+// new price is a new version from its time.
 type Catalog interface {
 	Lookup(ctx context.Context, g GTIN) (Product, error)
 	Cabinet(ctx context.Context) ([]Product, error)

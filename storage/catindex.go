@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"selvkasse/kiosk"
 )
@@ -20,7 +21,7 @@ import (
 // It is kept small, since a kiosk holds it for as long as it runs (with
 // 100 000 products: about 8 MiB, against 18 MiB as a map of
 // kiosk.Product; BenchmarkCatalogMemory100k): each product is a catItem
-// of 48 bytes in one slice, found by its GTIN's number in a map that holds
+// of 56 bytes in one slice, found by its GTIN's number in a map that holds
 // no pointers (the garbage collector never scans it), and the names a load
 // read share one string. A product a catItem cannot hold exactly (a GTIN
 // not of 14 digits, a minimum age other than 0 or 18, a compartment above
@@ -44,6 +45,7 @@ type catItem struct {
 	name        string
 	gtin        uint64 // the GTIN-14's digits as a number
 	price       kiosk.Money
+	priceFrom   int64 // PriceFrom in Unix nanoseconds; 0: the zero time
 	stock       int
 	group       kiosk.Group
 	vat         kiosk.VATRate
@@ -63,10 +65,11 @@ const (
 // p exactly.
 func compact(p kiosk.Product) (it catItem, ok bool) {
 	n, ok := gtinNumber(p.GTIN)
-	if !ok || (p.MinAge != 0 && p.MinAge != kiosk.AdultAge) || p.Compartment < 0 || p.Compartment > 255 {
+	from, err := priceNanos(p.PriceFrom)
+	if !ok || (p.MinAge != 0 && p.MinAge != kiosk.AdultAge) || p.Compartment < 0 || p.Compartment > 255 || err != nil {
 		return catItem{}, false
 	}
-	it = catItem{name: p.Name, gtin: n, price: p.Price, stock: p.Stock, group: p.Group, vat: p.VAT, compartment: uint8(p.Compartment)}
+	it = catItem{name: p.Name, gtin: n, price: p.Price, priceFrom: int64(from), stock: p.Stock, group: p.Group, vat: p.VAT, compartment: uint8(p.Compartment)}
 	if p.MinAge == kiosk.AdultAge {
 		it.flags |= itemAdult
 	}
@@ -80,6 +83,9 @@ func compact(p kiosk.Product) (it catItem, ok bool) {
 func (it *catItem) product(g kiosk.GTIN) kiosk.Product {
 	p := kiosk.Product{GTIN: g, Name: it.name, Group: it.group, VAT: it.vat, Price: it.price,
 		Cabinet: it.flags&itemCabinet != 0, Compartment: int(it.compartment), Stock: it.stock}
+	if it.priceFrom != 0 {
+		p.PriceFrom = time.Unix(0, it.priceFrom).UTC()
+	}
 	if it.flags&itemAdult != 0 {
 		p.MinAge = kiosk.AdultAge
 	}

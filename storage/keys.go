@@ -30,6 +30,8 @@ import (
 //	ret/<kiosk ID> 0x00 <no, 8 B BE>   → kiosk.Return, JSON: a return, under its own receipt number (returns.go)
 //	retid/<return ID>                  → saleRef (kiosk ID and the return's number), JSON
 //	rtd/<kiosk ID> 0x00 <no, 8 B BE>   → map[GTIN]int, JSON: how much of sale no was returned; absent: none
+//	price/<GTIN-14> 0x00 <from, 8 B BE> → kiosk.PriceVersion, JSON: a price from Unix nanoseconds from (0: since forever) (prices.go)
+//	psch/<GTIN-14> 0x00 <from, 8 B BE>  → kiosk.PriceVersion, JSON: a version under price/ set for later, not yet in cat/
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -41,7 +43,8 @@ import (
 // written; they only add keys, so a store without them is an empty
 // register, not an older schema; the same holds for the reprint and
 // copies keys (an empty queue, no copies), and for the return keys (no
-// returns). The totals keys came later in
+// returns), and for the price keys (no history: each product's cat/ price
+// since forever). The totals keys came later in
 // the same way: a kiosk without one has sold nothing since they came, and
 // its grand totals start at 0 then (Skatteetaten's Q&A allows them to
 // start with the version that keeps them). No prefix is a prefix of
@@ -66,6 +69,8 @@ const (
 	prefRet    = "ret/"
 	prefRetID  = "retid/"
 	prefRtd    = "rtd/"
+	prefPrice  = "price/"
+	prefSched  = "psch/"
 )
 
 // schemaVersion is the layout above. Open writes it into a new store and
