@@ -77,7 +77,7 @@ func mustSAFTDay(t *testing.T) *saftDay {
 	d.clock = kiosktest.NewClock(d.day.Add(7*time.Hour + 55*time.Minute))
 	d.term, d.cab, d.staff = kiosktest.NewPaymentTerminal(d.clock), kiosktest.NewCabinetLock(d.clock), kiosktest.NewStaffApproval()
 	d.cab.SetCompartments(DemoCompartments)
-	if d.db, err = storage.Open(d.dir, storage.Options{}); err != nil {
+	if d.db, err = storage.Open(d.dir, storage.Options{Clock: d.clock}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.close)
