@@ -72,7 +72,7 @@ func TestPriceDemoDay(t *testing.T) {
 		t.Errorf("audit of the demo day: %v\n%s", err, out)
 	}
 	out, err = price(t, clk, "labels", "--since", date, "--data", d.dir)
-	want := "gtin;name;price;unit;effective_from\n" + string(cola) + ";" + old.Name + ";" + strings.Replace((old.Price + 500).Decimal(), ".", ",", 1) + ";piece;" + date + " 12:00\n"
+	want := "gtin;name;price;unit;effective_from\n" + string(cola) + ";" + old.Name + ";" + strings.Replace((old.Price+500).Decimal(), ".", ",", 1) + ";piece;" + date + " 12:00\n"
 	if err != nil || out != want {
 		t.Errorf("labels: %v\n got %q\nwant %q", err, out, want)
 	}
