@@ -231,7 +231,7 @@ func runPriceAudit(ctx context.Context, dir string, clk kiosk.Clock, zone *time.
 		return err
 	}
 	var sales, lines, bad int
-	err = db.ScanSales(ctx, func(s kiosk.Sale) error {
+	err = db.ScanSalePrices(ctx, func(s kiosk.Sale) error {
 		if (!from.IsZero() && s.Completed.Before(from)) || (!to.IsZero() && !s.Completed.Before(to)) {
 			return nil
 		}

@@ -564,3 +564,51 @@ func (d *DB) ScanSales(ctx context.Context, fn func(kiosk.Sale) error) error {
 		})
 	})
 }
+
+// auditSale is the part of a stored kiosk.Sale an audit reads: decoding
+// only it is several times faster than the whole sale (the payment, the
+// VAT lines and the other times are skipped, not built).
+type auditSale struct {
+	No        uint64    `json:"no"`
+	Kiosk     string    `json:"kiosk"`
+	Started   time.Time `json:"started"`
+	Completed time.Time `json:"completed"`
+	Lines     []struct {
+		Product struct {
+			GTIN      kiosk.GTIN
+			Price     kiosk.Money
+			PriceFrom time.Time
+		}
+		Qty int
+	} `json:"lines"`
+	Training bool `json:"training"`
+}
+
+// ScanSalePrices is ScanSales for a price audit: each sale with only its
+// number, kiosk, times, training flag and lines' GTIN, unit price, price
+// version and quantity set; its Lines are valid only during the call.
+// About twice as fast as ScanSales (BenchmarkPriceAudit100k).
+func (d *DB) ScanSalePrices(ctx context.Context, fn func(kiosk.Sale) error) error {
+	return d.call("scan sales", func() error {
+		return d.view(ctx, func(txn *badger.Txn) error {
+			n := 0
+			var s kiosk.Sale
+			return scanPrefix(txn, []byte(prefSale), func(k, v []byte) error {
+				if n++; n%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
+				var a auditSale // new each time: json keeps what a reused one held for fields a sale leaves out
+				if err := unmarshal(k, v, &a); err != nil {
+					return err
+				}
+				s = kiosk.Sale{No: a.No, Kiosk: a.Kiosk, Started: a.Started, Completed: a.Completed, Training: a.Training, Lines: s.Lines[:0]}
+				for _, l := range a.Lines {
+					s.Lines = append(s.Lines, kiosk.Line{Product: kiosk.Product{GTIN: l.Product.GTIN, Price: l.Product.Price, PriceFrom: l.Product.PriceFrom}, Qty: l.Qty})
+				}
+				return fn(s)
+			})
+		})
+	})
+}

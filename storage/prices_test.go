@@ -321,6 +321,36 @@ func TestPriceAudit(t *testing.T) {
 	}
 	sell("before", priceSix.Add(-time.Minute))
 	sell("after", priceSix.Add(time.Minute))
+	clk.AdvanceTo(priceSix.Add(5 * time.Minute)) // water alone: a first line without a version after one with
+	water := lineSale("water", "K1", []kiosk.Line{{Product: mustLookup(t, d, pWater.GTIN), Qty: 1}})
+	water.Started, water.Completed = clk.Now(), clk.Now().Add(time.Second)
+	if _, err := d.CompleteSale(ctx, water, receiptEntry(water)); err != nil {
+		t.Fatal(err)
+	}
+	// The audit's light read gives each line as the whole sale has it.
+	type lineKey struct {
+		no          uint64
+		g           kiosk.GTIN
+		price       kiosk.Money
+		from        time.Time
+		qty         int
+		done, start time.Time
+	}
+	read := func(scan func(context.Context, func(kiosk.Sale) error) error) []lineKey {
+		var out []lineKey
+		if err := scan(ctx, func(s kiosk.Sale) error {
+			for _, l := range s.Lines {
+				out = append(out, lineKey{s.No, l.Product.GTIN, l.Product.Price, l.Product.PriceFrom.UTC(), l.Qty, s.Completed.UTC(), s.Started.UTC()})
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if full, light := read(d.ScanSales), read(d.ScanSalePrices); !slicesEqual(full, light) || len(full) != 5 {
+		t.Errorf("ScanSalePrices gives\n%v\nScanSales\n%v", light, full)
+	}
 	audit := func() []kiosk.PriceMismatch {
 		book, err := d.PriceBook(ctx)
 		if err != nil {
@@ -328,7 +358,7 @@ func TestPriceAudit(t *testing.T) {
 		}
 		var ms []kiosk.PriceMismatch
 		n := 0
-		err = d.ScanSales(ctx, func(s kiosk.Sale) error {
+		err = d.ScanSalePrices(ctx, func(s kiosk.Sale) error {
 			n++
 			ms = append(ms, book.Check(s)...)
 			return nil
@@ -355,7 +385,7 @@ func TestPriceAudit(t *testing.T) {
 		t.Fatalf("audit found %v, want the one injected mismatch", ms)
 	}
 	m := ms[0]
-	if m.Kiosk != "K1" || m.ReceiptNo != 3 || m.Line != 1 || m.GTIN != pCigs.GTIN || m.Charged != pCigs.Price || m.Expected != 16900 {
+	if m.Kiosk != "K1" || m.ReceiptNo != 4 || m.Line != 1 || m.GTIN != pCigs.GTIN || m.Charged != pCigs.Price || m.Expected != 16900 {
 		t.Errorf("mismatch %+v", m)
 	}
 }
