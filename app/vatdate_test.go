@@ -69,3 +69,43 @@ func TestVATByDateDemoDay(t *testing.T) {
 		t.Errorf("journal verify = %d\n%s%s", code, vout.String(), verr.String())
 	}
 }
+
+// TestVATByDateAcrossTheChange: the low rate went back from 6 % to 12 %
+// at midnight on 1 October 2021. A ticket sold a minute before pays 6 %,
+// one a minute after 12 %; the SAF-T file of both days declares the two
+// rates under their own codes (33-6 and 33, both standard code 33) and
+// validates.
+func TestVATByDateAcrossTheChange(t *testing.T) {
+	d := mustSAFTDayOn(t, 2021, 9, 30)
+	ticket := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000991"), Name: "Kinobillett", Group: kiosk.GroupOther,
+		VAT: kiosk.VAT12, Price: 10600, Stock: 50}
+	d.must(d.db.Put(d.ctx, ticket))
+	d.at(23, 59)
+	d.sell("BankAxept", string(ticket.GTIN))
+	d.at(24, 1)
+	d.sell("Visa", string(ticket.GTIN))
+	d.close()
+
+	out := t.TempDir()
+	msg, code := saftExportCmd("--data", d.dir, "--from", "2021-09-30", "--to", "2021-10-01", "--out", out)
+	if code != 0 {
+		t.Fatalf("saft export = %d\n%s", code, msg)
+	}
+	path := exportedFile(t, out)
+	xmllintCheck(t, path)
+	f := readSAFT(t, path)
+	codes := map[string]string{}
+	for _, c := range f.Company.VATCodes {
+		codes[c.Code] = c.Standard
+	}
+	if codes["33-6"] != "33" || codes["33"] != "33" {
+		t.Errorf("VAT codes %v, want 33-6 and 33, both standard code 33", codes)
+	}
+	b, err := os.ReadFile(path)
+	d.must(err)
+	for _, want := range []string{"<vatPerc>6.00</vatPerc>", "<vatPerc>12.00</vatPerc>", "<vatAmnt>6.00</vatAmnt>", "<vatAmnt>11.36</vatAmnt>"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the SAF-T file lacks %s", want)
+		}
+	}
+}

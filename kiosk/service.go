@@ -294,7 +294,7 @@ func (c *Checkout) viewLocked() View {
 	v := View{
 		State: c.state, SaleID: c.saleID,
 		Lines: append([]Line(nil), c.basket.Lines...), Count: c.basket.Count(),
-		Total: c.basket.Total(), VAT: c.basket.VAT(),
+		Total: c.basket.Total(), VAT: c.basket.VATAt(c.d.Clock.Now()),
 		Cabinet: c.cabinet[:len(c.cabinet):len(c.cabinet)], Notice: c.notice, NoticeArg: c.arg,
 		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpenLocked(), Fault: c.faultText(),
 		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,

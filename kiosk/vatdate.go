@@ -92,6 +92,21 @@ func (r VATRate) At(t time.Time) VATRate {
 	return rate
 }
 
+// OwnTaxCode is the kiosk's own SAF-T VAT code (vatCode) for r: the
+// standard code (StandardTaxCode), and for a past rate the standard code
+// and the rate ("33-6"), so that a file holding the low rate of today and
+// of 2020–21 declares each once, each mapped to standard code 33.
+func (r VATRate) OwnTaxCode() string {
+	if r.Group() {
+		return r.StandardTaxCode()
+	}
+	return fmt.Sprintf("%s-%d", r.StandardTaxCode(), uint8(r))
+}
+
+// VATAt is the basket's VAT breakdown with the rates in force at t: what
+// the customer's screen shows before the sale stamps them (NewSale).
+func (b *Basket) VATAt(t time.Time) []VATLine { return VATBreakdown(grossByRate(AtTime(b.Lines, t))) }
+
 // ErrUnknownVATRate: a VAT rate in input that is none of the groups'.
 var ErrUnknownVATRate = errors.New("kiosk: unknown VAT rate")
 

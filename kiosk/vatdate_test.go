@@ -176,3 +176,11 @@ func TestNewSaleStampsTheRateInForce(t *testing.T) {
 		})
 	}
 }
+
+func TestOwnTaxCode(t *testing.T) {
+	for r, want := range map[kiosk.VATRate]string{25: "3", 15: "31", 12: "33", 0: "5", 6: "33-6"} {
+		if got := r.OwnTaxCode(); got != want {
+			t.Errorf("%v.OwnTaxCode() = %q, want %q", r, got, want)
+		}
+	}
+}
