@@ -253,3 +253,43 @@ func TestPriceAuditFindsInjectedMismatch(t *testing.T) {
 		t.Errorf("selvkasse price audit exit %d, want 1\n%s%s", code, o.String(), e.String())
 	}
 }
+
+// TestPriceCabinetScreenFollowsSchedule: a cabinet price set on the
+// running kiosk's store at 09:00 for 12:00 (as the admin endpoint does,
+// then PricesChanged) is on the cabinet screen from 12:00:00, without a
+// sale or a restart; a nanosecond before, the old price. The basket
+// charges what the screen shows.
+func TestPriceCabinetScreenFollowsSchedule(t *testing.T) {
+	d := mustSAFTDay(t)
+	snus := kiosk.MustGTIN(demoSnus)
+	old, err := d.db.Lookup(d.ctx, snus)
+	d.must(err)
+	cabinetPrice := func(v kiosk.View) kiosk.Money {
+		for _, p := range v.Cabinet {
+			if p.GTIN == snus {
+				return p.Price
+			}
+		}
+		t.Fatalf("%s not on the cabinet screen", demoSnus)
+		return 0
+	}
+	d.at(9, 0)
+	noon := d.day.Add(12 * time.Hour)
+	_, err = priceSet(d.ctx, d.db, snus, old.Price+1000, noon, "ola")
+	d.must(err)
+	d.must(d.co.PricesChanged(d.ctx))
+	d.clock.AdvanceTo(noon.Add(-time.Nanosecond))
+	if got := cabinetPrice(d.co.View()); got != old.Price {
+		t.Errorf("cabinet screen a nanosecond before noon: %v, want %v", got, old.Price)
+	}
+	d.clock.AdvanceTo(noon)
+	v := untilView(t, d.co, "the new price on the cabinet screen", 30*time.Second, func(v kiosk.View) bool {
+		return cabinetPrice(v) == old.Price+1000
+	})
+	_ = v
+	d.must(d.co.Add(snus))
+	v = untilView(t, d.co, "snus in the basket", 30*time.Second, func(v kiosk.View) bool { return len(v.Lines) == 1 })
+	if l := v.Lines[0]; l.Product.Price != old.Price+1000 || !l.Product.PriceFrom.Equal(noon) {
+		t.Errorf("basket line %v from %v, want %v from noon", l.Product.Price, l.Product.PriceFrom, old.Price+1000)
+	}
+}

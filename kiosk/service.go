@@ -105,6 +105,7 @@ type Checkout struct {
 
 	mu          sync.Mutex
 	ctx         context.Context // from Start; effects run under it
+	priceTimer  Timer           // reloads the cabinet list at the next scheduled price (checkout_prices.go)
 	state       State
 	basket      Basket
 	saleID      string
@@ -245,6 +246,7 @@ func (c *Checkout) reloadCabinet(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	c.cabinet = cab
+	c.armPriceReloadLocked() // the list again when a scheduled price takes effect (checkout_prices.go)
 	c.mu.Unlock()
 	return nil
 }
@@ -540,6 +542,7 @@ func (c *Checkout) Stop(ctx context.Context) error {
 	c.mu.Lock()
 	c.stopTimerLocked()
 	c.stopAgeCheckLocked()
+	c.stopPriceReloadLocked()
 	c.mu.Unlock()
 	c.endTrainingAtStop(ctx)
 	_, err := c.d.Journal.Append(ctx, c.entry(CodePOSStop, "", "Selvkasse stopped"))

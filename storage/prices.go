@@ -241,6 +241,29 @@ func (d *DB) inForce(p *kiosk.Product, now func() time.Time) {
 	}
 }
 
+var _ kiosk.PriceScheduler = (*DB)(nil)
+
+// NextPriceChange implements kiosk.PriceScheduler: the earliest
+// scheduled version after now. It reads memory only.
+func (d *DB) NextPriceChange(now time.Time) (at time.Time, ok bool) {
+	if !d.prices.any.Load() {
+		return time.Time{}, false
+	}
+	d.prices.mu.RLock()
+	defer d.prices.mu.RUnlock()
+	for _, vs := range d.prices.sched {
+		for _, v := range vs {
+			if v.From.After(now) {
+				if !ok || v.From.Before(at) {
+					at, ok = v.From, true
+				}
+				break
+			}
+		}
+	}
+	return at, ok
+}
+
 // inForceAll is inForce for each of ps, at one now.
 func (d *DB) inForceAll(ps []kiosk.Product) {
 	if !d.prices.any.Load() {

@@ -95,6 +95,12 @@ func TestScheduledPriceTakesEffectOnTheSecond(t *testing.T) {
 		t.Errorf("change %+v", c)
 	}
 	wantPrice(t, d, pCigs.GTIN, pCigs.Price, time.Time{})
+	if at, ok := d.NextPriceChange(clk.Now()); !ok || !at.Equal(priceSix) {
+		t.Errorf("NextPriceChange = %v, %v; want 06:00", at, ok)
+	}
+	if at, ok := d.NextPriceChange(priceSix); ok {
+		t.Errorf("NextPriceChange at 06:00 = %v; want none after it", at)
+	}
 	clk.AdvanceTo(priceSix.Add(-time.Nanosecond))
 	wantPrice(t, d, pCigs.GTIN, pCigs.Price, time.Time{})
 	clk.AdvanceTo(priceSix)
