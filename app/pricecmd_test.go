@@ -293,3 +293,27 @@ func TestPriceCabinetScreenFollowsSchedule(t *testing.T) {
 		t.Errorf("basket line %v from %v, want %v from noon", l.Product.Price, l.Product.PriceFrom, old.Price+1000)
 	}
 }
+
+// FuzzParseEffective: any --from text is a time in Norwegian time or an
+// error, never a panic; a time it gives, printed, reads back to the same
+// wall clock (in the autumn's repeated hour the instant may differ).
+func FuzzParseEffective(f *testing.F) {
+	for _, s := range []string{"2026-12-07 06:00", "2026-12-07", "2026-12-07T06:00:05", "", "monday", "2026-13-01 06:00", "2026-03-29 02:30"} {
+		f.Add(s)
+	}
+	zone, err := signingZone()
+	if err != nil {
+		f.Skip(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, err := parseEffective(s, zone)
+		if err != nil || tm.IsZero() {
+			return
+		}
+		const layout = "2006-01-02 15:04:05"
+		again, err := parseEffective(tm.In(zone).Format(layout), zone)
+		if err != nil || again.In(zone).Format(layout) != tm.In(zone).Format(layout) {
+			t.Fatalf("parseEffective(%q) = %v; printed and read again: %v, %v", s, tm, again, err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -183,4 +184,27 @@ func TestOwnTaxCode(t *testing.T) {
 			t.Errorf("%v.OwnTaxCode() = %q, want %q", r, got, want)
 		}
 	}
+}
+
+// FuzzParseVATRate: any input is a VAT group or ErrUnknownVATRate, never
+// a panic, and a group reads back from its own number.
+func FuzzParseVATRate(f *testing.F) {
+	for _, s := range []string{"25", "15 %", "12%", "0", "6", "", "%", "25,0", "-0", "255", "256"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := kiosk.ParseVATRate(s)
+		if err != nil {
+			if !errors.Is(err, kiosk.ErrUnknownVATRate) {
+				t.Fatalf("ParseVATRate(%q): %v, not ErrUnknownVATRate", s, err)
+			}
+			return
+		}
+		if !r.Group() || !r.Valid() {
+			t.Fatalf("ParseVATRate(%q) = %v, not a group", s, r)
+		}
+		if back, err := kiosk.ParseVATRate(strconv.Itoa(int(r))); err != nil || back != r {
+			t.Fatalf("%v reads back as %v, %v", r, back, err)
+		}
+	})
 }
