@@ -94,6 +94,14 @@ func TestPriceDemoDay(t *testing.T) {
 	if changes != 1 {
 		t.Errorf("%d price change events (13021) in the SAF-T file, want 1", changes)
 	}
+	var vout, verr bytes.Buffer
+	if code := Main([]string{"journal", "verify", "--data", d.dir}, &vout, &verr); code != 0 {
+		t.Errorf("journal verify = %d\n%s%s", code, vout.String(), verr.String())
+	}
+	vout.Reset()
+	if code := Main([]string{"journal", "export", "--data", d.dir}, &vout, &verr); code != 0 || !strings.Contains(vout.String(), "13021 Price change") {
+		t.Errorf("journal export = %d, without the price change:\n%s%s", code, vout.String(), verr.String())
+	}
 }
 
 func equalMoneys(a, b []kiosk.Money) bool {
