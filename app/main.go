@@ -55,6 +55,13 @@ Usage:
                                                   or one line on standard input)
   selvkasse agecheck export --from DATE --to DATE --data DIR [--out FILE]
                                                   the age checks as CSV for the municipality's inspection
+  selvkasse price set GTIN PRICE [--from "YYYY-MM-DD HH:MM"] [--data DIR]
+                                                  change a price now or from a time to come,
+                                                  journaled (13021); with the kiosk stopped
+  selvkasse price audit [--from DATE] [--to DATE] [--data DIR]
+                                                  every sale line against the price history
+  selvkasse price labels --since DATE [--out FILE] [--data DIR]
+                                                  shelf labels (CSV) of the prices changed since
   selvkasse bench seed --data DIR --products N --sales M [--seed S]
                                                   a reproducible shop history for the benchmarks
   selvkasse catalog import [--dry-run] [--skip-bad] [--encoding utf-8|windows-1252] [--map field=Column,...]
@@ -99,6 +106,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = stockCmd(args[1:], os.Stdin, stdout, stderr)
 	case "agecheck":
 		err = agecheckCmd(args[1:], stdout)
+	case "price":
+		err = priceCmd(args[1:], stdout, stderr)
 	case "bench":
 		err = benchCmd(args[1:], stdout)
 	case "catalog":

@@ -635,7 +635,7 @@ func (m *saftMapper) report(r kiosk.Record, kr kiosk.Report) *saft.Report {
 	}
 	for _, v := range p.VAT {
 		m.rates[v.Rate] = true
-		sr.VAT = append(sr.VAT, saft.VATTotal{Code: v.Rate.StandardTaxCode(), Rate: v.Rate, Base: v.Net, VAT: v.VAT})
+		sr.VAT = append(sr.VAT, saft.VATTotal{Code: v.Rate.OwnTaxCode(), Rate: v.Rate, Base: v.Net, VAT: v.VAT})
 	}
 	if c := p.LineCorrections; c.Num > 0 || c.Amount != 0 {
 		sr.CorrLines = []saft.TypedCount{{Type: "Line voided by staff", Count: count(c)}}
@@ -692,11 +692,11 @@ func (m *saftMapper) transaction(r kiosk.Record) (saft.CashTransaction, error) {
 		v := vats[i]
 		t.Lines = append(t.Lines, saft.Line{Type: lineType, GroupID: group, ArtID: art, Qty: int64(l.Qty), Grams: int64(l.Grams),
 			AmountIn: l.Amount, AmountEx: l.Amount - v, UnitPrice: l.Price, Desc: l.Name,
-			VAT: &saft.VAT{Code: l.VAT.StandardTaxCode(), Rate: l.VAT, Amount: v, Base: l.Amount - v}})
+			VAT: &saft.VAT{Code: l.VAT.OwnTaxCode(), Rate: l.VAT, Amount: v, Base: l.Amount - v}})
 	}
 	for _, v := range tx.VAT {
 		m.rates[v.Rate] = true
-		t.VAT = append(t.VAT, saft.VAT{Code: v.Rate.StandardTaxCode(), Rate: v.Rate, Amount: v.VAT, Base: v.Net})
+		t.VAT = append(t.VAT, saft.VAT{Code: v.Rate.OwnTaxCode(), Rate: v.Rate, Amount: v.VAT, Base: v.Net})
 	}
 	p := tx.Payment
 	var ref []string

@@ -68,16 +68,22 @@ const (
 
 func mustSAFTDay(t *testing.T) *saftDay {
 	t.Helper()
+	return mustSAFTDayOn(t, 2026, 3, 12)
+}
+
+// mustSAFTDayOn is mustSAFTDay on another day.
+func mustSAFTDayOn(t *testing.T, year int, month time.Month, day int) *saftDay {
+	t.Helper()
 	zone, err := signingZone()
 	if err != nil {
 		t.Skip(err)
 	}
 	d := &saftDay{t: t, ctx: context.Background(), dir: t.TempDir(), zone: zone,
-		day: time.Date(2026, 3, 12, 0, 0, 0, 0, zone)}
+		day: time.Date(year, month, day, 0, 0, 0, 0, zone)}
 	d.clock = kiosktest.NewClock(d.day.Add(7*time.Hour + 55*time.Minute))
 	d.term, d.cab, d.staff = kiosktest.NewPaymentTerminal(d.clock), kiosktest.NewCabinetLock(d.clock), kiosktest.NewStaffApproval()
 	d.cab.SetCompartments(DemoCompartments)
-	if d.db, err = storage.Open(d.dir, storage.Options{}); err != nil {
+	if d.db, err = storage.Open(d.dir, storage.Options{Clock: d.clock}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.close)

@@ -175,7 +175,10 @@ func parseInterleaved(fl *flag.FlagSet, args []string) ([]string, error) {
 			continue
 		}
 		f := fl.Lookup(name)
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); f == nil || (ok && b.IsBoolFlag()) {
+		if f == nil {
+			continue // fl.Parse says it is not defined
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			continue
 		}
 		if i+1 < len(args) {

@@ -36,6 +36,7 @@ var codeNames = map[Code]string{
 	CodeSalesReceipt: "Sales receipt printed", CodeCopyReceipt: "Copy receipt",
 	CodePriceLookup: "Price look-up", CodeVoidReceipt: "Void receipt",
 	CodeNoReceipt: "Concluded sale without receipt printed", CodeOther: "Other",
+	CodePriceChange: "Price change",
 }
 
 func (c Code) String() string {

@@ -321,6 +321,9 @@ type StaffKey interface {
 // List lists all products, inactive ones too, by name.
 // Put adds or replaces a product after Validate. Errors: ErrInvalidProduct;
 // ErrConflict when its GTIN or an extra barcode is another product's.
+// A store that keeps price history gives each product the price version
+// in force when it is looked up (Product.PriceFrom, prices.go): Put's
+// new price is a new version from its time.
 type Catalog interface {
 	Lookup(ctx context.Context, g GTIN) (Product, error)
 	Cabinet(ctx context.Context) ([]Product, error)

@@ -3,6 +3,7 @@ package kiosk
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Group is a product group. The numbers are persisted. Each maps to a SAF-T
@@ -80,6 +81,10 @@ type Product struct {
 	Unit     Unit        `json:",omitempty"` // 0: UnitPiece
 	Deposit  Money       `json:",omitempty"` // pant per unit, VAT free, not in Price
 	Inactive bool        `json:",omitempty"` // not sold: Lookup does not find it
+	// PriceFrom is when Price took effect: the price version a sale line
+	// records (prices.go). Zero: in force since forever (a store that
+	// kept no history). The store sets it; Put ignores what it is given.
+	PriceFrom time.Time `json:",omitzero"`
 }
 
 // MaxCompartment bounds Product.Compartment.
@@ -117,6 +122,8 @@ func (p Product) Validate() error {
 		return bad("price must be positive")
 	case !p.VAT.Valid():
 		return bad("unknown VAT rate")
+	case !p.VAT.Group():
+		return bad(fmt.Sprintf("VAT rate %s is a past rate: name the VAT group by today's rate (%s)", p.VAT, p.VAT.GroupRate()))
 	case p.MinAge != 0 && p.MinAge != AdultAge:
 		return bad("minimum age must be 0 or 18")
 	case p.Group == GroupTobacco && (p.MinAge != AdultAge || !p.Cabinet):

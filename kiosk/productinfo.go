@@ -156,18 +156,11 @@ func ParseGroup(s string) (Group, error) {
 	return 0, fmt.Errorf("%w: %q (one of other, tobacco, food, soft drink, press, or a SAF-T code 04003, 04006, 04011, 04013, 04014)", ErrUnknownGroup, s)
 }
 
-// Journal event codes and subtypes of catalog changes.
-const (
-	// CodePriceChange is SAF-T's 13021 "Price change": Data holds the
-	// GTIN, the old and the new price in øre; Amount is the new price.
-	CodePriceChange Code = 13021
-	// SubMasterData (13999) is any other change of a product's master
-	// data: Data holds "change" (added or changed), and "old.FIELD" and
-	// "new.FIELD" for each field that changed.
-	SubMasterData = "master-data"
-)
-
-func init() { codeNames[CodePriceChange] = "Price change" }
+// SubMasterData (13999) is a change of a product's master data other
+// than its price (a price change is CodePriceChange, prices.go): Data
+// holds "change" (added or changed), and "old.FIELD" and "new.FIELD" for
+// each field that changed.
+const SubMasterData = "master-data"
 
 // CatalogChange says who changed the catalog, where and when, for its
 // journal entries.
@@ -214,10 +207,12 @@ func CatalogEntries(old *Product, p Product, c CatalogChange) []Entry {
 	}
 	var out []Entry
 	if old.Price != p.Price {
-		e := base(CodePriceChange, "", fmt.Sprintf("price %s %s: %s → %s", p.GTIN, p.Name, old.Price.Plain(), p.Price.Plain()))
-		e.Amount = p.Price
-		e.Data["old.price"] = strconv.FormatInt(int64(old.Price), 10)
-		e.Data["new.price"] = strconv.FormatInt(int64(p.Price), 10)
+		// The same record as a price set: in force from the change.
+		e := PriceChangeEntry(p, old.Price, p.Price, c.Time, c.Time, c.By)
+		e.Kiosk = c.Kiosk
+		if c.Via != "" {
+			e.Data["via"] = c.Via
+		}
 		out = append(out, e)
 	}
 	oldF := productFields(*old)

@@ -103,7 +103,8 @@ func TestCatalogEntries(t *testing.T) {
 	if len(es) != 2 {
 		t.Fatalf("entries = %+v, want a price change and a master-data change", es)
 	}
-	if e := es[0]; e.Code != kiosk.CodePriceChange || e.Amount != 14500 || e.Data["old.price"] != "13900" || e.Data["new.price"] != "14500" {
+	if e := es[0]; e.Code != kiosk.CodePriceChange || e.Amount != 14500 || e.Data["old"] != "139.00" || e.Data["new"] != "145.00" ||
+		e.Data["via"] != "catalog import" || e.Kiosk != "K1" {
 		t.Errorf("price change = %+v", e)
 	}
 	if e := es[1]; e.Subtype != kiosk.SubMasterData || e.Data["old.name"] != "Snus" || e.Data["new.name"] != "Snus General" || e.Data["change"] != "changed" {

@@ -89,12 +89,14 @@ type Sale struct {
 }
 
 // NewSale builds the completed sale from a pending one. No is left for the
-// store to assign.
+// store to assign. Each line's VAT rate becomes its group's rate in force
+// at at (VATRate.At, vatdate.go): the sale pays the rate of its time.
 func NewSale(p PendingSale, at time.Time) Sale {
+	lines := AtTime(p.Lines, at)
 	s := Sale{
 		ID: p.ID, Kiosk: p.Kiosk, Started: p.Started, Completed: at,
-		Lines: append([]Line(nil), p.Lines...), Total: p.Amount,
-		VAT: VATBreakdown(grossByRate(p.Lines)), AgeCheckBy: p.AgeCheckBy, Training: p.Training,
+		Lines: lines, Total: p.Amount,
+		VAT: VATBreakdown(grossByRate(lines)), AgeCheckBy: p.AgeCheckBy, Training: p.Training,
 	}
 	if p.Result != nil {
 		s.Payment = *p.Result

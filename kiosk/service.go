@@ -117,6 +117,7 @@ type Checkout struct {
 
 	mu          sync.Mutex
 	ctx         context.Context // from Start; effects run under it
+	priceTimer  Timer           // reloads the cabinet list at the next scheduled price (checkout_prices.go)
 	state       State
 	basket      Basket
 	saleID      string
@@ -260,6 +261,7 @@ func (c *Checkout) reloadCabinet(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	c.cabinet = cab
+	c.armPriceReloadLocked() // the list again when a scheduled price takes effect (checkout_prices.go)
 	c.mu.Unlock()
 	return nil
 }
@@ -309,7 +311,7 @@ func (c *Checkout) viewLocked() View {
 	v := View{
 		State: c.state, SaleID: c.saleID,
 		Lines: append([]Line(nil), c.basket.Lines...), Count: c.basket.Count(),
-		Total: c.basket.Total(), VAT: c.basket.VAT(),
+		Total: c.basket.Total(), VAT: c.basket.VATAt(c.d.Clock.Now()),
 		Cabinet: c.cabinet[:len(c.cabinet):len(c.cabinet)], Notice: c.notice, NoticeArg: c.arg,
 		Receipt: c.receipt, ReceiptNo: c.receiptN, DoorOpen: c.doorOpenLocked(), Fault: c.faultText(),
 		PaperLow: c.paperLow, PayStatus: c.payMsg, PayStatusEn: c.payMsgEn,
@@ -566,6 +568,7 @@ func (c *Checkout) Stop(ctx context.Context) error {
 	c.mu.Lock()
 	c.stopTimerLocked()
 	c.stopAgeCheckLocked()
+	c.stopPriceReloadLocked()
 	c.mu.Unlock()
 	c.endTrainingAtStop(ctx)
 	_, err := c.d.Journal.Append(ctx, c.entry(CodePOSStop, "", "Selvkasse stopped"))

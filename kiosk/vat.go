@@ -17,13 +17,15 @@ const (
 	VAT25 VATRate = 25 // general rate: tobacco, lighters, other goods
 )
 
-// Valid reports whether r is one of the four Norwegian rates.
+// Valid reports whether r is one of the four Norwegian rates, or a rate
+// one of them had in the past (vatdate.go): what a sale line may carry.
+// A product names its group by today's rate (Group).
 func (r VATRate) Valid() bool {
 	switch r {
 	case VAT0, VAT12, VAT15, VAT25:
 		return true
 	}
-	return false
+	return pastRate(r)
 }
 
 func (r VATRate) String() string { return fmt.Sprintf("%d %%", uint8(r)) }
@@ -32,7 +34,7 @@ func (r VATRate) String() string { return fmt.Sprintf("%d %%", uint8(r)) }
 // (../shared/saft/Standard_Tax_Codes.csv): 3 regular, 31 middle, 33 low,
 // 5 zero rate.
 func (r VATRate) StandardTaxCode() string {
-	switch r {
+	switch r.GroupRate() {
 	case VAT25:
 		return "3"
 	case VAT15:

@@ -193,7 +193,7 @@ func buildCatalog100k(b *testing.B) (string, []kiosk.GTIN) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, dir := range []string{catalog100k.dir, history1M.dir} {
+	for _, dir := range []string{catalog100k.dir, history1M.dir, history100k.dir} {
 		if dir != "" {
 			os.RemoveAll(dir)
 		}

@@ -124,6 +124,7 @@ func (d *DB) Lookup(ctx context.Context, g kiosk.GTIN) (p kiosk.Product, err err
 		if !ok || q.Inactive { // an inactive product is not sold
 			return fmt.Errorf("storage: lookup %s: %w", c, kiosk.ErrNotFound)
 		}
+		d.inForce(&q, d.now) // a scheduled price from its second on (prices.go)
 		p = q
 		return nil
 	})
@@ -141,6 +142,7 @@ func (d *DB) Cabinet(ctx context.Context) (ps []kiosk.Product, err error) {
 			return err
 		}
 		ps = idx.products(true)
+		d.inForceAll(ps)
 		return nil
 	})
 	return ps, err
@@ -156,6 +158,7 @@ func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 			return err
 		}
 		ps = idx.products(false)
+		d.inForceAll(ps)
 		return nil
 	})
 	return ps, err
@@ -167,26 +170,41 @@ func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 // new product, kiosk.MoveCorrection; stock.go). Errors:
 // kiosk.ErrInvalidProduct; kiosk.ErrConflict for a barcode or GTIN
 // another product has.
+// A price that differs from the one in force at the DB's clock is a new
+// price version from now, recorded in the history (prices.go,
+// putVersion); p.PriceFrom is the store's to set. Put does not journal:
+// its callers journal what they change.
 func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("storage: put %s: %w", p.GTIN, err)
-	}
-	err = d.call("put", func() error {
+	var sched bool
+	err := d.call("put", func() error {
 		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error {
-			if err := putStock(txn, p); err != nil {
+			q := p
+			var err error
+			if sched, err = putVersion(txn, &q, d.now()); err != nil {
 				return err
 			}
-			if err := putBarcodes(txn, p); err != nil {
+			b, err := json.Marshal(q)
+			if err != nil {
+				return fmt.Errorf("storage: put %s: %w", p.GTIN, err)
+			}
+			if err := putStock(txn, q); err != nil {
+				return err
+			}
+			if err := putBarcodes(txn, q); err != nil {
 				return err
 			}
 			return set(txn, catKey(p.GTIN), b)
 		})
 	})
 	d.refreshCatalog(p.GTIN)
+	if sched {
+		_ = d.call("reload price schedule", func() error {
+			return d.bdb.View(func(txn *badger.Txn) error { return d.reloadSched(txn, p.GTIN) })
+		})
+	}
 	return err
 }
 

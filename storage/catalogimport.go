@@ -138,10 +138,12 @@ type importPlan struct {
 // entries.
 type importWrite struct {
 	p          kiosk.Product
-	value      []byte        // p as stored
-	setBC      []kiosk.GTIN  // barcode keys to point at p
-	delBC      []kiosk.GTIN  // barcode keys to delete
-	entries    []kiosk.Entry // of a change; a product added is journaled with others
+	version    *kiosk.PriceVersion // a new price version; nil: the price stays
+	prior      kiosk.PriceVersion  // the version in force before it
+	value      []byte              // p as stored
+	setBC      []kiosk.GTIN        // barcode keys to point at p
+	delBC      []kiosk.GTIN        // barcode keys to delete
+	entries    []kiosk.Entry       // of a change; a product added is journaled with others
 	added      bool
 	size, keys int // for the chunking: bytes and keys written, journal left out
 }
@@ -189,6 +191,7 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 			// (its low-stock threshold, a recount flag) are not the
 			// wholesaler's file's to change.
 			p.Stock, p.LowStock, p.Recount = old.Stock, old.LowStock, old.Recount
+			p.PriceFrom = old.PriceFrom
 			if kiosk.SameMasterData(old, p) {
 				r.Unchanged++
 				continue
@@ -201,7 +204,15 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 		} else {
 			r.Added++
 		}
-		w := importWrite{p: p, added: oldp == nil}
+		var version *kiosk.PriceVersion
+		if oldp != nil && old.Price != p.Price {
+			// A new price version from the import's time, as a price
+			// set now would make (prices.go): the audit checks the
+			// sales after it against it.
+			p.PriceFrom = in.Change.Time
+			version = &kiosk.PriceVersion{Price: p.Price, From: p.PriceFrom, Set: in.Change.Time, By: in.Change.By}
+		}
+		w := importWrite{p: p, added: oldp == nil, version: version, prior: kiosk.PriceVersion{Price: old.Price, From: old.PriceFrom}}
 		if !w.added { // the added are journaled together (writeChunk)
 			w.entries = kiosk.CatalogEntries(oldp, p, in.Change)
 		}
@@ -233,6 +244,10 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 		}
 		w.keys = 1 + len(w.setBC) + len(w.delBC)
 		w.size = len(prefCat) + len(p.GTIN) + len(w.value) + (len(w.setBC)+len(w.delBC))*(len(prefBarcode)+2*len(p.GTIN))
+		if w.version != nil {
+			w.keys += 2 // the version, and the one before it when it is the first
+			w.size += 2 * 80
+		}
 		plan.writes = append(plan.writes, w)
 	}
 	r.Refused = refusals
@@ -399,6 +414,14 @@ func writeChunk(txn *badger.Txn, ws []importWrite, head kiosk.Record, c kiosk.Ca
 func writeProductKeys(txn *badger.Txn, w importWrite) error {
 	if err := set(txn, catKey(w.p.GTIN), w.value); err != nil {
 		return err
+	}
+	if w.version != nil {
+		if err := ensureHistory(txn, w.p.GTIN, w.prior); err != nil {
+			return err
+		}
+		if err := setVersion(txn, prefPrice, w.p.GTIN, *w.version); err != nil {
+			return err
+		}
 	}
 	for _, b := range w.delBC {
 		if err := del(txn, barcodeKey(b)); err != nil {

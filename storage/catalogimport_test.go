@@ -90,8 +90,22 @@ func TestImportCatalogIdempotentAndJournaled(t *testing.T) {
 	if len(rs) != 2 {
 		t.Fatalf("journal = %+v, want a price change and an added product", rs)
 	}
-	if r := rs[0]; r.Code != kiosk.CodePriceChange || r.Data["old.price"] != "16200" || r.Data["new.price"] != "16900" || r.Data["by"] != "kari" {
+	if r := rs[0]; r.Code != kiosk.CodePriceChange || r.Data["old"] != "162.00" || r.Data["new"] != "169.00" || r.Data["by"] != "kari" ||
+		r.Data["from"] != "2025-06-02T10:00:00Z" {
 		t.Errorf("price change = %+v", r)
+	}
+	// The new price is a version of the history from the import's time,
+	// the one before it in force since forever: the audit checks the
+	// sales against them.
+	book, err := d.PriceBook(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs := book[cigs.GTIN]; len(vs) != 2 || vs[0].Price != 16200 || !vs[0].From.IsZero() || vs[1].Price != 16900 || !vs[1].From.Equal(t0) {
+		t.Errorf("price history of %s = %+v; want 162,00 since forever, then 169,00 from %v", cigs.GTIN, vs, t0)
+	}
+	if got, err := d.Lookup(ctx, cigs.GTIN); err != nil || !got.PriceFrom.Equal(t0) {
+		t.Errorf("lookup: price from %v, %v; want %v", got.PriceFrom, err, t0)
 	}
 	if r := rs[1]; r.Code != kiosk.CodeOther || r.Subtype != kiosk.SubMasterData || r.Data["change"] != "added" ||
 		r.Data[string(water.GTIN)] != "barcodes=05000000000012&deposit=200&group=soft+drink&name=Farris+0%2C5+l&name_en=Farris+sparkling+water&price=2990&vat=15" {

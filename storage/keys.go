@@ -33,6 +33,8 @@ import (
 //	mv/<GTIN-14> <seq, 8 B BE> <sub, 2 B BE> → kiosk.StockMovement, JSON: a change of stock (stock.go)
 //	meta/movements                     → "1": the opening balances were written (stock.go)
 //	bc/<GTIN-14>                       → the GTIN-14 of the product with this extra barcode, raw (catalogimport.go)
+//	price/<GTIN-14> 0x00 <from, 8 B BE> → kiosk.PriceVersion, JSON: a price from Unix nanoseconds from (0: since forever) (prices.go)
+//	psch/<GTIN-14> 0x00 <from, 8 B BE>  → kiosk.PriceVersion, JSON: a version under price/ set for later, not yet in cat/
 //
 // Numbers are big-endian so that Badger's byte order is number order: a
 // kiosk's sales and the journal iterate in order. A kiosk ID ends at a 0x00
@@ -44,7 +46,8 @@ import (
 // written; they only add keys, so a store without them is an empty
 // register, not an older schema; the same holds for the reprint and
 // copies keys (an empty queue, no copies), and for the return keys (no
-// returns). The totals keys came later in
+// returns), and for the price keys (no history: each product's cat/ price
+// since forever). The totals keys came later in
 // the same way: a kiosk without one has sold nothing since they came, and
 // its grand totals start at 0 then (Skatteetaten's Q&A allows them to
 // start with the version that keeps them). The movement keys came later
@@ -72,6 +75,8 @@ const (
 	prefRetID  = "retid/"
 	prefRtd    = "rtd/"
 	prefMv     = "mv/"
+	prefPrice  = "price/"
+	prefSched  = "psch/"
 )
 
 // prefBarcode keys a product's extra barcodes (issue 13); a store without

@@ -54,6 +54,9 @@ type Options struct {
 	// compared, never written; a store behind it is refused unless
 	// OpenRolledBack; every write returns an error.
 	ReadOnly bool
+	// Clock tells the time of price changes and which scheduled price is
+	// in force (prices.go). Nil: the system clock.
+	Clock kiosk.Clock
 }
 
 // ErrNeedsRecovery: a store opened ReadOnly that was not closed cleanly:
@@ -93,6 +96,7 @@ type DB struct {
 	pendEarly atomic.Pointer[earlyPending]
 	pendBusy  atomic.Int64
 	pendGen   atomic.Uint64
+	prices    priceState // the price clock and scheduled prices (prices.go)
 }
 
 // badgerOptions is Badger set up for a kiosk: a small single-board
@@ -242,7 +246,13 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
+	if err := d.openPrices(opts.Clock); err != nil {
+		d.closeAnchor()
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
 	if err := d.migrateMovements(); err != nil {
+		d.closeAnchor()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}

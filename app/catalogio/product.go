@@ -181,7 +181,8 @@ func parsePrice(s string) (kiosk.Money, error) {
 }
 
 // parseVAT reads a rate as 25, "25 %", "25,00" or "0.25" … of the four
-// the kiosk knows.
+// the kiosk knows: a VAT group by today's rate (a past rate such as
+// 2020-21's 6 % is refused: kiosk.VATRate.Group).
 func parseVAT(s string) (kiosk.VATRate, error) {
 	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
 	t = strings.Replace(t, ",", ".", 1)
@@ -189,7 +190,7 @@ func parseVAT(s string) (kiosk.VATRate, error) {
 	if err == nil && f > 0 && f < 1 {
 		f = math.Round(f*1e4) / 100 // 0.25
 	}
-	if r := kiosk.VATRate(f); err == nil && f == float64(int(f)) && f >= 0 && f <= 25 && r.Valid() {
+	if r := kiosk.VATRate(f); err == nil && f == float64(int(f)) && f >= 0 && f <= 25 && r.Group() {
 		return r, nil
 	}
 	return 0, fmt.Errorf("unknown VAT rate %q (25, 15, 12 or 0)", s)

@@ -141,6 +141,9 @@ func TestCatalog(t *testing.T, open func(t *testing.T) kiosk.Catalog) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A new price is a new price version, whose time is the
+		// store's (Product.PriceFrom).
+		p.PriceFrom = got.PriceFrom
 		storeSameJSON(t, "Lookup after replace", got, p)
 		storeWantNames(t, "List", storeMustList(t, c), []string{p.Name})
 	})

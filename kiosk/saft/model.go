@@ -135,10 +135,10 @@ func PredefinedBasic(id string) (Basic, error) {
 }
 
 // VATCodeFor is the kiosk's VAT code for rate r: the standard VAT code
-// (kiosk.VATRate.StandardTaxCode) serves as the own code too.
+// (kiosk.VATRate.StandardTaxCode) serves as the own code too, with the
+// rate added for a past rate (kiosk.VATRate.OwnTaxCode: "33-6").
 func VATCodeFor(r kiosk.VATRate, since time.Time) VATCode {
-	c := r.StandardTaxCode()
-	return VATCode{Code: c, Since: since, Desc: fmt.Sprintf("MVA %d %%", uint8(r)), Standard: c}
+	return VATCode{Code: r.OwnTaxCode(), Since: since, Desc: fmt.Sprintf("MVA %d %%", uint8(r)), Standard: r.StandardTaxCode()}
 }
 
 // Location is company/location: a place of business and its registers.
