@@ -284,8 +284,8 @@ func (s *Screen) pinErase() {
 
 // TypedRune takes a key typed on a keyboard or keypad wired to the kiosk
 // (the window's canvas hands them here): on the PIN pad, and where a
-// receipt number is asked for, a digit is typed as if tapped. Elsewhere
-// it does nothing yet.
+// receipt number is asked for, a digit is typed as if tapped. On the
+// customer's screens a digit chooses by position (keyDigit, keypad.go).
 func (s *Screen) TypedRune(r rune) {
 	if r < '0' || r > '9' {
 		return
@@ -295,6 +295,8 @@ func (s *Screen) TypedRune(r rune) {
 		s.pinDigit(byte(r))
 	case s.askingReceipt():
 		s.receiptDigit(byte(r))
+	case s.keypadOn():
+		s.keyDigit(r)
 	}
 }
 
