@@ -29,6 +29,7 @@ type Config struct {
 
 	Speech SpeechConfig `json:"speech"` // speaking to the customer (app/speech.go)
 	Sound  SoundConfig  `json:"sound"`  // the tones and their volume
+	Keypad KeypadConfig `json:"keypad"` // the customer's keys (app/speechkeys.go)
 }
 
 // DevicesConfig names the real devices.
@@ -250,6 +251,9 @@ func LoadConfig(path string) (Config, error) {
 		c.Health = DefaultHealthAddr
 	}
 	if err := c.checkSpeech(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := keyMapFor(c.Keypad.Keys); err != nil {
 		return c, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil

@@ -58,6 +58,9 @@ type Health struct {
 	Training bool `json:"training"`
 	// Speech: whether speech is on and what it said (app/speech.go).
 	Speech *SpeechHealth `json:"speech,omitempty"`
+	// Focus is what the keypad focus is on (the focused button's label)
+	// while its ring shows on the kiosk screen (app/keypad.go).
+	Focus string `json:"focus,omitempty"`
 }
 
 // HealthDrawn is a basket revision as the screen drew it: the screen's
@@ -145,7 +148,9 @@ type server struct {
 	// db and dataDir: the kiosk's store, for /journal/verify; nil: none.
 	db      *storage.DB
 	dataDir string
-	speech  *narrator // nil: no speech (tests)
+	speech  *narrator    // nil: no speech (tests)
+	keys    *keyInjector // the customer window's keys (keypad.go); nil: none
+	focus   atomic.Pointer[string]
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -194,6 +199,9 @@ func (s *server) health() Health {
 	}
 	if s.speech != nil {
 		h.Speech = s.speech.health()
+	}
+	if f := s.focus.Load(); f != nil {
+		h.Focus = *f
 	}
 	return h
 }
@@ -314,6 +322,13 @@ func (s *server) do(action, arg string) error {
 			return usageError("speech: not in this kiosk")
 		}
 		return s.speech.do(arg)
+	case "key":
+		// A key of the keypad, typed into the customer window (keypad.go).
+		if s.keys == nil {
+			return usageError("key: no customer window in this kiosk")
+		}
+		_, err := s.keys.press(arg)
+		return err
 	case "override":
 		o, err := parseOverride(arg)
 		if err != nil {

@@ -97,6 +97,15 @@ func ringColours() (outer, inner fyne.ThemeColorName) {
 // target a key focused (the narrator says it).
 func (s *Screen) SetOnFocus(fn func(text string)) { s.keys.onFocus = fn }
 
+// FocusedText is what the focused target says (its label) while the
+// ring shows, "" otherwise.
+func (s *Screen) FocusedText() string {
+	if !s.keys.shown || s.keys.focused == nil {
+		return ""
+	}
+	return targetText(s.keys.focused)
+}
+
 // Focused is the target the keypad focus is on (nil: none), and
 // whether the ring is drawn.
 func (s *Screen) Focused() (fyne.CanvasObject, bool) { return s.keys.focused, s.keys.shown }
