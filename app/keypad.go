@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"selvkasse/app/ui"
 	"selvkasse/kiosk"
@@ -183,3 +184,27 @@ func afterKeys(key func(*fyne.KeyEvent), runes func(rune), after func()) (func(*
 
 // focusRef is the focus text as the health endpoint keeps it.
 func focusRef(text string) *string { return &text }
+
+// tabAsNext makes Tab the key table's Tab (next) on a desktop window.
+// Fyne's window keeps Tab for its own focus: it focuses the next
+// focusable widget (a button) and hands the key to nobody, and from
+// then on every key goes to that button, which knows only Space: the
+// keypad would be dead. The window's key-down hook still sees Tab
+// while nothing is focused (the screen keeps it so), so this takes the
+// Fyne focus away again, after the window moved it (fyne.Do from the
+// event runs after it), and hands Tab to keys.
+func tabAsNext(c fyne.Canvas, keys func(*fyne.KeyEvent)) {
+	dc, ok := c.(desktop.Canvas)
+	if !ok {
+		return
+	}
+	dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
+		if ev.Name != fyne.KeyTab {
+			return
+		}
+		fyne.Do(func() {
+			c.Unfocus()
+			keys(ev)
+		})
+	})
+}

@@ -290,3 +290,71 @@ func TestSimKey(t *testing.T) {
 		t.Errorf("without a window: %v", err)
 	}
 }
+
+// TestConfigKeypad reads the keypad section; a bad action is refused at
+// load, naming the key.
+func TestConfigKeypad(t *testing.T) {
+	const head = `{"kiosk_id": "K1", "data_dir": "/d", "shop": {"name": "Tobakk", "org_no": "999 999 999"}, `
+	c, err := LoadConfig(mustConfigFile(t, head+`"keypad": {"keys": {"F9": "help", "scancode:115": "volume_up"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Keypad.Keys["F9"] != "help" || c.Keypad.Keys["scancode:115"] != actVolumeUp {
+		t.Errorf("keypad %+v", c.Keypad)
+	}
+	_, err = LoadConfig(mustConfigFile(t, head+`"keypad": {"keys": {"F9": "jump"}}}`))
+	if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), `"F9"`) {
+		t.Errorf("a bad action: %v", err)
+	}
+}
+
+// tabCanvas is a test canvas with the desktop key-down hook a real
+// window has.
+type tabCanvas struct {
+	fyne.Canvas
+	down func(*fyne.KeyEvent)
+}
+
+func (c *tabCanvas) OnKeyDown() func(*fyne.KeyEvent)     { return c.down }
+func (c *tabCanvas) SetOnKeyDown(f func(*fyne.KeyEvent)) { c.down = f }
+func (c *tabCanvas) OnKeyUp() func(*fyne.KeyEvent)       { return nil }
+func (c *tabCanvas) SetOnKeyUp(func(*fyne.KeyEvent))     {}
+
+// TestTabAsNext: after the window's Tab moved Fyne's focus onto a
+// button, the focus is taken away and Tab reaches the keys as next.
+func TestTabAsNext(t *testing.T) {
+	k := mustKeyedKiosk(t)
+	k.show(kiosk.Idle)
+	c := &tabCanvas{Canvas: k.w.Canvas()}
+	got := make(chan fyne.KeyName, 4)
+	tabAsNext(c, func(ev *fyne.KeyEvent) { k.key(ev); got <- ev.Name })
+	if c.down == nil {
+		t.Fatal("no key-down hook")
+	}
+	// The window calls the key-down hook, then moves its focus; the
+	// hook's fyne.Do runs after that. The test driver runs fyne.Do at
+	// once, so the focus moves first here.
+	c.FocusNext()
+	if c.Focused() == nil {
+		t.Fatal("the test canvas did not focus a button: the test shows nothing")
+	}
+	c.down(&fyne.KeyEvent{Name: fyne.KeyTab})
+	select {
+	case n := <-got:
+		if n != fyne.KeyTab {
+			t.Fatalf("got %s", n)
+		}
+	case <-time.After(speechWait):
+		t.Fatal("Tab never reached the keys")
+	}
+	if f := c.Focused(); f != nil {
+		t.Errorf("Fyne's focus stayed on %T", f)
+	}
+	k.wantFocus("Tobakk og snus") // the first key shows the ring
+	c.down(&fyne.KeyEvent{Name: fyne.KeyDown})
+	select {
+	case n := <-got:
+		t.Errorf("%s went through the Tab hook", n)
+	default:
+	}
+}

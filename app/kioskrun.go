@@ -180,6 +180,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	keys, runes = afterKeys(keys, runes, func() { hs.focus.Store(focusRef(screen.FocusedText())) })
 	w.Canvas().SetOnTypedRune(runes)
 	w.Canvas().SetOnTypedKey(keys)
+	tabAsNext(w.Canvas(), keys)
 	screen.SetOnFocus(func(text string) { nar.SayFocus(text, screen.Lang()) })
 	hs.keys = &keyInjector{key: keys, runes: runes, focus: screen.FocusedText}
 	w.Resize(fyne.NewSize(1280, 800))

@@ -23,7 +23,8 @@ import (
 //	F2              repeat the screen's prompt (turns speech on)
 //	F3              stop: silence now
 //	Up, Left        previous: the focus back in reading order
-//	Down, Right     next: the focus on in reading order
+//	Down, Right, Tab
+//	                next: the focus on in reading order
 //	Return, KP_Enter, Space
 //	                select: do what the focus is on, as a tap
 //	Escape, BackSpace
@@ -34,12 +35,12 @@ import (
 //	0–9             typed as digits: the staff PIN pad; on the
 //	                customer's screens the Nth choice (ui keyDigit)
 //
-// Tab is not in the table: Fyne's window moves its own focus with Tab
-// and hands the key to nobody, so a keypad must not send it.
+// Fyne's window keeps Tab for its own focus; tabAsNext (keypad.go) gets
+// it back. Shift+Tab is Tab to Fyne's key events: next, too.
 var defaultKeys = map[string]string{
 	"F1": actSpeech, "F2": actRepeat, "F3": actStop,
 	"Up": string(ui.KeyPrevious), "Left": string(ui.KeyPrevious),
-	"Down": string(ui.KeyNext), "Right": string(ui.KeyNext),
+	"Down": string(ui.KeyNext), "Right": string(ui.KeyNext), "Tab": string(ui.KeyNext),
 	"Return": string(ui.KeySelect), "KP_Enter": string(ui.KeySelect), "Space": string(ui.KeySelect),
 	"Escape": string(ui.KeyBack), "BackSpace": string(ui.KeyBack),
 	"F4": string(ui.KeyHelp),
