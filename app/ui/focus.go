@@ -79,12 +79,13 @@ type keypad struct {
 	onFocus      func(text string)
 }
 
-// Ring sizes in Fyne units: the outer band is 6 wide, the inner 3, the
-// ring starts 3 outside the target (WCAG 2.2 SC 2.4.13 asks for at least
-// a 2 px perimeter at 3:1).
+// Ring sizes in Fyne units: the inner band (2) lies right round the
+// target, the outer (4) round that: 6 in all, inside the 8 of padding
+// between two buttons, so the ring never covers a neighbour (WCAG 2.2
+// SC 2.4.13 asks for at least a 2 px perimeter at 3:1).
 const (
-	ringOuter float32 = 6
-	ringInner float32 = 3
+	ringOuter float32 = 4
+	ringInner float32 = 2
 )
 
 // ringColours are the ring's two bands, outer then inner: whatever a
@@ -407,7 +408,7 @@ func (s *Screen) drawRing(ts []focusTarget) {
 		k.outer.StrokeColor, k.outer.StrokeWidth = theme.Color(on), ringOuter
 		k.inner = canvas.NewRectangle(nil)
 		k.inner.StrokeColor, k.inner.StrokeWidth = theme.Color(in), ringInner
-		k.outer.CornerRadius, k.inner.CornerRadius = 12, 10
+		k.outer.CornerRadius, k.inner.CornerRadius = 12, 10 // round the buttons' 8
 		k.layer = container.NewWithoutLayout(k.outer, k.inner)
 	}
 	if !s.inRoot(k.layer) {
@@ -417,10 +418,9 @@ func (s *Screen) drawRing(ts []focusTarget) {
 	t := ts[i]
 	p := t.pos.Subtract(k.layer.Position())
 	sz := t.obj.Size()
-	gap := ringInner // between the target and the inner band
-	innerAt := p.SubtractXY(gap+ringInner, gap+ringInner)
+	innerAt := p.SubtractXY(ringInner, ringInner)
 	k.inner.Move(innerAt)
-	k.inner.Resize(sz.AddWidthHeight(2*(gap+ringInner), 2*(gap+ringInner)))
+	k.inner.Resize(sz.AddWidthHeight(2*ringInner, 2*ringInner))
 	k.outer.Move(innerAt.SubtractXY(ringOuter, ringOuter))
 	k.outer.Resize(k.inner.Size().AddWidthHeight(2*ringOuter, 2*ringOuter))
 	k.outer.Refresh()

@@ -190,7 +190,7 @@ func ringAround(t *testing.T, s *Screen) {
 		p.X+in.Size().Width < at.X+o.Size().Width+ringInner || p.Y+in.Size().Height < at.Y+o.Size().Height+ringInner {
 		t.Errorf("inner ring at %v %v does not surround the target at %v %v", p, in.Size(), at, o.Size())
 	}
-	if out := s.keys.outer; out.Size().Width != in.Size().Width+2*ringOuter || out.StrokeWidth < 2*ringInner {
+	if out := s.keys.outer; out.Size().Width != in.Size().Width+2*ringOuter || out.StrokeWidth < ringInner {
 		t.Errorf("outer ring %v stroke %v", out.Size(), out.StrokeWidth)
 	}
 }
