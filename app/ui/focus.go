@@ -126,13 +126,20 @@ func (s *Screen) refocus() {
 		s.drawRing(nil)
 		return
 	}
-	ts := s.focusTargets()
 	key := screenKey{s.view.State, s.askingCancel, s.cabinet, !s.view.Help.IsZero()}
+	if k.seen && key != k.screen && key.state == kiosk.Idle && k.screen.state != kiosk.Idle {
+		k.shown = false // a new customer: the ring comes with their first key
+	}
+	if !k.shown {
+		// Touch only so far: nothing to track (the first key finds the
+		// screen's primary target), and a redraw per scan costs nothing.
+		k.screen, k.seen, k.hasBack, k.focused = key, true, false, nil
+		s.drawRing(nil)
+		return
+	}
+	ts := s.focusTargets()
 	switch {
 	case !k.seen || key != k.screen:
-		if k.seen && key.state == kiosk.Idle && k.screen.state != kiosk.Idle {
-			k.shown = false // a new customer: the ring comes with their first key
-		}
 		old, oldMemo := k.screen, k.memo
 		if k.seen && k.hasBack && key == k.back {
 			k.setFocus(ts, findMemo(ts, k.backMemo))
