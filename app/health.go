@@ -148,9 +148,12 @@ type server struct {
 	// db and dataDir: the kiosk's store, for /journal/verify; nil: none.
 	db      *storage.DB
 	dataDir string
-	speech  *narrator    // nil: no speech (tests)
-	keys    *keyInjector // the customer window's keys (keypad.go); nil: none
-	focus   atomic.Pointer[string]
+	speech  *narrator // nil: no speech (tests)
+
+	// The customer window's keys (keypad.go), nil: none; and what its
+	// keypad focus is on.
+	keys  *keyInjector
+	focus atomic.Pointer[string]
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
