@@ -108,7 +108,7 @@ type narrator struct {
 
 	off bool // speech is off in the configuration: the keys and the headset do nothing
 
-	keys keyMap // the customer's keys (speechkeys.go); nil: the defaults
+	keys keyMap  // the customer's keys (speechkeys.go); nil: the defaults
 	vol  volumes // under mu once the kiosk runs
 
 	mu        sync.Mutex
