@@ -31,6 +31,7 @@ type Config struct {
 	Sound   SoundConfig       `json:"sound"`            // the tones and their volume
 	Stock   StockConfig       `json:"stock,omitzero"`   // the stock-out outlook (stockcmd.go)
 	Catalog CatalogFileConfig `json:"catalog,omitzero"` // the wholesaler's file (catalogcmd.go)
+	Keypad  KeypadConfig      `json:"keypad"`           // the customer's keys (app/speechkeys.go)
 }
 
 // DevicesConfig names the real devices.
@@ -252,6 +253,9 @@ func LoadConfig(path string) (Config, error) {
 		c.Health = DefaultHealthAddr
 	}
 	if err := c.checkSpeech(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := keyMapFor(c.Keypad.Keys); err != nil {
 		return c, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil

@@ -197,6 +197,7 @@ func TestConfigExampleIsTheDefaults(t *testing.T) {
 	same("catalog map", len(ex.Catalog.Map), len(def.Catalog.Map))
 	same("catalog encoding (detected)", ex.Catalog.Encoding, def.Catalog.Encoding)
 	same("catalog format (by the content)", ex.Catalog.Format, def.Catalog.Format)
+	same("keypad keys (the default table, speechkeys.go)", len(ex.Keypad.Keys), len(def.Keypad.Keys))
 	same("stock outlook", exk.Outlook, kiosk.DefaultOutlook)
 	same("stock outlook left out", defk.Outlook, kiosk.DefaultOutlook)
 

@@ -6,7 +6,9 @@
 // import/export: through the kiosk's authenticated admin endpoint while it
 // runs, admin.go). cmd/selvkasse is the thin main. speech.go speaks and
 // plays what the customer screen draws (kiosk.Narrate through
-// devices/speech and devices/sound), speechkeys.go binds its keys.
+// devices/speech and devices/sound), speechkeys.go is the table of the
+// customer's keys and keypad.go wires the keypad (navigation, volume,
+// activity, `sim key`).
 //
 // It may import everything in the module, Fyne (including fyne/v2/app,
 // which app/ui must not) and golang.org/x/term (PIN entry without echo).

@@ -58,6 +58,9 @@ type Health struct {
 	Training bool `json:"training"`
 	// Speech: whether speech is on and what it said (app/speech.go).
 	Speech *SpeechHealth `json:"speech,omitempty"`
+	// Focus is what the keypad focus is on (the focused button's label)
+	// while its ring shows on the kiosk screen (app/keypad.go).
+	Focus string `json:"focus,omitempty"`
 }
 
 // HealthDrawn is a basket revision as the screen drew it: the screen's
@@ -147,6 +150,11 @@ type server struct {
 	dataDir string
 	speech  *narrator // nil: no speech (tests)
 	kioskID string    // for the admin endpoint's journal entries (admin.go)
+
+	// The customer window's keys (keypad.go), nil: none; and what its
+	// keypad focus is on.
+	keys  *keyInjector
+	focus atomic.Pointer[string]
 }
 
 // rendered notes that the kiosk screen rendered v at at (its OnRender
@@ -195,6 +203,9 @@ func (s *server) health() Health {
 	}
 	if s.speech != nil {
 		h.Speech = s.speech.health()
+	}
+	if f := s.focus.Load(); f != nil {
+		h.Focus = *f
 	}
 	return h
 }
@@ -321,6 +332,13 @@ func (s *server) do(action, arg string) error {
 			return usageError("speech: not in this kiosk")
 		}
 		return s.speech.do(arg)
+	case "key":
+		// A key of the keypad, typed into the customer window (keypad.go).
+		if s.keys == nil {
+			return usageError("key: no customer window in this kiosk")
+		}
+		_, err := s.keys.press(arg)
+		return err
 	case "override":
 		o, err := parseOverride(arg)
 		if err != nil {

@@ -33,6 +33,7 @@ type kioskOptions struct {
 	SimWindow  bool         // show the Simulator window
 	Speech     SpeechConfig // speaking to the customer
 	Sound      SoundConfig  // the tones
+	Keypad     KeypadConfig // the customer's keys
 
 	// Checkout puts the config file's checkout settings into the
 	// checkout's configuration (Config.checkout); nil in the demo.
@@ -182,12 +183,20 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	screen.SetOnRender(func(v kiosk.View) {
 		hs.rendered(v, clk.Now())
 		nar.Show(v, screen.Lang())
+		hs.focus.Store(focusRef(screen.FocusedText()))
 		once.Do(func() { close(rendered) })
 	})
 	w.SetContent(screen.Content())
-	// A keyboard or keypad at the kiosk types on the PIN pad.
-	w.Canvas().SetOnTypedRune(screen.TypedRune)
-	w.Canvas().SetOnTypedKey(nar.typedKey(screen.TypedKey, screen.Lang))
+	// The keypad (or a keyboard) at the kiosk: the customer's keys
+	// (keypad.go, speechkeys.go) and the PIN pad's.
+	activity := func() { customerActivity(co) }
+	keys, runes := customerKeys(nar, screen, activity), customerRunes(screen, activity)
+	keys, runes = afterKeys(keys, runes, func() { hs.focus.Store(focusRef(screen.FocusedText())) })
+	w.Canvas().SetOnTypedRune(runes)
+	w.Canvas().SetOnTypedKey(keys)
+	tabAsNext(w.Canvas(), keys)
+	screen.SetOnFocus(func(text string) { nar.SayFocus(text, screen.Lang()) })
+	hs.keys = &keyInjector{key: keys, runes: runes, focus: screen.FocusedText}
 	w.Resize(fyne.NewSize(1280, 800))
 	if demoSide {
 		w.Resize(kioskPlace.Size)

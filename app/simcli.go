@@ -33,7 +33,7 @@ func simCmd(args []string, stdout io.Writer) error {
 		}
 	}
 	if len(words) == 0 {
-		return usageError("sim: which command? (scan, pick, card, terminal, staff, choose, pin, override, door, tap, printer, scanner, speech, state, wait)")
+		return usageError("sim: which command? (scan, pick, card, terminal, staff, choose, pin, override, door, tap, printer, scanner, speech, key, state, wait)")
 	}
 	base := "http://" + *addr
 	client := &http.Client{Timeout: 5 * time.Second}

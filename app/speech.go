@@ -108,6 +108,9 @@ type narrator struct {
 
 	off bool // speech is off in the configuration: the keys and the headset do nothing
 
+	keys keyMap  // the customer's keys (speechkeys.go); nil: the defaults
+	vol  volumes // under mu once the kiosk runs
+
 	mu        sync.Mutex
 	on        bool
 	headset   bool
@@ -438,6 +441,12 @@ func (k *kioskRun) startSpeech(ctx context.Context, o kioskOptions) (*narrator, 
 	}
 	n := newNarrator(k.log, speaker, sounder, o.Lang)
 	n.off = o.Speech.Off
+	keys, err := keyMapFor(o.Keypad.Keys)
+	if err != nil {
+		return nil, err
+	}
+	n.keys = keys
+	n.vol = volumes{speech: volumeOr(o.Speech.Volume, DefaultSpeechVolume), sound: volumeOr(o.Sound.Volume, DefaultSoundVolume)}
 	go n.Run(ctx)
 	go n.PlayTones(ctx)
 	if o.Speech.Jack != "" && !o.Speech.Off {

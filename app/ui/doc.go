@@ -24,6 +24,10 @@
 // the Fyne goroutine. Bind subscribes to changes that arrive on any
 // goroutine and hands them over with fyne.Do.
 //
+// Keypad navigation (focus.go, keypad.go): the customer's screens keep
+// their own focus, moved by Screen.Key in reading order and drawn as a
+// ring; Fyne's canvas focus is not used (see focus.go for why).
+//
 // The cabinet list shows text only, names and prices, never pictures or
 // logos: tobacco products may not be displayed to the customer
 // (tobakksskadeloven § 25, the display ban).

@@ -98,6 +98,7 @@ type Screen struct {
 	shop  *shopScreen // the Shopping screen, updated in place (shopping.go)
 	tm    timersUI    // activity, the warning's countdown (timers.go)
 	about About       // the system, on the staff screen (about.go)
+	keys  keypad      // the keypad focus (focus.go)
 }
 
 // NewScreen builds the customer screen for k in lang ("nb" or "en"; any
@@ -257,6 +258,7 @@ func (s *Screen) setHeaderExtra(objs ...fyne.CanvasObject) {
 // show puts banners bs (none: the strip is hidden) and body b on the
 // screen.
 func (s *Screen) show(bs []fyne.CanvasObject, b fyne.CanvasObject) {
+	defer s.refocus()
 	s.banners.Objects = bs
 	s.banners.Refresh()
 	if len(bs) == 0 {

@@ -285,8 +285,8 @@ func (s *Screen) pinErase() {
 
 // TypedRune takes a key typed on a keyboard or keypad wired to the kiosk
 // (the window's canvas hands them here): on the PIN pad, and where a
-// receipt number is asked for, a digit is typed as if tapped. Elsewhere
-// it does nothing yet.
+// receipt number is asked for, a digit is typed as if tapped. On the
+// customer's screens a digit chooses by position (keyDigit, keypad.go).
 func (s *Screen) TypedRune(r rune) {
 	s.activity() // any key is the customer's activity (timers.go)
 	if r < '0' || r > '9' {
@@ -299,6 +299,8 @@ func (s *Screen) TypedRune(r rune) {
 		s.receiptDigit(byte(r))
 	case s.askingQty():
 		s.qtyDigit(byte(r))
+	case s.keypadOn():
+		s.keyDigit(r)
 	}
 }
 

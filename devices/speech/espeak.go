@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"selvkasse/kiosk"
 )
@@ -57,6 +58,8 @@ type Espeak struct {
 	mu     sync.Mutex
 	cur    *utterance // the phrase being said; nil when silent
 	broken error      // from Check: every Say returns it
+
+	volume atomic.Int32 // 0..100; cfg.Volume at first, then SetVolume
 }
 
 type utterance struct {
@@ -93,7 +96,9 @@ func NewEspeak(cfg Config) (*Espeak, error) {
 	if cfg.Audio == nil {
 		cfg.Audio = PlaybackDevice
 	}
-	return &Espeak{cfg: cfg}, nil
+	e := &Espeak{cfg: cfg}
+	e.volume.Store(int32(cfg.Volume))
+	return e, nil
 }
 
 // Check looks for espeak-ng and, unless it writes to Output, the audio
@@ -121,7 +126,7 @@ func (e *Espeak) Check() error {
 // Args is espeak-ng's command line for a phrase in voice: the text is
 // not in it (it goes on stdin).
 func (e *Espeak) Args(voice string) []string {
-	args := []string{"-v", voice, "-s", strconv.Itoa(e.cfg.Rate), "-a", strconv.Itoa(2 * e.cfg.Volume), "-b", "1", "--stdin"}
+	args := []string{"-v", voice, "-s", strconv.Itoa(e.cfg.Rate), "-a", strconv.Itoa(2 * int(e.volume.Load())), "-b", "1", "--stdin"}
 	if e.cfg.Output != "" {
 		args = append(args, "-w", e.cfg.Output)
 	}
@@ -215,4 +220,15 @@ func (e *Espeak) Speaking() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.cur != nil
+}
+
+// SetVolume sets the volume of the phrases said from now on, 0..100
+// (the keypad's volume keys). Errors: kiosk.ErrBadVolume (wrapped)
+// outside 0..100, and the volume stays.
+func (e *Espeak) SetVolume(percent int) error {
+	if percent < 0 || percent > 100 {
+		return fmt.Errorf("speech: volume %d: %w", percent, kiosk.ErrBadVolume)
+	}
+	e.volume.Store(int32(percent))
+	return nil
 }

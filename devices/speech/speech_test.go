@@ -354,3 +354,19 @@ func TestOpenJackMissingDevice(t *testing.T) {
 		t.Errorf("OpenJack of a missing device = %v, want ErrDeviceUnavailable", err)
 	}
 }
+
+// TestEspeakSetVolume: the volume keys change the amplitude of the next
+// phrase; a volume out of range is refused and the volume stays.
+func TestEspeakSetVolume(t *testing.T) {
+	f := newFakeExec()
+	e := mustEspeak(t, Config{Volume: 70, Start: f.start, LookPath: found, Audio: audioOK})
+	if err := e.SetVolume(40); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetVolume(101); !errors.Is(err, kiosk.ErrBadVolume) {
+		t.Errorf("101: %v, want ErrBadVolume", err)
+	}
+	if a := e.Args("nb"); !slices.Contains(a, "80") || slices.Contains(a, "140") {
+		t.Errorf("args %q, want -a 80", a)
+	}
+}
