@@ -78,9 +78,22 @@ func mustSAFTDayOn(t *testing.T, year int, month time.Month, day int) *saftDay {
 	if err != nil {
 		t.Skip(err)
 	}
-	d := &saftDay{t: t, ctx: context.Background(), dir: t.TempDir(), zone: zone,
-		day: time.Date(year, month, day, 0, 0, 0, 0, zone)}
-	d.clock = kiosktest.NewClock(d.day.Add(7*time.Hour + 55*time.Minute))
+	midnight := time.Date(year, month, day, 0, 0, 0, 0, zone)
+	return mustSAFTDayIn(t, t.TempDir(), midnight.Add(7*time.Hour+55*time.Minute))
+}
+
+// mustSAFTDayIn is mustSAFTDay in dir (a store made before, or none) from
+// start, the day its date in Europe/Oslo.
+func mustSAFTDayIn(t *testing.T, dir string, start time.Time) *saftDay {
+	t.Helper()
+	zone, err := signingZone()
+	if err != nil {
+		t.Skip(err)
+	}
+	start = start.In(zone)
+	d := &saftDay{t: t, ctx: context.Background(), dir: dir, zone: zone,
+		day: time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, zone)}
+	d.clock = kiosktest.NewClock(start)
 	d.term, d.cab, d.staff = kiosktest.NewPaymentTerminal(d.clock), kiosktest.NewCabinetLock(d.clock), kiosktest.NewStaffApproval()
 	d.cab.SetCompartments(DemoCompartments)
 	if d.db, err = storage.Open(d.dir, storage.Options{Clock: d.clock}); err != nil {

@@ -148,12 +148,26 @@ func ParseGroup(s string) (Group, error) {
 			return g, nil
 		}
 	}
+	if g, ok := groupNamesNB[t]; ok {
+		return g, nil
+	}
 	if n, err := strconv.Atoi(t); err == nil && n > 0 && n < 256 {
 		if _, ok := groupNames[Group(n)]; ok {
 			return Group(n), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: %q (one of other, tobacco, food, soft drink, press, or a SAF-T code 04003, 04006, 04011, 04013, 04014)", ErrUnknownGroup, s)
+	return 0, fmt.Errorf("%w: %q (one of other, tobacco, food, soft drink, press, their Norwegian names, or a SAF-T code 04003, 04006, 04011, 04013, 04014)", ErrUnknownGroup, s)
+}
+
+// groupNamesNB are the groups as a Norwegian wholesaler's file names
+// them (ParseGroup): the SAF-T code list's Norwegian descriptions in
+// short, and the words shops use.
+var groupNamesNB = map[string]Group{
+	"annet": GroupOther, "andre varer": GroupOther, "diverse": GroupOther,
+	"tobakk": GroupTobacco, "tobakksvarer": GroupTobacco, "snus": GroupTobacco, "sigaretter": GroupTobacco,
+	"mat": GroupFood, "matvarer": GroupFood, "næringsmidler": GroupFood, "sjokolade": GroupFood, "godteri": GroupFood, "snacks": GroupFood,
+	"brus": GroupSoftDrink, "mineralvann": GroupSoftDrink, "drikke": GroupSoftDrink,
+	"blad": GroupPress, "aviser": GroupPress, "avis": GroupPress, "ukeblad": GroupPress, "blader": GroupPress, "presse": GroupPress,
 }
 
 // SubMasterData (13999) is a change of a product's master data other

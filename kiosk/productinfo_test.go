@@ -60,7 +60,8 @@ func TestProductJSONUnchanged(t *testing.T) {
 
 func TestParseGroupAndUnit(t *testing.T) {
 	for in, want := range map[string]kiosk.Group{"tobacco": kiosk.GroupTobacco, "Soft drink": kiosk.GroupSoftDrink,
-		"soft-drink": kiosk.GroupSoftDrink, "04013": kiosk.GroupTobacco, "04014": kiosk.GroupOther, "04003": kiosk.GroupPress, "3": kiosk.GroupFood} {
+		"soft-drink": kiosk.GroupSoftDrink, "04013": kiosk.GroupTobacco, "04014": kiosk.GroupOther, "04003": kiosk.GroupPress, "3": kiosk.GroupFood,
+		"Tobakk": kiosk.GroupTobacco, "brus": kiosk.GroupSoftDrink, "Næringsmidler": kiosk.GroupFood, "blad": kiosk.GroupPress, "annet": kiosk.GroupOther} {
 		if g, err := kiosk.ParseGroup(in); err != nil || g != want {
 			t.Errorf("ParseGroup(%q) = %v, %v; want %v", in, g, err, want)
 		}

@@ -225,29 +225,58 @@ var DefaultOutlook = OutlookParams{Days: 28, LeadTime: 3, Review: 7}
 
 // Outlook accumulates, movement by movement, what each product sold in
 // the window (Days days up to now): a sale counts, a return of goods
-// counts back. Receipts, counts and corrections are not sales.
+// counts back. Receipts, counts and corrections are not sales. It also
+// notes when each product was first in stock: a product first received
+// inside the window (a new shop, a new product) is rated over the days
+// since then, not over the whole window, or its rate would be too low
+// by the days it was not there.
 type Outlook struct {
 	since, now time.Time
 	sold       map[GTIN]int
+	first      map[GTIN]time.Time // the earliest movement in the window
+	older      map[GTIN]bool      // a movement before the window, or undated (an opening balance)
 }
 
 // NewOutlook starts an outlook over the days days before now.
 func NewOutlook(now time.Time, days int) *Outlook {
-	return &Outlook{since: now.Add(-time.Duration(days) * 24 * time.Hour), now: now, sold: map[GTIN]int{}}
+	return &Outlook{since: now.Add(-time.Duration(days) * 24 * time.Hour), now: now,
+		sold: map[GTIN]int{}, first: map[GTIN]time.Time{}, older: map[GTIN]bool{}}
 }
 
 // Since is the window's start: movements before it do not count.
 func (o *Outlook) Since() time.Time { return o.since }
 
-// Add counts m if it is a sale or a return in the window.
+// Add counts m if it is a sale or a return in the window. A movement
+// before the window or without a time (an opening balance) says the
+// product was there before it: the caller gives one when it has one, and
+// may stop reading there.
 func (o *Outlook) Add(m StockMovement) {
-	if m.At.Before(o.since) || m.At.After(o.now) {
+	if m.At.IsZero() || m.At.Before(o.since) {
+		o.older[m.GTIN] = true
 		return
+	}
+	if m.At.After(o.now) {
+		return
+	}
+	if f, ok := o.first[m.GTIN]; !ok || m.At.Before(f) {
+		o.first[m.GTIN] = m.At
 	}
 	switch m.Kind {
 	case MoveSale, MoveReturn:
 		o.sold[m.GTIN] -= m.Delta
 	}
+}
+
+// days is the days g's rate is taken over: the window's, or, for a
+// product first in stock inside it, the whole days since then, at least
+// one.
+func (o *Outlook) days(g GTIN, window int) int {
+	f, ok := o.first[g]
+	if o.older[g] || !ok {
+		return window
+	}
+	d := int((o.now.Sub(f) + 24*time.Hour - 1) / (24 * time.Hour))
+	return min(max(d, 1), window)
 }
 
 // Sold is what g sold in the window, net of returns.
@@ -272,7 +301,9 @@ func (r OutlookRow) DaysLeft() string {
 
 // Rows lists the products of ps that run out within the lead time, the
 // soonest first (then by name, then GTIN). For a product that sold S
-// (net) in the window of D days, its daily rate is S/D; its days of stock
+// (net) in the window of D days (or in the D whole days since it was
+// first in stock, when that is inside the window: days), its daily rate
+// is S/D; its days of stock
 // left are Stock × D / S, and it is listed when those are at most
 // LeadTime (a product that sold nothing is never listed). The suggested
 // order covers the lead time and the review period at that rate, less
@@ -293,16 +324,17 @@ func (o *Outlook) Rows(ps []Product, p OutlookParams) []OutlookRow {
 			continue
 		}
 		stock := pr.Stock
+		days := int64(o.days(pr.GTIN, p.Days))
 		// Stock × D / S ≤ LeadTime  ⇔  Stock × D ≤ LeadTime × S
-		if int64(stock)*int64(p.Days) > int64(p.LeadTime)*int64(s) {
+		if int64(stock)*days > int64(p.LeadTime)*int64(s) {
 			continue
 		}
 		left := 0
 		if stock > 0 {
-			left = int(int64(stock) * int64(p.Days) * 10 / int64(s))
+			left = int(int64(stock) * days * 10 / int64(s))
 		}
 		need := int64(s) * int64(p.LeadTime+p.Review)
-		cover := int((need + int64(p.Days) - 1) / int64(p.Days))
+		cover := int((need + days - 1) / days)
 		order := cover - stock
 		if order < 1 {
 			order = 1

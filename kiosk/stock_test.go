@@ -175,6 +175,11 @@ func TestOutlook(t *testing.T) {
 		mv("D", MoveCount, -5, 1*day),     // not a sale
 		mv("E", MoveCorrection, 3, 1*day), // not a sale
 		mv("A", MoveSale, -5, -1*day),     // in the future: not counted
+		// B, C and D were in stock before the window (an undated
+		// opening balance; a receipt before it): rated over its 28 days.
+		{GTIN: "B", Kind: MoveOpening, Delta: 156},
+		mv("C", MoveReceipt, 14, 40*day),
+		{GTIN: "D", Kind: MoveOpening, Delta: 0},
 	}
 	o := NewOutlook(now, 28)
 	for _, m := range ms {
@@ -219,6 +224,16 @@ func TestOutlook(t *testing.T) {
 				}
 			}
 		})
+	}
+
+	// A product new inside the window: received 2½ days ago, 6 sold
+	// since, 1 left: rated over 3 days (2 a day), not 28.
+	n := NewOutlook(now, 28)
+	n.Add(mv("N", MoveReceipt, 7, 60*time.Hour))
+	n.Add(mv("N", MoveSale, -6, day))
+	got := n.Rows([]Product{{GTIN: "N", Name: "New", Stock: 1}}, OutlookParams{Days: 28, LeadTime: 3, Review: 7})
+	if want := (OutlookRow{GTIN: "N", Name: "New", Stock: 1, Sold: 6, DaysLeft10: 5, Order: 19}); len(got) != 1 || got[0] != want {
+		t.Errorf("a new product: %+v, want %+v (⌈6×10/3⌉ − 1)", got, want)
 	}
 	if s := (OutlookRow{DaysLeft10: 25}).DaysLeft(); s != "2.5" {
 		t.Errorf("DaysLeft = %q", s)

@@ -360,13 +360,16 @@ func (d *DB) StockOutlook(ctx context.Context, ps []kiosk.Product, o *kiosk.Outl
 					if err := item.Value(func(v []byte) error { return unmarshal(item.Key(), v, &m) }); err != nil {
 						return err
 					}
+					// An undated opening balance or correction, or the
+					// first movement before the window: the product was
+					// there before it (kiosk.Outlook.Add), no sale.
+					o.Add(m)
 					if m.At.IsZero() {
-						continue // an opening balance or a correction: no sale
+						continue
 					}
 					if m.At.Before(since) {
 						break
 					}
-					o.Add(m)
 				}
 			}
 			return nil
