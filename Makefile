@@ -57,10 +57,10 @@ race: deps
 	$(GO) test -race -count=1 ./kiosk/... ./storage/ ./devices/...
 
 # The real binary in a real X server: window, /healthz, a whole sale via
-# `selvkasse sim`, a screenshot.
+# `selvkasse sim`, a screenshot; a whole sale by keypad and speech alone.
 xvfb-test: build
 	@mkdir -p bin
-	SELVKASSE_BIN=$(CURDIR)/$(BIN) SELVKASSE_SHOT_DIR=$(CURDIR)/bin $(GO) test -count=1 -run TestDemoUnderXvfb -v ./app/
+	SELVKASSE_BIN=$(CURDIR)/$(BIN) SELVKASSE_SHOT_DIR=$(CURDIR)/bin $(GO) test -count=1 -run 'TestDemoUnderXvfb|TestBlindKeypadSaleUnderXvfb' -v ./app/
 
 test: fmt-check vet unit race xvfb-test
 
