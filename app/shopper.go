@@ -38,7 +38,7 @@ const (
 
 func demoInStoreProducts() []kiosk.Product {
 	return []kiosk.Product{
-		{GTIN: kiosk.MustGTIN(DemoSweets), Name: "Smågodt i løsvekt", Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: 18900, Stock: 100},
+		{GTIN: kiosk.MustGTIN(DemoSweets), Name: "Smågodt i løsvekt", Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: 18900, Stock: 100, Unit: kiosk.UnitKg},
 		{GTIN: kiosk.MustGTIN(DemoBuns), Name: "Ferske rundstykker", Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: 100, Stock: 100},
 	}
 }

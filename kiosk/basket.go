@@ -14,6 +14,10 @@ var (
 	ErrNotInBasket = errors.New("kiosk: not in basket")
 	ErrBadQty      = errors.New("kiosk: quantity out of range")
 	ErrOutOfStock  = errors.New("kiosk: out of stock")
+	// ErrSoldByWeight: a product sold by the kg (Unit kg) added by its
+	// own code: it sells only by a weight label from the scale
+	// (instore.go), which gives the weight.
+	ErrSoldByWeight = errors.New("kiosk: sold by weight: scan the label from the scale")
 )
 
 // Line is one product and its quantity in a basket.
@@ -58,6 +62,9 @@ func (b *Basket) find(g GTIN) int {
 // says: the goods are in the customer's hand, and the store flags it
 // for a recount (Product.Recount).
 func (b *Basket) Add(p Product) error {
+	if p.Unit == UnitKg {
+		return fmt.Errorf("%w: %s", ErrSoldByWeight, p.Name)
+	}
 	i := b.find(p.GTIN)
 	if i < 0 {
 		if p.Cabinet && p.Stock < 1 {

@@ -129,3 +129,19 @@ func TestBasketStock(t *testing.T) {
 		})
 	}
 }
+
+// TestBasketSoldByWeight: a product sold by the kg is refused by its own
+// code (it has no weight); its weight label sells it.
+func TestBasketSoldByWeight(t *testing.T) {
+	sweets := Product{GTIN: MustGTIN("2312345000002"), Name: "Smågodt", Group: GroupFood, VAT: VAT15, Price: 18900, Stock: 100, Unit: UnitKg}
+	var b Basket
+	if err := b.Add(sweets); !errors.Is(err, ErrSoldByWeight) {
+		t.Fatalf("Add of a kg product by its code: %v, want ErrSoldByWeight", err)
+	}
+	if err := b.AddInStore(Line{Product: sweets, Qty: 1, Code: MustGTIN("2312345004529"), Grams: 452}); err != nil {
+		t.Fatalf("its weight label: %v", err)
+	}
+	if len(b.Lines) != 1 || b.Lines[0].Total() != 8543 {
+		t.Errorf("lines %+v, want one of kr 85,43", b.Lines)
+	}
+}

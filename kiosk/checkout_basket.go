@@ -108,6 +108,8 @@ func (c *Checkout) addTo(p Product, add func(*Basket) error) error {
 	switch {
 	case errors.Is(err, ErrOutOfStock):
 		c.notice, c.arg = NoticeOutOfStock, p.Name
+	case errors.Is(err, ErrSoldByWeight):
+		c.notice, c.arg = NoticeSoldByWeight, p.Name
 	case errors.Is(err, ErrBadQty):
 		c.notice, c.arg = NoticeTooMany, p.Name
 	case err == nil:

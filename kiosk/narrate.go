@@ -219,7 +219,7 @@ func Prompt(v View, lang string) Phrase {
 // with ToneRefused.
 var refusal = map[Notice]bool{
 	NoticeUnknownCode: true, NoticeBadCode: true, NoticeOutOfStock: true,
-	NoticeTooMany: true, NoticeScanNotNow: true,
+	NoticeTooMany: true, NoticeScanNotNow: true, NoticeSoldByWeight: true, NoticeInStoreTobacco: true,
 }
 
 // customerRemoves reports whether lines gone from prev to next were

@@ -50,6 +50,10 @@ const (
 	// charged: staff checks it (no restart happened; that is
 	// NoticeRecoveryPending).
 	NoticeTerminalUnknown Notice = 32
+	// NoticeSoldByWeight: arg: product name; a product sold by the kg
+	// was scanned or picked by its own code, without a weight: it sells
+	// by the scale's label.
+	NoticeSoldByWeight Notice = 33
 )
 
 var noticeNames = map[Notice]string{
@@ -63,6 +67,7 @@ var noticeNames = map[Notice]string{
 	NoticeBadgeUnknown: "BadgeUnknown", NoticeBadgeLocked: "BadgeLocked", NoticeStaffNotNow: "StaffNotNow",
 	NoticeReceiptNotPrinted: "ReceiptNotPrinted", NoticeInStoreTobacco: "InStoreTobacco",
 	NoticeAborting: "Aborting", NoticeTerminalSilent: "TerminalSilent", NoticeTerminalUnknown: "TerminalUnknown",
+	NoticeSoldByWeight: "SoldByWeight",
 }
 
 func (n Notice) String() string {
