@@ -1,6 +1,6 @@
 //go:build !linux
 
-package sound
+package audio
 
 import (
 	"fmt"
@@ -10,5 +10,5 @@ import (
 
 // PlaybackDevice: the kiosk plays sound through ALSA, on Linux only.
 func PlaybackDevice() error {
-	return fmt.Errorf("sound: audio is supported on Linux only: %w", kiosk.ErrDeviceUnavailable)
+	return fmt.Errorf("audio: sound is supported on Linux only: %w", kiosk.ErrDeviceUnavailable)
 }

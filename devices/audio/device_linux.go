@@ -1,4 +1,4 @@
-package sound
+package audio
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 func PlaybackDevice() error {
 	m, _ := filepath.Glob("/dev/snd/pcmC*D*p")
 	if len(m) == 0 {
-		return fmt.Errorf("sound: no audio playback device (/dev/snd/pcmC*D*p): %w", kiosk.ErrDeviceUnavailable)
+		return fmt.Errorf("audio: no playback device (/dev/snd/pcmC*D*p): %w", kiosk.ErrDeviceUnavailable)
 	}
 	return nil
 }
