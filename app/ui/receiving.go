@@ -80,28 +80,7 @@ func (s *Screen) receivingPanel() fyne.CanvasObject {
 	out.Add(leftLabel(p.Name, theme.SizeNameSubHeadingText, true))
 	out.Add(small(s.t(mRecvStockNow, p.GTIN.String(), p.Stock)))
 	out.Add(section(s.t(mRecvQty)))
-	typed := s.pick.qty
-	shown := typed
-	if shown == "" {
-		shown = "–"
-	}
-	out.Add(leftLabel(shown, theme.SizeNameSubHeadingText, true))
-	keys := container.NewGridWithColumns(3)
-	key := func(label string, imp widget.Importance, enabled bool, tapped func()) {
-		b := button(label, imp, 0, MinTouch, tapped)
-		if !enabled {
-			b.Objects[0].(*widget.Button).Disable()
-		}
-		keys.Add(b)
-	}
-	full := len(typed) >= maxQtyDigits
-	for _, d := range []byte("123456789") {
-		key(string(rune(d)), widget.MediumImportance, !full, func() { s.qtyDigit(d) })
-	}
-	key(s.t(mRecvClear), widget.MediumImportance, typed != "", s.qtyClear)
-	key("0", widget.MediumImportance, !full && typed != "", func() { s.qtyDigit('0') })
-	key(s.t(mPINOK), widget.HighImportance, typed != "", func() { s.submitQty(p.GTIN) })
-	out.Add(keys)
+	s.numberPad(out, s.pick.qty, maxQtyDigits, s.qtyDigit, s.t(mRecvClear), s.qtyClear, func() { s.submitQty(p.GTIN) })
 	return s.step(title, s.t(mRecvHint), out)
 }
 

@@ -543,15 +543,12 @@ func (s *Screen) compartmentPicker() fyne.CanvasObject {
 	return s.step(s.overrideName(kiosk.OvOpenCompartment), s.t(mStaffPickCompartment), choices)
 }
 
-// receiptPicker chooses the receipt to copy: the kiosk's last with one
-// tap, or another by its number on a keypad.
-func (s *Screen) receiptPicker() fyne.CanvasObject {
-	out := container.NewVBox()
-	if no := s.view.LastReceipt; no > 0 {
-		out.Add(button(s.t(mStaffLastReceipt, no), widget.HighImportance, 0, MinTouch, func() { s.pickReceipt(no) }))
-	}
-	typed := s.pick.typed
-	out.Add(section(s.t(mStaffTypeReceipt)))
+// numberPad adds to out the number typed so far (a dash for none) and a
+// keypad of the digits 1–9, clear (labelled clear), 0 and OK: a digit
+// while fewer than max are typed (no leading 0), clear and OK once one
+// is. The staff's receipt number and the received quantity are typed
+// on it.
+func (s *Screen) numberPad(out *fyne.Container, typed string, max int, digit func(byte), clear string, erase, ok func()) {
 	shown := typed
 	if shown == "" {
 		shown = "–"
@@ -565,14 +562,25 @@ func (s *Screen) receiptPicker() fyne.CanvasObject {
 		}
 		keys.Add(b)
 	}
-	full := len(typed) >= maxReceiptDigits
+	full := len(typed) >= max
 	for _, d := range []byte("123456789") {
-		key(string(rune(d)), widget.MediumImportance, !full, func() { s.receiptDigit(d) })
+		key(string(rune(d)), widget.MediumImportance, !full, func() { digit(d) })
 	}
-	key(s.t(mPINErase), widget.MediumImportance, typed != "", s.receiptErase)
-	key("0", widget.MediumImportance, !full && typed != "", func() { s.receiptDigit('0') })
-	key(s.t(mPINOK), widget.HighImportance, typed != "", s.submitReceipt)
+	key(clear, widget.MediumImportance, typed != "", erase)
+	key("0", widget.MediumImportance, !full && typed != "", func() { digit('0') })
+	key(s.t(mPINOK), widget.HighImportance, typed != "", ok)
 	out.Add(keys)
+}
+
+// receiptPicker chooses the receipt to copy: the kiosk's last with one
+// tap, or another by its number on a keypad.
+func (s *Screen) receiptPicker() fyne.CanvasObject {
+	out := container.NewVBox()
+	if no := s.view.LastReceipt; no > 0 {
+		out.Add(button(s.t(mStaffLastReceipt, no), widget.HighImportance, 0, MinTouch, func() { s.pickReceipt(no) }))
+	}
+	out.Add(section(s.t(mStaffTypeReceipt)))
+	s.numberPad(out, s.pick.typed, maxReceiptDigits, s.receiptDigit, s.t(mPINErase), s.receiptErase, s.submitReceipt)
 	hint := mStaffPickReceipt
 	if s.pick.kind == kiosk.OvReturn {
 		hint = mStaffReturnPickReceipt
