@@ -72,6 +72,9 @@ type adminEnv struct {
 var adminOps = map[string]adminOp{
 	"catalog-import": {Action: kiosk.ActEditCatalog, What: "catalog import", Run: adminCatalogImport, Reload: true},
 	"catalog-export": {Action: kiosk.ActEditCatalog, What: "catalog export", Run: adminCatalogExport},
+	"price-set":      {Action: kiosk.ActEditCatalog, What: "price set", Run: adminPriceSet, Reload: true},
+	"price-audit":    {Action: kiosk.ActXReport, What: "price audit", Run: adminPriceAudit},
+	"price-labels":   {Action: kiosk.ActXReport, What: "price labels", Run: adminPriceLabels},
 }
 
 // adminBadRequest marks an operation's error as the caller's mistake.
