@@ -70,11 +70,15 @@ type adminEnv struct {
 // reports read the sales, as the X report does (ActXReport: clerks and
 // supervisors, not technicians, who never see the sales).
 var adminOps = map[string]adminOp{
-	"catalog-import": {Action: kiosk.ActEditCatalog, What: "catalog import", Run: adminCatalogImport, Reload: true},
-	"catalog-export": {Action: kiosk.ActEditCatalog, What: "catalog export", Run: adminCatalogExport},
-	"price-set":      {Action: kiosk.ActEditCatalog, What: "price set", Run: adminPriceSet, Reload: true},
-	"price-audit":    {Action: kiosk.ActXReport, What: "price audit", Run: adminPriceAudit},
-	"price-labels":   {Action: kiosk.ActXReport, What: "price labels", Run: adminPriceLabels},
+	"catalog-import":  {Action: kiosk.ActEditCatalog, What: "catalog import", Run: adminCatalogImport, Reload: true},
+	"catalog-export":  {Action: kiosk.ActEditCatalog, What: "catalog export", Run: adminCatalogExport},
+	"price-set":       {Action: kiosk.ActEditCatalog, What: "price set", Run: adminPriceSet, Reload: true},
+	"price-audit":     {Action: kiosk.ActXReport, What: "price audit", Run: adminPriceAudit},
+	"price-labels":    {Action: kiosk.ActXReport, What: "price labels", Run: adminPriceLabels},
+	"stock-receive":   {Action: kiosk.ActReceiveStock, What: "stock receive", Run: adminStockReceive, Reload: true},
+	"stock-count":     {Action: kiosk.ActReceiveStock, What: "stock count", Run: adminStockCount, Reload: true},
+	"stock-threshold": {Action: kiosk.ActEditCatalog, What: "stock threshold", Run: adminStockThreshold},
+	"stock-report":    {Action: kiosk.ActXReport, What: "stock report", Run: adminStockReport},
 }
 
 // adminBadRequest marks an operation's error as the caller's mistake.

@@ -176,3 +176,109 @@ func mustZone(t *testing.T) *time.Location {
 	}
 	return z
 }
+
+// TestAdminStockCommands: receive, count, threshold and report while the
+// kiosk runs go through its endpoint. A wrong PIN is refused (401) and
+// counted, a clerk may receive but not set a threshold (403). What is
+// booked is journaled under who authenticated, and the kiosk sells (or
+// refuses as sold out) by the new stock at once; the cabinet screen
+// shows it. The report prints as it does with the kiosk stopped.
+func TestAdminStockCommands(t *testing.T) {
+	e, addr := mustAdminKiosk(t)
+	snus, cola, water := kiosk.MustGTIN(adminSnus), kiosk.MustGTIN(adminCola), kiosk.MustGTIN(adminWater)
+	at := []string{"--data", e.dir, "--addr", addr}
+	run := func(stdin string, args ...string) (string, error) { return stock(stdin, append(args, at...)...) }
+	stockOf := func(g kiosk.GTIN) int {
+		t.Helper()
+		p, err := e.db.Lookup(e.ctx, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Stock
+	}
+
+	t.Setenv(envAdminPIN, "0000")
+	out, err := run("", "receive", adminWater, "5", "--staff", "kari")
+	assertRefused(t, e, "a wrong PIN", err, out, "401", 1)
+	t.Setenv(envAdminPIN, "1234")
+	out, err = run("", "threshold", adminWater, "10", "--staff", "ola")
+	assertRefused(t, e, "a clerk's threshold", err, out, "403", 1)
+	if p, _ := e.db.Lookup(e.ctx, water); p.Stock != 48 || p.LowStock != 0 {
+		t.Errorf("refused commands changed water: stock %d, threshold %d", p.Stock, p.LowStock)
+	}
+
+	// A clerk receives.
+	out, err = run("", "receive", adminWater, "5", "--staff", "ola")
+	if err != nil || out != "received 5 × Farris Naturell 0,5 l (7039990000120): stock 48 → 53\n" {
+		t.Fatalf("a clerk's receive through the kiosk: %v\n%q", err, out)
+	}
+	// A count file with an unknown product books nothing.
+	t.Setenv(envAdminPIN, "2468")
+	file := mustWriteFile(t, "count.txt", adminCola+";0\n1234567890128;1\n")
+	if out, err := run("", "count", "--file", file, "--staff", "kari"); err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("a count of an unknown product: %v\n%s", err, out)
+	}
+	if n := stockOf(cola); n != 48 {
+		t.Errorf("a refused count booked cola: stock %d", n)
+	}
+	// The supervisor counts the cola and the snus to nothing: the next
+	// scan is refused as sold out, the cabinet screen says it at once.
+	file = mustWriteFile(t, "count.txt", adminCola+";0\n"+adminSnus+";0\n")
+	out, err = run("", "count", "--file", file, "--staff", "kari")
+	if err != nil || !strings.Contains(out, "Cola 0,5 l") || !strings.Contains(out, "2 products") || !strings.Contains(out, "-88") {
+		t.Fatalf("a count file through the kiosk: %v\n%s", err, out)
+	}
+	for _, p := range e.co.View().Cabinet {
+		if p.GTIN == snus && p.Stock != 0 {
+			t.Errorf("the cabinet screen shows the snus's stock %d after the count, want 0", p.Stock)
+		}
+	}
+	// The cabinet sells no more than it holds.
+	if err := e.co.Add(snus); !errors.Is(err, kiosk.ErrOutOfStock) {
+		t.Errorf("a pick of the counted-out snus: %v, want ErrOutOfStock", err)
+	}
+	out, err = run("", "receive", adminSnus, "3", "--staff", "kari")
+	if err != nil || !strings.Contains(out, "stock 0 → 3") {
+		t.Fatalf("receive through the kiosk: %v\n%s", err, out)
+	}
+	if err := e.co.Add(snus); err != nil {
+		t.Errorf("a pick of the received snus: %v", err)
+	}
+	if v := e.co.View(); len(v.Lines) != 1 || v.Lines[0].Product.Stock != 3 {
+		t.Errorf("the basket after receiving: %+v", v.Lines)
+	}
+	t.Setenv(envAdminPIN, "1234")
+	out, err = run("", "count", adminWater, "50", "--staff", "ola")
+	if err != nil || !strings.Contains(out, "53") || !strings.Contains(out, "-3") {
+		t.Errorf("a clerk's count of one product through the kiosk: %v\n%s", err, out)
+	}
+	if n := stockOf(water); n != 50 {
+		t.Errorf("water after the count: %d, want 50", n)
+	}
+	t.Setenv(envAdminPIN, "2468")
+	out, err = run("", "threshold", adminWater, "60", "--staff", "kari")
+	if err != nil || out != "Farris Naturell 0,5 l (7039990000120): low at 60 or less, stock 50: low now\n" {
+		t.Errorf("threshold through the kiosk: %v\n%q", err, out)
+	}
+	got := journaled(t, e, func(r kiosk.Record) string {
+		if r.Code == kiosk.CodeOther && strings.HasPrefix(r.Subtype, "stock-") {
+			return r.Subtype + " " + r.Data["gtin"] + " " + r.Data["staff"]
+		}
+		return ""
+	})
+	want := "stock-receipt 07039990000120 ola,stock-count 07039990000113 kari,stock-count 07039990000014 kari," +
+		"stock-receipt 07039990000014 kari,stock-count 07039990000120 ola"
+	if strings.Join(got, ",") != want {
+		t.Errorf("journal:\n%s\nwant\n%s", strings.Join(got, ","), want)
+	}
+	t.Setenv(envAdminPIN, "1234")
+	remote, err := run("", "report", "--csv", "--lead-time", "30", "--staff", "ola")
+	if err != nil || !strings.HasPrefix(remote, "gtin;name;stock;sold;days_left;order\n") {
+		t.Fatalf("report through the kiosk: %v\n%s", err, remote)
+	}
+
+	e.close()
+	if local, err := stock("", "report", "--csv", "--lead-time", "30", "--data", e.dir); err != nil || local != remote {
+		t.Errorf("report with the kiosk stopped: %v\n%s\nthrough the kiosk:\n%s", err, local, remote)
+	}
+}

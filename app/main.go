@@ -45,9 +45,10 @@ Usage:
   selvkasse keys rotate --data DIR                a new signing key (keyVersion one up),
                                                   journaled; old signatures still verify
   selvkasse stock receive|count GTIN QTY | count --file FILE | threshold GTIN N (--data DIR | --config FILE)
-                                                  goods received, stock counted (with the variance),
-                                                  low-stock thresholds; journaled; kiosk stopped
-  selvkasse stock report [--days N] [--lead-time D] [--csv] (--data DIR | --config FILE)
+                  [--staff ID] [--addr ADDR]      goods received, stock counted (with the variance),
+                                                  low-stock thresholds; journaled; while the kiosk
+                                                  runs, through it as a staff member (PIN)
+  selvkasse stock report [--days N] [--lead-time D] [--csv] (--data DIR | --config FILE) [--staff ID] [--addr ADDR]
                                                   what runs out within the lead time, with an order
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
   selvkasse staff list|set-pin|disable --data DIR [--id ID]
