@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -163,16 +162,14 @@ func (c catalogCLI) importFile(ctx context.Context, path string, o catalogio.Opt
 		p.Products = append(p.Products, r.Product)
 	}
 	var out storage.CatalogImportResult
-	err = c.withStore(ctx, false, func(db *storage.DB) error {
+	err = c.target().withStore(ctx, storage.Options{}, func(db *storage.DB) error {
 		by := c.staff
 		if by == "" {
 			by = currentUser()
 		}
 		out, err = runCatalogImport(ctx, db, p, kiosk.CatalogChange{Time: time.Now(), Kiosk: c.kioskID, By: by, Via: "catalog import"})
 		return err
-	}, func(auth adminAuth) error {
-		return callAdmin(ctx, c.addr, "catalog-import", auth, p, &out)
-	})
+	}, "catalog-import", p, &out)
 	if errors.Is(err, storage.ErrCatalogRefused) {
 		err = nil // said below, by line
 	}
@@ -200,13 +197,11 @@ func (c catalogCLI) importFile(ctx context.Context, path string, o catalogio.Opt
 
 func (c catalogCLI) export(ctx context.Context, format, outPath string) error {
 	var ps []kiosk.Product
-	err := c.withStore(ctx, true, func(db *storage.DB) error {
+	err := c.target().withStore(ctx, storage.Options{ReadOnly: true}, func(db *storage.DB) error {
 		var err error
 		ps, err = db.List(ctx)
 		return err
-	}, func(auth adminAuth) error {
-		return callAdmin(ctx, c.addr, "catalog-export", auth, nil, &ps)
-	})
+	}, "catalog-export", nil, &ps)
 	if err != nil {
 		return err
 	}
@@ -239,26 +234,10 @@ func (c catalogCLI) export(ctx context.Context, format, outPath string) error {
 	return nil
 }
 
-// withStore runs local on the data dir when the kiosk is stopped, else
-// remote through the running kiosk, asking who authenticates first.
-func (c catalogCLI) withStore(ctx context.Context, readOnly bool, local func(*storage.DB) error, remote func(adminAuth) error) error {
-	// A mistyped --data must not become a new, empty store.
-	if _, err := os.Stat(c.dataDir); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("no data dir %s (start the kiosk once, or make the directory)", c.dataDir)
-	}
-	db, err := storage.Open(c.dataDir, storage.Options{ReadOnly: readOnly})
-	if errors.Is(err, storage.ErrInUse) {
-		auth, err := askAdminAuth(c.staff, c.in, c.stderr)
-		if err != nil {
-			return err
-		}
-		return remote(auth)
-	}
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return local(db)
+// target is where the command works: the data dir, or the running
+// kiosk.
+func (c catalogCLI) target() storeTarget {
+	return storeTarget{DataDir: c.dataDir, Addr: c.addr, Staff: c.staff, In: c.in, Stderr: c.stderr}
 }
 
 // catalogImportParams are the parameters of the catalog-import admin

@@ -45,9 +45,10 @@ Usage:
   selvkasse keys rotate --data DIR                a new signing key (keyVersion one up),
                                                   journaled; old signatures still verify
   selvkasse stock receive|count GTIN QTY | count --file FILE | threshold GTIN N (--data DIR | --config FILE)
-                                                  goods received, stock counted (with the variance),
-                                                  low-stock thresholds; journaled; kiosk stopped
-  selvkasse stock report [--days N] [--lead-time D] [--csv] (--data DIR | --config FILE)
+                  [--staff ID] [--addr ADDR]      goods received, stock counted (with the variance),
+                                                  low-stock thresholds; journaled; while the kiosk
+                                                  runs, through it as a staff member (PIN)
+  selvkasse stock report [--days N] [--lead-time D] [--csv] (--data DIR | --config FILE) [--staff ID] [--addr ADDR]
                                                   what runs out within the lead time, with an order
   selvkasse staff add --data DIR --id ID --name NAME --role clerk|supervisor|technician --badge BADGE
   selvkasse staff list|set-pin|disable --data DIR [--id ID]
@@ -55,12 +56,13 @@ Usage:
                                                   or one line on standard input)
   selvkasse agecheck export --from DATE --to DATE --data DIR [--out FILE]
                                                   the age checks as CSV for the municipality's inspection
-  selvkasse price set GTIN PRICE [--from "YYYY-MM-DD HH:MM"] [--data DIR]
+  selvkasse price set GTIN PRICE [--from "YYYY-MM-DD HH:MM"] [--data DIR | --config FILE] [--staff ID] [--addr ADDR]
                                                   change a price now or from a time to come,
-                                                  journaled (13021); with the kiosk stopped
-  selvkasse price audit [--from DATE] [--to DATE] [--data DIR]
+                                                  journaled (13021); while the kiosk runs, through
+                                                  it as a supervisor (PIN), on its screen at once
+  selvkasse price audit [--from DATE] [--to DATE] [--data DIR | --config FILE] [--staff ID] [--addr ADDR]
                                                   every sale line against the price history
-  selvkasse price labels --since DATE [--out FILE] [--data DIR]
+  selvkasse price labels --since DATE [--out FILE] [--data DIR | --config FILE] [--staff ID] [--addr ADDR]
                                                   shelf labels (CSV) of the prices changed since
   selvkasse bench seed --data DIR --products N --sales M [--seed S]
                                                   a reproducible shop history for the benchmarks
@@ -107,7 +109,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "agecheck":
 		err = agecheckCmd(args[1:], stdout)
 	case "price":
-		err = priceCmd(args[1:], stdout, stderr)
+		err = priceCmd(args[1:], os.Stdin, stdout, stderr)
 	case "bench":
 		err = benchCmd(args[1:], stdout)
 	case "catalog":

@@ -18,7 +18,7 @@ import (
 func price(t *testing.T, clk kiosk.Clock, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := runPrice(args, clk, &out, &errOut)
+	err := runPrice(args, clk, strings.NewReader(""), &out, &errOut)
 	return out.String() + errOut.String(), err
 }
 

@@ -1,13 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -19,11 +19,11 @@ import (
 )
 
 const stockUsage = `stock: usage:
-  selvkasse stock receive GTIN QTY [--staff ID] (--data DIR | --config FILE)
-  selvkasse stock count GTIN QTY [--staff ID] (--data DIR | --config FILE)
-  selvkasse stock count --file FILE [--staff ID] (--data DIR | --config FILE)
-  selvkasse stock threshold GTIN N (--data DIR | --config FILE)
-  selvkasse stock report [--days N] [--lead-time D] [--review R] [--csv] (--data DIR | --config FILE)
+  selvkasse stock receive GTIN QTY [--staff ID] [--addr HOST:PORT] (--data DIR | --config FILE)
+  selvkasse stock count GTIN QTY [--staff ID] [--addr HOST:PORT] (--data DIR | --config FILE)
+  selvkasse stock count --file FILE [--staff ID] [--addr HOST:PORT] (--data DIR | --config FILE)
+  selvkasse stock threshold GTIN N [--staff ID] [--addr HOST:PORT] (--data DIR | --config FILE)
+  selvkasse stock report [--days N] [--lead-time D] [--review R] [--csv] [--staff ID] [--addr HOST:PORT] (--data DIR | --config FILE)
 receive books goods received; count sets the stock to what was counted and
 prints the variance (expected, counted, difference and its value at the
 current price), for one product or a file of "gtin;counted" lines (- for
@@ -31,7 +31,15 @@ standard input); both are journaled (13999 stock-receipt, stock-count).
 threshold sets the stock at or below which the staff screen shows the
 product as low (0: none). report lists what runs out within the supplier's
 lead time, from the sales of the last N days, with a suggested order.
-The kiosk must be stopped.`
+With the kiosk stopped the command opens the data dir itself (--staff
+names who did it, for the journal). While the kiosk runs on it, it goes
+through the kiosk's loopback endpoint (--addr, or the config's "health")
+as a staff member: --staff ID (or $SELVKASSE_STAFF) and the PIN, asked
+without echo, or from $SELVKASSE_PIN (scripts; needed with --file -), or
+the first line of standard input; wrong PINs count toward the lock-out.
+receive and count: a clerk or a supervisor, journaled under them (the
+kiosk sells the new stock at once); threshold: a supervisor; report: a
+clerk or a supervisor.`
 
 // StockConfig is the stock-out outlook's settings (config key "stock").
 // Zero values take kiosk.DefaultOutlook's.
@@ -56,8 +64,9 @@ func (c StockConfig) Outlook() kiosk.OutlookParams {
 	return p
 }
 
-// stockCmd: `selvkasse stock receive|count|threshold|report`, the stock
-// work of a stopped kiosk (stockOps). in is the count file "-".
+// stockCmd: `selvkasse stock receive|count|threshold|report`: the stock
+// operations (stockOps) on the data dir, or through the running kiosk.
+// in is the count file "-", or the PIN's line.
 func stockCmd(args []string, in io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError(stockUsage)
@@ -67,7 +76,8 @@ func stockCmd(args []string, in io.Reader, stdout, stderr io.Writer) error {
 	fl.SetOutput(io.Discard)
 	cfgPath := fl.String("config", "", "configuration file")
 	data := fl.String("data", "", "data directory")
-	staff := fl.String("staff", "", "the staff ID of who received or counted")
+	staff := fl.String("staff", "", "the staff ID of who received or counted; authenticates at the running kiosk")
+	addr := fl.String("addr", "", "the running kiosk's loopback endpoint")
 	file := fl.String("file", "", "count file: gtin;counted lines")
 	days := fl.Int("days", 0, "sales window in days")
 	lead := fl.Int("lead-time", 0, "supplier's lead time in days")
@@ -105,38 +115,60 @@ func stockCmd(args []string, in io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	// A mistyped --data is an error, not a new empty store.
-	if _, err := os.Stat(cfg.DataDir); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("stock %s: no data dir %s", sub, cfg.DataDir)
+	t := storeTarget{DataDir: cfg.DataDir, Addr: DefaultHealthAddr, Staff: *staff, In: in, Stderr: stderr}
+	if cfg.Health != "" {
+		t.Addr = cfg.Health
 	}
-	db, err := openStopped(cfg.DataDir)
-	if err != nil {
-		return fmt.Errorf("stock %s: %w", sub, err)
+	if *addr != "" {
+		t.Addr = *addr
 	}
-	defer db.Close()
-	ops := stockOps{DB: db, Clock: kiosk.SystemClock{}, KioskID: cfg.KioskID, Staff: *staff}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	// op runs the operation on the store: locally with the stock
+	// operations of the command line, else at the kiosk (admin op name
+	// with params); either way its text is printed as it is.
+	op := func(name string, params any, do func(context.Context, stockOps, io.Writer) error) error {
+		var res adminText
+		var buf bytes.Buffer
+		err := t.withStore(ctx, storage.Options{}, func(db *storage.DB) error {
+			return do(ctx, stockOps{DB: db, Clock: kiosk.SystemClock{}, KioskID: cfg.KioskID, Staff: *staff}, &buf)
+		}, name, params, &res)
+		if buf.Len() == 0 {
+			buf.WriteString(res.Text)
+		}
+		if _, werr := stdout.Write(buf.Bytes()); err == nil {
+			err = werr
+		}
+		return err
+	}
 	switch sub {
 	case "receive":
-		var qty int
-		if qty, err = strconv.Atoi(pos[1]); err == nil {
-			err = ops.Receive(ctx, pos[0], qty, stdout)
+		var p stockReceiveParams
+		p.GTIN = pos[0]
+		if _, err = kiosk.ParseGTIN(p.GTIN); err != nil {
+			break // said here, not by the kiosk
+		}
+		if p.Qty, err = strconv.Atoi(pos[1]); err == nil {
+			err = op("stock-receive", p, p.run)
 		}
 	case "count":
-		var lines []kiosk.CountLine
+		var p stockCountParams
 		if *file != "" {
-			lines, err = readCountFile(*file, in)
+			p.Lines, err = readCountFile(*file, in)
 		} else {
-			lines, err = countArgs(pos[0], pos[1])
+			p.Lines, err = countArgs(pos[0], pos[1])
 		}
 		if err == nil {
-			err = ops.Count(ctx, lines, stdout)
+			err = op("stock-count", p, p.run)
 		}
 	case "threshold":
-		var n int
-		if n, err = strconv.Atoi(pos[1]); err == nil {
-			err = ops.Threshold(ctx, pos[0], n, stdout)
+		var p stockThresholdParams
+		p.GTIN = pos[0]
+		if _, err = kiosk.ParseGTIN(p.GTIN); err != nil {
+			break
+		}
+		if p.N, err = strconv.Atoi(pos[1]); err == nil {
+			err = op("stock-threshold", p, p.run)
 		}
 	case "report":
 		p := StockConfig{Days: *days, LeadTime: *lead, Review: *review}
@@ -150,13 +182,78 @@ func stockCmd(args []string, in io.Reader, stdout, stderr io.Writer) error {
 		if p.Review == 0 {
 			p.Review = c.Review
 		}
-		err = ops.Report(ctx, p.Outlook(), *asCSV, stdout)
+		r := stockReportParams{Outlook: p.Outlook(), CSV: *asCSV}
+		err = op("stock-report", r, r.run)
 	}
 	if err != nil {
 		return fmt.Errorf("stock %s: %w", sub, err)
 	}
 	return nil
 }
+
+// The parameters of the stock admin operations, each with its run: the
+// stock operation both ways (stockCmd with the kiosk stopped, the admin
+// endpoint while it runs).
+type (
+	stockReceiveParams struct {
+		GTIN string `json:"gtin"`
+		Qty  int    `json:"qty"`
+	}
+	stockCountParams struct {
+		Lines []kiosk.CountLine `json:"lines"` // one product's, or a count file's
+	}
+	stockThresholdParams struct {
+		GTIN string `json:"gtin"`
+		N    int    `json:"n"`
+	}
+	stockReportParams struct {
+		Outlook kiosk.OutlookParams `json:"outlook"`
+		CSV     bool                `json:"csv,omitempty"`
+	}
+)
+
+func (p stockReceiveParams) run(ctx context.Context, o stockOps, w io.Writer) error {
+	return o.Receive(ctx, p.GTIN, p.Qty, w)
+}
+
+func (p stockCountParams) run(ctx context.Context, o stockOps, w io.Writer) error {
+	return o.Count(ctx, p.Lines, w)
+}
+
+func (p stockThresholdParams) run(ctx context.Context, o stockOps, w io.Writer) error {
+	return o.Threshold(ctx, p.GTIN, p.N, w)
+}
+
+func (p stockReportParams) run(ctx context.Context, o stockOps, w io.Writer) error {
+	return o.Report(ctx, p.Outlook, p.CSV, w)
+}
+
+// adminStock is a stock admin operation: its parameters' run on the
+// kiosk's store, by the authenticated staff member (journaled under
+// them); the answer is the text the command prints, also of what was
+// done before an error (a count's booked lines).
+func adminStock[P interface {
+	run(context.Context, stockOps, io.Writer) error
+}](what string) func(context.Context, adminEnv, kiosk.Staff, json.RawMessage) (any, error) {
+	return func(ctx context.Context, env adminEnv, by kiosk.Staff, params json.RawMessage) (any, error) {
+		var p P
+		if err := adminDecode(what, params, &p); err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		err := p.run(ctx, stockOps{DB: env.DB, Clock: env.Clock, KioskID: env.KioskID, Staff: by.ID}, &buf)
+		return adminText{Text: buf.String()}, adminRefusal(err, kiosk.ErrNotFound, kiosk.ErrBadStockQty,
+			kiosk.ErrNotGTIN, kiosk.ErrBadCheckDigit, kiosk.ErrCountFile)
+	}
+}
+
+// The stock admin operations (adminOps).
+var (
+	adminStockReceive   = adminStock[stockReceiveParams]("stock receive")
+	adminStockCount     = adminStock[stockCountParams]("stock count")
+	adminStockThreshold = adminStock[stockThresholdParams]("stock threshold")
+	adminStockReport    = adminStock[stockReportParams]("stock report")
+)
 
 // parseInterleaved parses fl from args with the positional arguments
 // anywhere among the flags, and returns those. A negative number is an
