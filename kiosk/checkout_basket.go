@@ -88,6 +88,7 @@ func (c *Checkout) addProduct(p Product) error {
 		c.ageBy, c.attempt = "", 0
 	}
 	err := c.basket.Add(p)
+	c.addedLocked(p.GTIN, err)
 	if err == nil && p.Restricted() {
 		c.ageAddedLocked(p)
 	}
@@ -122,6 +123,9 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 		before = c.basket.Lines[i]
 	}
 	err := c.basket.SetQty(g, qty)
+	if qty > before.Qty {
+		c.addedLocked(g, err)
+	}
 	if err == nil && qty > before.Qty && before.Product.Restricted() {
 		c.ageAddedLocked(before.Product)
 	}

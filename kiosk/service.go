@@ -159,6 +159,9 @@ type Checkout struct {
 	unprinted      map[uint64]string
 	lateUnrecorded []uint64 // queued receipts printed whose record failed
 
+	// The customer's words (checkout_words.go).
+	words wordsState
+
 	trn training // training mode (checkout_training.go)
 
 	timer    Timer
@@ -303,6 +306,7 @@ func (c *Checkout) viewLocked() View {
 		Today: c.todayCounts(), Rev: c.rev, RevAt: c.revAt, LastReceipt: c.lastReceiptLocked(),
 		Training: c.trn.on,
 	}
+	c.wordsViewLocked(&v)
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {
 			if n := l.Product.CompartmentNo(); n > 0 {
