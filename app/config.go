@@ -26,6 +26,8 @@ type Config struct {
 	IdleTimeout Duration `json:"idle_timeout"`
 
 	Devices DevicesConfig `json:"devices"`
+
+	Screen ScreenConfig `json:"screen"` // the customer touchscreen (screenconfig.go)
 }
 
 // DevicesConfig names the real devices.

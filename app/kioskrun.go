@@ -31,6 +31,7 @@ type kioskOptions struct {
 	SystemID   string       // the data dir's unique system id (SYSTEMID), on the staff screen
 	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
 	SimWindow  bool         // show the Simulator window
+	Screen     ScreenConfig // large text, the panel (screenconfig.go)
 }
 
 // kioskRun runs a kiosk: the checkout, the health endpoint and the
@@ -155,6 +156,9 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	screen := ui.NewScreen(co, o.Lang)
 	screen.SetAbout(ui.About{Name: "Selvkasse", Version: softwareVersion(), SystemID: o.SystemID, Kiosk: o.ID})
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
+	screen.SetClock(clk)
+	screen.SetLargeText(o.Screen.LargeText)
+	checkPanel(o.Screen.Panel(o.Fullscreen), k.log)
 	rendered := make(chan struct{})
 	var once sync.Once
 	screen.SetOnRender(func(v kiosk.View) {
