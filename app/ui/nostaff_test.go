@@ -160,12 +160,13 @@ func (wk *walker) check(w fyne.Window, k *fakeKiosk, path []int) {
 // signature tells screens apart: their texts, which tappables are
 // disabled, and the PIN pad's dots.
 func signature(w fyne.Window) string {
-	if hasText(w, tr(LangNorwegian, mSearchTitle)) {
+	if hasText(w, tr(LangNorwegian, mSearchTitle)) || hasText(w, tr(LangEnglish, mSearchTitle)) {
 		return "search" // what is typed makes endless screens of customer commands only
 	}
 	var b strings.Builder
 	for _, s := range texts(w) {
 		if s == tr(LangNorwegian, mLargeTextOff) || s == tr(LangEnglish, mLargeTextOff) ||
+			s == tr(LangNorwegian, mLargeTextOn) || s == tr(LangEnglish, mLargeTextOn) ||
 			strings.HasPrefix(s, tr(LangNorwegian, mAdded, "")) || strings.HasPrefix(s, tr(LangEnglish, mAdded, "")) {
 			continue // large text, or "added": the same screen, with the same taps
 		}

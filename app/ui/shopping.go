@@ -75,8 +75,8 @@ func (s *Screen) newShopScreen() *shopScreen {
 	sh.buttons = targets(s.cancelButton(), s.helpButton(), s.cabinetButton(CustomerTouch))
 	sh.vat = leftLabel("", theme.SizeNameCaptionText, false)
 	sh.bottom = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, sh.vat, total), sh.actions(false))
-	top = container.NewVBox(top, atLeast(layout.NewSpacer(), 0, TouchGap-theme.Padding()))
-	sh.bottom.Objects = append([]fyne.CanvasObject{atLeast(layout.NewSpacer(), 0, TouchGap-theme.Padding())}, sh.bottom.Objects...)
+	top = container.NewVBox(top, atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()))
+	sh.bottom.Objects = append([]fyne.CanvasObject{atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding())}, sh.bottom.Objects...)
 	sh.root = container.NewBorder(top, sh.bottom, nil, nil, container.NewVScroll(sh.lines))
 	return sh
 }
