@@ -32,6 +32,7 @@ type Config struct {
 	Stock   StockConfig       `json:"stock,omitzero"`   // the stock-out outlook (stockcmd.go)
 	Catalog CatalogFileConfig `json:"catalog,omitzero"` // the wholesaler's file (catalogcmd.go)
 	Keypad  KeypadConfig      `json:"keypad"`           // the customer's keys (app/speechkeys.go)
+	Screen  ScreenConfig      `json:"screen"`           // the customer touchscreen (screenconfig.go)
 }
 
 // DevicesConfig names the real devices.

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -198,6 +199,13 @@ func TestConfigExampleIsTheDefaults(t *testing.T) {
 	same("catalog encoding (detected)", ex.Catalog.Encoding, def.Catalog.Encoding)
 	same("catalog format (by the content)", ex.Catalog.Format, def.Catalog.Format)
 	same("keypad keys (the default table, speechkeys.go)", len(ex.Keypad.Keys), len(def.Keypad.Keys))
+	// The panel: the example's width is ui.DefaultPanel's, rounded to
+	// a tenth of a millimetre.
+	exp, defp := ex.Screen.Panel(true), def.Screen.Panel(true)
+	same("screen panel width (0.1 mm)", math.Round(exp.WidthMM*10), math.Round(defp.WidthMM*10))
+	exp.WidthMM = defp.WidthMM
+	same("screen panel", exp, defp)
+	same("screen large text", ex.Screen.LargeText, def.Screen.LargeText)
 	same("stock outlook", exk.Outlook, kiosk.DefaultOutlook)
 	same("stock outlook left out", defk.Outlook, kiosk.DefaultOutlook)
 

@@ -190,6 +190,8 @@ func TestKeypadSpeechAndVolume(t *testing.T) {
 	k.press(fyne.KeyDown)
 	k.hear("nb", "Tobakk og snus")
 	k.press(fyne.KeyDown)
+	k.hear("nb", "Søk etter navn")
+	k.press(fyne.KeyDown)
 	k.hear("nb", "Sjekk pris")
 	k.press(fyne.KeyDown)
 	k.hear("nb", "Hjelp")
@@ -271,11 +273,11 @@ func TestSimKey(t *testing.T) {
 	if f := hs.health().Focus; f != "Tobakk og snus" {
 		t.Errorf("/healthz focus %q", f)
 	}
-	if err := hs.do("key", "3"); err != nil { // the third choice, by digit (Tobakk og snus, Sjekk pris, Hjelp)
+	if err := hs.do("key", "4"); err != nil { // the fourth choice, by digit (Tobakk og snus, Søk etter navn, Sjekk pris, Hjelp)
 		t.Fatal(err)
 	}
 	if f := hs.health().Focus; f != "Hjelp" {
-		t.Errorf("/healthz focus after 3: %q", f)
+		t.Errorf("/healthz focus after 4: %q", f)
 	}
 	if err := hs.do("key", "F4"); err != nil {
 		t.Fatal(err)

@@ -38,6 +38,7 @@ type kioskOptions struct {
 	// Checkout puts the config file's checkout settings into the
 	// checkout's configuration (Config.checkout); nil in the demo.
 	Checkout func(*kiosk.Config)
+	Screen   ScreenConfig // large text, the panel (screenconfig.go)
 }
 
 // kioskRun runs a kiosk: the checkout, the health endpoint and the
@@ -178,6 +179,9 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	screen := ui.NewScreen(actionKiosk{co, nar}, o.Lang)
 	screen.SetAbout(ui.About{Name: "Selvkasse", Version: softwareVersion(), SystemID: o.SystemID, Kiosk: o.ID})
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
+	screen.SetClock(clk)
+	screen.SetLargeText(o.Screen.LargeText)
+	checkPanel(o.Screen.Panel(o.Fullscreen), k.log)
 	rendered := make(chan struct{})
 	var once sync.Once
 	screen.SetOnRender(func(v kiosk.View) {

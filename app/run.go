@@ -140,7 +140,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "selvkasse run: kiosk %s, data %s, terminal %s, health http://%s/healthz\n", cfg.KioskID, cfg.DataDir, term.where, cfg.Health)
 	return k.run(ctx, stop, kioskOptions{
-		ID: cfg.KioskID, Shop: cfg.Shop, DB: db, DataDir: cfg.DataDir, Health: cfg.Health, Lang: lang, Fullscreen: !*windowed,
+		ID: cfg.KioskID, Shop: cfg.Shop, DB: db, DataDir: cfg.DataDir, Health: cfg.Health, Lang: lang, Fullscreen: !*windowed, Screen: cfg.Screen,
 		AppID: "no.selvkasse.kiosk", SystemID: sysID, Speech: cfg.Speech, Sound: cfg.Sound, Keypad: cfg.Keypad, Checkout: cfg.checkout,
 		Devices: Devices{
 			Scanner: serial.Scanner, Printer: serial.Printer, Terminal: term.Terminal, Cabinet: cab, Staff: cab,

@@ -101,7 +101,13 @@ func (c *Checkout) addTo(p Product, add func(*Basket) error) error {
 		c.saleID = newSaleID(c.cfg.KioskID, c.d.Clock.Now())
 		c.ageBy, c.attempt = "", 0
 	}
+	n := len(c.basket.Lines)
 	err := add(&c.basket)
+	if err == nil && len(c.basket.Lines) > n {
+		c.addedLocked(c.basket.Lines[len(c.basket.Lines)-1].key(), err) // a new line: an in-store one is keyed by its code
+	} else {
+		c.addedLocked(p.GTIN, err)
+	}
 	if err == nil && p.Restricted() {
 		c.ageAddedLocked(p)
 	}
@@ -138,6 +144,9 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 		before = c.basket.Lines[i]
 	}
 	err := c.basket.SetQty(g, qty)
+	if qty > before.Qty {
+		c.addedLocked(g, err)
+	}
 	if err == nil && qty > before.Qty && before.Product.Restricted() {
 		c.ageAddedLocked(before.Product)
 	}

@@ -221,6 +221,7 @@ func (c *Checkout) paymentResult(req PaymentRequest, res PaymentResult, err erro
 		c.voidLocked(p, SubPaymentDeclined, fmt.Sprintf("declined (%s): %s", res.Code, res.Message))
 		c.fire(EvPaymentDeclined)
 		c.notice, c.arg = NoticeDeclined, res.Message
+		c.words.declineCode = res.Code
 	case res.Amount != 0 && res.Amount != p.Amount:
 		c.mu.Unlock()
 		_ = c.terminal(req).Confirm(c.ctx, req, false)

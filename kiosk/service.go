@@ -172,6 +172,9 @@ type Checkout struct {
 	unprinted      map[uint64]string
 	lateUnrecorded []uint64 // queued receipts printed whose record failed
 
+	// The customer's words (checkout_words.go).
+	words wordsState
+
 	trn training // training mode (checkout_training.go)
 	tmr timers   // the warning's countdown and extensions, the payment's abort (checkout_timers.go)
 
@@ -321,6 +324,7 @@ func (c *Checkout) viewLocked() View {
 		Training: c.trn.on, PriceCheck: c.priceShown,
 	}
 	c.timersViewLocked(&v)
+	c.wordsViewLocked(&v)
 	if c.state == Releasing && c.pending != nil {
 		for _, l := range c.pending.Lines {
 			if n := l.Product.CompartmentNo(); n > 0 {

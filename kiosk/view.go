@@ -137,6 +137,15 @@ type View struct {
 	Rev   uint64
 	RevAt time.Time
 
+	// LastAdded is the basket line the customer added to last (a scan,
+	// a pick, a +), the one RemoveLast takes from; empty when the basket
+	// is empty (checkout_words.go).
+	LastAdded GTIN
+	// NoticeCode is the payment terminal's result code behind
+	// NoticeDeclined (ZVT 13.08 ch. 10, two hex digits, e.g. "71"), so the
+	// screen can say the reason in its own language; empty otherwise.
+	NoticeCode string
+
 	// Training: the kiosk is in training mode (checkout_training.go):
 	// the customer screen says no sale is real, and the assistance queue
 	// holds a CallTraining until it ends.

@@ -39,6 +39,9 @@ type focusTarget struct {
 	pos    fyne.Position // in the root's coordinates
 	body   bool          // in the screen's body (not the header or a banner)
 	scroll *container.Scroll
+	// In a scroll: where the scroll is in the root's coordinates, and
+	// where the target is in its content, whatever is scrolled into view.
+	scrollPos, inner fyne.Position
 }
 
 // screenKey tells one customer screen from another: a change of it puts
@@ -272,8 +275,8 @@ func targetText(o fyne.CanvasObject) string {
 // focusTargets lists the screen's targets in reading order.
 func (s *Screen) focusTargets() []focusTarget {
 	var out []focusTarget
-	var walk func(o fyne.CanvasObject, pos fyne.Position, body bool, sc *container.Scroll)
-	walk = func(o fyne.CanvasObject, pos fyne.Position, body bool, sc *container.Scroll) {
+	var walk func(o fyne.CanvasObject, pos fyne.Position, body bool, sc *container.Scroll, scPos, inner fyne.Position)
+	walk = func(o fyne.CanvasObject, pos fyne.Position, body bool, sc *container.Scroll, scPos, inner fyne.Position) {
 		if o == nil || !o.Visible() || o == s.keys.layer {
 			return
 		}
@@ -283,20 +286,22 @@ func (s *Screen) focusTargets() []focusTarget {
 		switch x := o.(type) {
 		case *fyne.Container:
 			for _, ch := range x.Objects {
-				walk(ch, pos.Add(ch.Position()), body, sc)
+				walk(ch, pos.Add(ch.Position()), body, sc, scPos, inner.Add(ch.Position()))
 			}
 			return
 		case *container.Scroll:
-			if x.Content != nil {
-				walk(x.Content, pos.Add(x.Content.Position()), body, x)
+			if x.Content != nil && sc == nil { // the outermost scroll orders its content
+				walk(x.Content, pos.Add(x.Content.Position()), body, x, pos, fyne.Position{})
+			} else if x.Content != nil {
+				walk(x.Content, pos.Add(x.Content.Position()), body, sc, scPos, inner.Add(x.Content.Position()).Add(x.Offset))
 			}
 			return
 		}
 		if focusable(o) {
-			out = append(out, focusTarget{obj: o, pos: pos, body: body, scroll: sc})
+			out = append(out, focusTarget{obj: o, pos: pos, body: body, scroll: sc, scrollPos: scPos, inner: inner})
 		}
 	}
-	walk(s.root, fyne.Position{}, false, nil)
+	walk(s.root, fyne.Position{}, false, nil, fyne.Position{}, fyne.Position{})
 	readingOrder(out)
 	return out
 }
@@ -304,17 +309,68 @@ func (s *Screen) focusTargets() []focusTarget {
 // readingOrder sorts targets as a page is read: lines from the top, and
 // along each line from the left. A target whose top is above the middle
 // of a line's first target is on that line (buttons of different heights
-// in one row share a line).
+// in one row share a line). The targets in a scroll (the basket, the
+// lists) are read together where the scroll is, in their own reading
+// order as if it were not scrolled: what is scrolled into view changes
+// nothing, and a long basket's lines never fall among the buttons under
+// it.
 func readingOrder(ts []focusTarget) {
-	sort.SliceStable(ts, func(i, j int) bool { return ts[i].pos.Y < ts[j].pos.Y })
-	for start := 0; start < len(ts); {
-		mid := ts[start].pos.Y + ts[start].obj.Size().Height/2
+	// One entry per target outside a scroll and per scroll.
+	type entry struct {
+		pos fyne.Position
+		h   float32
+		ts  []focusTarget
+	}
+	var es []entry
+	at := map[*container.Scroll]int{}
+	for _, t := range ts {
+		if t.scroll == nil {
+			es = append(es, entry{pos: t.pos, h: t.obj.Size().Height, ts: []focusTarget{t}})
+			continue
+		}
+		i, ok := at[t.scroll]
+		if !ok {
+			i = len(es)
+			at[t.scroll] = i
+			es = append(es, entry{pos: t.scrollPos, h: t.scroll.Size().Height})
+		}
+		es[i].ts = append(es[i].ts, t)
+	}
+	lines(es, func(e entry) (fyne.Position, float32) { return e.pos, e.h })
+	out := ts[:0:0]
+	for _, e := range es {
+		if len(e.ts) > 1 {
+			lines(e.ts, func(t focusTarget) (fyne.Position, float32) { return t.inner, t.obj.Size().Height })
+		}
+		out = append(out, e.ts...)
+	}
+	copy(ts, out)
+}
+
+// lines sorts xs, each at a position with a height, into reading order.
+func lines[T any](xs []T, at func(T) (fyne.Position, float32)) {
+	sort.SliceStable(xs, func(i, j int) bool {
+		a, _ := at(xs[i])
+		b, _ := at(xs[j])
+		return a.Y < b.Y
+	})
+	for start := 0; start < len(xs); {
+		p, h := at(xs[start])
+		mid := p.Y + h/2
 		end := start + 1
-		for end < len(ts) && ts[end].pos.Y < mid {
+		for end < len(xs) {
+			q, _ := at(xs[end])
+			if q.Y >= mid {
+				break
+			}
 			end++
 		}
-		line := ts[start:end]
-		sort.SliceStable(line, func(i, j int) bool { return line[i].pos.X < line[j].pos.X })
+		line := xs[start:end]
+		sort.SliceStable(line, func(i, j int) bool {
+			a, _ := at(line[i])
+			b, _ := at(line[j])
+			return a.X < b.X
+		})
 		start = end
 	}
 }
@@ -361,27 +417,7 @@ func (s *Screen) scrollTo(ts []focusTarget, i int) {
 	if t.scroll == nil || t.scroll.Content == nil {
 		return
 	}
-	var at fyne.Position // the scroll's own position in the root
-	found := false
-	var walk func(o fyne.CanvasObject, pos fyne.Position)
-	walk = func(o fyne.CanvasObject, pos fyne.Position) {
-		if found || o == nil || !o.Visible() {
-			return
-		}
-		if o == fyne.CanvasObject(t.scroll) {
-			at, found = pos, true
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch, pos.Add(ch.Position()))
-			}
-		}
-	}
-	walk(s.root, fyne.Position{})
-	if !found {
-		return
-	}
+	at := t.scrollPos     // the scroll's own position in the root, as focusTargets found it
 	top := t.pos.Y - at.Y // within the visible area
 	h, view := t.obj.Size().Height, t.scroll.Size().Height
 	off := t.scroll.Offset

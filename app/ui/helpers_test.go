@@ -348,7 +348,7 @@ func (d demo) views() map[kiosk.State]kiosk.View {
 		kiosk.AgeCheckPending: with(kiosk.AgeCheckPending, nil),
 		kiosk.Paying:          with(kiosk.Paying, func(v *kiosk.View) { v.PayStatus = "SETT INN / HOLD KORT" }),
 		kiosk.PaymentDeclined: with(kiosk.PaymentDeclined, func(v *kiosk.View) {
-			v.Notice, v.NoticeArg = kiosk.NoticeDeclined, "Ikke dekning"
+			v.Notice, v.NoticeArg, v.NoticeCode = kiosk.NoticeDeclined, "Ikke nok dekning på kortet / Credit not sufficient", "71"
 		}),
 		kiosk.Releasing: with(kiosk.Releasing, func(v *kiosk.View) {
 			v.DoorOpen = true
@@ -357,7 +357,7 @@ func (d demo) views() map[kiosk.State]kiosk.View {
 		kiosk.Receipt: {State: kiosk.Receipt, Cabinet: d.cabinet(), Receipt: d.receiptDoc(), ReceiptNo: 42,
 			Notice: kiosk.NoticeNone},
 		kiosk.Assistance: with(kiosk.Assistance, func(v *kiosk.View) { v.PaperLow = true }),
-		kiosk.OutOfOrder: {State: kiosk.OutOfOrder, Fault: "betalingsterminal"},
+		kiosk.OutOfOrder: {State: kiosk.OutOfOrder, Fault: kiosk.DevTerminal},
 	}
 }
 

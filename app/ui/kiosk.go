@@ -99,6 +99,23 @@ type Screen struct {
 	tm    timersUI    // activity, the warning's countdown (timers.go)
 	about About       // the system, on the staff screen (about.go)
 	keys  keypad      // the keypad focus (focus.go)
+
+	// The customer's access and words (customer.go).
+	clock        kiosk.Clock              // the screen's own timers; nil: none
+	themed       *container.ThemeOverride // the customer's theme: large text or not
+	large        bool                     // large text now
+	baseLarge    bool                     // large text at the start of each sale (config)
+	footer       *fyne.Container          // the accessibility key, under every customer screen
+	langBox      *fyne.Container          // the language button's touch size
+	noticeGone   bool                     // the customer has seen the notice, or it timed out on the welcome screen
+	noticeGen    int
+	listGen      int
+	confirmGen   int
+	added        kiosk.GTIN // just added: highlighted and confirmed
+	addedName    string
+	pickedInList bool   // this sale was started from the cabinet list or the search
+	searching    bool   // the search by name is open
+	query        []rune // typed into the search
 }
 
 // NewScreen builds the customer screen for k in lang ("nb" or "en"; any
@@ -109,25 +126,28 @@ func NewScreen(k Kiosk, lang string) *Screen {
 	s.lang = s.baseLang
 
 	s.title = leftLabel("", theme.SizeNameSubHeadingText, true)
-	s.langBtn = widget.NewButton("", s.toggleLang)
+	s.langBtn = widget.NewButton("", func() { s.interacted(); s.toggleLang() })
 	s.headerExtra = container.NewHBox()
+	s.langBox = container.New(minSizeLayout{min: fyne.NewSize(180, MinTouch)}, s.langBtn, outline())
 	header := container.NewStack(
 		canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground)),
 		container.NewPadded(container.NewBorder(nil, nil, nil,
-			container.NewHBox(s.headerExtra, atLeast(s.langBtn, 180, MinTouch)), s.title)),
+			container.NewHBox(s.headerExtra, s.langBox), s.title)),
 	)
 	s.banners = container.NewVBox()
 	s.bannerBox = container.NewPadded(s.banners)
 	s.body = container.NewStack()
+	s.footer = container.NewVBox()
 	s.root = container.NewBorder(
-		container.NewVBox(header, s.bannerBox), nil, nil, nil,
+		container.NewVBox(header, s.bannerBox), s.footer, nil, nil,
 		container.NewPadded(s.body))
+	s.themed = container.NewThemeOverride(s.root, Theme())
 	s.Render(k.View())
 	return s
 }
 
 // Content is the screen's root object, to be set as the window content.
-func (s *Screen) Content() fyne.CanvasObject { return s.root }
+func (s *Screen) Content() fyne.CanvasObject { return s.themed }
 
 // Lang is the language shown now.
 func (s *Screen) Lang() string {
@@ -172,16 +192,34 @@ func (s *Screen) Bind() (cancel func()) {
 // starts in Norwegian.
 func (s *Screen) Render(v kiosk.View) {
 	prev, first := s.view.State, !s.rendered
+	prevView := s.view
 	prevStaff := s.staffPhase()
 	s.view, s.rendered = v, true
 	s.staffChanged(prevStaff)
+	s.noticeChanged(prevView)
+	if !first {
+		s.watchAdded(prevView)
+	}
 	if !first && v.State != prev {
 		s.failed, s.askingCancel = false, false
 		if v.State != kiosk.Shopping && v.State != kiosk.TimeoutWarning {
 			s.cabinet = false
 		}
+		if v.State != kiosk.Shopping && v.State != kiosk.Idle {
+			s.searching, s.query = false, nil
+		}
+		// A list the last customer left open on the welcome screen is
+		// not the next one's: it closes when a sale starts by a scan.
+		if prev == kiosk.Idle && v.State == kiosk.Shopping && !s.pickedInList {
+			s.cabinet, s.searching, s.query = false, false, nil
+		}
+		if v.State == kiosk.Idle {
+			s.pickedInList = false
+			s.added, s.addedName = "", ""
+		}
 		if v.State == kiosk.Idle && (prev == kiosk.Receipt || v.Notice == kiosk.NoticeSaleTimedOut) {
 			s.lang = s.baseLang
+			s.large = s.baseLarge
 		}
 	}
 	s.redraw()
@@ -215,14 +253,21 @@ func (s *Screen) run(cmd func() error) {
 }
 
 func (s *Screen) openCabinet(open bool) {
+	s.interacted()
 	s.cabinet = open
+	s.searching = false
+	if open {
+		s.armListIdle()
+	}
 	s.redraw()
 }
 
 func (s *Screen) redraw() {
 	s.langBtn.SetText(s.t(mLangButton))
+	s.redrawFooter()
 	if s.staffPhase() != 0 {
 		s.redrawStaff()
+		s.applyTheme()
 		return
 	}
 	s.title.SetText(s.t(mAppTitle))
@@ -232,15 +277,17 @@ func (s *Screen) redraw() {
 	if s.failed {
 		bs = append(bs, banner(s.t(mActionFailed), theme.ColorNameError, theme.ColorNameForegroundOnError))
 	}
-	// On PaymentDeclined the notice is the reason, shown in the body.
-	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" && s.view.State != kiosk.PaymentDeclined {
-		bs = append(bs, banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning))
+	if c := s.confirmBanner(); c != nil {
+		bs = append(bs, c)
 	}
+	// On PaymentDeclined the notice is the reason, shown in the body.
+	bs = append(bs, s.noticeBanners()...)
 	if !s.view.Help.IsZero() {
 		bs = append(bs, s.helpPanel())
 	}
 	s.show(bs, s.build())
 	s.hookActivity() // every tap reports the customer's activity (timers.go)
+	s.applyTheme()
 }
 
 // setHeaderExtra puts objs beside the language button (the staff
@@ -278,6 +325,11 @@ func (s *Screen) build() fyne.CanvasObject {
 	v := s.view
 	if s.askingCancel {
 		return s.cancelQuestion()
+	}
+	if s.searching && (v.State == kiosk.Idle || v.State == kiosk.Shopping) {
+		if _, ok := s.k.(Finder); ok {
+			return s.search()
+		}
 	}
 	switch v.State {
 	case kiosk.Idle:
@@ -318,7 +370,8 @@ func (s *Screen) build() fyne.CanvasObject {
 // helpButton calls staff. While a call is open it is disabled: the help
 // panel says staff is coming and offers to withdraw the call.
 func (s *Screen) helpButton() fyne.CanvasObject {
-	b := button(s.t(mHelp), widget.MediumImportance, 200, MinTouch, func() {
+	b := tbutton(s.t(mHelp), widget.MediumImportance, 200, PrimaryTouch, func() {
+		s.interacted()
 		if s.view.Help.IsZero() {
 			s.run(s.k.Help)
 		}
@@ -332,7 +385,7 @@ func (s *Screen) helpButton() fyne.CanvasObject {
 // helpPanel says the customer's call for help is open, above whatever
 // screen they are on (the basket stays), with a way to withdraw it.
 func (s *Screen) helpPanel() fyne.CanvasObject {
-	withdraw := button(s.t(mHelpWithdraw), widget.MediumImportance, 280, MinTouch, func() { s.run(s.k.WithdrawHelp) })
+	withdraw := tbutton(s.t(mHelpWithdraw), widget.MediumImportance, 280, CustomerTouch, func() { s.run(s.k.WithdrawHelp) })
 	text := colouredText(s.t(mHelpCalled), theme.ColorNameForegroundOnPrimary, theme.SizeNameText)
 	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
 	return pill(theme.Color(theme.ColorNamePrimary),
@@ -343,7 +396,7 @@ func (s *Screen) helpPanel() fyne.CanvasObject {
 // basket is easy to lose by a stray tap); on the "are you still there?"
 // warning, which already asked, it cancels at once.
 func (s *Screen) cancelButton() fyne.CanvasObject {
-	return button(s.t(mCancelSale), widget.DangerImportance, 0, MinTouch, func() {
+	return tbutton(s.t(mCancelSale), widget.DangerImportance, 0, PrimaryTouch, func() {
 		if s.view.State == kiosk.TimeoutWarning {
 			s.run(s.k.Cancel)
 			return
@@ -359,36 +412,31 @@ func (s *Screen) cancelQuestion() fyne.CanvasObject {
 		s.askingCancel = false
 		s.redraw()
 	}
-	return middle(
+	return bottomed(targetRow(
+		tbutton(s.t(mCancelNo), widget.HighImportance, 320, PrimaryTouch, back),
+		tbutton(s.t(mCancelYes), widget.DangerImportance, 320, PrimaryTouch, func() {
+			s.askingCancel = false
+			s.run(s.k.Cancel)
+			s.redraw()
+		})),
 		heading(s.t(mCancelAsk)),
 		body(s.t(mCancelAskWhy)),
-		centred(
-			button(s.t(mCancelNo), widget.HighImportance, 320, BigTouch, back),
-			button(s.t(mCancelYes), widget.DangerImportance, 320, BigTouch, func() {
-				s.askingCancel = false
-				s.run(s.k.Cancel)
-				s.redraw()
-			})),
 	)
 }
 
 func (s *Screen) cabinetButton(h float32) fyne.CanvasObject {
-	return button(s.t(mCabinet), widget.MediumImportance, 320, h, func() { s.openCabinet(true) })
+	return tbutton(s.t(mCabinet), widget.MediumImportance, 0, max(h, CustomerTouch), func() { s.openCabinet(true) })
 }
 
 func (s *Screen) payButton() fyne.CanvasObject {
-	return button(s.t(mPay, s.view.Total.String()), widget.HighImportance, 360, BigTouch, func() { s.run(s.k.Pay) })
+	return tbutton(s.t(mPay, s.view.Total.String()), widget.HighImportance, 360, PrimaryTouch, func() { s.run(s.k.Pay) })
 }
 
 // Idle: welcome, scan to start, the cabinet list.
 func (s *Screen) idle() fyne.CanvasObject {
-	return middle(
+	return bottomed(targetRow(s.cabinetButton(PrimaryTouch), s.searchButton(), s.priceCheckButton(CustomerTouch), s.helpButton()),
 		heading(s.t(mWelcome)),
 		subheading(s.t(mScanToStart)),
-		layout.NewSpacer(),
-		centred(s.cabinetButton(BigTouch)),
-		s.priceCheckRow(),
-		centred(s.helpButton()),
 	)
 }
 
@@ -419,26 +467,37 @@ func (s *Screen) basketLine(l kiosk.Line) fyne.CanvasObject {
 	if l.Product.Restricted() {
 		left = atLeast(badge(s.t(mAdult)), 64, 0)
 	}
-	minus := button("−", widget.MediumImportance, MinTouch, MinTouch, func() {
+	minus := tbutton("−", widget.MediumImportance, PrimaryTouch, PrimaryTouch, func() {
+		s.interacted()
 		s.run(func() error { return s.k.SetQty(g, qty-1) })
 	})
-	plus := widget.NewButton("+", func() { s.run(func() error { return s.k.SetQty(g, qty+1) }) })
+	plus := tbutton("+", widget.MediumImportance, PrimaryTouch, PrimaryTouch, func() {
+		s.interacted()
+		s.run(func() error { return s.k.SetQty(g, qty+1) })
+	})
 	if qty >= kiosk.MaxQty {
-		plus.Disable()
+		plus.Objects[0].(*widget.Button).Disable()
 	}
 	count := widget.NewLabelWithStyle(strconv.Itoa(qty), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	remove := button(s.t(mRemove), widget.LowImportance, 120, MinTouch, func() {
+	// Fjern is a button like the others (issue 14: it looked like text).
+	remove := tbutton(s.t(mRemove), widget.MediumImportance, 120, CustomerTouch, func() {
+		s.interacted()
 		s.run(func() error { return s.k.Remove(g) })
 	})
 	right := container.NewHBox(
 		container.NewCenter(rightLabel(s.t(mEach, l.Product.Price.String()), theme.SizeNameCaptionText, false)),
-		minus,
-		atLeast(container.NewCenter(count), 64, MinTouch),
-		atLeast(plus, MinTouch, MinTouch),
-		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, MinTouch),
-		remove,
+		targets(minus, atLeast(container.NewCenter(count), 64, PrimaryTouch), plus),
+		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, PrimaryTouch),
+		container.NewCenter(remove),
 	)
-	return container.NewBorder(nil, nil, left, right, nameLabel(l.Product.Name, theme.SizeNameText, true))
+	// Long names wrap (issue 14: "Nordlys Snus Original Portion …").
+	name := leftLabel(l.Product.Name, theme.SizeNameText, true)
+	name.Wrapping = fyne.TextWrapWord
+	row := container.NewBorder(nil, nil, left, right, name)
+	if g == s.added {
+		return newestMark(row)
+	}
+	return row
 }
 
 // cabinetList is the text-only list of cabinet goods: name and price per
@@ -454,20 +513,23 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 	if len(v.Cabinet) == 0 {
 		list = middle(body(s.t(mCabinetEmpty)))
 	} else {
-		rows := container.NewGridWithColumns(2) // in a VBox: rows keep their height
+		rows := container.New(gapColumn{TouchGap})
 		for _, p := range v.Cabinet {
 			price := p.Price.String()
 			if p.Stock < 1 {
 				price = s.t(mSoldOut)
 			}
-			g := p.GTIN
-			r := newProductRow(p.Name, price, func() { s.run(func() error { return s.k.Add(g) }) })
+			g, name := p.GTIN, p.Name
+			// A tap shows it was taken: the row lights up and the banner
+			// says what was added (issue 14: no feedback).
+			r := newProductRow(p.Name, price, func() { s.pickItem(g, name) })
+			r.customer, r.highlight = true, g == s.added
 			if p.Stock < 1 {
 				r.Disable()
 			}
 			rows.Add(r)
 		}
-		list = container.NewVScroll(container.NewVBox(rows))
+		list = container.NewVScroll(rows)
 	}
 
 	summary := s.t(mBasketEmpty)
@@ -476,35 +538,29 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 		summary = s.t(mInBasket, itemCount(s.lang, v.Count), v.Total.String())
 		pay = s.payButton()
 	}
-	closeList := button(s.t(mCabinetClose), widget.MediumImportance, 240, MinTouch, func() { s.openCabinet(false) })
+	closeList := tbutton(s.t(mCabinetClose), widget.MediumImportance, 240, CustomerTouch, func() { s.openCabinet(false) })
 	bottom := container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, leftLabel(summary, theme.SizeNameText, true), container.NewHBox(closeList, pay)))
+		container.NewBorder(nil, nil, leftLabel(summary, theme.SizeNameText, true), targets(closeList, pay)))
 	return container.NewBorder(top, bottom, nil, nil, list)
 }
 
 // AgeCheckPending: staff is coming to check ID.
 func (s *Screen) ageCheck() fyne.CanvasObject {
-	return middle(
+	return bottomed(targetRow(s.cancelButton(), s.helpButton()),
 		heading(s.t(mAgeCheckTitle)),
 		subheading(s.t(mAgeCheck)),
 		body(s.t(mAgeCheckWhy)),
 		body(s.t(mTotal)+": "+s.view.Total.String()),
-		centred(s.cancelButton(), s.helpButton()),
 	)
 }
 
 // Paying: the terminal has control.
 func (s *Screen) paying() fyne.CanvasObject {
 	var status fyne.CanvasObject
-	prompt := s.view.PayStatus
-	if s.lang == LangEnglish && s.view.PayStatusEn != "" {
-		prompt = s.view.PayStatusEn
-	}
-	if prompt != "" {
-		// Not wrapped: a terminal prompt is one short line, and a wrapped
-		// label would shrink to one letter per line in a centring box.
-		status = centred(pill(theme.Color(theme.ColorNameHeaderBackground),
-			widget.NewLabelWithStyle(prompt, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})))
+	// The terminal's prompt in the screen's language only; information,
+	// not a box that looks like a button (issue 14).
+	if prompt := payPrompt(s.lang, s.view); prompt != "" {
+		status = infoLine(theme.InfoIcon(), prompt, theme.SizeNameSubHeadingText)
 	}
 	return middle(
 		subheading(s.t(mToPay)),
@@ -519,23 +575,26 @@ func (s *Screen) paying() fyne.CanvasObject {
 // the basket kept.
 func (s *Screen) declined() fyne.CanvasObject {
 	var reason fyne.CanvasObject
-	if n := noticeText(s.lang, s.view.Notice, s.view.NoticeArg); n != "" {
+	if n := viewNoticeText(s.lang, s.view); n != "" {
 		reason = banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)
 	}
-	return middle(
+	return bottomed(s.declinedActions(), // timers.go
 		heading(s.t(mDeclinedTitle)),
 		reason,
 		body(s.t(mTotal)+": "+s.view.Total.String()),
-		s.declinedActions(), // timers.go
+		body(s.t(mDeclinedHint)),
 	)
 }
 
 // Releasing: the compartments holding the paid goods are unlocked; the
 // screen says which to take from which.
 func (s *Screen) releasing() fyne.CanvasObject {
-	door, bg, fg := s.t(mDoorClosed), theme.ColorNameButton, theme.ColorNameForeground
+	// The door's state is information, not a button (issue 14): a line
+	// with an icon when it is closed, a full-width warning strip while
+	// it is open.
+	door := infoLine(theme.ConfirmIcon(), s.t(mDoorClosed), theme.SizeNameSubHeadingText)
 	if s.view.DoorOpen {
-		door, bg, fg = s.t(mDoorOpen), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning
+		door = banner(s.t(mDoorOpen), theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)
 	}
 	var items fyne.CanvasObject
 	if len(s.view.Release) > 0 {
@@ -552,7 +611,7 @@ func (s *Screen) releasing() fyne.CanvasObject {
 	return middle(
 		heading(s.t(mReleasing)),
 		items,
-		centred(atLeast(pill(theme.Color(bg), colouredText(door, fg, theme.SizeNameSubHeadingText)), 480, 0)),
+		door,
 	)
 }
 
@@ -572,7 +631,7 @@ func (s *Screen) receipt() fyne.CanvasObject {
 	} else {
 		doc = middle(body(s.t(mReceiptNone)))
 	}
-	done := centred(button(s.t(mDone), widget.HighImportance, 320, BigTouch, func() { s.run(s.k.FinishReceipt) }))
+	done := targetRow(tbutton(s.t(mDone), widget.HighImportance, 320, PrimaryTouch, func() { s.run(s.k.FinishReceipt) }))
 	return container.NewBorder(top, done, nil, nil, doc)
 }
 
@@ -595,7 +654,7 @@ func (s *Screen) assistance() fyne.CanvasObject {
 func (s *Screen) outOfOrder() fyne.CanvasObject {
 	var fault fyne.CanvasObject
 	if s.view.Fault != "" {
-		fault = body(s.t(mFault, s.view.Fault))
+		fault = body(s.t(mFault, deviceNames(s.lang, s.view.Fault)))
 	}
 	return middle(
 		heading(s.t(mOutOfOrder)),

@@ -53,7 +53,7 @@ func screenCases(t *testing.T) []screenCase {
 		{name: "nb_paying", view: v[kiosk.Paying],
 			want: []string{"kr 249,70", "Følg instruksjonene på betalingsterminalen", "SETT INN / HOLD KORT"}},
 		{name: "nb_paymentdeclined", view: v[kiosk.PaymentDeclined],
-			want: []string{"Betalingen gikk ikke gjennom", "Kortet ble avvist: Ikke dekning", "Prøv igjen", "Avbryt handelen"}},
+			want: []string{"Betalingen gikk ikke gjennom", "Kortet ble avvist: det er ikke nok dekning på kortet", "Prøv igjen", "Avbryt handelen"}},
 		{name: "nb_releasing", view: v[kiosk.Releasing],
 			want: []string{"Skapet er åpent – ta varene dine og lukk døren", "Ta fra rom 2: 1 × Nordlys Original 20 stk", "Døren er åpen"}},
 		{name: "nb_receipt", view: v[kiosk.Receipt],
@@ -61,7 +61,7 @@ func screenCases(t *testing.T) []screenCase {
 		{name: "nb_assistance", view: v[kiosk.Assistance],
 			want: []string{"En ansatt er på vei", "Vent litt, så hjelper vi deg", "Ansatte logger inn med ansattkortet."}},
 		{name: "nb_outoforder", view: v[kiosk.OutOfOrder],
-			want: []string{"Ute av drift", "Feil: betalingsterminal"}},
+			want: []string{"Ute av drift", "Feil: Betalingsterminal"}},
 		{name: "en_shopping", lang: LangEnglish, view: v[kiosk.Shopping],
 			want: []string{"Basket", "4 items", "Pay kr 249,70", "Cancel purchase", "Remove", "kr 32,90 each", "Norsk"}},
 		{name: "nb_shopping_help", view: withHelp(v[kiosk.Shopping]),
@@ -72,8 +72,37 @@ func screenCases(t *testing.T) []screenCase {
 			want: []string{"Betal kr 1 459,30", "Et svært langt produktnavn som ikke får plass på én linje i handlekurven"}},
 		{name: "nb_shopping_1920", size: size1920, view: v[kiosk.Shopping],
 			want: []string{"Betal kr 249,70"}},
+		// Issue 14: the unknown barcode's choices, the search by name, large
+		// text, the decline in English, a tap in the cabinet list.
+		{name: "nb_shopping_unknown", view: unknownCode(v[kiosk.Shopping]),
+			want: []string{"Ukjent strekkode: 7310000000017. Spør en ansatt.", "Prøv igjen", "Søk etter navn", "Tilkall en ansatt"}},
+		{name: "nb_search", view: v[kiosk.Idle], setup: typeSnus,
+			want: []string{"Søk etter vare", "18+  Fjellsnus Original Portion 24 g", "Lukk søket", "Mellomrom"}},
+		{name: "nb_shopping_large", view: v[kiosk.Shopping], setup: largeText,
+			want: []string{"A− Vanlig tekst", "Betal kr 249,70"}},
+		{name: "en_paymentdeclined", lang: LangEnglish, view: v[kiosk.PaymentDeclined],
+			want: []string{"The card was declined: there is not enough money on the card", "Try again"}},
+		{name: "nb_idle_cabinet_picked", view: v[kiosk.Idle], setup: func(t *testing.T, w fyne.Window) {
+			openList(t, w)
+			test.Tap(findRow(t, w, d.snus.Name))
+		}, want: []string{"Lagt i handlekurven: Fjellsnus Original Portion 24 g"}},
 	}
 }
+
+func unknownCode(v kiosk.View) kiosk.View {
+	v.Notice, v.NoticeArg = kiosk.NoticeUnknownCode, "7310000000017"
+	return v
+}
+
+func typeSnus(t *testing.T, w fyne.Window) {
+	searchable = mustDemo(t).all()
+	test.Tap(findButton(t, w, "Søk etter navn"))
+	for _, k := range []string{"S", "N", "U", "S"} {
+		test.Tap(findButton(t, w, k))
+	}
+}
+
+func largeText(t *testing.T, w fyne.Window) { test.Tap(findButton(t, w, "A+ Større tekst")) }
 
 // longBasket has more lines than fit, one with a very long name.
 func longBasket(d demo) kiosk.View {

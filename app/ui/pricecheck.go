@@ -23,34 +23,14 @@ type PriceCheckKiosk interface {
 	EndPriceCheck() error // back to the welcome or basket screen
 }
 
-// priceCheckButtons is the "Check price" button, h tall, or none when
-// the Kiosk has no price check.
-func (s *Screen) priceCheckButtons(h float32) []fyne.CanvasObject {
+// priceCheckButton is the "Check price" button, h high; nil (left out)
+// when the Kiosk has no price check.
+func (s *Screen) priceCheckButton(h float32) fyne.CanvasObject {
 	pk, ok := s.k.(PriceCheckKiosk)
 	if !ok {
 		return nil
 	}
-	return []fyne.CanvasObject{button(s.t(mPriceCheck), widget.MediumImportance, 240, h, func() { s.run(pk.PriceCheck) })}
-}
-
-// withPriceCheck is o with the "Check price" button before it, or o
-// alone when the Kiosk has no price check (the basket's top right).
-func (s *Screen) withPriceCheck(o fyne.CanvasObject) fyne.CanvasObject {
-	b := s.priceCheckButtons(MinTouch)
-	if len(b) == 0 {
-		return o
-	}
-	return container.NewHBox(append(b, o)...)
-}
-
-// priceCheckRow is the welcome screen's "Check price" button, centred;
-// nil (left out) when the Kiosk has no price check.
-func (s *Screen) priceCheckRow() fyne.CanvasObject {
-	b := s.priceCheckButtons(BigTouch)
-	if len(b) == 0 {
-		return nil
-	}
-	return centred(b...)
+	return tbutton(s.t(mPriceCheck), widget.MediumImportance, 240, h, func() { s.run(pk.PriceCheck) })
 }
 
 // priceCheck is the price-check screen: what to do, or the last item

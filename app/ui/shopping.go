@@ -52,7 +52,8 @@ type lineKey struct {
 	restricted bool
 	code       kiosk.GTIN // an in-store line's label
 	grams      int
-	n          int // the how-manieth line like it: two scans of one label are two rows
+	n          int  // the how-manieth line like it: two scans of one label are two rows
+	newest     bool // highlighted as just added
 }
 
 // Shopping: the basket, its total and what to do next.
@@ -67,15 +68,18 @@ func (s *Screen) shopping() fyne.CanvasObject {
 func (s *Screen) newShopScreen() *shopScreen {
 	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), rows: map[lineKey]shopRow{}}
 	sh.count = rightLabel("", theme.SizeNameText, false)
-	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true), s.withPriceCheck(sh.count))
+	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true),
+		container.NewHBox(sh.count, targets(s.priceCheckButton(CustomerTouch), s.searchButton(), s.removeLastButton())))
 	sh.lines = container.NewVBox()
 	sh.empty = body(s.t(mBasketEmpty))
 	sh.total = rightLabel("", theme.SizeNameHeadingText, true)
 	total := container.NewHBox(container.NewCenter(rightLabel(s.t(mTotal), theme.SizeNameText, false)), sh.total)
 	sh.pay = s.payButton().(*fyne.Container)
-	sh.buttons = container.NewHBox(s.cancelButton(), s.helpButton(), s.cabinetButton(MinTouch))
+	sh.buttons = targets(s.cancelButton(), s.helpButton(), s.cabinetButton(CustomerTouch))
 	sh.vat = leftLabel("", theme.SizeNameCaptionText, false)
 	sh.bottom = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, sh.vat, total), sh.actions(false))
+	top = container.NewVBox(top, atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()))
+	sh.bottom.Objects = append([]fyne.CanvasObject{atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding())}, sh.bottom.Objects...)
 	sh.root = container.NewBorder(top, sh.bottom, nil, nil, container.NewVScroll(sh.lines))
 	return sh
 }
@@ -87,7 +91,7 @@ func (sh *shopScreen) actions(pay bool) fyne.CanvasObject {
 	if pay {
 		right = sh.pay
 	}
-	return container.NewBorder(nil, nil, sh.buttons, right)
+	return container.NewBorder(nil, nil, sh.buttons, container.NewHBox(atLeast(layout.NewSpacer(), TouchGap, 0), right))
 }
 
 // update shows s's view: rows for lines that did not change are kept,
@@ -99,7 +103,8 @@ func (sh *shopScreen) update(s *Screen) {
 	rows := make(map[lineKey]shopRow, len(v.Lines))
 	var seen map[lineKey]int // in-store lines, the only ones that repeat
 	for _, l := range v.Lines {
-		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams}
+		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams,
+			newest: l.Product.GTIN == s.added}
 		if l.InStore() {
 			if seen == nil {
 				seen = map[lineKey]int{}
@@ -125,7 +130,7 @@ func (sh *shopScreen) update(s *Screen) {
 	sh.total.SetText(v.Total.String())
 	sh.pay.Objects[0].(*widget.Button).SetText(s.t(mPay, v.Total.String()))
 	if pay := len(v.Lines) > 0; pay != sh.payIn {
-		sh.bottom.Objects[2] = sh.actions(pay)
+		sh.bottom.Objects[len(sh.bottom.Objects)-1] = sh.actions(pay)
 		sh.bottom.Refresh()
 	}
 }

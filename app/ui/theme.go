@@ -51,6 +51,7 @@ var (
 	colShadow    = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x40}
 	colScrollBg  = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x14}
 	colScroll    = color.NRGBA{R: 0x40, G: 0x40, B: 0x40, A: 0xff}
+	colNewest    = color.NRGBA{R: 0xff, G: 0xf1, B: 0xb8, A: 0xff} // pale yellow: the line just added
 )
 
 func (kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {

@@ -181,19 +181,17 @@ func (s *Screen) newWarnScreen(k warnKey) *warnScreen {
 	var ask, choice fyne.CanvasObject
 	if k.more {
 		ask = body(s.t(mMoreTimeHint))
-		choice = centred(button(s.t(mMoreTime), widget.HighImportance, 360, BigTouch, touch), s.helpButton())
+		choice = targetRow(tbutton(s.t(mMoreTime), widget.HighImportance, 360, PrimaryTouch, touch), s.helpButton(), s.cancelButton())
 	} else {
 		ask = body(s.t(mNoMoreTime))
-		choice = centred(s.helpButton())
+		choice = targetRow(s.helpButton(), s.cancelButton())
 	}
 	w.root = container.NewStack(
 		newTouchArea(touch),
-		middle(
+		bottomed(choice,
 			heading(s.t(mStillThere)),
 			w.left,
 			ask,
-			choice,
-			centred(s.cancelButton()),
 		))
 	return w
 }
@@ -218,14 +216,11 @@ func (s *Screen) warnLeftText() string {
 // card (the terminal asks for a card again), help; and cancel.
 func (s *Screen) declinedActions() fyne.CanvasObject {
 	retry := func() { s.run(s.k.Retry) }
-	return container.NewVBox(
-		body(s.t(mDeclinedHint)),
-		centred(
-			button(s.t(mRetry), widget.HighImportance, 280, BigTouch, retry),
-			button(s.t(mOtherCard), widget.HighImportance, 280, BigTouch, retry),
-			atLeast(s.helpButton(), 0, BigTouch)),
-		centred(s.cancelButton()),
-	)
+	return targetRow(
+		tbutton(s.t(mRetry), widget.HighImportance, 240, PrimaryTouch, retry),
+		tbutton(s.t(mOtherCard), widget.HighImportance, 240, PrimaryTouch, retry),
+		s.helpButton(),
+		s.cancelButton())
 }
 
 // payingActions are Cancel and Help while the terminal has the payment:
@@ -235,7 +230,7 @@ func (s *Screen) declinedActions() fyne.CanvasObject {
 func (s *Screen) payingActions() fyne.CanvasObject {
 	switch s.view.Notice {
 	case kiosk.NoticeAborting, kiosk.NoticeTerminalSilent:
-		return centred(s.helpButton())
+		return targetRow(s.helpButton())
 	}
-	return centred(s.cancelButton(), s.helpButton())
+	return targetRow(s.cancelButton(), s.helpButton())
 }

@@ -160,6 +160,9 @@ type productRow struct {
 	widget.DisableableWidget
 	name, price string
 	onTapped    func()
+	// customer: a customer screen's row: outlined, CustomerTouch tall,
+	// the name wrapped rather than cut. highlight: just added.
+	customer, highlight bool
 }
 
 func newProductRow(name, price string, tapped func()) *productRow {
@@ -191,7 +194,10 @@ func (r *productRow) CreateRenderer() fyne.WidgetRenderer {
 		name.Importance = widget.LowImportance
 		price.Importance = widget.LowImportance
 	}
-	row := container.NewBorder(nil, nil, nil, price, fitName(name))
+	var row fyne.CanvasObject = container.NewBorder(nil, nil, nil, price, fitName(name))
+	if r.customer {
+		return widget.NewSimpleRenderer(r.customerRow(bg, name, price))
+	}
 	return widget.NewSimpleRenderer(atLeast(container.NewStack(bg, row), 0, MinTouch+8))
 }
 

@@ -1,0 +1,549 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
+)
+
+// The customer screen's parts added for issue 14 (items 5 and 6, and the
+// faults found trying it as a new customer): the accessibility key and
+// large text, touch targets in millimetres with gaps between them, the
+// newest basket line, "remove last item", feedback on a tap in the
+// cabinet list, the unknown barcode's choices, the search by name, and
+// the timers that close what a customer left open.
+
+// Times the screen keeps things on its own (Screen.SetClock).
+const (
+	// ConfirmTime is how long "added to your basket" and the newest
+	// line's highlight stay.
+	ConfirmTime = 4 * time.Second
+	// ListIdleTime closes the cabinet list or the search nobody touched.
+	ListIdleTime = 45 * time.Second
+	// IdleNoticeTime hides a notice on the welcome screen (the checkout
+	// clears it too, after kiosk.Config.NoticeTime).
+	IdleNoticeTime = 10 * time.Second
+)
+
+// Finder is implemented by a Kiosk that can search its catalog by name
+// (*kiosk.Checkout): the search screen is offered only then. Search
+// errors are the catalog's; the screen says the search does not work.
+type Finder interface {
+	Search(ctx context.Context, q string, max int) ([]kiosk.Product, error)
+}
+
+// LastRemover is implemented by a Kiosk that can take the item added
+// last out of the basket (*kiosk.Checkout.RemoveLast); the "remove last
+// item" button is shown only then.
+type LastRemover interface {
+	RemoveLast() error
+}
+
+var (
+	_ Finder      = (*kiosk.Checkout)(nil)
+	_ LastRemover = (*kiosk.Checkout)(nil)
+)
+
+// searchMax is how many results the search shows.
+const searchMax = 20
+
+// SetClock gives the screen the clock its own timers run on: the
+// confirmation, the list left open, a notice on the welcome screen.
+// Without one (nil, the default) those wait for the next change.
+func (s *Screen) SetClock(c kiosk.Clock) {
+	s.clock = c
+	s.armNotice()
+}
+
+// SetLargeText sets the large-text mode the screen starts in and goes
+// back to after each sale (config screen.large_text); the customer's
+// key toggles it meanwhile.
+func (s *Screen) SetLargeText(on bool) {
+	s.baseLarge = on
+	s.setLarge(on)
+}
+
+// LargeText reports whether the large-text mode is on.
+func (s *Screen) LargeText() bool { return s.large }
+
+func (s *Screen) setLarge(on bool) {
+	if on == s.large {
+		return
+	}
+	s.large = on
+	s.redraw()
+}
+
+// applyTheme puts the customer's theme over the screen: large text only
+// on the customer's screens, never on staff's.
+func (s *Screen) applyTheme() {
+	th := Theme()
+	if s.large && s.staffPhase() == 0 {
+		th = LargeTheme()
+	}
+	if s.themed.Theme == th && th == Theme() {
+		return
+	}
+	// Refreshed after every redraw in large text: widgets built since
+	// take the override only then.
+	s.themed.Theme = th
+	s.themed.Refresh()
+}
+
+// after runs f on the Fyne goroutine after d, if the screen has a clock.
+func (s *Screen) after(d time.Duration, f func()) {
+	if s.clock == nil {
+		return
+	}
+	s.clock.AfterFunc(d, func() { fyne.Do(f) })
+}
+
+// a11yButton is the accessibility key: large text on or off.
+func (s *Screen) a11yButton() fyne.CanvasObject {
+	text := s.t(mLargeTextOn)
+	if s.large {
+		text = s.t(mLargeTextOff)
+	}
+	return tbutton(text, widget.MediumImportance, PrimaryTouch, PrimaryTouch, func() {
+		s.interacted()
+		s.setLarge(!s.large)
+	})
+}
+
+// interacted is any tap by the customer: a notice on the welcome screen
+// has been seen, and a list left open stays a while longer.
+func (s *Screen) interacted() {
+	if s.view.State == kiosk.Idle && s.view.Notice != kiosk.NoticeNone && !s.noticeGone {
+		s.noticeGone = true
+		s.redraw()
+	}
+	if s.cabinet || s.searching {
+		s.armListIdle()
+	}
+}
+
+// armListIdle closes the cabinet list and the search after ListIdleTime
+// without a tap.
+func (s *Screen) armListIdle() {
+	s.listGen++
+	gen := s.listGen
+	s.after(ListIdleTime, func() {
+		if gen != s.listGen || (!s.cabinet && !s.searching) {
+			return
+		}
+		s.cabinet, s.searching, s.query = false, false, nil
+		s.redraw()
+	})
+}
+
+// confirmAdded shows "added to your basket: name" and highlights g for
+// ConfirmTime.
+func (s *Screen) confirmAdded(g kiosk.GTIN, name string) {
+	s.added, s.addedName = g, name
+	s.confirmGen++
+	gen := s.confirmGen
+	s.after(ConfirmTime, func() {
+		if gen != s.confirmGen {
+			return
+		}
+		s.added, s.addedName = "", ""
+		s.shop = nil // the highlight goes
+		s.redraw()
+	})
+}
+
+// noticeShown reports whether the view's notice is on the screen: not
+// once the customer tapped the welcome screen or IdleNoticeTime passed.
+func (s *Screen) noticeShown() bool {
+	return s.view.Notice != kiosk.NoticeNone && !s.noticeGone
+}
+
+// noticeChanged starts a new notice's life on the screen.
+func (s *Screen) noticeChanged(prev kiosk.View) {
+	v := s.view
+	if v.Notice == prev.Notice && v.NoticeArg == prev.NoticeArg && v.State == prev.State {
+		return
+	}
+	s.noticeGone = false
+	s.armNotice()
+}
+
+// armNotice lets the notice on the welcome screen go after
+// IdleNoticeTime.
+func (s *Screen) armNotice() {
+	v := s.view
+	s.noticeGen++
+	if v.State != kiosk.Idle || v.Notice == kiosk.NoticeNone || !idleNoticeGoes[v.Notice] {
+		return
+	}
+	gen := s.noticeGen
+	s.after(IdleNoticeTime, func() {
+		if gen == s.noticeGen && !s.noticeGone {
+			s.noticeGone = true
+			s.redraw()
+		}
+	})
+}
+
+// idleNoticeGoes are the notices the welcome screen lets go of by
+// itself; the others ask for staff and stay while the kiosk shows them.
+var idleNoticeGoes = map[kiosk.Notice]bool{
+	kiosk.NoticeUnknownCode: true, kiosk.NoticeBadCode: true, kiosk.NoticeOutOfStock: true,
+	kiosk.NoticeAgeRefused: true, kiosk.NoticeTooMany: true, kiosk.NoticeSaleTimedOut: true,
+	kiosk.NoticeCancelled: true, kiosk.NoticeScanNotNow: true, kiosk.NoticeDeclined: true,
+	kiosk.NoticePaymentError: true, kiosk.NoticeAgeTimeout: true,
+}
+
+// noticeBanners is the notice as a banner; an unknown barcode comes
+// with what the customer can do: try again, search by name, call staff.
+func (s *Screen) noticeBanners() []fyne.CanvasObject {
+	n := viewNoticeText(s.lang, s.view)
+	if n == "" || !s.noticeShown() || s.view.State == kiosk.PaymentDeclined {
+		return nil
+	}
+	if s.view.Notice != kiosk.NoticeUnknownCode || (s.view.State != kiosk.Idle && s.view.State != kiosk.Shopping) {
+		return []fyne.CanvasObject{banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)}
+	}
+	choices := []fyne.CanvasObject{
+		tbutton(s.t(mRetry), widget.MediumImportance, 0, CustomerTouch, func() {
+			s.noticeGone = true
+			s.redraw()
+		}),
+	}
+	if _, ok := s.k.(Finder); ok {
+		choices = append(choices, tbutton(s.t(mSearchByName), widget.MediumImportance, 0, CustomerTouch, s.openSearch))
+	}
+	if s.view.Help.IsZero() {
+		choices = append(choices, tbutton(s.t(mCallStaff), widget.MediumImportance, 0, CustomerTouch, func() { s.run(s.k.Help) }))
+	}
+	// The choices sit in the strip, beside the text, as the help panel's
+	// do: the basket keeps its room.
+	text := colouredText(n, theme.ColorNameForegroundOnWarning, theme.SizeNameText)
+	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
+	return []fyne.CanvasObject{pill(theme.Color(theme.ColorNameWarning),
+		container.NewBorder(nil, nil, nil, container.NewCenter(targets(choices...)), text))}
+}
+
+// confirmBanner says what was just added.
+func (s *Screen) confirmBanner() fyne.CanvasObject {
+	if s.addedName == "" || (s.view.State != kiosk.Shopping && s.view.State != kiosk.Idle) {
+		return nil
+	}
+	return banner(s.t(mAdded, s.addedName), theme.ColorNameSuccess, theme.ColorNameForegroundOnSuccess)
+}
+
+// watchAdded notices an item added since the last view: the newest
+// line is highlighted and confirmed.
+func (s *Screen) watchAdded(prev kiosk.View) {
+	v := s.view
+	if v.LastAdded == "" || v.Count <= prev.Count || v.Rev == prev.Rev && v.Count == prev.Count {
+		return
+	}
+	for _, l := range v.Lines {
+		if l.Product.GTIN == v.LastAdded {
+			s.confirmAdded(l.Product.GTIN, l.Product.Name)
+			return
+		}
+	}
+}
+
+// removeLastButton takes the item added last out again.
+func (s *Screen) removeLastButton() fyne.CanvasObject {
+	r, ok := s.k.(LastRemover)
+	if !ok {
+		return nil
+	}
+	return tbutton(s.t(mRemoveLast), widget.MediumImportance, 0, CustomerTouch, func() {
+		s.interacted()
+		s.run(r.RemoveLast)
+	})
+}
+
+// openSearch shows the search by name.
+func (s *Screen) openSearch() {
+	s.searching, s.query, s.cabinet = true, nil, false
+	s.noticeGone = true
+	s.armListIdle()
+	s.redraw()
+}
+
+func (s *Screen) closeSearch() {
+	s.searching, s.query = false, nil
+	s.redraw()
+}
+
+// typeKey adds r to the search ('\b' erases the last letter).
+func (s *Screen) typeKey(r rune) {
+	if r == '\b' {
+		if len(s.query) > 0 {
+			s.query = s.query[:len(s.query)-1]
+		}
+	} else if len(s.query) < 40 {
+		s.query = append(s.query, r)
+	}
+	s.armListIdle()
+	s.redraw()
+}
+
+// keyRows is the on-screen keyboard's Norwegian layout.
+var keyRows = []string{"QWERTYUIOPÅ", "ASDFGHJKLØÆ", "ZXCVBNM"}
+
+// search is the search by name: what was typed, the results as text
+// (name and price; tobacco is never shown as a picture, tobakksskadeloven
+// § 25), the on-screen keyboard. A result is added with Add, so an
+// age-limited item goes through the age check at Pay like a scanned one.
+func (s *Screen) search() fyne.CanvasObject {
+	q := string(s.query)
+	shown := q
+	if shown == "" {
+		shown = s.t(mSearchHint)
+	}
+	query := pill(theme.Color(theme.ColorNameInputBackground), leftLabel(shown+"▏", theme.SizeNameSubHeadingText, q != ""))
+	var results fyne.CanvasObject = layout.NewSpacer()
+	if q != "" {
+		list := container.NewVBox()
+		found, err := s.k.(Finder).Search(context.Background(), q, searchMax)
+		switch {
+		case err != nil:
+			if s.onError != nil {
+				s.onError(err)
+			}
+			list.Add(body(s.t(mSearchFailed)))
+		case len(found) == 0:
+			list.Add(body(s.t(mSearchNone)))
+		}
+		for _, p := range found {
+			g, name, price := p.GTIN, p.Name, p.Price.String()
+			if p.Restricted() {
+				name = s.t(mAdult) + "  " + name
+			}
+			r := newProductRow(name, price, func() { s.pickItem(g, p.Name) })
+			r.customer = true
+			r.highlight = g == s.added
+			list.Add(r)
+		}
+		results = container.NewVScroll(list)
+	}
+	note := leftLabel(s.t(mSearchAgeNote), theme.SizeNameCaptionText, false)
+	note.Wrapping = fyne.TextWrapWord
+	keys := container.New(gapColumn{TouchGap})
+	for _, row := range keyRows {
+		var ks []fyne.CanvasObject
+		for _, r := range row {
+			ks = append(ks, tbutton(string(r), widget.MediumImportance, CustomerTouch, CustomerTouch, func() { s.typeKey(r) }))
+		}
+		keys.Add(container.NewCenter(targets(ks...)))
+	}
+	keys.Add(container.NewCenter(targets(
+		s.a11yButton(),
+		tbutton(s.t(mSearchClose), widget.DangerImportance, 0, CustomerTouch, s.closeSearch),
+		tbutton(s.t(mSearchSpace), widget.MediumImportance, 280, CustomerTouch, func() { s.typeKey(' ') }),
+		tbutton("⌫ "+s.t(mSearchErase), widget.MediumImportance, 0, CustomerTouch, func() { s.typeKey('\b') }),
+	)))
+	top := container.NewBorder(nil, nil, leftLabel(s.t(mSearchTitle), theme.SizeNameSubHeadingText, true), nil, query)
+	return container.NewBorder(top, container.NewVBox(note, keys), nil, nil, results)
+}
+
+// pickItem adds g from the cabinet list or the search, and shows it was.
+func (s *Screen) pickItem(g kiosk.GTIN, name string) {
+	s.interacted()
+	s.pickedInList = true
+	if err := s.k.Add(g); err != nil {
+		s.failed = true
+		if s.onError != nil {
+			s.onError(err)
+		}
+		s.redraw()
+		return
+	}
+	s.failed = false
+	s.confirmAdded(g, name)
+	s.redraw()
+}
+
+// targets puts touch targets side by side with TouchGap between them.
+func targets(objs ...fyne.CanvasObject) *fyne.Container {
+	var in []fyne.CanvasObject
+	for _, o := range objs {
+		if o != nil {
+			in = append(in, o)
+		}
+	}
+	return container.New(gapRow{TouchGap}, in...)
+}
+
+// targetRow centres touch targets side by side, TouchGap apart.
+func targetRow(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.NewCenter(targets(objs...))
+}
+
+// gapRow lays objects out left to right at their minimum width, the
+// full height, gap apart.
+type gapRow struct{ gap float32 }
+
+func (g gapRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	n := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Width += m.Width
+		s.Height = max(s.Height, m.Height)
+		n++
+	}
+	if n > 1 {
+		s.Width += g.gap * float32(n-1)
+	}
+	return s
+}
+
+func (g gapRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		w := o.MinSize().Width
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + g.gap
+	}
+}
+
+// gapColumn lays objects out top to bottom at their minimum height, the
+// full width, gap apart.
+type gapColumn struct{ gap float32 }
+
+func (g gapColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	n := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Height += m.Height
+		s.Width = max(s.Width, m.Width)
+		n++
+	}
+	if n > 1 {
+		s.Height += g.gap * float32(n-1)
+	}
+	return s
+}
+
+func (g gapColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + g.gap
+	}
+}
+
+// infoLine is information, not a control: an icon and text on the
+// screen's own background, with no box around it that could pass for a
+// button (issue 14: the door indicator and the terminal's prompt looked
+// like buttons).
+func infoLine(icon fyne.Resource, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
+	// Not wrapped: a wrapped label shrinks to a word per line in a
+	// centring box, and these are one short line.
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.SizeName = size
+	ic := widget.NewIcon(icon)
+	return container.NewCenter(container.NewHBox(container.NewCenter(atLeast(ic, 40, 40)), l))
+}
+
+// outline is the border every customer button gets, so its shape shows
+// against the screen (WCAG 2.x SC 1.4.11: 3:1 for the parts of a
+// control); it lies over the button and takes no taps.
+func outline() *canvas.Rectangle {
+	r := canvas.NewRectangle(color.Transparent)
+	r.StrokeColor = colSeparator
+	r.StrokeWidth = 2
+	r.CornerRadius = 8
+	return r
+}
+
+// newestMark marks the basket line added last: a pale fill and a bar in
+// the primary colour at its left, besides the confirmation banner.
+func newestMark(o fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(colNewest)
+	bar := canvas.NewRectangle(colPrimary)
+	return container.NewStack(bg, container.NewBorder(nil, nil, atLeast(bar, 8, 0), nil, o))
+}
+
+// customerRow is a customer screen's product row: outlined so it shows
+// as something to tap, the name wrapped, pale yellow while just added.
+func (r *productRow) customerRow(bg *canvas.Rectangle, name, price *widget.Label) fyne.CanvasObject {
+	bg.StrokeColor = colSeparator
+	bg.StrokeWidth = 2
+	if r.highlight && !r.Disabled() {
+		bg.FillColor = colNewest
+	}
+	name.Wrapping = fyne.TextWrapWord
+	return atLeast(container.NewStack(bg, container.NewBorder(nil, nil, nil, price, name)), 0, CustomerTouch)
+}
+
+// tbutton is a customer screen's button: button with an outline.
+func tbutton(text string, imp widget.Importance, w, h float32, tapped func()) *fyne.Container {
+	c := button(text, imp, w, h, tapped)
+	c.Add(outline())
+	return c
+}
+
+// searchButton opens the search by name, when the kiosk can search.
+func (s *Screen) searchButton() fyne.CanvasObject {
+	if _, ok := s.k.(Finder); !ok {
+		return nil
+	}
+	return tbutton(s.t(mSearchByName), widget.MediumImportance, 0, CustomerTouch, s.openSearch)
+}
+
+// redrawFooter shows the accessibility key under the customer's
+// screens (not the staff screens, nor the search, whose keyboard has
+// it), and sizes the language button for the customer or staff.
+func (s *Screen) redrawFooter() {
+	lang := fyne.NewSize(180, MinTouch)
+	if s.staffPhase() == 0 {
+		lang = fyne.NewSize(180, CustomerTouch)
+	}
+	if l := (minSizeLayout{min: lang}); s.langBox.Layout != l {
+		s.langBox.Layout = l
+		s.langBox.Refresh()
+	}
+	if s.staffPhase() != 0 || s.searching && (s.view.State == kiosk.Idle || s.view.State == kiosk.Shopping) {
+		s.footer.Objects = nil
+		s.footer.Hide()
+		return
+	}
+	s.footer.Objects = []fyne.CanvasObject{
+		atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()),
+		container.NewHBox(atLeast(layout.NewSpacer(), 0, 0), s.a11yButton(), layout.NewSpacer()),
+	}
+	s.footer.Show()
+	s.footer.Refresh()
+}
+
+// bottomed is a screen of text, centred and scrolling if it must (large
+// text), over a row of buttons that is always on the screen, in its
+// lower part.
+func bottomed(actions fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(nil, container.NewVBox(atLeast(layout.NewSpacer(), 0, TouchGap), actions), nil, nil,
+		container.NewVScroll(middle(objs...)))
+}

@@ -1,0 +1,99 @@
+package kiosk
+
+// Checkout: what the customer screen needs to speak plainly (issue 14,
+// "Words"): the line added last and a way to take it out again, the
+// terminal's decline reason as a code the screen translates, and a
+// search by name for goods whose barcode cannot be read.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// wordsState is the checkout's part of the customer's words.
+type wordsState struct {
+	lastAdded   GTIN   // the line added to last; may have left the basket since
+	declineCode string // the terminal's result code of the last decline
+}
+
+// addedLocked notes that the customer added to line g, unless the basket
+// refused it (err).
+func (c *Checkout) addedLocked(g GTIN, err error) {
+	if err == nil {
+		c.words.lastAdded = g
+	}
+}
+
+// lastLineLocked is the basket line RemoveLast takes from: the one added
+// to last while it is in the basket, else the basket's last line.
+func (c *Checkout) lastLineLocked() (Line, bool) {
+	if c.words.lastAdded != "" {
+		if i := c.basket.find(c.words.lastAdded); i >= 0 {
+			return c.basket.Lines[i], true
+		}
+	}
+	if n := len(c.basket.Lines); n > 0 {
+		return c.basket.Lines[n-1], true
+	}
+	return Line{}, false
+}
+
+// wordsViewLocked fills in the view's LastAdded and NoticeCode.
+func (c *Checkout) wordsViewLocked(v *View) {
+	if l, ok := c.lastLineLocked(); ok {
+		v.LastAdded = l.Product.GTIN
+	}
+	if c.notice == NoticeDeclined {
+		v.NoticeCode = c.words.declineCode
+	}
+}
+
+// RemoveLast takes one of the item the customer added last out of the
+// basket (View.LastAdded): a scan made twice by mistake is undone with
+// one tap. Pressed again it goes on with the same line, then the
+// basket's last. It is SetQty one lower, with SetQty's errors; an empty
+// basket is ErrNotNow.
+func (c *Checkout) RemoveLast() error {
+	c.mu.Lock()
+	l, ok := c.lastLineLocked()
+	c.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w: remove last: the basket is empty", ErrNotNow)
+	}
+	return c.SetQty(l.Product.GTIN, l.Qty-1)
+}
+
+// Search finds the products whose name holds every word of q (letter
+// case ignored), in the catalog's order (by name), at most max (max ≤ 0:
+// all). An empty q finds nothing. Errors: the catalog's. Cabinet and
+// age-limited goods are found like any other: adding them goes through
+// Add and so through the age check at Pay.
+func (c *Checkout) Search(ctx context.Context, q string, max int) ([]Product, error) {
+	words := strings.Fields(strings.ToLower(q))
+	if len(words) == 0 {
+		return nil, nil
+	}
+	all, err := c.d.Catalog.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("checkout: search: %w", err)
+	}
+	var out []Product
+	for _, p := range all {
+		name := strings.ToLower(p.Name)
+		hit := true
+		for _, w := range words {
+			if !strings.Contains(name, w) {
+				hit = false
+				break
+			}
+		}
+		if hit {
+			out = append(out, p)
+			if max > 0 && len(out) == max {
+				break
+			}
+		}
+	}
+	return out, nil
+}
