@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"selvkasse/app/ui"
 	"selvkasse/devices/sound"
 	"selvkasse/devices/speech"
 	"selvkasse/kiosk"
@@ -147,6 +148,11 @@ func (n *narrator) kick() {
 // first: the customer has moved on. Other changes (the terminal, the
 // sale's end, staff) queue behind it.
 func (n *narrator) Show(v kiosk.View, lang string) {
+	// A decline's reason as the screen says it, in its language (the
+	// terminal's own text holds both).
+	if v.Notice == kiosk.NoticeDeclined {
+		v.NoticeArg = ui.DeclineReason(lang, v)
+	}
 	n.mu.Lock()
 	prev, seen := n.prev, n.seen
 	n.prev, n.seen, n.lang = v, true, lang

@@ -433,3 +433,27 @@ func TestRefusedCommandSaysSo(t *testing.T) {
 	}
 	k.hear("en", "That did not work. Try again, or press Help.")
 }
+
+// TestDeclineSpokenInTheScreensLanguage: a declined card's reason is
+// said as the screen shows it, from the result code, in the screen's
+// language only (the terminal's own text holds both languages).
+func TestDeclineSpokenInTheScreensLanguage(t *testing.T) {
+	k := mustSpokenKiosk(t, "en")
+	k.n.SetHeadset(true)
+	k.hear("en", "Speech is on. Press repeat to hear it again, and stop for silence.", "Welcome! Scan an item to start.")
+	k.scanner.Feed(cola)
+	k.hear("en", "Cola 0,5 l, 32 kroner and 90 øre.", "Total 32 kroner and 90 øre. Scan more items, or press Pay.")
+	if err := k.act.Pay(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.term.WaitAuthorize(k.ctx); err != nil {
+		t.Fatal(err)
+	}
+	declined := kiosktest.PayDeclined("Ikke dekning / Not enough funds")
+	declined.Result.Code = "71"
+	if err := k.term.Respond(declined); err != nil {
+		t.Fatal(err)
+	}
+	k.hear("en", "To pay: 32 kroner and 90 øre. Follow the instructions on the payment terminal.",
+		"The payment did not go through. The card was declined: there is not enough money on the card. Press Try again, or cancel the purchase.")
+}

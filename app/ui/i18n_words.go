@@ -175,6 +175,16 @@ func viewNoticeText(lang string, v kiosk.View) string {
 	return noticeText(lang, v.Notice, v.NoticeArg)
 }
 
+// DeclineReason is why the card was declined (v's NoticeCode), in lang,
+// as the screen says it after "the card was declined:"; "" when the
+// code says nothing the customer can use. The narrator speaks it.
+func DeclineReason(lang string, v kiosk.View) string {
+	if m := declineMsg(v.NoticeCode); m != "" {
+		return tr(lang, m)
+	}
+	return ""
+}
+
 // payPrompt is the terminal's prompt in lang only: none rather than the
 // other language's.
 func payPrompt(lang string, v kiosk.View) string {
