@@ -335,7 +335,7 @@ func (s *Screen) search() fyne.CanvasObject {
 	}
 	note := leftLabel(s.t(mSearchAgeNote), theme.SizeNameCaptionText, false)
 	note.Wrapping = fyne.TextWrapWord
-	keys := container.New(gapColumn{TouchGap})
+	keys := container.New(gapColumn)
 	for _, row := range keyRows {
 		var ks []fyne.CanvasObject
 		for _, r := range row {
@@ -378,7 +378,7 @@ func targets(objs ...fyne.CanvasObject) *fyne.Container {
 			in = append(in, o)
 		}
 	}
-	return container.New(gapRow{TouchGap}, in...)
+	return container.New(gapRow, in...)
 }
 
 // targetRow centres touch targets side by side, TouchGap apart.
@@ -386,73 +386,64 @@ func targetRow(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.NewCenter(targets(objs...))
 }
 
-// gapRow lays objects out left to right at their minimum width, the
-// full height, gap apart.
-type gapRow struct{ gap float32 }
+// gapBox lays objects out left to right (top to bottom when vertical)
+// at their minimum width (height) and the full height (width), gap
+// apart.
+type gapBox struct {
+	gap      float32
+	vertical bool
+}
 
-func (g gapRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
+var (
+	gapRow    = gapBox{gap: TouchGap}
+	gapColumn = gapBox{gap: TouchGap, vertical: true}
+)
+
+// along and across are a size's two lengths: along the box, across it.
+func (g gapBox) along(s fyne.Size) (along, across float32) {
+	if g.vertical {
+		return s.Height, s.Width
+	}
+	return s.Width, s.Height
+}
+
+func (g gapBox) size(along, across float32) fyne.Size {
+	if g.vertical {
+		return fyne.NewSize(across, along)
+	}
+	return fyne.NewSize(along, across)
+}
+
+func (g gapBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var sum, most float32
 	n := 0
 	for _, o := range objs {
 		if !o.Visible() {
 			continue
 		}
-		m := o.MinSize()
-		s.Width += m.Width
-		s.Height = max(s.Height, m.Height)
+		a, c := g.along(o.MinSize())
+		sum += a
+		most = max(most, c)
 		n++
 	}
 	if n > 1 {
-		s.Width += g.gap * float32(n-1)
+		sum += g.gap * float32(n-1)
 	}
-	return s
+	return g.size(sum, most)
 }
 
-func (g gapRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	x := float32(0)
+func (g gapBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	at := float32(0)
+	_, across := g.along(size)
 	for _, o := range objs {
 		if !o.Visible() {
 			continue
 		}
-		w := o.MinSize().Width
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + g.gap
-	}
-}
-
-// gapColumn lays objects out top to bottom at their minimum height, the
-// full width, gap apart.
-type gapColumn struct{ gap float32 }
-
-func (g gapColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	n := 0
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		s.Height += m.Height
-		s.Width = max(s.Width, m.Width)
-		n++
-	}
-	if n > 1 {
-		s.Height += g.gap * float32(n-1)
-	}
-	return s
-}
-
-func (g gapColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	y := float32(0)
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		h := o.MinSize().Height
-		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(size.Width, h))
-		y += h + g.gap
+		a, _ := g.along(o.MinSize())
+		p := g.size(at, 0)
+		o.Move(fyne.NewPos(p.Width, p.Height))
+		o.Resize(g.size(a, across))
+		at += a + g.gap
 	}
 }
 

@@ -513,7 +513,7 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 	if len(v.Cabinet) == 0 {
 		list = middle(body(s.t(mCabinetEmpty)))
 	} else {
-		rows := container.New(gapColumn{TouchGap})
+		rows := container.New(gapColumn)
 		for _, p := range v.Cabinet {
 			price := p.Price.String()
 			if p.Stock < 1 {
