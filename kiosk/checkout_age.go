@@ -60,13 +60,14 @@ func (c *Checkout) ageResult(sale string, a Approval, err error) bool {
 		c.journal(Entry{Code: CodeOther, Subtype: SubAgeApproved, SaleID: sale,
 			Text: "age verified by staff", Data: c.ageDataLocked(a)})
 		c.fire(EvAgeApproved)
-		staffUp := c.staff != nil && !c.staff.override
+		// Approved with the key switch while staff was at the screen:
+		// the terminal has the sale now, so the customer's screen comes
+		// back, in the same view as the payment (no view shows the
+		// staff screen over it).
+		logout := c.endStaffLocked("the customer's payment started")
 		c.mu.Unlock()
-		if staffUp {
-			// Approved with the key switch while staff was at the screen:
-			// the terminal has the sale now, so the customer's screen
-			// comes back.
-			c.endStaff("the customer's payment started")
+		if logout != nil {
+			logout()
 		}
 		c.notify()
 		c.startPayment()

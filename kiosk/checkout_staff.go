@@ -381,17 +381,29 @@ func (c *Checkout) StaffLogout() { c.endStaff("logged out") }
 // endStaff closes the staff screen and ends the session, saying why.
 func (c *Checkout) endStaff(why string) {
 	c.mu.Lock()
+	logout := c.endStaffLocked(why)
+	c.mu.Unlock()
+	if logout != nil {
+		logout()
+		c.notify()
+	}
+}
+
+// endStaffLocked closes the staff screen, in the view the caller
+// publishes next, and returns what ends the session (the log-out, with
+// its journal record) to run once c.mu is released; nil when no staff
+// screen was open (or it is an override's, which ends with it).
+func (c *Checkout) endStaffLocked(why string) func() {
 	if c.staff == nil || c.staff.override {
-		c.mu.Unlock()
-		return
+		return nil
 	}
 	signedIn := c.staff.phase == StaffSignedIn
 	c.setStaffLocked(nil)
-	c.mu.Unlock()
-	if signedIn {
-		c.d.Login.Logout(c.ctx, why)
+	return func() {
+		if signedIn {
+			c.d.Login.Logout(c.ctx, why)
+		}
 	}
-	c.notify()
 }
 
 // overrideAvailableLocked reports whether o applies in the checkout's
