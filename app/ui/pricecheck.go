@@ -62,14 +62,14 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 		} else {
 			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
 		}
+		// One paragraph, so the price and the way back stay in view.
+		note := s.t(mPriceCheckNote) + " " + s.t(mPriceCheckAgain)
 		if pc.TextOnly {
-			objs = append(objs, body(s.t(mPriceCheckTextOnly)))
+			note = s.t(mPriceCheckTextOnly) + " " + note
 		}
-		objs = append(objs, body(s.t(mPriceCheckNote)), body(s.t(mPriceCheckAgain)))
+		objs = append(objs, body(note))
 	}
-	objs = append(objs, layout.NewSpacer(),
-		centred(button(s.t(back), widget.HighImportance, 320, BigTouch, func() { s.run(done) })))
-	return middle(objs...)
+	return bottomed(targetRow(tbutton(s.t(back), widget.HighImportance, 320, PrimaryTouch, func() { s.run(done) })), objs...)
 }
 
 // inStoreBasketLine is the basket row of a line sold by an in-store
@@ -82,12 +82,13 @@ func (s *Screen) inStoreBasketLine(l kiosk.Line) fyne.CanvasObject {
 	if l.Grams != 0 {
 		detail = s.t(mWeightLine, kiosk.FormatKg(l.Grams), l.Product.Price.Plain())
 	}
-	remove := button(s.t(mRemove), widget.LowImportance, 120, MinTouch, func() {
+	// Fjern as on every basket line (issue 14): a button, ≥ 15 mm.
+	remove := tbutton(s.t(mRemove), widget.MediumImportance, 120, CustomerTouch, func() {
 		s.run(func() error { return s.k.Remove(key) })
 	})
-	right := container.NewHBox(
+	right := targets(
 		container.NewCenter(rightLabel(detail, theme.SizeNameCaptionText, false)),
-		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, MinTouch),
+		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, CustomerTouch),
 		remove,
 	)
 	return container.NewBorder(nil, nil, atLeast(layout.NewSpacer(), 64, 0), right, nameLabel(l.Product.Name, theme.SizeNameText, true))

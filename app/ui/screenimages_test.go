@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+
+	"selvkasse/kiosk"
 )
 
 // TestScreenImages is the golden picture of every customer screen in both
-// languages (issue 14 item 7), as Fyne's software renderer draws it in a
+// languages (the price check's among them) (issue 14 item 7), as Fyne's software renderer draws it in a
 // 1280×800 window: testdata/screens/<lang>_<screen>.png. A screen that
 // draws otherwise fails, with the picture it drew written beside the
 // master as <name>.got.png (under testdata/failed/, which git ignores);
@@ -22,6 +24,18 @@ import (
 // The markup goldens (assertMarkup) say what is on a screen; these say how
 // it looks.
 func TestScreenImages(t *testing.T) {
+	d := mustDemo(t)
+	snus := d.shopping()
+	snus.State = kiosk.PriceCheck
+	snus.PriceCheck = &kiosk.PriceInfo{GTIN: d.snus.GTIN, Code: d.snus.GTIN.Short(), Name: d.snus.Name, Group: d.snus.Group,
+		Price: d.snus.Price, Amount: d.snus.Price, TextOnly: true}
+	priceChecks := []struct {
+		name string
+		view kiosk.View
+	}{
+		{"pricecheck", kiosk.View{State: kiosk.PriceCheck}},
+		{"pricecheck_tobacco", snus},
+	}
 	for _, lang := range []string{LangNorwegian, LangEnglish} {
 		for _, c := range keyScreens(t) {
 			t.Run(lang+"_"+c.name, func(t *testing.T) {
@@ -30,6 +44,14 @@ func TestScreenImages(t *testing.T) {
 				if c.setup != nil {
 					c.setup(t, s, w)
 				}
+				settle(w)
+				assertImage(t, filepath.Join("screens", lang+"_"+c.name+".png"), w)
+			})
+		}
+		for _, c := range priceChecks {
+			t.Run(lang+"_"+c.name, func(t *testing.T) {
+				newTestApp(t)
+				_, w := showScreen(t, priceFake{newFakeKiosk(c.view)}, lang, size1280)
 				settle(w)
 				assertImage(t, filepath.Join("screens", lang+"_"+c.name+".png"), w)
 			})
