@@ -7,17 +7,18 @@ package ui
 import "selvkasse/kiosk"
 
 const (
-	mPriceCheck         msg = "priceCheck"
-	mPriceCheckTitle    msg = "priceCheckTitle"
-	mPriceCheckScan     msg = "priceCheckScan"
-	mPriceCheckNote     msg = "priceCheckNote"
-	mPriceCheckAgain    msg = "priceCheckAgain"
-	mPriceCheckBack     msg = "priceCheckBack"
-	mPriceCheckBasket   msg = "priceCheckBasket"
-	mPriceCheckPerKg    msg = "priceCheckPerKg"
-	mPriceCheckWeighs   msg = "priceCheckWeighs"
-	mPriceCheckTextOnly msg = "priceCheckTextOnly"
-	mWeightLine         msg = "weightLine"
+	mPriceCheck       msg = "priceCheck"
+	mPriceCheckTitle  msg = "priceCheckTitle"
+	mPriceCheckScan   msg = "priceCheckScan"
+	mPriceCheckNote   msg = "priceCheckNote"
+	mPriceCheckBack   msg = "priceCheckBack"
+	mPriceCheckBasket msg = "priceCheckBasket"
+	mPriceCheckPerKg  msg = "priceCheckPerKg"
+	mPriceCheckWeighs msg = "priceCheckWeighs"
+	// The notes under a price, as one paragraph (with the tobacco note).
+	mPriceCheckNotes        msg = "priceCheckNotes"
+	mPriceCheckNotesTobacco msg = "priceCheckNotesTobacco"
+	mWeightLine             msg = "weightLine"
 
 	mNoticeInStoreTobacco    msg = "notice.InStoreTobacco"
 	mNoticeInStoreTobaccoArg msg = "notice.InStoreTobacco.arg"
@@ -29,12 +30,12 @@ var priceCheckTexts = map[string]map[msg]string{
 		mPriceCheckTitle:         "Sjekk pris",
 		mPriceCheckScan:          "Skann en vare for å se prisen",
 		mPriceCheckNote:          "Ingenting legges i kurven.",
-		mPriceCheckAgain:         "Skann en ny vare for å sjekke en annen pris.",
 		mPriceCheckBack:          "Tilbake",
 		mPriceCheckBasket:        "Tilbake til kurven",
 		mPriceCheckPerKg:         "%s kr/kg",
 		mPriceCheckWeighs:        "%s kg koster %s",
-		mPriceCheckTextOnly:      "Tobakksvarer vises bare som tekst.",
+		mPriceCheckNotes:         "Ingenting legges i kurven. Skann en ny vare for å sjekke en annen pris.",
+		mPriceCheckNotesTobacco:  "Tobakksvarer vises bare som tekst. Ingenting legges i kurven. Skann en ny vare for å sjekke en annen pris.",
 		mWeightLine:              "%s kg à %s kr/kg",
 		mNoticeInStoreTobacco:    "Tobakk kan ikke selges med butikkens egen strekkode. Spør en ansatt.",
 		mNoticeInStoreTobaccoArg: "%s kan ikke selges med butikkens egen strekkode. Spør en ansatt.",
@@ -44,12 +45,12 @@ var priceCheckTexts = map[string]map[msg]string{
 		mPriceCheckTitle:         "Check price",
 		mPriceCheckScan:          "Scan an item to see its price",
 		mPriceCheckNote:          "Nothing is added to your basket.",
-		mPriceCheckAgain:         "Scan another item to check its price.",
 		mPriceCheckBack:          "Back",
 		mPriceCheckBasket:        "Back to the basket",
 		mPriceCheckPerKg:         "%s kr/kg",
 		mPriceCheckWeighs:        "%s kg costs %s",
-		mPriceCheckTextOnly:      "Tobacco is shown as text only.",
+		mPriceCheckNotes:         "Nothing is added to your basket. Scan another item to check its price.",
+		mPriceCheckNotesTobacco:  "Tobacco is shown as text only. Nothing is added to your basket. Scan another item to check its price.",
 		mWeightLine:              "%s kg at %s kr/kg",
 		mNoticeInStoreTobacco:    "Tobacco cannot be sold with the shop's own barcode. Please ask staff.",
 		mNoticeInStoreTobaccoArg: "%s cannot be sold with the shop's own barcode. Please ask staff.",

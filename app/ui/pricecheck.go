@@ -63,11 +63,11 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
 		}
 		// One paragraph, so the price and the way back stay in view.
-		note := s.t(mPriceCheckNote) + " " + s.t(mPriceCheckAgain)
+		note := mPriceCheckNotes
 		if pc.TextOnly {
-			note = s.t(mPriceCheckTextOnly) + " " + note
+			note = mPriceCheckNotesTobacco
 		}
-		objs = append(objs, body(note))
+		objs = append(objs, body(s.t(note)))
 	}
 	return bottomed(targetRow(tbutton(s.t(back), widget.HighImportance, 320, PrimaryTouch, func() { s.run(done) })), objs...)
 }

@@ -72,6 +72,9 @@ func customerCases(t *testing.T) []customerCase {
 	added.LastAdded = d.snus.GTIN
 	cancelled := v[kiosk.Idle]
 	cancelled.Notice = kiosk.NoticeCancelled
+	checked := v[kiosk.Shopping]
+	checked.State = kiosk.PriceCheck
+	checked.PriceCheck = &kiosk.PriceInfo{GTIN: d.snus.GTIN, Name: d.snus.Name, Group: d.snus.Group, Price: d.snus.Price, Amount: d.snus.Price, TextOnly: true}
 	return []customerCase{
 		{"idle", v[kiosk.Idle], nil},
 		{"idle_cancelled", cancelled, nil},
@@ -101,6 +104,8 @@ func customerCases(t *testing.T) []customerCase {
 		{"receipt", v[kiosk.Receipt], nil},
 		{"assistance", v[kiosk.Assistance], nil},
 		{"outoforder", out, nil},
+		{"pricecheck", kiosk.View{State: kiosk.PriceCheck}, nil},
+		{"pricecheck_tobacco", checked, nil},
 	}
 }
 
@@ -115,7 +120,9 @@ func walkCustomer(t *testing.T, lang string, check func(t *testing.T, c customer
 			}
 			t.Run(name, func(t *testing.T) {
 				newTestApp(t)
-				s, w := showScreen(t, newFakeKiosk(c.view), lang, DefaultPanel.Window)
+				// With the price check, as the checkout has it: its
+				// buttons are measured too.
+				s, w := showScreen(t, priceFake{newFakeKiosk(c.view)}, lang, DefaultPanel.Window)
 				s.SetLargeText(large)
 				if c.setup != nil {
 					c.setup(t, s, w)
