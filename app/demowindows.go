@@ -47,10 +47,11 @@ type windowPlace struct {
 }
 
 // demoWindows is where the demo puts the kiosk window and the Simulator
-// window at the Fyne scale s: the kiosk at the left at 1200×800, the
+// window at the Fyne scale s: the kiosk at the left at 1200×1100 (the
+// screen's height: a customer screen's 20 mm targets need it), the
 // Simulator at its right at 904×1000.
 func demoWindows(s float32) (kiosk, sim windowPlace) {
-	kiosk = windowPlace{Size: fyne.NewSize(1200, 800)}
+	kiosk = windowPlace{Size: fyne.NewSize(1200, 1100)}
 	right := int(math.Ceil(float64(kiosk.Size.Width * s)))
 	sim = windowPlace{Size: fyne.NewSize(904, 1000), X: right + int(demoFrame.Width)}
 	return kiosk, sim
