@@ -13,16 +13,23 @@ import (
 	"selvkasse/kiosk"
 )
 
+// mustDemoDevices opens the demo's simulated devices, closed when the
+// test ends.
+func mustDemoDevices(t *testing.T) *demoDevices {
+	t.Helper()
+	d, err := openDemoDevices(kiosk.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)), func(DeviceEvent) {}, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
 // TestDemoCabinetAndTower: the demo's cabinet has DemoCompartments
 // compartments and a tower light, shown in /healthz's sim state, and
 // `sim door open|close|force` works them as a customer would.
 func TestDemoCabinetAndTower(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := openDemoDevices(kiosk.SystemClock{}, log, func(DeviceEvent) {}, 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := mustDemoDevices(t)
 	ctx := t.Context()
 	ports := d.ports()
 	if ports.Light == nil {
@@ -88,12 +95,7 @@ func TestDemoCabinetAndTower(t *testing.T) {
 // shown it approves it and is no log-in. `sim staff` names key among its
 // arguments.
 func TestDemoStaffKey(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := openDemoDevices(kiosk.SystemClock{}, log, func(DeviceEvent) {}, 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := mustDemoDevices(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	ports := d.ports()

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -96,12 +94,7 @@ func TestPriceCheckSimTap(t *testing.T) {
 // demo goes over the simulated serial line and reaches the checkout as
 // 0,452 kg of the demo's sweets (DemoInStore), a price label as its price.
 func TestDemoScansInStoreLabels(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := openDemoDevices(kiosk.SystemClock{}, log, func(DeviceEvent) {}, 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := mustDemoDevices(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	s := &server{sim: d}
