@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +18,7 @@ import (
 // driven through `selvkasse sim`, as a customer uses them with their
 // hands. `make xvfb-test` runs it with SELVKASSE_BIN set.
 func TestBlindKeypadSaleUnderXvfb(t *testing.T) {
-	bin := os.Getenv("SELVKASSE_BIN")
-	if bin == "" {
-		t.Skip("SELVKASSE_BIN not set; run `make xvfb-test`")
-	}
-	for _, tool := range []string{"Xvfb", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not installed (make deps installs it): %v", tool, err)
-		}
-	}
+	bin := xvfbBin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	display := startXvfb(t, ctx)

@@ -27,15 +27,7 @@ import (
 // and resolved after a restart; the journal verifies and the stock went
 // down for the sale only. `make xvfb-test` runs it with SELVKASSE_BIN set.
 func TestDemoUnderXvfb(t *testing.T) {
-	bin := os.Getenv("SELVKASSE_BIN")
-	if bin == "" {
-		t.Skip("SELVKASSE_BIN not set; run `make xvfb-test`")
-	}
-	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not installed (make deps installs it): %v", tool, err)
-		}
-	}
+	bin := xvfbBin(t, "import")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	display := startXvfb(t, ctx)
@@ -276,6 +268,23 @@ func TestDemoUnderXvfb(t *testing.T) {
 type demo struct {
 	cmd    *exec.Cmd
 	exited chan error
+}
+
+// xvfbBin is the selvkasse binary `make xvfb-test` names (the test is
+// skipped without it), after checking Xvfb, xdotool and the tools more
+// the test runs are installed.
+func xvfbBin(t *testing.T, tools ...string) string {
+	t.Helper()
+	bin := os.Getenv("SELVKASSE_BIN")
+	if bin == "" {
+		t.Skip("SELVKASSE_BIN not set; run `make xvfb-test`")
+	}
+	for _, tool := range append([]string{"Xvfb", "xdotool"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not installed (make deps installs it): %v", tool, err)
+		}
+	}
+	return bin
 }
 
 func startDemo(t *testing.T, ctx context.Context, bin, display, data, addr string, env ...string) *demo {
