@@ -116,15 +116,9 @@ func TestAuthorizeT4(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := newFakeClock()
 			term, w := newScripted(t, Options{Clock: clk, T3: time.Second, T4: time.Minute})
-			type out struct {
-				res kiosk.PaymentResult
-				err error
-			}
-			got := make(chan out, 1)
-			go func() {
-				res, err := term.Authorize(context.Background(), kiosk.PaymentRequest{Amount: 100})
-				got <- out{res, err}
-			}()
+			got := goPay(func() (kiosk.PaymentResult, error) {
+				return term.Authorize(context.Background(), kiosk.PaymentRequest{Amount: 100})
+			})
 			w.written(t)
 			w.in <- mustHex(t, "8000 00")
 			clk.expire(t, time.Minute) // the PT went quiet after accepting 06 01
@@ -143,4 +137,21 @@ func TestAuthorizeT4(t *testing.T) {
 			tc.check(t, o.res, o.err)
 		})
 	}
+}
+
+// payOut is a payment call's result, from the goroutine that made it.
+type payOut struct {
+	res kiosk.PaymentResult
+	err error
+}
+
+// goPay makes the call f in a goroutine; its result arrives on the
+// channel, while the test plays the terminal's side.
+func goPay(f func() (kiosk.PaymentResult, error)) <-chan payOut {
+	got := make(chan payOut, 1)
+	go func() {
+		res, err := f()
+		got <- payOut{res, err}
+	}()
+	return got
 }

@@ -167,15 +167,9 @@ func TestRefund(t *testing.T) {
 	t.Run("no answer", func(t *testing.T) {
 		clk := newFakeClock()
 		term, w := newScripted(t, Options{Clock: clk, T3: time.Second})
-		type out struct {
-			res kiosk.PaymentResult
-			err error
-		}
-		got := make(chan out, 1)
-		go func() {
-			res, err := term.Refund(context.Background(), kiosk.RefundRequest{Amount: 8950})
-			got <- out{res, err}
-		}()
+		got := goPay(func() (kiosk.PaymentResult, error) {
+			return term.Refund(context.Background(), kiosk.RefundRequest{Amount: 8950})
+		})
 		w.written(t)
 		clk.expire(t, time.Second)
 		o := <-got
@@ -186,15 +180,9 @@ func TestRefund(t *testing.T) {
 	t.Run("T4", func(t *testing.T) {
 		clk := newFakeClock()
 		term, w := newScripted(t, Options{Clock: clk, T3: time.Second, T4: time.Minute})
-		type out struct {
-			res kiosk.PaymentResult
-			err error
-		}
-		got := make(chan out, 1)
-		go func() {
-			res, err := term.Refund(context.Background(), kiosk.RefundRequest{Amount: 8950})
-			got <- out{res, err}
-		}()
+		got := goPay(func() (kiosk.PaymentResult, error) {
+			return term.Refund(context.Background(), kiosk.RefundRequest{Amount: 8950})
+		})
 		w.written(t)
 		w.in <- mustHex(t, "8000 00")
 		clk.expire(t, time.Minute)
