@@ -98,23 +98,7 @@ func TestEncodeGolden(t *testing.T) {
 	for _, kind := range []string{"receipt", "copy", "late", "training", "return"} {
 		for _, cols := range []int{Columns42, Columns48} {
 			got := Encoder{Columns: cols}.Encode(docs[kind])
-			golden := filepath.Join("testdata", kind+strconv.Itoa(cols)+".hex")
-			dump := hex.Dump(got)
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(dump), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if dump != string(want) {
-				t.Errorf("%s, %d columns: stream differs from %s", kind, cols, golden)
-			}
+			assertHexGolden(t, kind+strconv.Itoa(cols)+".hex", got)
 			if !bytes.HasPrefix(got, []byte{esc, '@', esc, 't', 19}) || !bytes.HasSuffix(got, []byte{gs, 'V', 66, 0}) {
 				t.Errorf("%s: stream does not initialise, select PC858 and cut", kind)
 			}
@@ -266,4 +250,27 @@ func BenchmarkPlainTextReceipt(b *testing.B) {
 		_ = d.PlainText(Columns42)
 	}
 	b.ReportMetric(float64(n), "bytes/receipt")
+}
+
+// assertHexGolden compares the hex dump of the stream got with
+// testdata/name, which -update rewrites.
+func assertHexGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
+	dump := hex.Dump(got)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(dump), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if dump != string(want) {
+		t.Errorf("the stream differs from %s", golden)
+	}
 }

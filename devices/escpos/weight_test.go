@@ -2,9 +2,6 @@ package escpos
 
 import (
 	"bytes"
-	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -39,20 +36,7 @@ func TestEncodeWeightGolden(t *testing.T) {
 	doc := kiosk.BuildReceipt(goldenShop, mustWeightSale(t))
 	for _, cols := range []int{Columns42, Columns48} {
 		got := Encoder{Columns: cols}.Encode(doc)
-		golden := filepath.Join("testdata", "weight"+strconv.Itoa(cols)+".hex")
-		dump := hex.Dump(got)
-		if *update {
-			if err := os.WriteFile(golden, []byte(dump), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (go test -update writes it)", err)
-		}
-		if dump != string(want) {
-			t.Errorf("%d columns: stream differs from %s", cols, golden)
-		}
+		assertHexGolden(t, "weight"+strconv.Itoa(cols)+".hex", got)
 		line := append([]byte("  0,452 kg "), 0x85)
 		line = append(line, " 189,00 kr/kg\n"...)
 		if n := bytes.Count(got, line); n != 2 {
