@@ -138,6 +138,33 @@ func mustTerminalSim(t *testing.T) (*zvtsim.Sim, string) {
 	return s, ln.Addr().String()
 }
 
+// mustPaidAtTerminal is a configuration whose card terminal is an
+// approving simulator on TCP at which amounts were paid, one payment
+// each, authorized and confirmed; the terminal is closed again.
+func mustPaidAtTerminal(t *testing.T, amounts ...kiosk.Money) Config {
+	t.Helper()
+	s, addr := mustTerminalSim(t)
+	s.SetDecision(zvtsim.Approve)
+	ctx := t.Context()
+	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: t.TempDir()}
+	cfg.Devices.Terminal.Addr = addr
+	term, err := openTerminal(ctx, cfg.Devices.Terminal, kiosk.SystemClock{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	for i, amt := range amounts {
+		req := kiosk.PaymentRequest{SaleID: string(rune('a' + i)), Attempt: 1, Amount: amt}
+		if res, err := term.Authorize(ctx, req); err != nil || !res.Approved {
+			t.Fatalf("pay: %+v %v", res, err)
+		}
+		if err := term.Confirm(ctx, req, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cfg
+}
+
 // TestDevicesCheckTerminal: the check registers with the terminal and asks
 // its status; a terminal that is not there is a plain-words problem.
 func TestDevicesCheckTerminal(t *testing.T) {
@@ -160,23 +187,8 @@ func TestDevicesCheckTerminal(t *testing.T) {
 
 // TestEndOfDayJournaled: End of Day's totals reach the journal.
 func TestEndOfDayJournaled(t *testing.T) {
-	s, addr := mustTerminalSim(t)
-	s.SetDecision(zvtsim.Approve)
 	ctx := t.Context()
-	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: t.TempDir()}
-	cfg.Devices.Terminal.Addr = addr
-	term, err := openTerminal(ctx, cfg.Devices.Terminal, kiosk.SystemClock{}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := kiosk.PaymentRequest{SaleID: "s", Attempt: 1, Amount: 4990}
-	if res, err := term.Authorize(ctx, req); err != nil || !res.Approved {
-		t.Fatalf("pay: %+v %v", res, err)
-	}
-	if err := term.Confirm(ctx, req, true); err != nil {
-		t.Fatal(err)
-	}
-	term.Close()
+	cfg := mustPaidAtTerminal(t, 4990)
 	store := kiosktest.NewStore()
 	var out strings.Builder
 	if err := endOfDay(ctx, cfg, store, kiosk.SystemClock{}, &out); err != nil {

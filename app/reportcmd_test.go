@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"selvkasse/devices/sim/zvtsim"
 	"selvkasse/kiosk"
 	"selvkasse/kiosk/kiosktest"
 	"selvkasse/storage"
@@ -115,25 +114,8 @@ func TestReportCommandRefuses(t *testing.T) {
 // first and compares; a terminal that cannot be reached leaves the
 // difference unknown, and the Z report is made all the same.
 func TestReportZClosesTheTerminalDay(t *testing.T) {
-	s, addr := mustTerminalSim(t)
-	s.SetDecision(zvtsim.Approve)
 	ctx := t.Context()
-	cfg := Config{KioskID: "K1", Shop: DemoShop, DataDir: t.TempDir()}
-	cfg.Devices.Terminal.Addr = addr
-	term, err := openTerminal(ctx, cfg.Devices.Terminal, kiosk.SystemClock{}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, amt := range []kiosk.Money{4990, 1000} { // the second the kiosk never recorded
-		req := kiosk.PaymentRequest{SaleID: string(rune('a' + i)), Attempt: 1, Amount: amt}
-		if res, err := term.Authorize(ctx, req); err != nil || !res.Approved {
-			t.Fatalf("pay: %+v %v", res, err)
-		}
-		if err := term.Confirm(ctx, req, true); err != nil {
-			t.Fatal(err)
-		}
-	}
-	term.Close()
+	cfg := mustPaidAtTerminal(t, 4990, 1000) // the second the kiosk never recorded
 	reportSales(t, cfg.DataDir, false, "K1")
 	b, err := json.Marshal(cfg)
 	if err != nil {
