@@ -65,24 +65,22 @@ func (r *rig) logViews() *viewLog {
 }
 
 func (l *viewLog) notices() []kiosk.Notice {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []kiosk.Notice
-	for _, v := range l.views {
-		if len(out) == 0 || out[len(out)-1] != v.Notice {
-			out = append(out, v.Notice)
-		}
-	}
-	return out
+	return changes(l, func(v kiosk.View) (kiosk.Notice, bool) { return v.Notice, true })
 }
 
 func (l *viewLog) warningLeft() []time.Duration {
+	return changes(l, func(v kiosk.View) (time.Duration, bool) { return v.WarningLeft, v.State == kiosk.TimeoutWarning })
+}
+
+// changes is f of the views the log saw, where f says it applies, each
+// value once until it changes.
+func changes[T comparable](l *viewLog, f func(kiosk.View) (T, bool)) []T {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []time.Duration
+	var out []T
 	for _, v := range l.views {
-		if v.State == kiosk.TimeoutWarning && (len(out) == 0 || out[len(out)-1] != v.WarningLeft) {
-			out = append(out, v.WarningLeft)
+		if x, ok := f(v); ok && (len(out) == 0 || out[len(out)-1] != x) {
+			out = append(out, x)
 		}
 	}
 	return out
