@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"selvkasse/app/staffpin"
 	"selvkasse/kiosk"
 )
 
@@ -61,14 +60,16 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	if err := seedIfEmpty(ctx, db); err != nil {
 		return err
 	}
-	if err := seedStaffIfEmpty(ctx, db, staffpin.New(), time.Now()); err != nil {
+	if err := seedStaffIfEmpty(ctx, db, nil, time.Now()); err != nil {
 		return err
 	}
 	k := newKioskRun(log)
+	k.start.mark("store")
 	devs, err := openDemoDevices(kiosk.SystemClock{}, log, k.deviceEvent, 0)
 	if err != nil {
 		return err
 	}
+	k.start.mark("devices")
 	defer devs.Close()
 	devs.term.OnStatus(k.prompt)
 	devs.term.OnLink(k.terminalLink)

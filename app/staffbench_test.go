@@ -26,7 +26,7 @@ func BenchmarkBadgeToStaffScreen(b *testing.B) {
 	defer cancel()
 	db := mustSeededDB(b, b.TempDir())
 	defer db.Close()
-	if err := seedStaffIfEmpty(ctx, db, staffpin.New(), time.Now()); err != nil {
+	if err := seedStaffIfEmpty(ctx, db, nil, time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	printer := kiosktest.NewPrinter()
