@@ -55,10 +55,12 @@ type kioskRun struct {
 	evMu   sync.Mutex
 	events []DeviceEvent
 	evWake chan struct{}
+
+	start *startupMarks // the start-up's steps, logged at READY (startup.go)
 }
 
 func newKioskRun(log *slog.Logger) *kioskRun {
-	return &kioskRun{log: log, prompts: make(chan [2]string, 16), evWake: make(chan struct{}, 1)}
+	return &kioskRun{log: log, prompts: make(chan [2]string, 16), evWake: make(chan struct{}, 1), start: newStartupMarks(time.Now)}
 }
 
 // deviceEvent queues a line's unplug or reopen; it never blocks.
@@ -164,6 +166,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	}
 	srv := serve(l, hs, k.log)
 	defer shutdown(srv)
+	k.start.mark("checkout")
 	ran := make(chan struct{})
 	go func() { defer close(ran); _ = co.Run(ctx) }()
 
@@ -175,7 +178,6 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	kioskPlace, simPlace := demoWindows(scale)
 	a := fyneapp.NewWithID(o.AppID)
 	a.Settings().SetTheme(ui.Theme())
-	w := a.NewWindow("Selvkasse")
 	screen := ui.NewScreen(actionKiosk{co, nar}, o.Lang)
 	screen.SetAbout(ui.About{Name: "Selvkasse", Version: softwareVersion(), SystemID: o.SystemID, Kiosk: o.ID})
 	screen.SetOnError(func(err error) { k.log.Info("screen action refused", "err", err) })
@@ -190,6 +192,13 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		hs.focus.Store(focusRef(screen.FocusedText()))
 		once.Do(func() { close(rendered) })
 	})
+	k.start.mark("screen")
+	// The window after the screen is built: opening it waits for the
+	// display server, which cage starts on the first X connection (the
+	// display check's, at the start), and on a slow board that takes
+	// seconds; the screen is built in that time rather than after it.
+	w := a.NewWindow("Selvkasse")
+	k.start.mark("window")
 	w.SetContent(screen.Content())
 	// The keypad (or a keyboard) at the kiosk: the customer's keys
 	// (keypad.go, speechkeys.go) and the PIN pad's.
@@ -210,6 +219,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	unbind := screen.Bind()
 	defer unbind()
 
+	place := func() {}
 	if o.Sim != nil && o.SimWindow {
 		products, err := o.DB.List(context.WithoutCancel(ctx))
 		if err != nil {
@@ -222,9 +232,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		simPanel.Bind()
 		sw.Show()
 		if demoSide {
-			a.Lifecycle().SetOnStarted(func() {
-				go k.placeWindows(ctx, []fyne.Window{w, sw}, []windowPlace{kioskPlace, simPlace})
-			})
+			place = func() { go k.placeWindows(ctx, []fyne.Window{w, sw}, []windowPlace{kioskPlace, simPlace}) }
 		}
 	}
 
@@ -233,6 +241,10 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		_ = sdnotify.Stopping()
 		fyne.Do(a.Quit)
 	}()
+	a.Lifecycle().SetOnStarted(func() {
+		k.start.mark("shown") // GL is up and the first frame painted
+		place()
+	})
 	go k.notifySystemd(ctx, rendered)
 	w.ShowAndRun()
 
@@ -277,9 +289,11 @@ func (k *kioskRun) notifySystemd(ctx context.Context, rendered <-chan struct{}) 
 		}
 	}
 	fyne.DoAndWait(func() {}) // the window is shown and its loop runs
+	k.start.mark("loop")
 	if err := sdnotify.Ready(); err != nil {
 		k.log.Warn("sd_notify READY", "err", err)
 	}
+	k.start.log(k.log)
 	for {
 		select {
 		case <-ctx.Done():

@@ -103,6 +103,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 
 	k := newKioskRun(log)
+	k.start.mark("store")
 	clk := kiosk.SystemClock{}
 	serial, err := openSerialDevices(cfg.Devices, clk, log, k.deviceEvent)
 	if err != nil {
@@ -138,6 +139,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		key = cab
 	}
 
+	k.start.mark("devices")
 	fmt.Fprintf(stdout, "selvkasse run: kiosk %s, data %s, terminal %s, health http://%s/healthz\n", cfg.KioskID, cfg.DataDir, term.where, cfg.Health)
 	return k.run(ctx, stop, kioskOptions{
 		ID: cfg.KioskID, Shop: cfg.Shop, DB: db, DataDir: cfg.DataDir, Health: cfg.Health, Lang: lang, Fullscreen: !*windowed, Screen: cfg.Screen,
