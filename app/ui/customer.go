@@ -83,20 +83,23 @@ func (s *Screen) setLarge(on bool) {
 	s.redraw()
 }
 
-// applyTheme puts the customer's theme over the screen: large text only
-// on the customer's screens, never on staff's.
+// applyTheme puts the customer's theme on the app: large text only on
+// the customer's screens, never on staff's. It is the app's theme, not a
+// container.ThemeOverride around the screen: an override must be
+// refreshed after every redraw for the widgets built since, and each
+// refresh opens a new theme scope whose fonts Fyne loads and caches anew
+// (a render in large text took 20 ms, BenchmarkRenderLargeText).
+// A change of the app's theme redraws every window once.
 func (s *Screen) applyTheme() {
 	th := Theme()
 	if s.large && s.staffPhase() == 0 {
 		th = LargeTheme()
 	}
-	if s.themed.Theme == th && th == Theme() {
+	a := fyne.CurrentApp()
+	if a == nil || a.Settings().Theme() == th {
 		return
 	}
-	// Refreshed after every redraw in large text: widgets built since
-	// take the override only then.
-	s.themed.Theme = th
-	s.themed.Refresh()
+	a.Settings().SetTheme(th)
 }
 
 // after runs f on the Fyne goroutine after d, if the screen has a clock.

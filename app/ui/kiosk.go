@@ -101,13 +101,12 @@ type Screen struct {
 	keys  keypad      // the keypad focus (focus.go)
 
 	// The customer's access and words (customer.go).
-	clock        kiosk.Clock              // the screen's own timers; nil: none
-	themed       *container.ThemeOverride // the customer's theme: large text or not
-	large        bool                     // large text now
-	baseLarge    bool                     // large text at the start of each sale (config)
-	footer       *fyne.Container          // the accessibility key, under every customer screen
-	langBox      *fyne.Container          // the language button's touch size
-	noticeGone   bool                     // the customer has seen the notice, or it timed out on the welcome screen
+	clock        kiosk.Clock     // the screen's own timers; nil: none
+	large        bool            // large text now
+	baseLarge    bool            // large text at the start of each sale (config)
+	footer       *fyne.Container // the accessibility key, under every customer screen
+	langBox      *fyne.Container // the language button's touch size
+	noticeGone   bool            // the customer has seen the notice, or it timed out on the welcome screen
 	noticeGen    int
 	listGen      int
 	confirmGen   int
@@ -141,13 +140,12 @@ func NewScreen(k Kiosk, lang string) *Screen {
 	s.root = container.NewBorder(
 		container.NewVBox(header, s.bannerBox), s.footer, nil, nil,
 		container.NewPadded(s.body))
-	s.themed = container.NewThemeOverride(s.root, Theme())
 	s.Render(k.View())
 	return s
 }
 
 // Content is the screen's root object, to be set as the window content.
-func (s *Screen) Content() fyne.CanvasObject { return s.themed }
+func (s *Screen) Content() fyne.CanvasObject { return s.root }
 
 // Lang is the language shown now.
 func (s *Screen) Lang() string {
