@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -236,26 +237,58 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 		}
 	}
 
-	go func() {
-		<-ctx.Done()
-		_ = sdnotify.Stopping()
-		fyne.Do(a.Quit)
-	}()
+	// The checkout's stop record, once: after the window loop returns, or
+	// without it when its teardown hangs (then the store is closed too).
+	finish := sync.OnceFunc(func() {
+		<-ran
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := co.Stop(sctx); err != nil {
+			k.log.Error("journal stop", "err", err)
+		}
+	})
+	returned := make(chan struct{})
+	go k.quitGuard(a, func() {
+		finish()
+		if err := o.DB.Close(); err != nil {
+			k.log.Error("store close", "err", err)
+		}
+	}).run(ctx, returned)
 	a.Lifecycle().SetOnStarted(func() {
 		k.start.mark("shown") // GL is up and the first frame painted
 		place()
 	})
 	go k.notifySystemd(ctx, rendered)
 	w.ShowAndRun()
+	close(returned)
 
 	stop()
-	<-ran
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := co.Stop(sctx); err != nil {
-		k.log.Error("journal stop", "err", err)
-	}
+	finish()
 	return nil
+}
+
+// quitGrace is how long the window loop gets to end after a stop.
+const quitGrace = 15 * time.Second
+
+// quitGuard (quitguard.go) for the kiosk's window: on a stop it tells
+// systemd and asks the Fyne app to quit; should the loop not return
+// within quitGrace, it logs it, runs finish (the stop record, the
+// store's close) and exits with 0: everything of the stop is done but
+// the window's teardown.
+func (k *kioskRun) quitGuard(a fyne.App, finish func()) quitGuard {
+	return quitGuard{
+		quit: func() {
+			_ = sdnotify.Stopping()
+			fyne.Do(a.Quit)
+		},
+		grace: quitGrace,
+		after: time.After,
+		hung: func() {
+			k.log.Error("the window did not close within the grace after the stop; the kiosk stops without it", "grace", quitGrace)
+			finish()
+			os.Exit(0)
+		},
+	}
 }
 
 // notifySystemd tells systemd (Type=notify) READY=1 once the kiosk screen

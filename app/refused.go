@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"selvkasse/app/sdnotify"
 	"selvkasse/app/ui"
 	"selvkasse/kiosk"
 	"selvkasse/storage"
@@ -73,13 +72,11 @@ func (k *kioskRun) refuse(ctx context.Context, stop context.CancelFunc, o kioskO
 	w.SetMaster()
 	rendered := make(chan struct{})
 	close(rendered) // the content is in before the loop runs
-	go func() {
-		<-ctx.Done()
-		_ = sdnotify.Stopping()
-		fyne.Do(a.Quit)
-	}()
+	returned := make(chan struct{})
+	go k.quitGuard(a, func() {}).run(ctx, returned) // no store open to close
 	go k.notifySystemd(ctx, rendered)
 	w.ShowAndRun()
+	close(returned)
 	stop()
 	return nil
 }

@@ -320,6 +320,15 @@ func (d *demo) stop(t *testing.T, ctx context.Context) {
 		if err != nil {
 			t.Fatalf("demo exited with %v after SIGTERM", err)
 		}
+	case <-time.After(30 * time.Second):
+		// SIGQUIT: the Go runtime prints every goroutine's stack to the
+		// demo's output (logged at the end), which shows where it hangs.
+		_ = d.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-d.exited:
+		case <-ctx.Done():
+		}
+		t.Fatal("demo did not stop within 30 s of SIGTERM (its goroutines are in the demo output)")
 	case <-ctx.Done():
 		t.Fatal("demo did not stop on SIGTERM")
 	}
