@@ -101,6 +101,7 @@ bench: deps
 	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip|ApprovalToUnlock|Fdatasync1K' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
 	  st=$$?; cat bin/bench-scan.txt; exit $$st
 	@awk '/^BenchmarkScanToBasket/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \
+	  /^BenchmarkScanToScreen100k\/large/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") l50=$$i; if ($$(i+1)=="p99-µs") l99=$$i}} \
 	  /^BenchmarkPTYRoundTrip/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") r50=$$i; if ($$(i+1)=="p99-µs") r99=$$i}} \
 	  END { if (s50 && r50) printf "scan to basket (real driver on a pty, no wire time): p50 %.0f µs = %.1f x raw pty round trip (%.0f µs), p99 %.0f µs = %.1f x (%.0f µs), same run\n", s50, s50/r50, r50, s99, s99/r99, r99 }' bin/bench-scan.txt
 	@awk '/^BenchmarkApprovalToUnlock/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") a50=$$i; if ($$(i+1)=="p99-µs") a99=$$i}} \
@@ -128,9 +129,11 @@ bench: deps
 	    printf "journal anchor (an intent synced beside the Badger commit, a confirmation after it): sale commit %.2f x without it, min/median/max of %d runs %.2f/%.2f/%.2f, same run\n", r[int((na+1)/2)], na, r[1], r[int((na+1)/2)], r[na] } }' bin/bench-anchor.txt
 	@$(GO) test -run '^$$' -bench 'ScanToScreen100k|PTYRoundTrip' -benchtime $(SCREENBENCHTIME) ./app/ > bin/bench-screen.txt; \
 	  st=$$?; cat bin/bench-screen.txt; exit $$st
-	@awk '/^BenchmarkScanToScreen100k/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i; if ($$(i+1)=="rev-to-draw-p99-µs") d99=$$i}} \
+	@awk '/^BenchmarkScanToScreen100k\/screen/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i; if ($$(i+1)=="rev-to-draw-p99-µs") d99=$$i}} \
+	  /^BenchmarkScanToScreen100k\/large/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") l50=$$i; if ($$(i+1)=="p99-µs") l99=$$i}} \
 	  /^BenchmarkPTYRoundTrip/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") r50=$$i; if ($$(i+1)=="p99-µs") r99=$$i}} \
-	  END { if (s50 && r50) printf "scan to basket rendered on the kiosk screen (100k catalog, real driver on a pty, Fyne test driver): p50 %.1f ms = %.0f x raw pty round trip (%.0f µs), p99 %.1f ms = %.0f x (%.0f µs), same run; goal p99 <= 16 ms (one frame): %s; revision published to drawn p99 %.1f ms\n", s50/1000, s50/r50, r50, s99/1000, s99/r99, r99, (s99 <= 16000 ? "met" : "NOT met"), d99/1000 }' bin/bench-screen.txt
+	  END { if (s50 && r50) printf "scan to basket rendered on the kiosk screen (100k catalog, real driver on a pty, Fyne test driver): p50 %.1f ms = %.0f x raw pty round trip (%.0f µs), p99 %.1f ms = %.0f x (%.0f µs), same run; goal p99 <= 16 ms (one frame): %s; revision published to drawn p99 %.1f ms\n", s50/1000, s50/r50, r50, s99/1000, s99/r99, r99, (s99 <= 16000 ? "met" : "NOT met"), d99/1000; \
+	    if (l99) printf "the same in large text: p50 %.1f ms, p99 %.1f ms; goal p99 <= 16 ms: %s\n", l50/1000, l99/1000, (l99 <= 16000 ? "met" : "NOT met") }' bin/bench-screen.txt
 	@$(GO) test -run '^$$' -bench '^Benchmark(ZReport1M|DayScan1M)$$' -benchtime $(REPORTBENCHTIME) -timeout 30m ./storage/ > bin/bench-report.txt; \
 	  st=$$?; grep '^Benchmark' bin/bench-report.txt; exit $$st
 	@awk '/^BenchmarkZReport1M/ {z=$$3} /^BenchmarkDayScan1M/ {d=$$3} \

@@ -73,10 +73,12 @@ func BenchmarkScanToScreen100k(b *testing.B) {
 	if err := db.Close(); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("screen", func(b *testing.B) { benchScanToScreen(b, dir, shelf) })
+	b.Run("screen", func(b *testing.B) { benchScanToScreen(b, dir, shelf, false) })
+	// The same in large text (the customer's accessibility key).
+	b.Run("large", func(b *testing.B) { benchScanToScreen(b, dir, shelf, true) })
 }
 
-func benchScanToScreen(b *testing.B, dir string, shelf []kiosk.GTIN) {
+func benchScanToScreen(b *testing.B, dir string, shelf []kiosk.GTIN, large bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	db, err := storage.Open(dir, storage.Options{})
@@ -89,6 +91,7 @@ func benchScanToScreen(b *testing.B, dir string, shelf []kiosk.GTIN) {
 	a := test.NewTempApp(b)
 	w := a.NewWindow("Selvkasse")
 	screen := ui.NewScreen(co, ui.LangNorwegian)
+	screen.SetLargeText(large)
 	w.SetContent(screen.Content())
 	w.Resize(fyne.NewSize(1280, 800)) // the kiosk's window
 	drawn := make(chan drawnAt, 1024)

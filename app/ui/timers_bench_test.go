@@ -9,20 +9,11 @@ import (
 )
 
 // BenchmarkActivityHook is the walk that hooks every widget for activity
-// (timers.go), run after each redraw, on a ten-line basket screen;
+// (timers.go), run after each redraw, on a five-line basket screen;
 // "render" (its baseline, in the same run) is a Render of that screen
 // with one line changed, of which the walk is part.
 func BenchmarkActivityHook(b *testing.B) {
-	test.NewTempApp(b).Settings().SetTheme(Theme())
-	d := mustDemo(b)
-	lines := []kiosk.Line{{Product: d.cola, Qty: 1}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1},
-		{Product: d.choc, Qty: 1}, {Product: d.paper, Qty: 1}}
-	var vs [2]kiosk.View
-	for i := range vs {
-		ls := append([]kiosk.Line(nil), lines...)
-		ls[0].Qty = 1 + i
-		vs[i] = d.basketView(ls...)
-	}
+	vs := benchBaskets(b)
 	s := NewScreen(newFakeKiosk(vs[0]), LangNorwegian)
 	b.Run("render", func(b *testing.B) {
 		for i := range b.N {
@@ -34,4 +25,21 @@ func BenchmarkActivityHook(b *testing.B) {
 			s.hookActivity()
 		}
 	})
+}
+
+// benchBaskets starts a test app in the kiosk theme and returns two views
+// of a five-line basket that differ in one line's quantity, for
+// benchmarks that render one after the other.
+func benchBaskets(b *testing.B) [2]kiosk.View {
+	test.NewTempApp(b).Settings().SetTheme(Theme())
+	d := mustDemo(b)
+	lines := []kiosk.Line{{Product: d.cola, Qty: 1}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1},
+		{Product: d.choc, Qty: 1}, {Product: d.paper, Qty: 1}}
+	var vs [2]kiosk.View
+	for i := range vs {
+		ls := append([]kiosk.Line(nil), lines...)
+		ls[0].Qty = 1 + i
+		vs[i] = d.basketView(ls...)
+	}
+	return vs
 }
