@@ -1006,6 +1006,15 @@ func TestPrinterWatchedWhileIdle(t *testing.T) {
 		t.Errorf("two faults shown as %q", v.Fault)
 	}
 	r.printer.SetStatus(kiosk.PrinterStatus{Ready: true})
+	// The watch's next poll: its timer (the rig's only one while idle) is
+	// set after it raised the fault; advancing before that lets it sleep
+	// on (a CI failure, 2026-12-03).
+	if err := r.clock.WaitTimers(r.ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.clock.Pending(); n != 1 {
+		t.Fatalf("%d timers pending, want the printer watch's only", n)
+	}
 	r.clock.Advance(10 * time.Second)
 	r.until(func(v kiosk.View) bool { return v.Fault == kiosk.DevScanner }, "printer back")
 	if st := r.co.View().State; st != kiosk.OutOfOrder {
