@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ func TestPriceDemoDay(t *testing.T) {
 		return nil
 	}))
 	db.Close()
-	if want := []kiosk.Money{old.Price, old.Price, old.Price + 500}; !equalMoneys(got, want) {
+	if want := []kiosk.Money{old.Price, old.Price, old.Price + 500}; !slices.Equal(got, want) {
 		t.Errorf("cola sold at %v, want %v", got, want)
 	}
 
@@ -102,18 +103,6 @@ func TestPriceDemoDay(t *testing.T) {
 	if code := Main([]string{"journal", "export", "--data", d.dir}, &vout, &verr); code != 0 || !strings.Contains(vout.String(), "13021 Price change") {
 		t.Errorf("journal export = %d, without the price change:\n%s%s", code, vout.String(), verr.String())
 	}
-}
-
-func equalMoneys(a, b []kiosk.Money) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // mustStoppedShop is a seeded data dir, closed.

@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,21 +79,9 @@ func TestPriceBookAdd(t *testing.T) {
 	for _, v := range b[pricedSnus.GTIN] {
 		got = append(got, v.Price)
 	}
-	if want := []kiosk.Money{100, 250, 300}; !equalMoney(got, want) {
+	if want := []kiosk.Money{100, 250, 300}; !slices.Equal(got, want) {
 		t.Errorf("versions %v, want %v", got, want)
 	}
-}
-
-func equalMoney(a, b []kiosk.Money) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestPriceBookCheck: a line is right when the version it names has its

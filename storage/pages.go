@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,7 +161,7 @@ func (d *DB) releaseIfTablesChanged() {
 	if !releasesPages || r.dir == "" || !r.mu.TryLock() {
 		return
 	}
-	same := equalLevels(r.levels, badgerLevels(d.bdb))
+	same := slices.Equal(r.levels, badgerLevels(d.bdb))
 	r.mu.Unlock()
 	if !same && r.running.CompareAndSwap(false, true) {
 		r.background.Add(1)
@@ -179,18 +180,6 @@ func badgerLevels(db *badger.DB) []levelSize {
 		out[i] = levelSize{l.NumTables, l.Size}
 	}
 	return out
-}
-
-func equalLevels(a, b []levelSize) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func tableIDs(db *badger.DB) map[uint64]bool {

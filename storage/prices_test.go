@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -157,21 +158,9 @@ func TestScheduledPriceSurvivesRestart(t *testing.T) {
 	for _, v := range vs {
 		got = append(got, v.Price)
 	}
-	if want := []kiosk.Money{pCigs.Price, 16900, 17500}; !slicesEqual(got, want) || !vs[0].From.IsZero() {
+	if want := []kiosk.Money{pCigs.Price, 16900, 17500}; !slices.Equal(got, want) || !vs[0].From.IsZero() {
 		t.Errorf("history %+v, want prices %v, the first since forever", vs, want)
 	}
-}
-
-func slicesEqual[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func countKeys(t *testing.T, d *DB, prefix string) int {
@@ -354,7 +343,7 @@ func TestPriceAudit(t *testing.T) {
 		}
 		return out
 	}
-	if full, light := read(d.ScanSales), read(d.ScanSalePrices); !slicesEqual(full, light) || len(full) != 5 {
+	if full, light := read(d.ScanSales), read(d.ScanSalePrices); !slices.Equal(full, light) || len(full) != 5 {
 		t.Errorf("ScanSalePrices gives\n%v\nScanSales\n%v", light, full)
 	}
 	audit := func() []kiosk.PriceMismatch {
@@ -413,7 +402,7 @@ func TestPriceChangesForLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"Marlboro Gold 169.00 2026-12-07T05:00:00Z"}; !slicesEqual(got, want) {
+	if want := []string{"Marlboro Gold 169.00 2026-12-07T05:00:00Z"}; !slices.Equal(got, want) {
 		t.Errorf("changes since yesterday %q, want %q", got, want)
 	}
 }
