@@ -398,13 +398,9 @@ func (d *DB) SetPrice(ctx context.Context, g kiosk.GTIN, price kiosk.Money, from
 			if err := promote(txn, g, now); err != nil { // what is in force now, into cat/
 				return err
 			}
-			var p kiosk.Product
-			found, err := getJSON(txn, catKey(g), &p)
+			p, err := catalogProduct(txn, g, "set price")
 			if err != nil {
 				return err
-			}
-			if !found {
-				return fmt.Errorf("storage: set price %s: %w", g, kiosk.ErrNotFound)
 			}
 			hist, err := readVersions(txn, prefPrice, g)
 			if err != nil {
@@ -471,13 +467,9 @@ func (d *DB) PriceHistory(ctx context.Context, g kiosk.GTIN) (vs []kiosk.PriceVe
 			if vs, err = readVersions(txn, prefPrice, c); err != nil || len(vs) > 0 {
 				return err
 			}
-			var p kiosk.Product
-			found, err := getJSON(txn, catKey(c), &p)
+			p, err := catalogProduct(txn, c, "price history")
 			if err != nil {
 				return err
-			}
-			if !found {
-				return fmt.Errorf("storage: price history %s: %w", c, kiosk.ErrNotFound)
 			}
 			vs = []kiosk.PriceVersion{{Price: p.Price, From: p.PriceFrom}}
 			return nil

@@ -237,7 +237,7 @@ func (d *DB) ReceiveStock(ctx context.Context, g kiosk.GTIN, qty int, staff stri
 	var out kiosk.Product
 	err := d.call("receive stock", func() error {
 		return d.update(ctx, "receive stock "+string(g), func(txn *badger.Txn) error {
-			p, err := stockProduct(txn, g, "receive")
+			p, err := catalogProduct(txn, g, "receive")
 			if err != nil {
 				return err
 			}
@@ -275,7 +275,7 @@ func (d *DB) CountStock(ctx context.Context, g kiosk.GTIN, counted int, staff st
 	var v kiosk.Variance
 	err := d.call("count stock", func() error {
 		return d.update(ctx, "count stock "+string(g), func(txn *badger.Txn) error {
-			p, err := stockProduct(txn, g, "count")
+			p, err := catalogProduct(txn, g, "count")
 			if err != nil {
 				return err
 			}
@@ -312,7 +312,7 @@ func (d *DB) SetLowStock(ctx context.Context, g kiosk.GTIN, n int) error {
 	}
 	err := d.call("set threshold", func() error {
 		return d.update(ctx, "set threshold "+string(g), func(txn *badger.Txn) error {
-			p, err := stockProduct(txn, g, "set the threshold of")
+			p, err := catalogProduct(txn, g, "set the threshold of")
 			if err != nil {
 				return err
 			}
@@ -324,7 +324,10 @@ func (d *DB) SetLowStock(ctx context.Context, g kiosk.GTIN, n int) error {
 	return err
 }
 
-func stockProduct(txn *badger.Txn, g kiosk.GTIN, what string) (kiosk.Product, error) {
+// catalogProduct reads product g in txn for the operation what (stock
+// and price changes); kiosk.ErrNotFound, wrapped with what and g, when
+// the catalog has no such product.
+func catalogProduct(txn *badger.Txn, g kiosk.GTIN, what string) (kiosk.Product, error) {
 	var p kiosk.Product
 	found, err := getJSON(txn, catKey(g), &p)
 	if err != nil {
