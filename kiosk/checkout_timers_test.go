@@ -40,6 +40,16 @@ func (r *rig) stays(s kiosk.State, d time.Duration, why string) kiosk.View {
 	return v
 }
 
+// atTerminal starts a sale, presses Pay and waits until the terminal has
+// the payment request ("Sett inn kort"), unanswered.
+func (r *rig) atTerminal() {
+	r.t.Helper()
+	r.shopping()
+	r.must(r.co.Pay())
+	_, err := r.term.WaitAuthorize(r.ctx)
+	r.must(err)
+}
+
 // declined pays the basket and has the terminal decline it.
 func (r *rig) declined() {
 	r.t.Helper()
@@ -332,11 +342,7 @@ func TestDeclinedScreenKeepsItsChoicesOverTheWarning(t *testing.T) {
 // nothing charged.
 func TestCancelWhilePayingAbortsAtTheTerminal(t *testing.T) {
 	r := mustRig(t)
-	r.shopping()
-	r.must(r.co.Pay())
-	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.atTerminal()
 	l := r.logViews()
 	if err := r.co.Cancel(); err != nil {
 		t.Fatalf("cancel while the terminal waits for the card: %v", err)
@@ -368,11 +374,7 @@ func TestCancelWhilePayingAbortsAtTheTerminal(t *testing.T) {
 // payment; the call stays open after it.
 func TestHelpWhilePaying(t *testing.T) {
 	r := mustRig(t)
-	r.shopping()
-	r.must(r.co.Pay())
-	if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.atTerminal()
 	if err := r.co.Help(); err != nil {
 		t.Fatalf("help while paying: %v", err)
 	}
@@ -407,11 +409,7 @@ func TestTerminalSilentSaysSoNotRestart(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := mustRig(t)
-			r.shopping()
-			r.must(r.co.Pay())
-			if _, err := r.term.WaitAuthorize(r.ctx); err != nil {
-				t.Fatal(err)
-			}
+			r.atTerminal()
 			l := r.logViews()
 			r.term.SetOffline(tt.offline)
 			r.must(r.term.Respond(tt.outcome))
