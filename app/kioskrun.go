@@ -247,24 +247,32 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 			k.log.Error("journal stop", "err", err)
 		}
 	})
-	returned := make(chan struct{})
-	go k.quitGuard(a, func() {
-		finish()
-		if err := o.DB.Close(); err != nil {
-			k.log.Error("store close", "err", err)
-		}
-	}).run(ctx, returned)
 	a.Lifecycle().SetOnStarted(func() {
 		k.start.mark("shown") // GL is up and the first frame painted
 		place()
 	})
-	go k.notifySystemd(ctx, rendered)
-	w.ShowAndRun()
-	close(returned)
+	k.showUntilStopped(ctx, a, w, rendered, func() {
+		finish()
+		if err := o.DB.Close(); err != nil {
+			k.log.Error("store close", "err", err)
+		}
+	})
 
 	stop()
 	finish()
 	return nil
+}
+
+// showUntilStopped shows w and runs the Fyne loop until the window is
+// closed or ctx ends, telling systemd READY=1 once rendered is closed and
+// the loop runs (notifySystemd). A loop still running quitGrace after the
+// stop is left behind: hung finishes the stop and exits (quitGuard).
+func (k *kioskRun) showUntilStopped(ctx context.Context, a fyne.App, w fyne.Window, rendered <-chan struct{}, hung func()) {
+	returned := make(chan struct{})
+	go k.quitGuard(a, hung).run(ctx, returned)
+	go k.notifySystemd(ctx, rendered)
+	w.ShowAndRun()
+	close(returned)
 }
 
 // quitGrace is how long the window loop gets to end after a stop.

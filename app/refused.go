@@ -70,13 +70,10 @@ func (k *kioskRun) refuse(ctx context.Context, stop context.CancelFunc, o kioskO
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(o.Fullscreen)
 	w.SetMaster()
+	// The content is in before the loop runs; no store is open to close.
 	rendered := make(chan struct{})
-	close(rendered) // the content is in before the loop runs
-	returned := make(chan struct{})
-	go k.quitGuard(a, func() {}).run(ctx, returned) // no store open to close
-	go k.notifySystemd(ctx, rendered)
-	w.ShowAndRun()
-	close(returned)
+	close(rendered)
+	k.showUntilStopped(ctx, a, w, rendered, func() {})
 	stop()
 	return nil
 }
