@@ -185,9 +185,11 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 	}
 	qty := stockTaken(s)
 	var out kiosk.Sale
+	var written []kiosk.Product // the products as the commit left them
 	defer d.pendWrite()()
 	err := d.call("complete sale", func() error {
-		return d.update(ctx, "complete sale "+s.ID, func(txn *badger.Txn) error {
+		return d.updateThen(ctx, "complete sale "+s.ID, func(txn *badger.Txn) error {
+			written = written[:0]
 			var ref saleRef
 			done, err := getJSON(txn, saleIDKey(s.ID), &ref)
 			if err != nil {
@@ -235,6 +237,7 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 					return err
 				}
 				moved = append(moved, g)
+				written = append(written, p)
 			}
 			if err := del(txn, pendKey(s.ID)); err != nil {
 				return err
@@ -258,10 +261,10 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			}
 			out = sale
 			return nil
-		})
+		}, func() { d.cat.setWritten(written) })
 	})
-	d.refreshStock(s.Lines)
 	if err != nil {
+		d.refreshStock(s.Lines) // whatever a failed commit left
 		return kiosk.Sale{}, err
 	}
 	return out, nil

@@ -414,6 +414,14 @@ func (d *DB) call(op string, fn func() error) (err error) {
 // times per sale, and the journal anchor's intent, written while Badger
 // commits, must name the head its own commit leaves (anchor.go).
 func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) error) error {
+	return d.updateThen(ctx, op, fn, nil)
+}
+
+// updateThen is update, and runs committed (when not nil) after fn's
+// transaction committed, still under commitMu: no other write can have
+// committed since, so committed may put what fn wrote into the in-memory
+// catalog index without reading it back (CompleteSale).
+func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn) error, committed func()) error {
 	d.commitMu.Lock()
 	defer d.commitMu.Unlock()
 	for attempt := 1; ; attempt++ {
@@ -438,6 +446,9 @@ func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) err
 			// A flush or compaction since the last write has written
 			// new tables through their mappings (pages.go).
 			d.releaseIfTablesChanged()
+			if committed != nil {
+				committed()
+			}
 			return nil
 		case !errors.Is(err, badger.ErrConflict):
 			return fmt.Errorf("storage: %s: commit: %w", op, err)
