@@ -114,6 +114,18 @@ type Totals struct {
 	Open []string `json:"open,omitempty"`
 }
 
+// Clone returns a copy of t that shares no slice with t, so either may
+// change without the other (TestTotalsCloneSharesNothing walks every
+// field).
+func (t Totals) Clone() Totals {
+	t.Period.Groups = slices.Clone(t.Period.Groups)
+	t.Period.VAT = slices.Clone(t.Period.VAT)
+	t.Period.Payments = slices.Clone(t.Period.Payments)
+	t.Period.PriceLookups = slices.Clone(t.Period.PriceLookups)
+	t.Open = slices.Clone(t.Open)
+	return t
+}
+
 // NextZ is the number the kiosk's next Z report gets: the Z reports of a
 // kiosk are numbered from 1 without gaps.
 func (t Totals) NextZ() uint64 { return t.LastZ.No + 1 }

@@ -126,7 +126,7 @@ func (d *DB) CompleteReturn(ctx context.Context, r kiosk.Return, e kiosk.Entry) 
 				return err
 			}
 			t.AddReturn(ret)
-			if err := setJSON(txn, totKey(r.Kiosk), t); err != nil {
+			if err := writeTotals(txn, r.Kiosk, t); err != nil {
 				return err
 			}
 			e := e
