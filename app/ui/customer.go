@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"image/color"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -265,7 +267,7 @@ func (s *Screen) removeLastButton() fyne.CanvasObject {
 	if !ok {
 		return nil
 	}
-	return tbutton(s.t(mRemoveLast), widget.MediumImportance, 0, CustomerTouch, func() {
+	return tbutton(s.btext(s.t(mRemoveLast), ""), widget.MediumImportance, 0, CustomerTouch, func() {
 		s.interacted()
 		s.run(r.RemoveLast)
 	})
@@ -506,7 +508,7 @@ func (s *Screen) searchButton() fyne.CanvasObject {
 	if _, ok := s.k.(Finder); !ok {
 		return nil
 	}
-	return tbutton(s.t(mSearchByName), widget.MediumImportance, 0, CustomerTouch, s.openSearch)
+	return tbutton(s.btext(s.t(mSearchByName), ""), widget.MediumImportance, 0, CustomerTouch, s.openSearch)
 }
 
 // redrawFooter shows the accessibility key under the customer's
@@ -540,4 +542,67 @@ func (s *Screen) redrawFooter() {
 func bottomed(actions fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(nil, container.NewVBox(atLeast(layout.NewSpacer(), 0, TouchGap), actions), nil, nil,
 		container.NewVScroll(middle(objs...)))
+}
+
+// btext is a customer button's label as shown: in large text on a
+// narrow window a long one is broken in two lines at the space nearest
+// its middle, never inside keep (an amount), so that the Shopping
+// screen's rows of buttons fit the demo's 1200-unit window
+// (TestNothingOverlaps). Not on a wider one: two lines make a button
+// taller than its target size, and the basket shorter. What a button
+// says (the keypad's focus, speech) is its label on one line (oneLine).
+func (s *Screen) btext(text, keep string) string {
+	if !s.twoLineLabels() || utf8.RuneCountInString(text) < twoLineMin {
+		return text
+	}
+	skip0, skip1 := -1, -1
+	if keep != "" {
+		if i := strings.Index(text, keep); i >= 0 {
+			skip0, skip1 = i, i+len(keep)
+		}
+	}
+	mid, best := len(text)/2, -1
+	for i := 0; i < len(text); i++ {
+		if text[i] != ' ' || i > skip0 && i < skip1 {
+			continue
+		}
+		if best < 0 || abs(i-mid) < abs(best-mid) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return text
+	}
+	return text[:best] + "\n" + text[best+1:]
+}
+
+// twoLineMin is the length from which btext breaks a label.
+const twoLineMin = 12
+
+// narrowWidth is the window width under which btext breaks labels in
+// large text: the Shopping screen's rows fit 1920 units on one line and
+// did not fit 1280.
+const narrowWidth = 1600
+
+// twoLineLabels reports whether btext breaks long labels: in large text,
+// once the screen was laid out in a window narrower than narrowWidth.
+func (s *Screen) twoLineLabels() bool {
+	w := s.root.Size().Width
+	return s.large && w > 0 && w < narrowWidth
+}
+
+// payText is the Pay button's label with the total.
+func (s *Screen) payText() string {
+	total := s.view.Total.String()
+	return s.btext(s.t(mPay, total), total)
+}
+
+// oneLine is a label broken by btext on one line again.
+func oneLine(text string) string { return strings.ReplaceAll(text, "\n", " ") }
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

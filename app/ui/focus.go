@@ -256,7 +256,7 @@ func focusable(o fyne.CanvasObject) bool {
 func targetText(o fyne.CanvasObject) string {
 	switch x := o.(type) {
 	case *widget.Button:
-		return x.Text
+		return oneLine(x.Text)
 	case *productRow:
 		return x.name + ", " + x.price
 	case *widget.Check:

@@ -581,7 +581,7 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 			return
 		case *widget.Button:
-			out = append(out, x.Text)
+			out = append(out, oneLine(x.Text))
 			return
 		case *widget.RichText:
 			out = append(out, x.String())
@@ -622,7 +622,7 @@ func findButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 	t.Helper()
 	var found []*widget.Button
 	for _, o := range visible(w.Canvas().Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
+		if b, ok := o.(*widget.Button); ok && oneLine(b.Text) == text {
 			found = append(found, b)
 		}
 	}

@@ -111,7 +111,7 @@ func (s *Screen) keyBack() {
 // buttonLabelled is the visible, enabled button labelled text, or nil.
 func (s *Screen) buttonLabelled(text string) *widget.Button {
 	for _, t := range s.focusTargets() {
-		if b, ok := t.obj.(*widget.Button); ok && b.Text == text {
+		if b, ok := t.obj.(*widget.Button); ok && oneLine(b.Text) == text {
 			return b
 		}
 	}

@@ -394,7 +394,7 @@ func (s *Screen) helpPanel() fyne.CanvasObject {
 // basket is easy to lose by a stray tap); on the "are you still there?"
 // warning, which already asked, it cancels at once.
 func (s *Screen) cancelButton() fyne.CanvasObject {
-	return tbutton(s.t(mCancelSale), widget.DangerImportance, 0, PrimaryTouch, func() {
+	return tbutton(s.btext(s.t(mCancelSale), ""), widget.DangerImportance, 0, PrimaryTouch, func() {
 		if s.view.State == kiosk.TimeoutWarning {
 			s.run(s.k.Cancel)
 			return
@@ -423,11 +423,11 @@ func (s *Screen) cancelQuestion() fyne.CanvasObject {
 }
 
 func (s *Screen) cabinetButton(h float32) fyne.CanvasObject {
-	return tbutton(s.t(mCabinet), widget.MediumImportance, 0, max(h, CustomerTouch), func() { s.openCabinet(true) })
+	return tbutton(s.btext(s.t(mCabinet), ""), widget.MediumImportance, 0, max(h, CustomerTouch), func() { s.openCabinet(true) })
 }
 
 func (s *Screen) payButton() fyne.CanvasObject {
-	return tbutton(s.t(mPay, s.view.Total.String()), widget.HighImportance, 360, PrimaryTouch, func() { s.run(s.k.Pay) })
+	return tbutton(s.payText(), widget.HighImportance, 360, PrimaryTouch, func() { s.run(s.k.Pay) })
 }
 
 // Idle: welcome, scan to start, the cabinet list.
@@ -436,6 +436,23 @@ func (s *Screen) idle() fyne.CanvasObject {
 		heading(s.t(mWelcome)),
 		subheading(s.t(mScanToStart)),
 	)
+}
+
+// lineName is a basket line's name, wrapped when long (issue 14:
+// "Nordlys Snus Original Portion …"), and its detail in small text (the
+// unit price, or a weight label's weight and price per kilo): in a
+// column of its own (detail), or under the name where long labels go on
+// two lines (btext: large text on a narrow window), so the name keeps
+// its words whole beside the line's buttons (detail is then nil).
+func (s *Screen) lineName(text, info string) (name, detail fyne.CanvasObject) {
+	n := leftLabel(text, theme.SizeNameText, true)
+	n.Wrapping = fyne.TextWrapWord
+	if !s.twoLineLabels() {
+		return n, container.NewCenter(rightLabel(info, theme.SizeNameCaptionText, false))
+	}
+	d := leftLabel(info, theme.SizeNameCaptionText, false)
+	d.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(n, d), nil
 }
 
 // vatNote says prices include VAT, and how much VAT per rate.
@@ -482,15 +499,15 @@ func (s *Screen) basketLine(l kiosk.Line) fyne.CanvasObject {
 		s.interacted()
 		s.run(func() error { return s.k.Remove(g) })
 	})
+	name, each := s.lineName(l.Product.Name, s.t(mEach, l.Product.Price.String()))
 	right := container.NewHBox(
-		container.NewCenter(rightLabel(s.t(mEach, l.Product.Price.String()), theme.SizeNameCaptionText, false)),
 		targets(minus, atLeast(container.NewCenter(count), 64, PrimaryTouch), plus),
 		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, PrimaryTouch),
 		container.NewCenter(remove),
 	)
-	// Long names wrap (issue 14: "Nordlys Snus Original Portion …").
-	name := leftLabel(l.Product.Name, theme.SizeNameText, true)
-	name.Wrapping = fyne.TextWrapWord
+	if each != nil {
+		right.Objects = append([]fyne.CanvasObject{each}, right.Objects...)
+	}
 	row := container.NewBorder(nil, nil, left, right, name)
 	if g == s.added {
 		return newestMark(row)

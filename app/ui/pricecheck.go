@@ -30,7 +30,7 @@ func (s *Screen) priceCheckButton(h float32) fyne.CanvasObject {
 	if !ok {
 		return nil
 	}
-	return tbutton(s.t(mPriceCheck), widget.MediumImportance, 240, h, func() { s.run(pk.PriceCheck) })
+	return tbutton(s.btext(s.t(mPriceCheck), ""), widget.MediumImportance, 240, h, func() { s.run(pk.PriceCheck) })
 }
 
 // priceCheck is the price-check screen: what to do, or the last item
@@ -86,10 +86,15 @@ func (s *Screen) inStoreBasketLine(l kiosk.Line) fyne.CanvasObject {
 	remove := tbutton(s.t(mRemove), widget.MediumImportance, 120, CustomerTouch, func() {
 		s.run(func() error { return s.k.Remove(key) })
 	})
+	var name fyne.CanvasObject = nameLabel(l.Product.Name, theme.SizeNameText, true)
+	var info fyne.CanvasObject = container.NewCenter(rightLabel(detail, theme.SizeNameCaptionText, false))
+	if s.twoLineLabels() {
+		name, info = s.lineName(l.Product.Name, detail)
+	}
 	right := targets(
-		container.NewCenter(rightLabel(detail, theme.SizeNameCaptionText, false)),
+		info,
 		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, CustomerTouch),
 		remove,
 	)
-	return container.NewBorder(nil, nil, atLeast(layout.NewSpacer(), 64, 0), right, nameLabel(l.Product.Name, theme.SizeNameText, true))
+	return container.NewBorder(nil, nil, atLeast(layout.NewSpacer(), 64, 0), right, name)
 }

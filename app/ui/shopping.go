@@ -21,8 +21,9 @@ import (
 // shopScreen is the Shopping screen as built, and what its update
 // changes.
 type shopScreen struct {
-	lang string // built in; another language builds anew
-	help bool   // a help call was open when built (the Help button is disabled)
+	lang  string // built in; another language builds anew
+	help  bool   // a help call was open when built (the Help button is disabled)
+	split bool   // built with long labels on two lines (btext)
 
 	root  fyne.CanvasObject
 	count *widget.Label
@@ -58,7 +59,7 @@ type lineKey struct {
 
 // Shopping: the basket, its total and what to do next.
 func (s *Screen) shopping() fyne.CanvasObject {
-	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() {
+	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() || sh.split != s.twoLineLabels() {
 		s.shop = s.newShopScreen()
 	}
 	s.shop.update(s)
@@ -66,7 +67,7 @@ func (s *Screen) shopping() fyne.CanvasObject {
 }
 
 func (s *Screen) newShopScreen() *shopScreen {
-	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), rows: map[lineKey]shopRow{}}
+	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), split: s.twoLineLabels(), rows: map[lineKey]shopRow{}}
 	sh.count = rightLabel("", theme.SizeNameText, false)
 	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true),
 		container.NewHBox(sh.count, targets(s.priceCheckButton(CustomerTouch), s.searchButton(), s.removeLastButton())))
@@ -128,7 +129,7 @@ func (sh *shopScreen) update(s *Screen) {
 	sh.lines.Refresh()
 	sh.vat.SetText(s.vatNote())
 	sh.total.SetText(v.Total.String())
-	sh.pay.Objects[0].(*widget.Button).SetText(s.t(mPay, v.Total.String()))
+	sh.pay.Objects[0].(*widget.Button).SetText(s.payText())
 	if pay := len(v.Lines) > 0; pay != sh.payIn {
 		sh.bottom.Objects[len(sh.bottom.Objects)-1] = sh.actions(pay)
 		sh.bottom.Refresh()

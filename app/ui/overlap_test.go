@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestNothingOverlaps: on every customer screen, in both languages and
+// in normal and large text, at the demo's kiosk window (1200×1100) and
+// at the appliance's panel (1920×1080), no button or one-line text
+// overlaps another, and no button reaches out of the window. In large
+// text the Shopping screen's rows did not fit the demo's window: Pay lay
+// over "Tobakk og snus" and the basket's title over its count.
+func TestNothingOverlaps(t *testing.T) {
+	for _, sz := range []fyne.Size{fyne.NewSize(1200, 1100), fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))} {
+		for _, lang := range []string{LangNorwegian, LangEnglish} {
+			walkCustomerAt(t, lang, sz, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
+				win := w.Canvas().Size()
+				type box struct {
+					name string
+					r    rect
+				}
+				var boxes []box
+				for _, d := range drawOrder(w) {
+					var name string
+					size := d.o.Size()
+					switch o := d.o.(type) {
+					case *widget.Button:
+						name = "button " + o.Text
+						if d.pos.X < -0.5 || d.pos.X+size.Width > win.Width+0.5 {
+							t.Errorf("%q at x %.0f–%.0f reaches out of the %v window", o.Text, d.pos.X, d.pos.X+size.Width, win)
+						}
+					case *widget.Label:
+						if o.Text == "" {
+							continue
+						}
+						name = "text " + o.Text
+						if o.Wrapping == fyne.TextWrapOff && o.Truncation == fyne.TextTruncateOff {
+							// Text that does not fit is drawn past its box.
+							size = size.Max(o.MinSize())
+						}
+					default:
+						continue
+					}
+					r := rect{d.pos.X, d.pos.Y, d.pos.X + size.Width, d.pos.Y + size.Height}.and(d.clip)
+					if r.empty() {
+						continue
+					}
+					boxes = append(boxes, box{name, r})
+				}
+				for i, a := range boxes {
+					for _, b := range boxes[i+1:] {
+						if o := a.r.and(b.r); !o.empty() && (o.x1-o.x0) > 1 && (o.y1-o.y0) > 1 {
+							t.Errorf("%s and %s overlap by %.0f × %.0f", a.name, b.name, o.x1-o.x0, o.y1-o.y0)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// walkCustomerAt is walkCustomer at a window of size sz, its sub-tests
+// named with the size; in English only the cases without a set-up (the
+// set-ups tap Norwegian labels).
+func walkCustomerAt(t *testing.T, lang string, sz fyne.Size, check func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window)) {
+	t.Run(fmt.Sprintf("%s_%.0fx%.0f", lang, sz.Width, sz.Height), func(t *testing.T) {
+		for _, c := range customerCases(t) {
+			if lang != LangNorwegian && c.setup != nil {
+				continue
+			}
+			for _, large := range []bool{false, true} {
+				name := c.name
+				if large {
+					name += "_large"
+				}
+				t.Run(name, func(t *testing.T) {
+					newTestApp(t)
+					s, w := showScreen(t, priceFake{newFakeKiosk(c.view)}, lang, sz)
+					s.SetLargeText(large)
+					if c.setup != nil {
+						c.setup(t, s, w)
+					}
+					settle(w)
+					check(t, c, large, s, w)
+				})
+			}
+		}
+	})
+}
