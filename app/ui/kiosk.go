@@ -262,10 +262,12 @@ func (s *Screen) openCabinet(open bool) {
 
 func (s *Screen) redraw() {
 	s.langBtn.SetText(s.t(mLangButton))
+	// The theme first: what is built below may take sizes from it (the
+	// 18+ badge's text, TestBadgeSizeAfterLargeText).
+	s.applyTheme()
 	s.redrawFooter()
 	if s.staffPhase() != 0 {
 		s.redrawStaff()
-		s.applyTheme()
 		return
 	}
 	s.title.SetText(s.t(mAppTitle))
@@ -285,7 +287,6 @@ func (s *Screen) redraw() {
 	}
 	s.show(bs, s.build())
 	s.hookActivity() // every tap reports the customer's activity (timers.go)
-	s.applyTheme()
 }
 
 // setHeaderExtra puts objs beside the language button (the staff

@@ -5,7 +5,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
+
+	"selvkasse/kiosk"
 )
 
 // TestNothingOverlaps: on every customer screen, in both languages and
@@ -90,4 +93,41 @@ func walkCustomerAt(t *testing.T, lang string, sz fyne.Size, check func(t *testi
 			}
 		}
 	})
+}
+
+// TestBadgeSizeAfterLargeText: a screen built right after the customer
+// turned large text off draws in the normal sizes. The theme was changed
+// after the build, so the 18+ badge (a canvas text sized from the theme
+// when built) kept the large size until the next rebuild.
+func TestBadgeSizeAfterLargeText(t *testing.T) {
+	d := mustDemo(t)
+	for _, sz := range []fyne.Size{size1280, size1920} {
+		t.Run(fmt.Sprint(sz.Width), func(t *testing.T) {
+			newTestApp(t)
+			s, w := showScreen(t, newFakeKiosk(d.basketView(kiosk.Line{Product: d.snus, Qty: 1})), LangNorwegian, sz)
+			want := badgeSize(t, w)
+			s.SetLargeText(true)
+			settle(w)
+			if got := badgeSize(t, w); got <= want {
+				t.Fatalf("large text: badge text %v, want more than %v", got, want)
+			}
+			s.SetLargeText(false)
+			settle(w)
+			if got := badgeSize(t, w); got != want {
+				t.Errorf("after large text: badge text %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// badgeSize is the 18+ badge's text size.
+func badgeSize(t *testing.T, w fyne.Window) float32 {
+	t.Helper()
+	for _, d := range drawOrder(w) {
+		if tx, ok := d.o.(*canvas.Text); ok && tx.Text == "18+" {
+			return tx.TextSize
+		}
+	}
+	t.Fatal("no 18+ badge")
+	return 0
 }

@@ -23,6 +23,7 @@ import (
 type shopScreen struct {
 	lang  string // built in; another language builds anew
 	help  bool   // a help call was open when built (the Help button is disabled)
+	large bool   // built in large text (sizes taken from the theme)
 	split bool   // built with long labels on two lines (btext)
 
 	root  fyne.CanvasObject
@@ -59,7 +60,7 @@ type lineKey struct {
 
 // Shopping: the basket, its total and what to do next.
 func (s *Screen) shopping() fyne.CanvasObject {
-	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() || sh.split != s.twoLineLabels() {
+	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() || sh.large != s.large || sh.split != s.twoLineLabels() {
 		s.shop = s.newShopScreen()
 	}
 	s.shop.update(s)
@@ -67,7 +68,7 @@ func (s *Screen) shopping() fyne.CanvasObject {
 }
 
 func (s *Screen) newShopScreen() *shopScreen {
-	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), split: s.twoLineLabels(), rows: map[lineKey]shopRow{}}
+	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), large: s.large, split: s.twoLineLabels(), rows: map[lineKey]shopRow{}}
 	sh.count = rightLabel("", theme.SizeNameText, false)
 	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true),
 		container.NewHBox(sh.count, targets(s.priceCheckButton(CustomerTouch), s.searchButton(), s.removeLastButton())))
