@@ -112,7 +112,12 @@ func customerCases(t *testing.T) []customerCase {
 // walkCustomer shows every customer case in lang, plain and in large
 // text, and calls check with the laid-out window.
 func walkCustomer(t *testing.T, lang string, check func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window)) {
-	for _, c := range customerCases(t) {
+	walkCases(t, customerCases(t), lang, DefaultPanel.Window, check)
+}
+
+// walkCases is walkCustomer for cases at a window of size sz.
+func walkCases(t *testing.T, cases []customerCase, lang string, sz fyne.Size, check func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window)) {
+	for _, c := range cases {
 		for _, large := range []bool{false, true} {
 			name := c.name
 			if large {
@@ -122,7 +127,7 @@ func walkCustomer(t *testing.T, lang string, check func(t *testing.T, c customer
 				newTestApp(t)
 				// With the price check, as the checkout has it: its
 				// buttons are measured too.
-				s, w := showScreen(t, priceFake{newFakeKiosk(c.view)}, lang, DefaultPanel.Window)
+				s, w := showScreen(t, priceFake{newFakeKiosk(c.view)}, lang, sz)
 				s.SetLargeText(large)
 				if c.setup != nil {
 					c.setup(t, s, w)
