@@ -126,6 +126,7 @@ func TestOpenReleasesTablePages(t *testing.T) {
 	const n = 15000
 	catalogTable(t, dir, n)
 	d := mustOpen(t, dir)
+	d.pages.background.Wait() // Open releases in the background
 	if got := sumResident(residentTables(t, dir)); got > releasedBound {
 		t.Errorf("after Open %d KiB of table pages resident, want at most %d", got>>10, releasedBound>>10)
 	}
@@ -227,13 +228,14 @@ func TestWriteReleasesAfterTablesChange(t *testing.T) {
 	}
 }
 
-// TestLongScanReleases: a Scan of more than a batch releases the table
-// pages it read; readRecords alone leaves them resident.
+// TestLongScanReleases: a Scan of scanReleaseAfter records or more
+// releases the table pages it read; readRecords alone leaves them
+// resident.
 func TestLongScanReleases(t *testing.T) {
 	dir := t.TempDir()
 	d := mustOpen(t, dir)
 	ctx := context.Background()
-	const n = 4000
+	const n = (scanReleaseAfter/200 + 1) * 200 // whole commits, more than scanReleaseAfter
 	text := strings.Repeat("x", 400)
 	for i := 0; i < n; i += 200 { // 200 records a commit: one fsync each
 		err := d.update(ctx, "append", func(txn *badger.Txn) error {
@@ -269,6 +271,7 @@ func TestLongScanReleases(t *testing.T) {
 	if seen != n {
 		t.Fatalf("scanned %d records, want %d", seen, n)
 	}
+	d.pages.background.Wait() // the scan's last release is in the background
 	if got := sumResident(residentTables(t, dir)); got > releasedBound {
 		t.Errorf("after a scan of %d records %d KiB of table pages resident (%d KiB read without a release), want at most %d", n, got>>10, touched>>10, releasedBound>>10)
 	}

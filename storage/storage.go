@@ -265,7 +265,7 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	// Badger has read every table's index, and the catalog its tables:
 	// pages the kiosk does not need resident (pages.go).
 	d.initPageRelease()
-	d.releaseTablePages()
+	d.releaseSoon()
 	return d, nil
 }
 
