@@ -97,7 +97,7 @@ bench: deps
 	    mx = med(x, nb); printf "durable sale commit p50 / raw append+fdatasync p50: min/median/max of %d runs %.2f/%.2f/%.2f x; goal <= 2.0 x\n", nb, x[1], mx, x[nb]; \
 	    printf "durable sale commit p99 / SQLite WAL synchronous=FULL p99: median of %d runs %.2f x; goal <= 0.25 x\n", nb, med(y, nb); \
 	    printf "  the floor: raw append+fdatasync p99 / SQLite p99, median %.2f x (no commit that waits for the disk can be below it); sale commit p99 / raw p99, median %.2f x\n", med(z, nb), med(u, nb); \
-	    if (ng == nb) printf "  Badger's own floor (one key of the same size, nothing read; two msyncs per commit): p50 %.2f x raw, p99 %.2f x SQLite, medians of %d runs\n", med(v, nb), med(w, nb), nb } }' bin/bench-commit.txt
+	    if (ng == nb) printf "  the floor of Badger alone (one key of the same size, nothing read; two msyncs per commit): p50 %.2f x raw, p99 %.2f x SQLite, medians of %d runs\n", med(v, nb), med(w, nb), nb } }' bin/bench-commit.txt
 	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip|ApprovalToUnlock|Fdatasync1K' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
 	  st=$$?; cat bin/bench-scan.txt; exit $$st
 	@awk '/^BenchmarkScanToBasket/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i}} \
