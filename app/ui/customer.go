@@ -281,6 +281,15 @@ func (s *Screen) openSearch() {
 	s.redraw()
 }
 
+// searchShown reports whether build shows the search by name.
+func (s *Screen) searchShown() bool {
+	if s.staffPhase() != 0 || s.askingCancel || !s.searching || (s.view.State != kiosk.Idle && s.view.State != kiosk.Shopping) {
+		return false
+	}
+	_, ok := s.k.(Finder)
+	return ok
+}
+
 func (s *Screen) closeSearch() {
 	s.searching, s.query = false, nil
 	s.redraw()

@@ -37,7 +37,8 @@ func KeyActions() []KeyAction {
 //     moves anything. Then Next/Previous move the focus in reading
 //     order, wrapping round, and Select taps the focused target.
 //   - Back: on the cancel question "No, go back"; on the cabinet list
-//     Close; on the "are you still there?" warning "Yes" (never the
+//     Close; in the search by name, Backspace erases the last letter
+//     and any other Back key (or Backspace on an empty search) closes it; on the "are you still there?" warning "Yes" (never the
 //     warning's immediate cancel); elsewhere the screen's Cancel button,
 //     which asks first. Nothing where the screen has no way back (the
 //     welcome, paying, releasing, the receipt).
@@ -68,7 +69,7 @@ func (s *Screen) Key(a KeyAction, ev *fyne.KeyEvent) {
 			}
 		}
 	case KeyBack:
-		s.keyBack()
+		s.keyBack(ev)
 	case KeyHelp:
 		if b := s.buttonLabelled(s.t(mHelp)); b != nil {
 			b.Tapped(&fyne.PointEvent{})
@@ -92,8 +93,12 @@ func (s *Screen) showFocus() {
 	s.focusAt(ts, i)
 }
 
-func (s *Screen) keyBack() {
+func (s *Screen) keyBack(ev *fyne.KeyEvent) {
 	switch {
+	case s.searchShown() && ev != nil && ev.Name == fyne.KeyBackspace && len(s.query) > 0:
+		s.typeKey('\b') // a keyboard's Backspace erases in the search
+	case s.searchShown():
+		s.closeSearch()
 	case s.askingCancel:
 		s.askingCancel = false
 		s.redraw()

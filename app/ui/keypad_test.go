@@ -430,3 +430,38 @@ func TestKeypadFocusSaid(t *testing.T) {
 }
 
 type fyneColor = color.Color
+
+// TestKeyboardTypesInSearch: with the search by name open, letters typed
+// on a keyboard go into the search as the on-screen keys do, Backspace
+// erases the last one, and Back (Escape) closes the search. Before, the
+// keyboard's letters did nothing there and Back had no way out of it.
+func TestKeyboardTypesInSearch(t *testing.T) {
+	d := mustDemo(t)
+	searchable = d.all()
+	s, w := keypadScreen(t, newFakeKiosk(d.views()[kiosk.Idle]), LangNorwegian)
+	testKeys[fyne.KeyBackspace] = KeyBack // as the binary's default map
+	t.Cleanup(func() { delete(testKeys, fyne.KeyBackspace) })
+	findButton(t, w, "Søk etter navn").Tapped(&fyne.PointEvent{})
+	settle(w)
+	for _, r := range "snux" {
+		typeRune(w, r)
+	}
+	if got := string(s.query); got != "SNUX" {
+		t.Fatalf("typed snux: the search holds %q, want SNUX", got)
+	}
+	press(t, w, fyne.KeyBackspace)
+	if got := string(s.query); got != "SNU" {
+		t.Fatalf("after Backspace the search holds %q, want SNU", got)
+	}
+	if !hasText(w, "18+  "+d.snus.Name) {
+		t.Errorf("the search for SNU does not show %q; it shows %q", d.snus.Name, texts(w))
+	}
+	typeRune(w, '7') // a digit still chooses by position
+	if got := string(s.query); got != "SNU" {
+		t.Errorf("a digit went into the search: %q", got)
+	}
+	press(t, w, fyne.KeyEscape)
+	if s.searching {
+		t.Errorf("Back did not close the search; the screen shows %q", texts(w))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -286,9 +287,14 @@ func (s *Screen) pinErase() {
 // TypedRune takes a key typed on a keyboard or keypad wired to the kiosk
 // (the window's canvas hands them here): on the PIN pad, and where a
 // receipt number is asked for, a digit is typed as if tapped. On the
-// customer's screens a digit chooses by position (keyDigit, keypad.go).
+// customer's screens a digit chooses by position (keyDigit, keypad.go),
+// and in the search by name a letter or space is typed into it.
 func (s *Screen) TypedRune(r rune) {
 	s.activity() // any key is the customer's activity (timers.go)
+	if (unicode.IsLetter(r) || r == ' ') && s.searchShown() {
+		s.typeKey(unicode.ToUpper(r))
+		return
+	}
 	if r < '0' || r > '9' {
 		return
 	}
