@@ -532,7 +532,7 @@ func (s *Screen) redrawFooter() {
 		s.langBox.Layout = l
 		s.langBox.Refresh()
 	}
-	if s.staffPhase() != 0 || s.searching && (s.view.State == kiosk.Idle || s.view.State == kiosk.Shopping) {
+	if s.staffPhase() != 0 || s.searchShown() {
 		s.footer.Objects = nil
 		s.footer.Hide()
 		return

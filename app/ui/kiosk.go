@@ -325,10 +325,8 @@ func (s *Screen) build() fyne.CanvasObject {
 	if s.askingCancel {
 		return s.cancelQuestion()
 	}
-	if s.searching && (v.State == kiosk.Idle || v.State == kiosk.Shopping) {
-		if _, ok := s.k.(Finder); ok {
-			return s.search()
-		}
+	if s.searchShown() {
+		return s.search()
 	}
 	switch v.State {
 	case kiosk.Idle:
