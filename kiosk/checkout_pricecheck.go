@@ -45,10 +45,15 @@ type PriceInfo struct {
 	// TextOnly: tobacco, shown as its name and price only, never a
 	// picture (tobakksskadeloven § 25: tobacco is kept out of view).
 	TextOnly bool
+	// ByKg: a product sold by the kg (UnitKg) scanned by its own code:
+	// Price is per kg, nothing was weighed, and it is bought by the
+	// scale's label (Basket.Add refuses its own code, ErrSoldByWeight).
+	ByKg bool
 }
 
-// PerKg reports whether Price is a price per kg.
-func (p PriceInfo) PerKg() bool { return p.Grams != 0 }
+// PerKg reports whether Price is a price per kg: a weight label's, or a
+// product sold by the kg scanned by its own code.
+func (p PriceInfo) PerKg() bool { return p.Grams != 0 || p.ByKg }
 
 // PriceCheck puts the kiosk into price-check mode from the welcome or the
 // basket screen. Errors: ErrNotNow (wrapped) anywhere else.
@@ -165,7 +170,7 @@ func (c *Checkout) lookupScan(s Scan) (info PriceInfo, ok bool) {
 		return PriceInfo{}, false
 	}
 	return PriceInfo{GTIN: p.GTIN, Code: s.Code, Name: p.Name, Group: p.Group, Price: p.Price, Amount: p.Price,
-		TextOnly: p.Group == GroupTobacco}, true
+		TextOnly: p.Group == GroupTobacco, ByKg: p.Unit == UnitKg}, true
 }
 
 // lookup finds g in the catalog, as Scan does: an unknown code is

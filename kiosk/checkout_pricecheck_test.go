@@ -309,3 +309,22 @@ func TestPriceCheckInTraining(t *testing.T) {
 		t.Errorf("look-ups %+v", l)
 	}
 }
+
+// TestPriceCheckKgByOwnCode: a product sold by the kg, scanned by its own
+// code in the price check, is shown per kg with nothing weighed (it was
+// shown as a piece at its price per kg), and journaled with that price.
+func TestPriceCheckKgByOwnCode(t *testing.T) {
+	r := mustRig(t)
+	loose := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000168"), Name: "Nøtter i løsvekt", Group: kiosk.GroupFood,
+		VAT: kiosk.VAT15, Price: 14900, Stock: 10, Unit: kiosk.UnitKg}
+	r.must(r.store.Put(r.ctx, loose))
+	r.must(r.co.PriceCheck())
+	r.co.Scan(loose.GTIN.Short())
+	pc := r.co.View().PriceCheck
+	if pc == nil || !pc.PerKg() || pc.Grams != 0 || pc.Price != loose.Price || !pc.ByKg {
+		t.Fatalf("a kg product by its own code shown as %+v", pc)
+	}
+	if c := r.priceChecks(); len(c) != 1 || c[0].Data["price"] != "149.00" {
+		t.Errorf("journaled %+v", c)
+	}
+}

@@ -204,8 +204,10 @@ func Prompt(v View, lang string) Phrase {
 	case OutOfOrder:
 		parts = append(parts, say(lang, sOutOfOrder))
 	case PriceCheck:
-		if pc := v.PriceCheck; pc != nil && pc.PerKg() {
+		if pc := v.PriceCheck; pc != nil && pc.Grams != 0 {
 			parts = append(parts, say(lang, sPriceOfWeight, pc.Name, strconv.Itoa(pc.Grams), SpokenMoney(pc.Amount, lang), SpokenMoney(pc.Price, lang)))
+		} else if pc != nil && pc.ByKg {
+			parts = append(parts, say(lang, sPriceOfKg, pc.Name, SpokenMoney(pc.Price, lang)))
 		} else if pc != nil {
 			parts = append(parts, say(lang, sPriceOf, pc.Name, SpokenMoney(pc.Amount, lang)))
 		}

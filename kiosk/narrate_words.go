@@ -61,6 +61,7 @@ const (
 	sNoMoreTime    spoken = "noMoreTime"
 	sPriceOf       spoken = "priceOf"
 	sPriceOfWeight spoken = "priceOfWeight"
+	sPriceOfKg     spoken = "priceOfKg"
 )
 
 var speechWords = map[string]map[spoken]string{
@@ -99,6 +100,7 @@ var speechWords = map[string]map[spoken]string{
 		sPriceCheck:    "Prissjekk. Skann en vare for å se prisen. Den legges ikke i kurven.",
 		sPriceOf:       "%s koster %s.",
 		sPriceOfWeight: "%s, %s gram, koster %s. Kilopris %s.",
+		sPriceOfKg:     "%s koster %s per kilo. Varen selges etter vekt: vei den og skann etiketten fra vekten.",
 	},
 	SpeechEnglish: {
 		sSpeechOn:      "Speech is on. Press repeat to hear it again, and stop for silence.",
@@ -135,6 +137,7 @@ var speechWords = map[string]map[spoken]string{
 		sPriceCheck:    "Price check. Scan an item to see its price. It is not added to your basket.",
 		sPriceOf:       "%s costs %s.",
 		sPriceOfWeight: "%s, %s grams, costs %s. Price per kilo %s.",
+		sPriceOfKg:     "%s costs %s per kilo. It is sold by weight: weigh it and scan the label from the scale.",
 	},
 }
 

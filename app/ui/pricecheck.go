@@ -55,11 +55,16 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 		objs = append(objs, subheading(s.t(mPriceCheckScan)), body(s.t(mPriceCheckNote)))
 	} else {
 		objs = append(objs, label(pc.Name, theme.SizeNameSubHeadingText, true))
-		if pc.PerKg() {
+		switch {
+		case pc.Grams != 0:
 			objs = append(objs,
 				label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true),
 				body(s.t(mPriceCheckWeighs, kiosk.FormatKg(pc.Grams), pc.Amount.String())))
-		} else {
+		case pc.ByKg: // by its own code: bought by the scale's label
+			objs = append(objs,
+				label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true),
+				body(s.t(mNoticeSoldByWeight)))
+		default:
 			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
 		}
 		// One paragraph, so the price and the way back stay in view.

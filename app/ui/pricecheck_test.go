@@ -109,6 +109,17 @@ func TestPriceCheckScreen(t *testing.T) {
 			GTIN: sweets.Product.GTIN, Code: string(sweets.Code)[1:], Name: sweets.Product.Name, Group: kiosk.GroupFood,
 			Price: 18900, Grams: 452, Amount: 8543}},
 			want: []string{"Smågodt i løsvekt", "189,00 kr/kg", "0,452 kg costs kr 85,43", "Nothing is added to your basket."}, back: mPriceCheckBack},
+		// A product sold by the kg, scanned by its own code: per kg, and
+		// how to buy it (it was shown as a piece at its price per kg).
+		{name: "nb_kg", lang: LangNorwegian, view: kiosk.View{State: kiosk.PriceCheck, PriceCheck: &kiosk.PriceInfo{
+			GTIN: sweets.Product.GTIN, Code: sweets.Product.GTIN.Short(), Name: sweets.Product.Name, Group: kiosk.GroupFood,
+			Price: 18900, Amount: 18900, ByKg: true}},
+			want: []string{"Smågodt i løsvekt", "189,00 kr/kg", "Varen selges etter vekt. Vei den og skann etiketten fra vekten."}, back: mPriceCheckBack,
+			extra: func(t *testing.T, w fyne.Window) {
+				if hasText(w, "kr 189,00") {
+					t.Error("the price per kg shown as a piece's price")
+				}
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			newTestApp(t)
