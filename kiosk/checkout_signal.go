@@ -161,6 +161,8 @@ func (c *Checkout) count(e Entry) {
 		c.today.NotPrinted++
 	case e.Code == CodeCopyReceipt:
 		c.today.Copies++
+	case e.Code == CodePriceLookup && e.Subtype == SubPriceCheck:
+		c.today.PriceChecks++
 	case e.Code == CodeCashSale && e.ReceiptNo > 0 && IsTraining(e):
 		c.today.Training++
 	case e.Code == CodeCashSale && e.ReceiptNo > 0:

@@ -451,7 +451,8 @@ func TestStaffVoidsLine(t *testing.T) {
 	}
 }
 
-// Today's counts come from the journal, also after a restart.
+// Today's counts come from the journal, also after a restart; a price
+// check counts (it had no figure on the staff screen).
 func TestTodayCounts(t *testing.T) {
 	r := mustRig(t)
 	r.must(r.co.Add(soda.GTIN))
@@ -462,8 +463,11 @@ func TestTodayCounts(t *testing.T) {
 	r.waitRecord("receipt 1 printed", isPrinted(1)) // else the restart finds it unprinted
 	r.must(r.co.Add(soda.GTIN))
 	r.must(r.co.Cancel())
+	r.must(r.co.PriceCheck())
+	r.co.Scan(avis.GTIN.Short())
+	r.must(r.co.EndPriceCheck())
 	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvOpenCompartment}))
-	want := kiosk.DayCounts{Sales: 1, Cancelled: 1, Overrides: 1}
+	want := kiosk.DayCounts{Sales: 1, Cancelled: 1, Overrides: 1, PriceChecks: 1}
 	if got := r.co.View().Today; got != want {
 		t.Fatalf("today %+v, want %+v", got, want)
 	}

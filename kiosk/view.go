@@ -300,4 +300,5 @@ type DayCounts struct {
 	PrintedLate int // of those, receipts printed later from the queue
 	Copies      int // copies of receipts (13014)
 	Training    int // training sales (11001 marked training), never in Sales
+	PriceChecks int // prices a customer checked without buying (13022 price-check)
 }

@@ -14,6 +14,7 @@ const (
 	mPriceCheckBack   msg = "priceCheckBack"
 	mPriceCheckBasket msg = "priceCheckBasket"
 	mPriceCheckPerKg  msg = "priceCheckPerKg"
+	mStaffPriceChecks msg = "staff.priceChecks"
 	mPriceCheckWeighs msg = "priceCheckWeighs"
 	// The notes under a price, as one paragraph (with the tobacco note).
 	mPriceCheckNotes        msg = "priceCheckNotes"
@@ -33,6 +34,7 @@ var priceCheckTexts = map[string]map[msg]string{
 		mPriceCheckBack:          "Tilbake",
 		mPriceCheckBasket:        "Tilbake til kurven",
 		mPriceCheckPerKg:         "%s kr/kg",
+		mStaffPriceChecks:        "Prissjekk",
 		mPriceCheckWeighs:        "%s kg koster %s",
 		mPriceCheckNotes:         "Ingenting legges i kurven. Skann en ny vare for å sjekke en annen pris.",
 		mPriceCheckNotesTobacco:  "Tobakksvarer vises bare som tekst. Ingenting legges i kurven. Skann en ny vare for å sjekke en annen pris.",
@@ -48,6 +50,7 @@ var priceCheckTexts = map[string]map[msg]string{
 		mPriceCheckBack:          "Back",
 		mPriceCheckBasket:        "Back to the basket",
 		mPriceCheckPerKg:         "%s kr/kg",
+		mStaffPriceChecks:        "Price checks",
 		mPriceCheckWeighs:        "%s kg costs %s",
 		mPriceCheckNotes:         "Nothing is added to your basket. Scan another item to check its price.",
 		mPriceCheckNotesTobacco:  "Tobacco is shown as text only. Nothing is added to your basket. Scan another item to check its price.",

@@ -746,7 +746,7 @@ func (s *Screen) statusPanel() fyne.CanvasObject {
 		{mStaffSales, t.Sales}, {mStaffAgeApproved, t.AgeApproved}, {mStaffAgeRefused, t.AgeRefused},
 		{mStaffOverrides, t.Overrides}, {mStaffCancelled, t.Cancelled},
 		{mStaffNotPrinted, t.NotPrinted}, {mStaffPrintedLate, t.PrintedLate}, {mStaffCopies, t.Copies},
-		{mStaffTraining, t.Training},
+		{mStaffTraining, t.Training}, {mStaffPriceChecks, t.PriceChecks},
 	} {
 		counts = append(counts, s.t(c.m)+": "+strconv.Itoa(c.n))
 	}
