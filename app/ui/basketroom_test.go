@@ -19,8 +19,8 @@ const minBasketRows = 2
 // normal and large text, with no banner, with the "added" confirmation
 // and with the unknown barcode's choices. A window of 1280×800 at the
 // same pixel size (a 10-inch panel) shows fewer: 1.6 lines with no
-// banner, 0.3 under the unknown barcode's choices and none in large
-// text.
+// banner (1.0 in large text), 0.3 under the unknown barcode's choices
+// and none in large text, where the screen is taller than the window.
 func TestBasketRoom(t *testing.T) {
 	d := mustDemo(t)
 	lines := []kiosk.Line{{Product: d.cola, Qty: 2}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1}, {Product: d.choc, Qty: 1}}

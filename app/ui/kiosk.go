@@ -451,7 +451,9 @@ func (s *Screen) lineName(text, info string) (name, detail fyne.CanvasObject) {
 	}
 	d := leftLabel(info, theme.SizeNameCaptionText, false)
 	d.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(n, d), nil
+	// The detail right under the name: the labels' own padding between
+	// them would make the line taller than its buttons.
+	return container.New(layout.NewCustomPaddedVBoxLayout(4-2*theme.InnerPadding()), n, d), nil
 }
 
 // vatNote says prices include VAT, and how much VAT per rate.

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"selvkasse/kiosk"
@@ -48,7 +49,13 @@ func TestNothingOverlaps(t *testing.T) {
 					default:
 						continue
 					}
-					r := rect{d.pos.X, d.pos.Y, d.pos.X + size.Width, d.pos.Y + size.Height}.and(d.clip)
+					r := rect{d.pos.X, d.pos.Y, d.pos.X + size.Width, d.pos.Y + size.Height}
+					if _, ok := d.o.(*widget.Label); ok {
+						// The text, not the label's padding around it.
+						p := theme.InnerPadding()
+						r = rect{r.x0 + p, r.y0 + p, r.x1 - p, r.y1 - p}
+					}
+					r = r.and(d.clip)
 					if r.empty() {
 						continue
 					}
