@@ -55,16 +55,14 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 		objs = append(objs, subheading(s.t(mPriceCheckScan)), body(s.t(mPriceCheckNote)))
 	} else {
 		objs = append(objs, label(pc.Name, theme.SizeNameSubHeadingText, true))
-		switch {
-		case pc.Grams != 0:
-			objs = append(objs,
-				label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true),
-				body(s.t(mPriceCheckWeighs, kiosk.FormatKg(pc.Grams), pc.Amount.String())))
-		case pc.ByKg: // by its own code: bought by the scale's label
-			objs = append(objs,
-				label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true),
-				body(s.t(mNoticeSoldByWeight)))
-		default:
+		if pc.PerKg() {
+			// What the label's weight costs; by its own code, how to buy it.
+			weighs := body(s.t(mNoticeSoldByWeight))
+			if pc.Grams != 0 {
+				weighs = body(s.t(mPriceCheckWeighs, kiosk.FormatKg(pc.Grams), pc.Amount.String()))
+			}
+			objs = append(objs, label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true), weighs)
+		} else {
 			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
 		}
 		// One paragraph, so the price and the way back stay in view.
