@@ -225,6 +225,12 @@ func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 
 // getJSON reads key into v. found is false when there is no such key.
 func getJSON(txn *badger.Txn, key []byte, v any) (found bool, err error) {
+	return getDecoded(txn, key, func(b []byte) error { return json.Unmarshal(b, v) })
+}
+
+// getDecoded is getJSON with its own decode of the value, which may keep
+// b only by copying it (it is Badger's, valid during the call).
+func getDecoded(txn *badger.Txn, key []byte, decode func(b []byte) error) (found bool, err error) {
 	item, err := txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
@@ -232,7 +238,7 @@ func getJSON(txn *badger.Txn, key []byte, v any) (found bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("storage: read %s: %w", key, err)
 	}
-	err = item.Value(func(b []byte) error { return json.Unmarshal(b, v) })
+	err = item.Value(decode)
 	if err != nil {
 		return false, fmt.Errorf("storage: read %q: %w: %v", key, ErrCorrupt, err)
 	}

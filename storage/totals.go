@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -26,21 +25,12 @@ var _ kiosk.ReportStore = (*DB)(nil)
 // when it has none. Totals stored as last read or written are not
 // decoded again (totalsMemo).
 func readTotals(txn *badger.Txn, kioskID string) (kiosk.Totals, error) {
-	key := totKey(kioskID)
-	item, err := txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return kiosk.Totals{Kiosk: kioskID}, nil
-	}
-	if err != nil {
-		return kiosk.Totals{}, fmt.Errorf("storage: read %s: %w", key, err)
-	}
-	var t kiosk.Totals
-	err = item.Value(func(b []byte) error {
-		var hit bool
-		if t, hit = totalsMemo.get(kioskID, b); hit {
+	t := kiosk.Totals{Kiosk: kioskID}
+	_, err := getDecoded(txn, totKey(kioskID), func(b []byte) error {
+		if m, hit := totalsMemo.get(kioskID, b); hit {
+			t = m
 			return nil
 		}
-		t = kiosk.Totals{Kiosk: kioskID}
 		if err := json.Unmarshal(b, &t); err != nil {
 			return err
 		}
@@ -48,7 +38,7 @@ func readTotals(txn *badger.Txn, kioskID string) (kiosk.Totals, error) {
 		return nil
 	})
 	if err != nil {
-		return kiosk.Totals{}, fmt.Errorf("storage: read %q: %w: %v", key, ErrCorrupt, err)
+		return kiosk.Totals{}, err
 	}
 	return t, nil
 }
