@@ -89,12 +89,11 @@ func (s *Screen) inStoreBasketLine(l kiosk.Line) fyne.CanvasObject {
 	remove := tbutton(s.t(mRemove), widget.MediumImportance, 120, CustomerTouch, func() {
 		s.run(func() error { return s.k.Remove(key) })
 	})
-	// One line, cut with an ellipsis when it must be, as before; under
-	// the name's words where labels go on two lines (lineName).
-	var name fyne.CanvasObject = nameLabel(l.Product.Name, theme.SizeNameText, true)
-	var info fyne.CanvasObject = container.NewCenter(rightLabel(detail, theme.SizeNameCaptionText, false))
-	if s.twoLineLabels() {
-		name, info = s.lineName(l.Product.Name, detail)
+	name, info := s.lineName(l.Product.Name, detail)
+	if info != nil {
+		// The detail in its own column: the name on one line, cut with
+		// an ellipsis when it must be, as before.
+		name = nameLabel(l.Product.Name, theme.SizeNameText, true)
 	}
 	right := targets(
 		info,
