@@ -38,7 +38,8 @@ func KeyActions() []KeyAction {
 //     order, wrapping round, and Select taps the focused target.
 //   - Back: on the cancel question "No, go back"; on the cabinet list
 //     Close; in the search by name, Backspace erases the last letter
-//     and any other Back key (or Backspace on an empty search) closes it; on the "are you still there?" warning "Yes" (never the
+//     and any other Back key (or Backspace on an empty search) closes
+//     it; on the "are you still there?" warning "Yes" (never the
 //     warning's immediate cancel); elsewhere the screen's Cancel button,
 //     which asks first. Nothing where the screen has no way back (the
 //     welcome, paying, releasing, the receipt).
