@@ -15,41 +15,43 @@ package storage
 // of 64 bytes: sequence number, hash, CRC; they read as generation 0 with
 // nothing in flight.)
 //
-// A commit that moves the journal on (DB.update) writes two slots:
+// A commit that moves the journal on (DB.update) writes one slot, after
+// Badger's commit returned: the new head, acknowledged (Prev equals it),
+// in the slot other than the newest. Its fdatasync runs in the
+// background, between this sale and the next: before the next commit
+// that moves the journal is acknowledged, it waits for that sync. So
+// when a commit is acknowledged, the anchor on disk is at least at the
+// head before it, and a moment later (one sync; a kiosk's sales are
+// seconds apart) at the commit itself; the anchor costs the commit a
+// pwrite of one slot, not a second device flush in a row with Badger's.
+// Close waits for the last sync.
 //
-//  1. Before it is acknowledged, an intent: the head the commit will
-//     leave and, as acknowledged, the head before it. The slot is written
-//     and fdatasynced concurrently with Badger's own commit and its fsync,
-//     so the anchor costs no second sync in a row; the commit is
-//     acknowledged when both are on disk.
-//  2. After Badger's commit returned, the confirmation: the new head, now
-//     acknowledged, in the other slot, written without a sync of its own
-//     (the next intent's sync carries it, and a process crash keeps it in
-//     the page cache).
-//
-// At Open the store's head must be at the anchor, or, where the slot holds
-// an intent, at the head acknowledged before it: the commit in flight may
-// not have reached Badger and was never acknowledged. A store ahead of the
-// anchor is accepted when the record at the anchor's number still has the
-// anchor's hash (a crash between Badger's commit and the anchor's, or a
-// commit that did not go through DB.update), and the anchor moves up.
-// Anything else — a head below what was acknowledged, or another record at
-// the anchor's number — is a store that lost records a caller was told
-// were stored, and Open refuses it with ErrRolledBack.
+// At Open the store's head must be at the anchor or past it. A store
+// ahead of the anchor is accepted when the record at the anchor's number
+// still has the anchor's hash (a power cut before the confirmation of the
+// last commits reached the disk, or a commit that did not go through
+// DB.update), and the anchor moves up. Anything else — a head below the
+// anchor, or another record at the anchor's number — is a store that lost
+// records a caller was told were stored, and Open refuses it with
+// ErrRolledBack.
 //
 // Crash windows: a torn slot fails its CRC and the other slot, one
-// generation older, counts: the confirmation of the commit before (when
-// an intent was torn) or the intent of the same commit (when a
-// confirmation was torn). Either is an anchor the store must meet. A
-// confirmation lost in a power cut leaves its intent, which tolerates
-// only the loss of that one last commit; so a loss of exactly the last
-// acknowledged sale in the seconds before a power cut, with the memtable
-// log damaged in the same place, is the one case the anchor cannot tell
-// from a commit in flight. A WAL sync that fails with an I/O error leaves
-// its entries visible though maybe not durable; that commit returns the
-// error and its intent stays, so after a power cut the store may be
-// refused as rolled back when it lost only unacknowledged records: a
-// false alarm on a failing disk, never a silent loss.
+// generation older, counts: the commit before, which was on disk before
+// the torn one was written. A power cut can take the confirmations not
+// yet synced: at most the last acknowledged commit's, since each commit
+// waits for the one before. So a loss of exactly the last acknowledged
+// sale in the moment before a power cut, with the memtable log damaged in
+// the same place, is the one case the anchor cannot tell from a sale
+// whose confirmation did not reach the disk. A commit that fails (a WAL
+// sync with an I/O error, whose entries may be visible though not
+// durable) writes no slot: after a power cut the store is judged against
+// what was acknowledged.
+//
+// Files written before this scheme may hold an intent: a slot written
+// before Badger's commit, naming the head the commit would leave, with the
+// head acknowledged before it as Prev (Prev differs from the anchor). At
+// Open a store that has not reached an intent must meet its Prev: the
+// commit in flight was never acknowledged.
 //
 // Commits that move the journal are serialized by DB.commitMu, so intents
 // and confirmations are written in the order of the commits and an intent
@@ -164,6 +166,9 @@ type anchorFile struct {
 	// frozen: the store was opened behind its anchor (Options.OpenRolledBack);
 	// commits do not move the anchor until AcceptRollback.
 	frozen bool
+	// syncing: the last confirmation's fdatasync in flight (nil: none),
+	// which answers once; settle waits for it.
+	syncing chan error
 }
 
 // readAnchor reads dir's anchor: the valid slot of the highest
@@ -359,8 +364,12 @@ func (af *anchorFile) sync() error {
 }
 
 // write stores the acknowledged anchor a (prev: a) or an intent (prev:
-// the head before it) and, with sync, fdatasyncs the file.
+// the head before it) and, with sync, fdatasyncs the file, after the
+// sync in flight.
 func (af *anchorFile) write(a, prev anchor, sync bool) error {
+	if err := af.settle(); err != nil {
+		return err
+	}
 	if err := af.put(a, prev); err != nil {
 		return err
 	}
@@ -375,15 +384,15 @@ func (af *anchorFile) write(a, prev anchor, sync bool) error {
 	return nil
 }
 
-// anchorIntent is the commit path's first hook (DB.update, under
-// commitMu, after fn built txn and before txn commits): when txn moves the
-// journal's head past the anchor, it writes the intent and starts its
-// fdatasync, to run while Badger commits. The returned commit must be
-// called with the outcome of Badger's commit; it waits for the sync and,
-// when the commit stood, writes the confirmation. Errors of the anchor
-// are returned by commit: the Badger commit stands, and an anchor left
-// behind only narrows what a later Open can detect.
-func (d *DB) anchorIntent(txn *badger.Txn) (commit func(committed bool) error) {
+// anchorCommit is the commit path's hook (DB.update, under commitMu,
+// after fn built txn and before txn commits): it notes the journal head
+// txn leaves. The returned commit must be called with the outcome of
+// Badger's commit; when the commit stood and moved the head past the
+// anchor, it waits for the previous confirmation's sync, writes this
+// commit's confirmation and starts its sync. Errors of the anchor are
+// returned by commit: the Badger commit stands, and an anchor left behind
+// only narrows what a later Open can detect.
+func (d *DB) anchorCommit(txn *badger.Txn) (commit func(committed bool) error) {
 	nothing := func(bool) error { return nil }
 	af := d.anchor
 	if af == nil || af.frozen {
@@ -397,25 +406,43 @@ func (d *DB) anchorIntent(txn *badger.Txn) (commit func(committed bool) error) {
 	if h.Seq <= af.last.Seq {
 		return nothing
 	}
-	if err := af.put(h, af.last); err != nil {
-		return func(bool) error { return err }
-	}
-	synced := make(chan error, 1)
-	go func() { synced <- af.sync() }()
 	return func(committed bool) error {
-		if err := <-synced; err != nil {
-			return err
-		}
 		if !committed {
 			return nil
 		}
-		return af.write(h, h, false)
+		// The commit before is on disk before this one is acknowledged.
+		err := af.settle()
+		if perr := af.put(h, h); perr != nil {
+			return errors.Join(err, perr)
+		}
+		af.last = h
+		done := make(chan error, 1)
+		af.syncing = done
+		go func() { done <- af.sync() }()
+		return err
 	}
 }
 
-// closeAnchor closes the anchor file.
+// settle waits for the confirmation's sync in flight, if any, and returns
+// its error.
+func (af *anchorFile) settle() error {
+	if af.syncing == nil {
+		return nil
+	}
+	err := <-af.syncing
+	af.syncing = nil
+	return err
+}
+
+// closeAnchor waits for the last confirmation's sync and closes the
+// anchor file.
 func (d *DB) closeAnchor() {
+	d.commitMu.Lock()
+	defer d.commitMu.Unlock()
 	if d.anchor != nil {
+		if err := d.anchor.settle(); err != nil && d.log != nil {
+			d.log.Error("journal anchor not synced at close", "err", err)
+		}
 		_ = d.anchor.f.Close()
 	}
 }

@@ -237,8 +237,9 @@ func writeAnchorSlots(t *testing.T, dir string, slots ...slot) {
 	}
 }
 
-// TestAnchorIntent: a slot left with a commit's intent (a crash while
-// Badger committed) accepts the store at the head acknowledged before the
+// TestAnchorIntent: a slot left with a commit's intent (written by
+// earlier versions before Badger's commit; a crash while Badger
+// committed) accepts the store at the head acknowledged before the
 // commit, or at the commit, and nothing else.
 func TestAnchorIntent(t *testing.T) {
 	ctx := context.Background()
@@ -288,13 +289,14 @@ func TestAnchorIntent(t *testing.T) {
 }
 
 // TestAnchorConfirmedAfterCommit: after a commit returned, the file's
-// newest slot is the new head, confirmed, and the other one the same
-// commit's intent.
+// newest slot is the new head, confirmed, and the other one the commit
+// before it, on disk: the next commit waited for its sync. No slot ever
+// holds an intent. After Close the newest one is on disk too.
 func TestAnchorConfirmedAfterCommit(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := mustOpen(t, dir)
-	defer d.Close()
+	var prev anchor
 	for i := range 3 {
 		sales(t, d, fmt.Sprint("s", i), 1)
 		head, err := d.Head(ctx)
@@ -302,20 +304,42 @@ func TestAnchorConfirmedAfterCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := anchor{Seq: head.Seq, Hash: head.Hash}
-		b, err := os.ReadFile(filepath.Join(dir, AnchorFile))
-		if err != nil {
-			t.Fatal(err)
+		older, newer := mustSlots(t, dir)
+		if newer.anchor != h || newer.intent() || older.intent() || older.Gen != newer.Gen-1 {
+			t.Fatalf("sale %d: slots %+v, %+v; want record %d confirmed after the commit before", i, older, newer, h.Seq)
 		}
-		s0, _, _ := decodeSlot(b)
-		s1, _, _ := decodeSlot(b[anchorSlotSize:])
-		newer, older := s0, s1
-		if s1.Gen > s0.Gen {
-			newer, older = s1, s0
+		if i > 0 && older.anchor != prev {
+			t.Fatalf("sale %d: older slot %+v; want the sale before, record %d", i, older, prev.Seq)
 		}
-		if newer.anchor != h || newer.intent() || older.anchor != h || older.Prev.Seq != h.Seq-1 || older.Gen != newer.Gen-1 {
-			t.Fatalf("sale %d: slots %+v, %+v; want the intent and the confirmation of record %d", i, older, newer, h.Seq)
+		if d.anchor.syncing == nil {
+			t.Fatalf("sale %d: no sync in flight or answered; want the confirmation's sync started", i)
 		}
+		prev = h
 	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, newer := mustSlots(t, dir); newer.anchor != prev || d.anchor.syncing != nil {
+		t.Fatalf("after Close: newest slot %+v, sync pending %v; want record %d, settled", newer, d.anchor.syncing != nil, prev.Seq)
+	}
+}
+
+// mustSlots reads both slots of dir's anchor file, older first.
+func mustSlots(t *testing.T, dir string) (older, newer slot) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, AnchorFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0, _, ok0 := decodeSlot(b)
+	s1, _, ok1 := decodeSlot(b[anchorSlotSize:])
+	if !ok0 || !ok1 {
+		t.Fatalf("anchor slots valid: %v %v; want both", ok0, ok1)
+	}
+	if s1.Gen > s0.Gen {
+		return s0, s1
+	}
+	return s1, s0
 }
 
 // TestAnchorOldFormat: a file of 64-byte "SKA1" slots (before the

@@ -309,14 +309,15 @@ func (d *DB) writePlan(ctx context.Context, plan importPlan) (recs int, _ error)
 			})
 			continue
 		}
-		// The last chunk moves the journal anchor, as update does.
-		anchored := d.anchorIntent(txn)
+		// The last chunk moves the journal anchor, as update does, once
+		// every chunk's commit stood.
+		anchored := d.anchorCommit(txn)
 		err = txn.Commit()
 		txn.Discard()
-		if aerr := anchored(err == nil); aerr != nil && d.log != nil {
+		wg.Wait()
+		if aerr := anchored(err == nil && failed() == nil); aerr != nil && d.log != nil {
 			d.log.Error("journal anchor not advanced", "op", "import catalog", "err", aerr)
 		}
-		wg.Wait()
 		if err != nil {
 			return recs, fmt.Errorf("storage: import catalog: commit: %w", err)
 		}

@@ -433,7 +433,7 @@ func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn)
 			txn.Discard()
 			return err
 		}
-		anchored := d.anchorIntent(txn)
+		anchored := d.anchorCommit(txn)
 		err := txn.Commit()
 		txn.Discard()
 		if aerr := anchored(err == nil); aerr != nil && d.log != nil {
