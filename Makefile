@@ -93,9 +93,14 @@ bench: deps
 	  /^BenchmarkSaleCommitTailRaw/ {nr++; r50[nr]=pct("p50-µs"); r99[nr]=pct("p99-µs")} \
 	  /^BenchmarkSaleCommitTailSQLite/ {nq++; q50[nq]=pct("p50-µs"); q99[nq]=pct("p99-µs")} \
 	  /^BenchmarkSaleCommitTailBadger/ {ng++; g50[ng]=pct("p50-µs"); g99[ng]=pct("p99-µs")} \
-	  END { if (nb && nb == nr && nb == nq) { for (k=1;k<=nb;k++) {x[k]=b50[k]/r50[k]; y[k]=b99[k]/q99[k]; z[k]=r99[k]/q99[k]; u[k]=b99[k]/r99[k]; v[k]=g50[k]/r50[k]; w[k]=g99[k]/q99[k]}; \
-	    mx = med(x, nb); printf "durable sale commit p50 / raw append+fdatasync p50: min/median/max of %d runs %.2f/%.2f/%.2f x; goal <= 2.0 x\n", nb, x[1], mx, x[nb]; \
-	    printf "durable sale commit p99 / SQLite WAL synchronous=FULL p99: median of %d runs %.2f x; goal <= 0.25 x\n", nb, med(y, nb); \
+	  /^BenchmarkSaleCommitTailPaced/ {np++; p50[np]=pct("p50-µs"); p99[np]=pct("p99-µs")} \
+	  /^BenchmarkSaleCommitTailRSA/ {ns++; s50[ns]=pct("p50-µs"); s99[ns]=pct("p99-µs")} \
+	  END { if (nb && nb == nr && nb == nq) { for (k=1;k<=nb;k++) {x[k]=b50[k]/r50[k]; y[k]=b99[k]/q99[k]; z[k]=r99[k]/q99[k]; u[k]=b99[k]/r99[k]; v[k]=g50[k]/r50[k]; w[k]=g99[k]/q99[k]; px[k]=p50[k]/r50[k]; py[k]=p99[k]/q99[k]; sx[k]=s50[k]/r50[k]; sv[k]=s50[k]}; \
+	    mx = med(x, nb); printf "durable sale commit p50 / raw append+fdatasync p50, sales back to back: min/median/max of %d runs %.2f/%.2f/%.2f x; goal <= 2.0 x\n", nb, x[1], mx, x[nb]; \
+	    if (np == nb) { mp = med(px, nb); printf "  the same at a kiosk'"'"'s pace (the previous sale'"'"'s anchor sync ended before the next sale): %.2f/%.2f/%.2f x; goal <= 2.0 x: %s\n", px[1], mp, px[nb], (mp <= 2.0 ? "met" : "NOT met") }; \
+	    if (ns == nb) printf "  the same with the RSA-1024 signature the kiosk makes (the others sign with an HMAC): p50 median %.0f µs = %.2f x raw\n", med(sv, nb), med(sx, nb); \
+	    printf "durable sale commit p99 / SQLite WAL synchronous=FULL p99, back to back: median of %d runs %.2f x; goal <= 0.25 x\n", nb, med(y, nb); \
+	    if (np == nb) printf "  the same at a kiosk'"'"'s pace: median %.2f x\n", med(py, nb); \
 	    printf "  the floor: raw append+fdatasync p99 / SQLite p99, median %.2f x (no commit that waits for the disk can be below it); sale commit p99 / raw p99, median %.2f x\n", med(z, nb), med(u, nb); \
 	    if (ng == nb) printf "  the floor of Badger alone (one key of the same size, nothing read; two msyncs per commit): p50 %.2f x raw, p99 %.2f x SQLite, medians of %d runs\n", med(v, nb), med(w, nb), nb } }' bin/bench-commit.txt
 	@$(GO) test -run '^$$' -bench 'ScanToBasket|PTYRoundTrip|ApprovalToUnlock|Fdatasync1K' -benchtime $(BENCHTIME) ./app/ > bin/bench-scan.txt; \
