@@ -324,6 +324,47 @@ func TestAnchorConfirmedAfterCommit(t *testing.T) {
 	}
 }
 
+// TestAnchorFailedCommitWritesNothing: a commit that moved the journal
+// in its transaction but did not stand (a conflict, a WAL sync that
+// failed) leaves the anchor file as it was, and the next commit anchors
+// the head it leaves.
+func TestAnchorFailedCommitWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := mustOpen(t, dir)
+	sales(t, d, "a", 1)
+	before, err := os.ReadFile(filepath.Join(dir, AnchorFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.commitMu.Lock()
+	txn := d.bdb.NewTransaction(true)
+	if _, err := appendRecord(txn, kiosk.Entry{Code: kiosk.CodeOther, Kiosk: "K1", Text: "never committed"}); err != nil {
+		t.Fatal(err)
+	}
+	commit := d.anchorCommit(txn)
+	txn.Discard()
+	err = commit(false)
+	d.commitMu.Unlock()
+	if err != nil {
+		t.Fatalf("anchor of a failed commit: %v", err)
+	}
+	after, err := os.ReadFile(filepath.Join(dir, AnchorFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Fatalf("a failed commit changed the anchor file")
+	}
+	r, err := d.Append(ctx, kiosk.Entry{Code: kiosk.CodeOther, Kiosk: "K1", Text: "committed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, newer := mustSlots(t, dir); newer.anchor != (anchor{Seq: r.Seq, Hash: r.Hash}) {
+		t.Fatalf("after the next commit the anchor is %+v; want record %d", newer.anchor, r.Seq)
+	}
+}
+
 // mustSlots reads both slots of dir's anchor file, older first.
 func mustSlots(t *testing.T, dir string) (older, newer slot) {
 	t.Helper()
