@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -84,8 +85,9 @@ func getHealth(c *http.Client, base string) (Health, error) {
 	return h, nil
 }
 
-// waitState polls /healthz until the kiosk is in state, for scripts.
-// With screen, the kiosk screen must have rendered the state too.
+// waitState polls /healthz until the kiosk is in state (its name in any
+// case: "idle" is Idle), for scripts. With screen, the kiosk screen must
+// have rendered the state too.
 func waitState(c *http.Client, base, state string, screen bool, timeout time.Duration, stdout io.Writer) error {
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -95,7 +97,7 @@ func waitState(c *http.Client, base, state string, screen bool, timeout time.Dur
 		h, err := getHealth(c, base)
 		if err == nil {
 			last = h
-			if h.State == state && (!screen || h.Screen == state) {
+			if strings.EqualFold(h.State, state) && (!screen || strings.EqualFold(h.Screen, state)) {
 				return json.NewEncoder(stdout).Encode(h)
 			}
 		}
