@@ -53,9 +53,9 @@ package storage
 // Open a store that has not reached an intent must meet its Prev: the
 // commit in flight was never acknowledged.
 //
-// Commits that move the journal are serialized by DB.commitMu, so intents
-// and confirmations are written in the order of the commits and an intent
-// always names the head its own commit leaves.
+// Commits that move the journal are serialized by DB.commitMu, and so are
+// the confirmations, the waits for their syncs and Close's: a slot always
+// names the head its own commit left, in the order of the commits.
 //
 // A missing ANCHOR file is not an error for a store made before the
 // anchor existed: Open writes one, and notes in the store (meta/anchored)
