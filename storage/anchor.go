@@ -251,7 +251,7 @@ func (d *DB) openAnchor(allow bool) error {
 		// and a slot left with an intent would tolerate a loss the store
 		// has not had.
 		for range 2 {
-			if err := d.anchor.write(h, h, true); err != nil {
+			if err := d.anchor.write(h); err != nil {
 				_ = f.Close()
 				return fmt.Errorf("%w: %v", ErrUnavailable, err)
 			}
@@ -344,15 +344,16 @@ func (d *DB) compareAnchor(a anchor, head kiosk.Record) (string, error) {
 
 func short(h kiosk.Hash) string { return h.String()[:16] }
 
-// put writes a slot with the next generation into the next slot, without
-// a sync.
-func (af *anchorFile) put(a, prev anchor) error {
-	s := slot{anchor: a, Prev: prev, Gen: af.gen + 1}
+// put writes a, acknowledged (Prev equals it), with the next generation
+// into the next slot, without a sync, and makes it the last anchor.
+func (af *anchorFile) put(a anchor) error {
+	s := slot{anchor: a, Prev: a, Gen: af.gen + 1}
 	if _, err := af.f.WriteAt(encodeSlot(s), af.next*anchorSlotSize); err != nil {
 		return fmt.Errorf("storage: write %s: %w", AnchorFile, err)
 	}
 	af.gen = s.Gen
 	af.next = 1 - af.next
+	af.last = a
 	return nil
 }
 
@@ -363,25 +364,16 @@ func (af *anchorFile) sync() error {
 	return nil
 }
 
-// write stores the acknowledged anchor a (prev: a) or an intent (prev:
-// the head before it) and, with sync, fdatasyncs the file, after the
-// sync in flight.
-func (af *anchorFile) write(a, prev anchor, sync bool) error {
+// write stores a, acknowledged, after the sync in flight, and
+// fdatasyncs the file.
+func (af *anchorFile) write(a anchor) error {
 	if err := af.settle(); err != nil {
 		return err
 	}
-	if err := af.put(a, prev); err != nil {
+	if err := af.put(a); err != nil {
 		return err
 	}
-	if sync {
-		if err := af.sync(); err != nil {
-			return err
-		}
-	}
-	if a == prev {
-		af.last = a
-	}
-	return nil
+	return af.sync()
 }
 
 // anchorCommit is the commit path's hook (DB.update, under commitMu,
@@ -412,10 +404,9 @@ func (d *DB) anchorCommit(txn *badger.Txn) (commit func(committed bool) error) {
 		}
 		// The commit before is on disk before this one is acknowledged.
 		err := af.settle()
-		if perr := af.put(h, h); perr != nil {
+		if perr := af.put(h); perr != nil {
 			return errors.Join(err, perr)
 		}
-		af.last = h
 		done := make(chan error, 1)
 		af.syncing = done
 		go func() { done <- af.sync() }()
@@ -474,7 +465,7 @@ func (d *DB) AcceptRollback(ctx context.Context, e kiosk.Entry) (kiosk.Record, e
 	// Both slots: the other one still holds the old, higher anchor.
 	a := anchor{Seq: r.Seq, Hash: r.Hash}
 	for range 2 {
-		if err := d.anchor.write(a, a, true); err != nil {
+		if err := d.anchor.write(a); err != nil {
 			return kiosk.Record{}, err
 		}
 	}
