@@ -411,8 +411,8 @@ func (d *DB) call(op string, fn func() error) (err error) {
 // writer outside update (badger.ErrConflict). fn's own errors are
 // returned as they are; fn may run several times and must not keep state
 // between runs. Updates are serialized (commitMu): a kiosk writes a few
-// times per sale, and the journal anchor's intent, written while Badger
-// commits, must name the head its own commit leaves (anchor.go).
+// times per sale, and the journal anchor's confirmation, written after
+// Badger's commit, must name the head its own commit left (anchor.go).
 func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) error) error {
 	return d.updateThen(ctx, op, fn, nil)
 }
