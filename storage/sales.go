@@ -222,7 +222,6 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			if err := addSaleTotals(txn, sale); err != nil {
 				return err
 			}
-			var moved []kiosk.GTIN // the products whose stock moved
 			for g, q := range qty {
 				var p kiosk.Product
 				found, err := getJSON(txn, catKey(g), &p)
@@ -236,7 +235,6 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 				if err := setJSON(txn, catKey(g), p); err != nil {
 					return err
 				}
-				moved = append(moved, g)
 				written = append(written, p)
 			}
 			if err := del(txn, pendKey(s.ID)); err != nil {
@@ -254,8 +252,8 @@ func (d *DB) CompleteSale(ctx context.Context, s kiosk.Sale, e kiosk.Entry) (kio
 			if err != nil {
 				return err
 			}
-			for _, g := range moved { // recorded by the sale's record
-				if err := setMovement(txn, saleMovement(sale, g, qty[g], r.Seq), 0); err != nil {
+			for _, p := range written { // their stock moved, recorded by the sale's record
+				if err := setMovement(txn, saleMovement(sale, p.GTIN, qty[p.GTIN], r.Seq), 0); err != nil {
 					return err
 				}
 			}
