@@ -258,11 +258,20 @@ func getRaw(txn *badger.Txn, key []byte) ([]byte, error) {
 }
 
 func setJSON(txn *badger.Txn, key []byte, v any) error {
-	b, err := json.Marshal(v)
+	b, err := encodeJSON(key, v)
 	if err != nil {
-		return fmt.Errorf("storage: encode %q: %w", key, err)
+		return err
 	}
 	return set(txn, key, b)
+}
+
+// encodeJSON is v as setJSON stores it under key.
+func encodeJSON(key []byte, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("storage: encode %q: %w", key, err)
+	}
+	return b, nil
 }
 
 func set(txn *badger.Txn, key, value []byte) error {

@@ -46,9 +46,9 @@ func readTotals(txn *badger.Txn, kioskID string) (kiosk.Totals, error) {
 // writeTotals writes kioskID's totals t in txn.
 func writeTotals(txn *badger.Txn, kioskID string, t kiosk.Totals) error {
 	key := totKey(kioskID)
-	b, err := json.Marshal(t)
+	b, err := encodeJSON(key, t)
 	if err != nil {
-		return fmt.Errorf("storage: encode %q: %w", key, err)
+		return err
 	}
 	if err := set(txn, key, b); err != nil {
 		return err
