@@ -28,11 +28,21 @@ func (k *zvtKiosk) payCola() kiosk.Money {
 		k.t.Fatal(err)
 	}
 	total := k.co.View().Total
+	auths := func(got []zvt.APDU) int {
+		n := 0
+		for _, a := range got {
+			if a.Cmd == zvt.CmdAuthorization {
+				n++
+			}
+		}
+		return n
+	}
+	before := auths(k.term.Received())
 	if err := k.co.Pay(); err != nil {
 		k.t.Fatal(err)
 	}
 	k.untilReceived("the payment reached the terminal", func(got []zvt.APDU) bool {
-		return slices.ContainsFunc(got, func(a zvt.APDU) bool { return a.Cmd == zvt.CmdAuthorization })
+		return auths(got) > before
 	})
 	return total
 }
@@ -81,7 +91,7 @@ func TestZVTCancelWhileTerminalHangs(t *testing.T) {
 	k.payCola()
 	// Hung means after its "insert card" (04 FF) was acknowledged: the
 	// ECR's 80-00 after the 06 01. (A Cancel racing that status is
-	// another case: the simulator takes the Abort for a missing ACK.)
+	// another case: TestZVTCancelCrossesInsertCard.)
 	k.untilReceived("the terminal's insert card acknowledged", func(got []zvt.APDU) bool {
 		i := slices.IndexFunc(got, func(a zvt.APDU) bool { return a.Cmd == zvt.CmdAuthorization })
 		return i >= 0 && slices.ContainsFunc(got[i+1:], func(a zvt.APDU) bool { return a.Positive() })
@@ -105,6 +115,41 @@ func TestZVTCancelWhileTerminalHangs(t *testing.T) {
 	}
 	if ns := seen(); len(ns) == 0 || ns[0] != kiosk.NoticeAborting {
 		t.Errorf("notices %v: the screen did not say it waits for the terminal", ns)
+	}
+}
+
+// TestZVTCancelCrossesInsertCard: the customer's Cancel leaves as Abort
+// 06 B0 at the moment the terminal sends "insert card" 04 FF, and the two
+// cross (ZVT 13.08 §2.21, "Caution"): the terminal falls back into its
+// basic state without answering the Abort. The kiosk must end the sale
+// cancelled and say so, after asking the terminal what became of the
+// payment: nothing charged, nothing pending, no staff called. The
+// terminal has made a sale before, as a shop's has: what it answers to
+// Repeat Receipt shows that the cancelled payment was never made.
+func TestZVTCancelCrossesInsertCard(t *testing.T) {
+	k := mustZVTKiosk(t)
+	before := k.sellOne()
+	k.term.SetCollide(true)
+	k.payCola()
+	seen := noticesSeen(t, k.co)
+	if err := k.co.Cancel(); err != nil {
+		t.Fatalf("cancel as the terminal says insert card: %v", err)
+	}
+	v := k.state(kiosk.Idle)
+	if v.Notice != kiosk.NoticeCancelled {
+		t.Errorf("notice %v, want Cancelled (notices %v)", v.Notice, seen())
+	}
+	if n := k.term.Aborts(); n < 1 {
+		t.Errorf("%d aborts sent", n)
+	}
+	if m := k.term.Charged(); m != before {
+		t.Errorf("charged %v, want %v (the sale before)", m, before)
+	}
+	if p, err := k.db.Pending(context.Background()); err != nil || len(p) != 0 {
+		t.Errorf("pending %+v, %v", p, err)
+	}
+	if ns := seen(); slices.Contains(ns, kiosk.NoticeTerminalUnknown) {
+		t.Errorf("notices %v: staff called for a payment the terminal never made", ns)
 	}
 }
 

@@ -405,6 +405,35 @@ func TestHang(t *testing.T) {
 	}
 }
 
+// TestCollide: the ECR's Abort crosses the terminal's "insert card"
+// (ZVT 13.08 §2.21, "Caution"). The terminal answers neither the Abort
+// nor the 80-00 to its 04 FF, records no transaction and is back in its
+// basic state: the next command is answered at once.
+func TestCollide(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(modeName(mode), func(t *testing.T) {
+			sim := zvtsim.New(zvtsim.Options{Mode: mode})
+			sim.SetDecision(zvtsim.Approve)
+			sim.SetCollide(true)
+			e, _ := servedWire(t, sim, mode, zvt.LinkOptions{})
+			e.send(authAPDU(t, 3300, 0))
+			e.expect(zvt.RespOK, []byte{})
+			e.send(zvt.AbortAPDU())
+			e.expect(zvt.CmdIntermediate, []byte{0x0A})
+			e.send(zvt.Ack())
+			// The next frame is the answer to the next command: the
+			// Abort and the 80-00 were not answered.
+			e.send(zvt.RepeatReceiptAPDU(pw))
+			e.expect(0x8483, []byte{})
+			if ts := sim.Txns(); len(ts) != 0 || sim.Aborts() != 1 || sim.Charged() != 0 {
+				t.Errorf("after the collision: %+v, %d aborts", ts, sim.Aborts())
+			}
+			sim.SetCollide(false)
+			e.enquiry()
+		})
+	}
+}
+
 // TestOfflineListener: offline drops the TCP connection and closes each
 // new one at once; back online, the terminal answers again.
 func TestOfflineListener(t *testing.T) {

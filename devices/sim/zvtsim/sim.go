@@ -129,6 +129,7 @@ type Sim struct {
 	customer     chan custEvent
 
 	hang           bool
+	collide        bool
 	refuseCurrency bool
 	offline        bool
 	ignored        int // bytes read and thrown away while offline
@@ -276,6 +277,17 @@ func copyAPDUs(as []zvt.APDU) []zvt.APDU {
 // The mode is read when a 06 01 arrives; the hang lasts until the Abort,
 // a Restart or the link's end.
 func (s *Sim) SetHang(on bool) { s.set(func() { s.hang = on }) }
+
+// SetCollide plays the protocol conflict of ZVT 13.08 §2.21 ("Caution"):
+// the ECR's Abort 06 B0 crosses the PT's Intermediate Status 04 FF
+// (insert card) on the line. After it acknowledged a 06 01 with 80-00,
+// the PT waits for the ECR's next message before it sends its 04 FF, so
+// the two cross every time. Each side then gets a command where it
+// waits for an answer: the PT answers neither the Abort nor anything
+// after its 04 FF and falls back into its basic state, with the payment
+// not carried out and no transaction recorded; the ECR is master again.
+// The mode is read when a 06 01 arrives.
+func (s *Sim) SetCollide(on bool) { s.set(func() { s.collide = on }) }
 
 // Aborts reports how many Abort 06 B0 the simulator received.
 func (s *Sim) Aborts() int {
@@ -842,6 +854,7 @@ func (c *conn) authorize(a zvt.APDU) error {
 	}
 	s.mu.Lock()
 	silent, drop, decision, pin, hang, refuse := s.silent, s.dropAfterAck, s.decision, s.askPIN, s.hang, s.refuseCurrency
+	collide := s.collide
 	declineAmt := s.declineIf != nil && s.declineIf(req.Amount)
 	s.mu.Unlock()
 	if silent {
@@ -872,6 +885,9 @@ func (c *conn) authorize(a zvt.APDU) error {
 		}
 		s.mu.Unlock()
 	}()
+	if collide {
+		return c.collision()
+	}
 	if err := c.sendAcked(zvt.APDU{Cmd: zvt.CmdIntermediate, Data: []byte{0x0A}}); err != nil { // insert card
 		return err
 	}
@@ -964,6 +980,22 @@ func (c *conn) hung(amount kiosk.Money) error {
 			}
 		}
 	}
+}
+
+// collision is SetCollide's terminal after its 80-00 to a 06 01: the
+// ECR's next message (its Abort) and the PT's 04 FF cross, and the PT
+// falls back into its basic state (ZVT 13.08 §2.21, "Caution"): the
+// crossed message is recorded but not answered, the 04 FF is sent
+// without waiting for its 80-00, and the payment ends undone, without a
+// transaction. The 80-00 the ECR sends to the 04 FF arrives in the basic
+// state, where an answer to nothing is ignored.
+func (c *conn) collision() error {
+	a, err := c.link.Receive(c.ctx, 0)
+	if err != nil {
+		return err
+	}
+	c.record(a)
+	return c.send(zvt.APDU{Cmd: zvt.CmdIntermediate, Data: []byte{0x0A}}) // insert card
 }
 
 // holdForCustomer waits for Card/CardAnswerLost or the ECR's Abort.
