@@ -113,10 +113,18 @@ func (s *Screen) after(d time.Duration, f func()) {
 }
 
 // a11yButton is the accessibility key: large text on or off.
-func (s *Screen) a11yButton() fyne.CanvasObject {
+func (s *Screen) a11yButton() fyne.CanvasObject { return s.a11yKey(false) }
+
+// a11yKey is the accessibility key; inRow: in the Shopping screen's
+// row of buttons (keyInShopping), its label on two lines in either text
+// size, so that the row fits a 1280-unit window.
+func (s *Screen) a11yKey(inRow bool) fyne.CanvasObject {
 	text := s.t(mLargeTextOn)
 	if s.large {
 		text = s.t(mLargeTextOff)
+	}
+	if inRow {
+		text = twoLines(text, "")
 	}
 	return tbutton(text, widget.MediumImportance, PrimaryTouch, PrimaryTouch, func() {
 		s.interacted()
@@ -225,10 +233,10 @@ func (s *Screen) noticeBanners() []fyne.CanvasObject {
 		}),
 	}
 	if _, ok := s.k.(Finder); ok {
-		choices = append(choices, tbutton(s.t(mSearchByName), widget.MediumImportance, 0, CustomerTouch, s.openSearch))
+		choices = append(choices, tbutton(s.btext(s.t(mSearchByName), ""), widget.MediumImportance, 0, CustomerTouch, s.openSearch))
 	}
 	if s.view.Help.IsZero() {
-		choices = append(choices, tbutton(s.t(mCallStaff), widget.MediumImportance, 0, CustomerTouch, func() { s.run(s.k.Help) }))
+		choices = append(choices, tbutton(s.btext(s.t(mCallStaff), ""), widget.MediumImportance, 0, CustomerTouch, func() { s.run(s.k.Help) }))
 	}
 	// The choices sit in the strip, beside the text, as the help panel's
 	// do: the basket keeps its room.
@@ -532,7 +540,7 @@ func (s *Screen) redrawFooter() {
 		s.langBox.Layout = l
 		s.langBox.Refresh()
 	}
-	if s.staffPhase() != 0 || s.searchShown() {
+	if s.staffPhase() != 0 || s.searchShown() || s.keyInShopping() {
 		s.footer.Objects = nil
 		s.footer.Hide()
 		return
@@ -561,7 +569,16 @@ func bottomed(actions fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasO
 // taller than its target size, and the basket shorter. What a button
 // says (the keypad's focus, speech) is its label on one line (oneLine).
 func (s *Screen) btext(text, keep string) string {
-	if !s.twoLineLabels() || utf8.RuneCountInString(text) < twoLineMin {
+	if !s.twoLineLabels() {
+		return text
+	}
+	return twoLines(text, keep)
+}
+
+// twoLines breaks a label of twoLineMin runes or more in two lines at
+// the space nearest its middle, never inside keep.
+func twoLines(text, keep string) string {
+	if utf8.RuneCountInString(text) < twoLineMin {
 		return text
 	}
 	skip0, skip1 := -1, -1
@@ -593,11 +610,41 @@ const twoLineMin = 12
 // did not fit 1280.
 const narrowWidth = 1600
 
+// shortHeight is the window height under which the Shopping screen
+// takes the accessibility key into its row of buttons instead of under
+// it, in a row of its own: a 10-inch panel's 1280×800 window had room for
+// 1.6 basket lines in normal text and 1.0 in large text, and in large
+// text under the unknown barcode's choices the screen was taller than the
+// window and its parts lay over each other. The demo's 1200×1100 window
+// and the appliance's 1920×1080 panel keep the key's own row.
+const shortHeight = 1000
+
+// keyInShopping reports whether the accessibility key is in the
+// Shopping screen's row of buttons: the Shopping screen is shown, in a
+// window lower than shortHeight.
+func (s *Screen) keyInShopping() bool {
+	h := s.root.Size().Height
+	return h > 0 && h < shortHeight && s.staffPhase() == 0 && !s.askingCancel && !s.searchShown() &&
+		s.view.State == kiosk.Shopping && !s.cabinet
+}
+
+// resized redraws the screen when its window changed across
+// narrowWidth or shortHeight: what is built depends on the window's size
+// (twoLineLabels, keyInShopping).
+func (s *Screen) resized(old, now fyne.Size) {
+	kind := func(sz fyne.Size) [2]bool {
+		return [2]bool{sz.Width > 0 && sz.Width < narrowWidth, sz.Height > 0 && sz.Height < shortHeight}
+	}
+	if kind(old) != kind(now) {
+		s.redraw()
+	}
+}
+
 // twoLineLabels reports whether btext breaks long labels: in large text,
 // once the screen was laid out in a window narrower than narrowWidth.
 func (s *Screen) twoLineLabels() bool {
 	w := s.root.Size().Width
-	return s.large && w > 0 && w < narrowWidth
+	return (s.large || s.keyInShopping()) && w > 0 && w < narrowWidth
 }
 
 // payText is the Pay button's label with the total.

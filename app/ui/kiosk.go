@@ -137,9 +137,9 @@ func NewScreen(k Kiosk, lang string) *Screen {
 	s.bannerBox = container.NewPadded(s.banners)
 	s.body = container.NewStack()
 	s.footer = container.NewVBox()
-	s.root = container.NewBorder(
-		container.NewVBox(header, s.bannerBox), s.footer, nil, nil,
-		container.NewPadded(s.body))
+	top := container.NewVBox(header, s.bannerBox)
+	s.root = container.New(&resizeLayout{inner: layout.NewBorderLayout(top, s.footer, nil, nil), resized: s.resized},
+		container.NewPadded(s.body), top, s.footer) // in container.NewBorder's order: drawn under the header
 	s.Render(k.View())
 	return s
 }

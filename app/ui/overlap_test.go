@@ -19,7 +19,7 @@ import (
 // text the Shopping screen's rows did not fit the demo's window: Pay lay
 // over "Tobakk og snus" and the basket's title over its count.
 func TestNothingOverlaps(t *testing.T) {
-	for _, sz := range []fyne.Size{fyne.NewSize(1200, 1100), fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))} {
+	for _, sz := range []fyne.Size{size1280, fyne.NewSize(1200, 1100), fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))} {
 		for _, lang := range []string{LangNorwegian, LangEnglish} {
 			walkCustomerAt(t, lang, sz, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
 				win := w.Canvas().Size()

@@ -25,6 +25,7 @@ type shopScreen struct {
 	help  bool   // a help call was open when built (the Help button is disabled)
 	large bool   // built in large text (sizes taken from the theme)
 	split bool   // built with long labels on two lines (btext)
+	key   bool   // built with the accessibility key in the row of buttons (keyInShopping)
 
 	root  fyne.CanvasObject
 	count *widget.Label
@@ -60,7 +61,8 @@ type lineKey struct {
 
 // Shopping: the basket, its total and what to do next.
 func (s *Screen) shopping() fyne.CanvasObject {
-	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() || sh.large != s.large || sh.split != s.twoLineLabels() {
+	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() || sh.large != s.large || sh.split != s.twoLineLabels() ||
+		sh.key != s.keyInShopping() {
 		s.shop = s.newShopScreen()
 	}
 	s.shop.update(s)
@@ -68,7 +70,8 @@ func (s *Screen) shopping() fyne.CanvasObject {
 }
 
 func (s *Screen) newShopScreen() *shopScreen {
-	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), large: s.large, split: s.twoLineLabels(), rows: map[lineKey]shopRow{}}
+	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), large: s.large, split: s.twoLineLabels(), key: s.keyInShopping(),
+		rows: map[lineKey]shopRow{}}
 	sh.count = rightLabel("", theme.SizeNameText, false)
 	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true),
 		container.NewHBox(sh.count, targets(s.priceCheckButton(CustomerTouch), s.searchButton(), s.removeLastButton())))
@@ -77,7 +80,11 @@ func (s *Screen) newShopScreen() *shopScreen {
 	sh.total = rightLabel("", theme.SizeNameHeadingText, true)
 	total := container.NewHBox(container.NewCenter(rightLabel(s.t(mTotal), theme.SizeNameText, false)), sh.total)
 	sh.pay = s.payButton().(*fyne.Container)
-	sh.buttons = targets(s.cancelButton(), s.helpButton(), s.cabinetButton(CustomerTouch))
+	buttons := []fyne.CanvasObject{s.cancelButton(), s.helpButton(), s.cabinetButton(CustomerTouch)}
+	if sh.key {
+		buttons = append(buttons, s.a11yKey(true))
+	}
+	sh.buttons = targets(buttons...)
 	sh.vat = leftLabel("", theme.SizeNameCaptionText, false)
 	sh.bottom = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, sh.vat, total), sh.actions(false))
 	top = container.NewVBox(top, atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()))

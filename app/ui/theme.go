@@ -161,6 +161,28 @@ func (l minSizeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
+// resizeLayout is Layout, telling resized when the size it lays out at
+// changed (the screen's root: Screen.resized).
+type resizeLayout struct {
+	inner   fyne.Layout
+	resized func(old, now fyne.Size)
+	last    fyne.Size
+}
+
+func (l *resizeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return l.inner.MinSize(objs) }
+
+func (l *resizeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.inner.Layout(objs, size)
+	if size == l.last {
+		return
+	}
+	old := l.last
+	l.last = size
+	if l.resized != nil {
+		l.resized(old, size)
+	}
+}
+
 // atLeast wraps o so it is at least w wide and h tall.
 func atLeast(o fyne.CanvasObject, w, h float32) *fyne.Container {
 	return container.New(minSizeLayout{min: fyne.NewSize(w, h)}, o)

@@ -304,7 +304,10 @@ func targetsOn(s *Screen, w fyne.Window) []target {
 		t := target{pos: fyne.NewPos(vis.x0, vis.y0), size: sz, shown: fyne.NewSize(vis.x1-vis.x0, vis.y1-vis.y0)}
 		switch o := d.o.(type) {
 		case *widget.Button:
-			t.name, t.primary = o.Text, isPrimary(s, o.Text)
+			// By what it says: a label broken in two lines (btext) on
+			// one line.
+			t.name = oneLine(o.Text)
+			t.primary = isPrimary(s, t.name)
 		case *productRow:
 			t.name = o.name
 		default:
