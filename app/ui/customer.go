@@ -562,9 +562,10 @@ func bottomed(actions fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasO
 }
 
 // btext is a customer button's label as shown: in large text on a
-// narrow window a long one is broken in two lines at the space nearest
-// its middle, never inside keep (an amount), so that the Shopping
-// screen's rows of buttons fit the demo's 1200-unit window
+// narrow window (and on a short one's Shopping screen, twoLineLabels) a
+// long one is broken in two lines at the space nearest its middle, never
+// inside keep (an amount), so that the Shopping screen's rows of buttons
+// fit the demo's 1200-unit window and a 1280×800 one
 // (TestNothingOverlaps). Not on a wider one: two lines make a button
 // taller than its target size, and the basket shorter. What a button
 // says (the keypad's focus, speech) is its label on one line (oneLine).
@@ -640,8 +641,10 @@ func (s *Screen) resized(old, now fyne.Size) {
 	}
 }
 
-// twoLineLabels reports whether btext breaks long labels: in large text,
-// once the screen was laid out in a window narrower than narrowWidth.
+// twoLineLabels reports whether btext breaks long labels: once the
+// screen was laid out in a window narrower than narrowWidth, in large
+// text, and on the Shopping screen in a window lower than shortHeight
+// (keyInShopping), where the row of buttons has one more.
 func (s *Screen) twoLineLabels() bool {
 	w := s.root.Size().Width
 	return (s.large || s.keyInShopping()) && w > 0 && w < narrowWidth

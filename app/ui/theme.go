@@ -161,8 +161,8 @@ func (l minSizeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// resizeLayout is Layout, telling resized when the size it lays out at
-// changed (the screen's root: Screen.resized).
+// resizeLayout lays out as inner does and tells resized when the size
+// it lays out at changed (the screen's root: Screen.resized).
 type resizeLayout struct {
 	inner   fyne.Layout
 	resized func(old, now fyne.Size)
