@@ -88,8 +88,11 @@ func TestShopFirstDay(t *testing.T) {
 	clk := kiosktest.NewClock(d.clock.Now().Add(time.Hour))
 	tomorrow := d.day.AddDate(0, 0, 1).Format(time.DateOnly)
 	expect("32,50 -> 34,90", "13021")(price(t, clk, "set", fdCola, "34,90", "--from", tomorrow+" 06:00", "--data", dir))
-	if out, err := price(t, clk, "set", fdCola, "30,00", "--from", d.day.Format(time.DateOnly)+" 06:00", "--data", dir); err == nil {
-		t.Errorf("a price from this morning was accepted:\n%s", out)
+	// An hour ago, in the shop's zone: not "06:00 today", which is still
+	// to come when the test runs soon after midnight.
+	past := clk.Now().Add(-time.Hour).In(d.day.Location()).Format("2006-01-02 15:04")
+	if out, err := price(t, clk, "set", fdCola, "30,00", "--from", past, "--data", dir); err == nil {
+		t.Errorf("a price from an hour ago was accepted:\n%s", out)
 	}
 	expect("07039990000113;Coca-Cola 0,5 l;34,90;piece;" + tomorrow + " 06:00")(price(t, clk, "labels", "--since", d.day.Format(time.DateOnly), "--data", dir))
 
