@@ -147,7 +147,7 @@ const scanReleaseEvery = 64 * scanBatch
 // scanReleaseAfter is how many records a Scan reads before it releases
 // the table pages at its end: start-up's check of the journal's last 2048
 // records leaves its pages (about 2 MiB) to the next release, instead of
-// releasing every table again (about 40 ms at a million sales).
+// releasing every table again (about 25 ms at a million sales).
 const scanReleaseAfter = 16 * scanBatch
 
 // Scan implements kiosk.Journal. It reads the records in batches and calls

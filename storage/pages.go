@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -128,14 +129,14 @@ func (d *DB) releaseTablePages() {
 		return
 	}
 	n := 0
-	for _, m := range tableMappings(maps, r.dir, held) {
-		if err := dontNeed(m.start, m.end-m.start); err != nil {
+	for _, s := range spans(tableMappings(maps, r.dir, held)) {
+		if err := dontNeed(s.start, s.end-s.start); err != nil {
 			if d.log != nil {
 				d.log.Debug("table pages not released", "err", err)
 			}
 			return
 		}
-		n += int(m.end - m.start)
+		n += int(s.end - s.start)
 	}
 	r.done, r.bytes = r.done+1, r.bytes+n
 	if d.log != nil {
@@ -155,8 +156,8 @@ func (d *DB) releaseTablePagesNow() {
 // releaseIfTablesChanged releases the table pages when Badger's tables
 // changed since the last release: a flush or a compaction wrote new ones
 // through their mappings. The check costs a look at Badger's level sizes;
-// the release (about 10 µs a table) runs in a goroutine of its own, off
-// the caller's commit. The caller holds d.mu for reading.
+// the release (about 8 µs a table, most of it listing Badger's tables)
+// runs in a goroutine of its own, off the caller's commit. The caller holds d.mu for reading.
 func (d *DB) releaseIfTablesChanged() {
 	r := &d.pages
 	if !releasesPages || r.dir == "" || !r.mu.TryLock() {
@@ -171,9 +172,10 @@ func (d *DB) releaseIfTablesChanged() {
 
 // releaseSoon releases the table pages in a goroutine of its own, off the
 // caller's path: after a write that changed the tables, at the end of
-// Open and of a scan. At a million sales a release takes about 40 ms
-// (3 300 tables, one madvise each), and start-up made two of them before
-// the screen showed. A call while a release runs makes it run once more.
+// Open and of a scan. At a million sales a release takes about 25 ms
+// (3 300 tables: Badger lists them twice, 10 ms each; one madvise per
+// span of them, 1 ms), and start-up made two of them before the screen
+// showed. A call while a release runs makes it run once more.
 func (d *DB) releaseSoon() {
 	r := &d.pages
 	if !releasesPages || r.dir == "" {
@@ -280,6 +282,31 @@ func tableMappings(maps []byte, dir string, held map[uint64]bool) []mapping {
 		if len(ms) == 1 && held[id] && ms[0].shared && ms[0].offset == 0 {
 			out = append(out, ms[0])
 		}
+	}
+	return out
+}
+
+// span is a range of addresses, start to end.
+type span struct{ start, end uint64 }
+
+// spans joins mappings that follow one another in the address space into
+// one span each, in address order. The kernel places a process's new
+// mappings next to its last ones, so the 3 300 table mappings of a million
+// sales lie in a handful of runs, and one madvise per run costs a small
+// part of one per table (1 ms against 14 ms for 3 300 tables here): the
+// call's own cost, not the pages, is what a release spends its time on.
+// Every byte of such a span is the mapping of a table that may be
+// released, so it is as safe to release at once as its tables one by one.
+func spans(ms []mapping) []span {
+	ms = slices.Clone(ms)
+	slices.SortFunc(ms, func(a, b mapping) int { return cmp.Compare(a.start, b.start) })
+	var out []span
+	for _, m := range ms {
+		if n := len(out); n > 0 && out[n-1].end == m.start {
+			out[n-1].end = m.end
+			continue
+		}
+		out = append(out, span{m.start, m.end})
 	}
 	return out
 }

@@ -65,6 +65,33 @@ func TestTableMappings(t *testing.T) {
 	}
 }
 
+func TestSpans(t *testing.T) {
+	m := func(start, end uint64) mapping { return mapping{start: start, end: end, shared: true} }
+	tests := []struct {
+		name string
+		in   []mapping
+		want []span
+	}{
+		{"none", nil, nil},
+		{"one", []mapping{m(0x1000, 0x3000)}, []span{{0x1000, 0x3000}}},
+		{"a run, out of order", []mapping{m(0x3000, 0x4000), m(0x1000, 0x3000), m(0x4000, 0x9000)},
+			[]span{{0x1000, 0x9000}}},
+		{"a gap between", []mapping{m(0x1000, 0x2000), m(0x3000, 0x4000)},
+			[]span{{0x1000, 0x2000}, {0x3000, 0x4000}}},
+		{"runs and a gap", []mapping{m(0x8000, 0x9000), m(0x1000, 0x2000), m(0x7000, 0x8000), m(0x2000, 0x3000)},
+			[]span{{0x1000, 0x3000}, {0x7000, 0x9000}}},
+	}
+	for _, tt := range tests {
+		in := slices.Clone(tt.in)
+		if got := spans(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: spans = %x, want %x", tt.name, got, tt.want)
+		}
+		if !slices.Equal(in, tt.in) {
+			t.Errorf("%s: spans reordered its argument", tt.name)
+		}
+	}
+}
+
 func TestTableFileID(t *testing.T) {
 	for name, want := range map[string]uint64{"000001.sst": 1, "1234567.sst": 1234567} {
 		if id, ok := tableFileID(name); !ok || id != want {
