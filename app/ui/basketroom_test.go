@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -73,4 +74,90 @@ func basketScroll(w fyne.Window, lines fyne.CanvasObject) *container.Scroll {
 		}
 	}
 	return nil
+}
+
+// TestNewestLineInView: in a basket longer than the screen, the line of
+// an item just scanned is brought wholly into view, whether it is new (at
+// the foot of the basket) or one already there, scanned again (at the
+// top), also once the "added" banner has made the basket shorter, and
+// it stays in view when the highlight and banner go. A line taller than
+// the basket's view (large text at 1280×800 under the banner) shows its
+// top. Before, the basket never scrolled by itself: from the second
+// item's line on at 1280×800 the newest was partly or wholly below the
+// view, and the end of a highlight rebuilt the screen, which put the
+// basket back at its top.
+func TestNewestLineInView(t *testing.T) {
+	d := mustDemo(t)
+	for _, large := range []bool{false, true} {
+		t.Run(fmt.Sprintf("large=%v", large), func(t *testing.T) {
+			newTestApp(t)
+			clk := fakeClock()
+			var lines []kiosk.Line
+			view := func(rev int, added kiosk.GTIN) kiosk.View {
+				v := d.basketView(lines...)
+				v.Rev, v.LastAdded = uint64(rev), added
+				return v
+			}
+			lines = append(lines, kiosk.Line{Product: d.cola, Qty: 1})
+			k := newFakeKiosk(view(1, d.cola.GTIN))
+			s, w := showScreen(t, k, LangNorwegian, size1280)
+			s.SetClock(clk)
+			s.SetLargeText(large)
+			s.Bind()
+			rev := 1
+			scan := func(p kiosk.Product) {
+				t.Helper()
+				rev++
+				if i := slices.IndexFunc(lines, func(l kiosk.Line) bool { return l.Product.GTIN == p.GTIN }); i >= 0 {
+					lines[i].Qty++
+				} else {
+					lines = append(lines, kiosk.Line{Product: p, Qty: 1})
+				}
+				k.set(view(rev, p.GTIN))
+				settle(w)
+				mustSeeLine(t, s, w, p)
+			}
+			for _, p := range []kiosk.Product{d.cigs, d.snus, d.choc, d.paper, d.roll} {
+				scan(p)
+			}
+			scroll := basketScroll(w, s.shop.lines)
+			if scroll.Offset.Y == 0 {
+				t.Fatalf("the basket of %d lines fits %.0f units: nothing to scroll, the test proves nothing", len(lines), scroll.Size().Height)
+			}
+			clk.Advance(ConfirmTime)
+			settle(w)
+			if marked(w) {
+				t.Fatalf("the highlight outlived %v", ConfirmTime)
+			}
+			mustSeeLine(t, s, w, d.roll) // the banner went, the basket grew
+			scan(d.cola)                 // the first line, above the view
+		})
+	}
+}
+
+// mustSeeLine fails unless p's line in the basket is wholly inside the
+// basket's scroll.
+func mustSeeLine(t *testing.T, s *Screen, w fyne.Window, p kiosk.Product) {
+	t.Helper()
+	scroll := basketScroll(w, s.shop.lines)
+	if scroll == nil {
+		t.Fatal("no scroll around the basket's lines")
+	}
+	var row fyne.CanvasObject
+	for k, r := range s.shop.rows {
+		if k.gtin == p.GTIN {
+			row = r.row
+		}
+	}
+	if row == nil {
+		t.Fatalf("no line of %s in the basket", p.Name)
+	}
+	top, bottom := row.Position().Y-scroll.Offset.Y, row.Position().Y+row.Size().Height-scroll.Offset.Y
+	view := scroll.Size().Height
+	if bottom-top > view { // a line taller than the view: its top
+		bottom = view
+	}
+	if top < 0 || bottom > view {
+		t.Errorf("the line of %s is at %.0f–%.0f of a basket showing 0–%.0f", p.Name, top, bottom, view)
+	}
 }

@@ -168,8 +168,9 @@ func (s *Screen) confirmAdded(g kiosk.GTIN, name string) {
 		if gen != s.confirmGen {
 			return
 		}
+		// The highlight goes: the update builds that line's row anew
+		// (its key changes), and the basket stays where it was scrolled.
 		s.added, s.addedName = "", ""
-		s.shop = nil // the highlight goes
 		s.redraw()
 	})
 }

@@ -41,6 +41,10 @@ type shopScreen struct {
 	payIn   bool
 	empty   fyne.CanvasObject
 	rows    map[lineKey]shopRow
+	// inView lays out the basket's scroll and keeps the newest line in
+	// view; shown is the newest line it was last asked to show.
+	inView *keepInView
+	shown  lineKey
 }
 
 // shopRow is a basket line's row and the separator under it.
@@ -89,7 +93,8 @@ func (s *Screen) newShopScreen() *shopScreen {
 	sh.bottom = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, sh.vat, total), sh.actions(false))
 	top = container.NewVBox(top, atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()))
 	sh.bottom.Objects = append([]fyne.CanvasObject{atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding())}, sh.bottom.Objects...)
-	sh.root = container.NewBorder(top, sh.bottom, nil, nil, container.NewVScroll(sh.lines))
+	sh.inView = &keepInView{scroll: container.NewVScroll(sh.lines)}
+	sh.root = container.NewBorder(top, sh.bottom, nil, nil, container.New(sh.inView, sh.inView.scroll))
 	return sh
 }
 
@@ -111,6 +116,8 @@ func (sh *shopScreen) update(s *Screen) {
 	objs := make([]fyne.CanvasObject, 0, 2*len(v.Lines)+1)
 	rows := make(map[lineKey]shopRow, len(v.Lines))
 	var seen map[lineKey]int // in-store lines, the only ones that repeat
+	var newest lineKey
+	var newestRow fyne.CanvasObject
 	for _, l := range v.Lines {
 		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams,
 			newest: l.Product.GTIN == s.added}
@@ -128,6 +135,9 @@ func (sh *shopScreen) update(s *Screen) {
 		}
 		rows[k] = r
 		objs = append(objs, r.row, r.sep)
+		if k.newest {
+			newest, newestRow = k, r.row
+		}
 	}
 	if len(v.Lines) == 0 {
 		objs = append(objs, sh.empty)
@@ -135,6 +145,12 @@ func (sh *shopScreen) update(s *Screen) {
 	sh.rows = rows
 	sh.lines.Objects = objs
 	sh.lines.Refresh()
+	// A line the customer just scanned (or scanned once more) is
+	// brought into view, and kept there while it is highlighted.
+	if newest != sh.shown {
+		sh.shown = newest
+		sh.inView.show(newestRow)
+	}
 	sh.vat.SetText(s.vatNote())
 	sh.total.SetText(v.Total.String())
 	sh.pay.Objects[0].(*widget.Button).SetText(s.payText())
@@ -142,4 +158,57 @@ func (sh *shopScreen) update(s *Screen) {
 		sh.bottom.Objects[len(sh.bottom.Objects)-1] = sh.actions(pay)
 		sh.bottom.Refresh()
 	}
+}
+
+// keepInView lays out the basket's scroll over all of its place and
+// keeps the row it was given wholly in view: in a basket longer than the
+// screen a scanned item's line is added at the foot, below the lower
+// edge, where the customer would not see it, nor its quantity buttons.
+// It moves the basket no further than it must: a row below the view ends
+// at its lower edge, one above it (or taller than the view) begins at its
+// upper edge. It does so when given the row and at every layout after,
+// until given none: the "added" banner comes with the row and makes the
+// basket shorter, after the row was first shown. The Shopping screen
+// gives it the newest line while that is highlighted; the customer's own
+// scrolling is not a layout, so it stands.
+type keepInView struct {
+	scroll *container.Scroll
+	row    fyne.CanvasObject // to keep in view; nil: none
+}
+
+func (k *keepInView) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	k.scroll.Move(fyne.Position{})
+	k.scroll.Resize(size)
+	k.apply()
+}
+
+func (k *keepInView) MinSize([]fyne.CanvasObject) fyne.Size { return k.scroll.MinSize() }
+
+// show keeps row, one of the scroll's content's objects, in view from
+// now on; nil: none.
+func (k *keepInView) show(row fyne.CanvasObject) {
+	k.row = row
+	k.apply()
+}
+
+func (k *keepInView) apply() {
+	view := k.scroll.Size().Height
+	if k.row == nil || view <= 0 {
+		return
+	}
+	// The content at its new size first: the offset is bounded by it.
+	// (The rows' places do not depend on it: a VBox stacks its objects
+	// at their minimum heights from the top.)
+	c := k.scroll.Content
+	c.Resize(c.MinSize().Max(k.scroll.Size()))
+	top := k.row.Position().Y
+	bottom := top + k.row.Size().Height
+	off := k.scroll.Offset.Y
+	if bottom > off+view {
+		off = bottom - view
+	}
+	if top < off {
+		off = top
+	}
+	k.scroll.ScrollToOffset(fyne.NewPos(k.scroll.Offset.X, off))
 }
