@@ -93,7 +93,7 @@ func (s *Screen) newShopScreen() *shopScreen {
 	sh.bottom = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, sh.vat, total), sh.actions(false))
 	top = container.NewVBox(top, atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()))
 	sh.bottom.Objects = append([]fyne.CanvasObject{atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding())}, sh.bottom.Objects...)
-	sh.inView = &keepInView{scroll: container.NewVScroll(sh.lines)}
+	sh.inView = &keepInView{scroll: container.NewVScroll(sh.lines), lines: sh.lines}
 	sh.root = container.NewBorder(top, sh.bottom, nil, nil, container.New(sh.inView, sh.inView.scroll))
 	return sh
 }
@@ -173,6 +173,7 @@ func (sh *shopScreen) update(s *Screen) {
 // scrolling is not a layout, so it stands.
 type keepInView struct {
 	scroll *container.Scroll
+	lines  *fyne.Container   // the scroll's content, a VBox
 	row    fyne.CanvasObject // to keep in view; nil: none
 }
 
@@ -184,8 +185,7 @@ func (k *keepInView) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 
 func (k *keepInView) MinSize([]fyne.CanvasObject) fyne.Size { return k.scroll.MinSize() }
 
-// show keeps row, one of the scroll's content's objects, in view from
-// now on; nil: none.
+// show keeps row, one of lines' objects, in view from now on; nil: none.
 func (k *keepInView) show(row fyne.CanvasObject) {
 	k.row = row
 	k.apply()
@@ -196,11 +196,6 @@ func (k *keepInView) apply() {
 	if k.row == nil || view <= 0 {
 		return
 	}
-	// The content at its new size first: the offset is bounded by it.
-	// (The rows' places do not depend on it: a VBox stacks its objects
-	// at their minimum heights from the top.)
-	c := k.scroll.Content
-	c.Resize(c.MinSize().Max(k.scroll.Size()))
 	top := k.row.Position().Y
 	bottom := top + k.row.Size().Height
 	off := k.scroll.Offset.Y
@@ -209,6 +204,20 @@ func (k *keepInView) apply() {
 	}
 	if top < off {
 		off = top
+	}
+	if off == k.scroll.Offset.Y {
+		return
+	}
+	// The content must be as tall as its rows before the offset is set,
+	// or the scroll bounds the offset by its old height. A VBox stacks
+	// its objects from the top at their minimum heights, so its height is
+	// where its last object ends: no MinSize of every row, which is most
+	// of what a scan costs to draw.
+	if objs := k.lines.Objects; len(objs) > 0 {
+		last := objs[len(objs)-1]
+		if h := last.Position().Y + last.Size().Height; k.lines.Size().Height < h {
+			k.lines.Resize(fyne.NewSize(max(k.lines.Size().Width, k.scroll.Size().Width), h))
+		}
 	}
 	k.scroll.ScrollToOffset(fyne.NewPos(k.scroll.Offset.X, off))
 }
