@@ -13,7 +13,7 @@ import (
 // two runs by hand), and systemd would then wait TimeoutStopSec and
 // SIGKILL a kiosk whose store was never closed.
 type quitGuard struct {
-	quit  func()                               // asks the loop to end (fyne.Do(a.Quit))
+	quit  func()                               // asks the loop to end (fyne.Do(a.Driver().Quit))
 	grace time.Duration                        // how long the loop gets
 	after func(time.Duration) <-chan time.Time // time.After; a test's own
 	hung  func()                               // the loop did not end in grace: finish without it and exit
