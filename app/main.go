@@ -11,10 +11,12 @@ const usage = `selvkasse — self-checkout kiosk for tobacco shops
 Usage:
   selvkasse demo [--data DIR] [--health ADDR]   the kiosk with simulated devices
   selvkasse sim COMMAND [--addr ADDR]             drive a running demo:
-      scan CODE | pick GTIN | card approve|decline|timeout|drop | staff approve|refuse|key |
-      door open|close|force | tap pay|cancel|help|retry|done|touch|resume|staff-cancel|complete|pricecheck|pricecheck-end |
+      scan CODE | pick GTIN | card approve|decline|timeout|drop |
+      terminal restart|hang|unhang|offline|online|currency-refused|currency-ok |
+      staff approve|refuse|key | pin DIGITS | choose STAFF-ID | override NAME[:ARG] |
+      door open|close|force | tap pay|cancel|help|withdraw|retry|done|touch|logout|pin-cancel|pricecheck|pricecheck-end |
       printer paper-out|paper-low|paper-ok|cover-open|cover-closed | scanner unplug|replug |
-      state | wait STATE
+      key NAME | speech plug|unplug|key|repeat|stop | state | wait STATE
   selvkasse run --config FILE                     the kiosk with real devices
   selvkasse devices check --config FILE [--scan 20s] [--no-print]
                                                   a technician's check of the scanner, the
