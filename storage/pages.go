@@ -157,7 +157,8 @@ func (d *DB) releaseTablePagesNow() {
 // changed since the last release: a flush or a compaction wrote new ones
 // through their mappings. The check costs a look at Badger's level sizes;
 // the release (about 8 µs a table, most of it listing Badger's tables)
-// runs in a goroutine of its own, off the caller's commit. The caller holds d.mu for reading.
+// runs in a goroutine of its own, off the caller's commit. The caller
+// holds d.mu for reading.
 func (d *DB) releaseIfTablesChanged() {
 	r := &d.pages
 	if !releasesPages || r.dir == "" || !r.mu.TryLock() {
