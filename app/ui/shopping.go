@@ -41,10 +41,9 @@ type shopScreen struct {
 	payIn   bool
 	empty   fyne.CanvasObject
 	rows    map[lineKey]shopRow
-	// inView lays out the basket's scroll and keeps the newest line in
-	// view; shown is the newest line it was last asked to show.
+	// inView lays out the basket's scroll and keeps the newest line's
+	// row in view.
 	inView *keepInView
-	shown  lineKey
 }
 
 // shopRow is a basket line's row and the separator under it.
@@ -116,7 +115,6 @@ func (sh *shopScreen) update(s *Screen) {
 	objs := make([]fyne.CanvasObject, 0, 2*len(v.Lines)+1)
 	rows := make(map[lineKey]shopRow, len(v.Lines))
 	var seen map[lineKey]int // in-store lines, the only ones that repeat
-	var newest lineKey
 	var newestRow fyne.CanvasObject
 	for _, l := range v.Lines {
 		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams,
@@ -136,7 +134,7 @@ func (sh *shopScreen) update(s *Screen) {
 		rows[k] = r
 		objs = append(objs, r.row, r.sep)
 		if k.newest {
-			newest, newestRow = k, r.row
+			newestRow = r.row
 		}
 	}
 	if len(v.Lines) == 0 {
@@ -146,9 +144,10 @@ func (sh *shopScreen) update(s *Screen) {
 	sh.lines.Objects = objs
 	sh.lines.Refresh()
 	// A line the customer just scanned (or scanned once more) is
-	// brought into view, and kept there while it is highlighted.
-	if newest != sh.shown {
-		sh.shown = newest
+	// brought into view, and kept there while it is highlighted. A row
+	// is kept for as long as its line's key, so another row is another
+	// newest line (or none).
+	if newestRow != sh.inView.row {
 		sh.inView.show(newestRow)
 	}
 	sh.vat.SetText(s.vatNote())
