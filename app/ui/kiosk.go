@@ -302,9 +302,17 @@ func (s *Screen) setHeaderExtra(objs ...fyne.CanvasObject) {
 }
 
 // show puts banners bs (none: the strip is hidden) and body b on the
-// screen.
+// screen, and lays the screen out again: a banner that comes or goes
+// changes the room left to the body. Fyne's window lays out a container
+// whose children's minimum size changed, but in the demo (GL driver) it
+// missed the banner's now and then: the body lay under the banner and
+// over the footer, the accessibility key over the newest basket line,
+// until the banner went (TestBannerMakesRoom). Laying out moves and
+// sizes the header, the body and the footer; one whose size did not
+// change is not laid out anew.
 func (s *Screen) show(bs []fyne.CanvasObject, b fyne.CanvasObject) {
 	defer s.refocus()
+	defer s.root.Layout.Layout(s.root.Objects, s.root.Size())
 	s.banners.Objects = bs
 	s.banners.Refresh()
 	if len(bs) == 0 {
