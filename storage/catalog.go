@@ -18,7 +18,7 @@ var _ kiosk.Catalog = (*DB)(nil)
 func (d *DB) loadCatalog(ctx context.Context) error {
 	n := &catIndex{pos: map[uint64]int32{}}
 	err := d.view(ctx, func(txn *badger.Txn) error {
-		return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
+		return d.scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
 			var p kiosk.Product
 			if err := json.Unmarshal(v, &p); err != nil {
 				return fmt.Errorf("storage: load catalog: %w: %s: %v", ErrCorrupt, k, err)
@@ -198,14 +198,14 @@ func (d *DB) Put(ctx context.Context, p kiosk.Product) error {
 		return d.update(ctx, "put "+string(p.GTIN), func(txn *badger.Txn) error {
 			q := p
 			var err error
-			if sched, err = putVersion(txn, &q, d.now()); err != nil {
+			if sched, err = d.putVersion(txn, &q, d.now()); err != nil {
 				return err
 			}
 			b, err := json.Marshal(q)
 			if err != nil {
 				return fmt.Errorf("storage: put %s: %w", p.GTIN, err)
 			}
-			if err := putStock(txn, q); err != nil {
+			if err := d.putStock(txn, q); err != nil {
 				return err
 			}
 			if err := putBarcodes(txn, q); err != nil {
@@ -290,7 +290,10 @@ func del(txn *badger.Txn, key []byte) error {
 
 // scanPrefix calls fn for every key with prefix, in key order. The slices
 // are valid only during the call.
-func scanPrefix(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
+func (d *DB) scanPrefix(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
+	if err := d.verifyPrefix(prefix); err != nil {
+		return err
+	}
 	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

@@ -93,7 +93,7 @@ func (d *DB) ImportCatalog(ctx context.Context, in CatalogImport) (res CatalogIm
 		var plan importPlan
 		err := d.view(ctx, func(txn *badger.Txn) error {
 			var err error
-			plan, err = makePlan(txn, in)
+			plan, err = d.makePlan(txn, in)
 			return err
 		})
 		if err != nil {
@@ -151,7 +151,7 @@ type importWrite struct {
 // makePlan checks in.Products against each other and the store read in
 // txn (refusing what checkProducts and barcodeConflict refuse) and works out what to write
 // for the rest. It writes nothing.
-func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
+func (d *DB) makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 	var plan importPlan
 	ps := in.Products
 	refusals, ok := checkProducts(ps)
@@ -161,7 +161,7 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 		return plan, err
 	}
 	plan.head = head
-	owners, err := scannedOwners(txn)
+	owners, err := d.scannedOwners(txn)
 	if err != nil {
 		return plan, err
 	}
@@ -254,7 +254,7 @@ func makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 	plan.change = in.Change
 	// Count the journal records the chunks will write.
 	for ws := plan.writes; len(ws) > 0; {
-		n, recs, _, err := writeChunk(nil, ws, kiosk.Record{}, in.Change)
+		n, recs, _, err := d.writeChunk(nil, ws, kiosk.Record{}, in.Change)
 		if err != nil {
 			return plan, err
 		}
@@ -287,7 +287,7 @@ func (d *DB) writePlan(ctx context.Context, plan importPlan) (recs int, _ error)
 			return recs, err
 		}
 		txn := d.bdb.NewTransaction(true)
-		n, r, next, err := writeChunk(txn, ws, head, plan.change)
+		n, r, next, err := d.writeChunk(txn, ws, head, plan.change)
 		if err != nil {
 			txn.Discard()
 			wg.Wait()
@@ -335,7 +335,7 @@ const addedPerRecord = 400
 // their journal records chained after head, and the new head. It
 // returns how many products it wrote, how many records it journaled,
 // and the new head. With txn nil it only counts.
-func writeChunk(txn *badger.Txn, ws []importWrite, head kiosk.Record, c kiosk.CatalogChange) (n, recs int, _ kiosk.Record, _ error) {
+func (d *DB) writeChunk(txn *badger.Txn, ws []importWrite, head kiosk.Record, c kiosk.CatalogChange) (n, recs int, _ kiosk.Record, _ error) {
 	size, keys := 0, 0
 	var (
 		headEnc []byte
@@ -381,7 +381,7 @@ func writeChunk(txn *badger.Txn, ws []importWrite, head kiosk.Record, c kiosk.Ca
 		}
 		n++
 		if txn != nil {
-			if err := writeProductKeys(txn, w); err != nil {
+			if err := d.writeProductKeys(txn, w); err != nil {
 				return 0, 0, head, err
 			}
 		}
@@ -412,12 +412,12 @@ func writeChunk(txn *badger.Txn, ws []importWrite, head kiosk.Record, c kiosk.Ca
 }
 
 // writeProductKeys writes w's product and barcode keys into txn.
-func writeProductKeys(txn *badger.Txn, w importWrite) error {
+func (d *DB) writeProductKeys(txn *badger.Txn, w importWrite) error {
 	if err := set(txn, catKey(w.p.GTIN), w.value); err != nil {
 		return err
 	}
 	if w.version != nil {
-		if err := ensureHistory(txn, w.p.GTIN, w.prior); err != nil {
+		if err := d.ensureHistory(txn, w.p.GTIN, w.prior); err != nil {
 			return err
 		}
 		if err := setVersion(txn, prefPrice, w.p.GTIN, *w.version); err != nil {
@@ -509,9 +509,9 @@ func storedOwner(txn *badger.Txn) ownerFunc {
 
 // scannedOwners reads every barcode key in txn (there is one per extra
 // barcode: few) into an ownerFunc, for an import's many products.
-func scannedOwners(txn *badger.Txn) (ownerFunc, error) {
+func (d *DB) scannedOwners(txn *badger.Txn) (ownerFunc, error) {
 	m := map[kiosk.GTIN][]byte{}
-	err := scanPrefix(txn, []byte(prefBarcode), func(k, v []byte) error {
+	err := d.scanPrefix(txn, []byte(prefBarcode), func(k, v []byte) error {
 		m[kiosk.GTIN(k[len(prefBarcode):])] = slices.Clone(v)
 		return nil
 	})

@@ -29,6 +29,9 @@ type dirFiles struct {
 	// Close remembers those still unchanged (verified.go).
 	verified []verifiedTable
 	read     int // tables read and checksummed in full by this check
+	// short are the tables that got only the short check: the scrub
+	// reads them in full after Open (scrub.go).
+	short []shortTable
 }
 
 // checkFiles looks at the data dir before Badger does, and refuses what
@@ -60,9 +63,11 @@ type dirFiles struct {
 // and of the others what does not grow with the history (Badger's own
 // reading of the indexes, about 1.5 % of the tables' bytes, does). After
 // an unclean shutdown (no record of a clean Close) every table is read in
-// full again. A block of a remembered table that rots later is caught by
-// Badger's checksum on every block read (options.OnBlockRead), as an
-// error.
+// full again. The rest of a remembered table the scrub reads in full after
+// Open, and before any scan of its keys (scrub.go): a block that rotted
+// in place since is caught by its checksum, which Badger checks on every
+// read (options.OnBlockRead) but which its iterators, and so scans and
+// compactions, pass over without an error.
 //
 // Tables on disk that the MANIFEST does not list are left alone: a power
 // cut between writing a table and listing it leaves one, and Badger deletes
@@ -135,6 +140,7 @@ func checkFiles(dir string, readOnly bool) (dirFiles, error) {
 		v := &found.verified[i]
 		v.tableStamp = st
 		if last, ok := known[st]; ok {
+			found.short = append(found.short, shortTable{id: id, level: int(tm.Level), path: path, comp: tm.Compression})
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
@@ -191,6 +197,14 @@ func checkTable(path string, c options.CompressionType) (last lastBlock, err err
 		return last, fmt.Errorf("%w: table %s listed in the MANIFEST is missing", ErrCorrupt, name)
 	case err != nil:
 		return last, fmt.Errorf("%w: read table %s: %v", ErrUnavailable, name, err)
+	}
+	return checkTableData(path, c, data)
+}
+
+// checkTableData is checkTable of the table at path read into data.
+func checkTableData(path string, c options.CompressionType, data []byte) (last lastBlock, err error) {
+	name := filepath.Base(path)
+	switch {
 	case len(data) < 8:
 		return last, fmt.Errorf("%w: table %s has %d bytes", ErrCorrupt, name, len(data))
 	}

@@ -27,6 +27,10 @@
 // A table is read in full once; a clean Close
 // remembers it (verified.go), and later Opens check only what Badger reads
 // of it, so start-up does not grow with the number of sales (check.go).
+// The rest of each remembered table is read in full after Open, in the
+// background and before any scan of its keys (scrub.go), because Badger's
+// iterators pass over a damaged block without an error: a damaged table
+// makes the store damaged (Damage, Damaged), never a short scan.
 //
 // The catalog is held in memory (catalog.go): Open loads it once, Put and
 // CompleteSale update the products they wrote, and Lookup, List and

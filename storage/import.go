@@ -300,7 +300,7 @@ func (d *DB) ImportProducts(ctx context.Context, ps []kiosk.Product) error {
 				subKnown bool
 			}
 			olds := map[kiosk.GTIN]*prev{}
-			it := mvKeysIterator(txn)
+			it := d.mvKeysIterator(txn)
 			defer it.Close()
 			for _, p := range ps {
 				o := olds[p.GTIN]
@@ -313,7 +313,7 @@ func (d *DB) ImportProducts(ctx context.Context, ps []kiosk.Product) error {
 				}
 				if m, ok := correction(p, o.p, o.had, head.Seq); ok {
 					if !o.subKnown {
-						if o.sub, err = nextSub(it, p.GTIN, head.Seq); err != nil {
+						if o.sub, err = d.nextSub(it, p.GTIN, head.Seq); err != nil {
 							return err
 						}
 						o.subKnown = true

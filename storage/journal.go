@@ -201,6 +201,9 @@ func (d *DB) readRecords(ctx context.Context, from uint64, max int) (out []kiosk
 	err = d.call("scan journal", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
 			prefix := []byte(prefJrnl)
+			if err := d.verifyKeys(jrnlKey(from), prefixEnd(prefix)); err != nil {
+				return err
+			}
 			it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
 			defer it.Close()
 			for it.Seek(jrnlKey(from)); it.ValidForPrefix(prefix) && len(out) < max; it.Next() {

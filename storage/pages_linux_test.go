@@ -104,7 +104,7 @@ func touchCatalog(t *testing.T, d *DB) int {
 	t.Helper()
 	n := 0
 	err := d.view(context.Background(), func(txn *badger.Txn) error {
-		return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error { n++; return nil })
+		return d.scanPrefix(txn, []byte(prefCat), func(k, v []byte) error { n++; return nil })
 	})
 	if err != nil {
 		t.Fatal(err)

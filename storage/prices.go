@@ -84,9 +84,9 @@ func priceKeyGTIN(prefix string, k []byte) (kiosk.GTIN, bool) {
 }
 
 // readVersions reads g's versions under prefix, by From.
-func readVersions(txn *badger.Txn, prefix string, g kiosk.GTIN) ([]kiosk.PriceVersion, error) {
+func (d *DB) readVersions(txn *badger.Txn, prefix string, g kiosk.GTIN) ([]kiosk.PriceVersion, error) {
 	var vs []kiosk.PriceVersion
-	err := scanPrefix(txn, priceGTINPrefix(prefix, g), func(k, b []byte) error {
+	err := d.scanPrefix(txn, priceGTINPrefix(prefix, g), func(k, b []byte) error {
 		var v kiosk.PriceVersion
 		if err := unmarshal(k, b, &v); err != nil {
 			return err
@@ -115,7 +115,7 @@ func (d *DB) openPrices(clock kiosk.Clock) error {
 	sched := map[kiosk.GTIN][]kiosk.PriceVersion{}
 	now := d.now()
 	err := d.bdb.View(func(txn *badger.Txn) error {
-		return scanPrefix(txn, []byte(prefSched), func(k, b []byte) error {
+		return d.scanPrefix(txn, []byte(prefSched), func(k, b []byte) error {
 			g, ok := priceKeyGTIN(prefSched, k)
 			var v kiosk.PriceVersion
 			if !ok {
@@ -145,7 +145,7 @@ func (d *DB) openPrices(clock kiosk.Clock) error {
 	// it (inForce), so a failed write (a full disk) does not stop Open.
 	err = d.update(context.Background(), "promote prices", func(txn *badger.Txn) error {
 		for _, g := range due {
-			if err := promote(txn, g, now); err != nil {
+			if err := d.promote(txn, g, now); err != nil {
 				return err
 			}
 		}
@@ -163,8 +163,8 @@ func (d *DB) openPrices(clock kiosk.Clock) error {
 // promote moves g's scheduled versions in force at now into cat/: the
 // latest of them becomes the product's Price and PriceFrom (unless cat/
 // holds a later one), and all of them leave psch/.
-func promote(txn *badger.Txn, g kiosk.GTIN, now time.Time) error {
-	vs, err := readVersions(txn, prefSched, g)
+func (d *DB) promote(txn *badger.Txn, g kiosk.GTIN, now time.Time) error {
+	vs, err := d.readVersions(txn, prefSched, g)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func promote(txn *badger.Txn, g kiosk.GTIN, now time.Time) error {
 func (d *DB) reloadSched(txn *badger.Txn, gs ...kiosk.GTIN) error {
 	got := make(map[kiosk.GTIN][]kiosk.PriceVersion, len(gs))
 	for _, g := range gs {
-		vs, err := readVersions(txn, prefSched, g)
+		vs, err := d.readVersions(txn, prefSched, g)
 		if err != nil {
 			return err
 		}
@@ -288,13 +288,13 @@ func (d *DB) inForceAll(ps []kiosk.Product) {
 // PriceFrom); else p keeps the version in force. A new product's price is
 // in force since forever until its first change. The scheduled versions
 // due leave psch/. It reports whether psch/ changed.
-func putVersion(txn *badger.Txn, p *kiosk.Product, now time.Time) (schedChanged bool, err error) {
+func (d *DB) putVersion(txn *badger.Txn, p *kiosk.Product, now time.Time) (schedChanged bool, err error) {
 	var old kiosk.Product
 	found, err := getJSON(txn, catKey(p.GTIN), &old)
 	if err != nil {
 		return false, err
 	}
-	sched, err := readVersions(txn, prefSched, p.GTIN)
+	sched, err := d.readVersions(txn, prefSched, p.GTIN)
 	if err != nil {
 		return false, err
 	}
@@ -323,7 +323,7 @@ func putVersion(txn *badger.Txn, p *kiosk.Product, now time.Time) (schedChanged 
 		p.PriceFrom = cur.From
 		return schedChanged, nil
 	}
-	if err := ensureHistory(txn, p.GTIN, cur); err != nil {
+	if err := d.ensureHistory(txn, p.GTIN, cur); err != nil {
 		return false, err
 	}
 	v := kiosk.PriceVersion{Price: p.Price, From: now, Set: now}
@@ -336,7 +336,10 @@ func putVersion(txn *badger.Txn, p *kiosk.Product, now time.Time) (schedChanged 
 
 // ensureHistory writes cur, the version in force, into g's history when
 // g has none yet: the price a store without history sold since forever.
-func ensureHistory(txn *badger.Txn, g kiosk.GTIN, cur kiosk.PriceVersion) error {
+func (d *DB) ensureHistory(txn *badger.Txn, g kiosk.GTIN, cur kiosk.PriceVersion) error {
+	if err := d.verifyPrefix(priceGTINPrefix(prefPrice, g)); err != nil {
+		return err
+	}
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: priceGTINPrefix(prefPrice, g)})
 	it.Rewind()
 	has := it.Valid()
@@ -395,20 +398,20 @@ func (d *DB) SetPrice(ctx context.Context, g kiosk.GTIN, price kiosk.Money, from
 			if _, err := priceNanos(at); err != nil {
 				return fmt.Errorf("storage: set price %s: %w", g, err)
 			}
-			if err := promote(txn, g, now); err != nil { // what is in force now, into cat/
+			if err := d.promote(txn, g, now); err != nil { // what is in force now, into cat/
 				return err
 			}
 			p, err := catalogProduct(txn, g, "set price")
 			if err != nil {
 				return err
 			}
-			hist, err := readVersions(txn, prefPrice, g)
+			hist, err := d.readVersions(txn, prefPrice, g)
 			if err != nil {
 				return err
 			}
 			if len(hist) == 0 {
 				cur := kiosk.PriceVersion{Price: p.Price, From: p.PriceFrom}
-				if err := ensureHistory(txn, g, cur); err != nil {
+				if err := d.ensureHistory(txn, g, cur); err != nil {
 					return err
 				}
 				hist = []kiosk.PriceVersion{cur}
@@ -464,7 +467,7 @@ func (d *DB) PriceHistory(ctx context.Context, g kiosk.GTIN) (vs []kiosk.PriceVe
 	}
 	err = d.call("price history", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			if vs, err = readVersions(txn, prefPrice, c); err != nil || len(vs) > 0 {
+			if vs, err = d.readVersions(txn, prefPrice, c); err != nil || len(vs) > 0 {
 				return err
 			}
 			p, err := catalogProduct(txn, c, "price history")
@@ -486,7 +489,7 @@ func (d *DB) PriceBook(ctx context.Context) (kiosk.PriceBook, error) {
 	b := kiosk.PriceBook{}
 	err := d.call("price book", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			err := scanPrefix(txn, []byte(prefPrice), func(k, v []byte) error {
+			err := d.scanPrefix(txn, []byte(prefPrice), func(k, v []byte) error {
 				g, ok := priceKeyGTIN(prefPrice, k)
 				if !ok {
 					return fmt.Errorf("%w: price key %q", ErrCorrupt, k)
@@ -501,7 +504,7 @@ func (d *DB) PriceBook(ctx context.Context) (kiosk.PriceBook, error) {
 			if err != nil {
 				return err
 			}
-			return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
+			return d.scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
 				g := kiosk.GTIN(k[len(prefCat):])
 				if _, had := b[g]; had {
 					return nil
@@ -533,7 +536,7 @@ func (d *DB) PriceChanges(ctx context.Context, since time.Time, fn func(kiosk.Pr
 			return err
 		}
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, []byte(prefPrice), func(k, v []byte) error {
+			return d.scanPrefix(txn, []byte(prefPrice), func(k, v []byte) error {
 				g, ok := priceKeyGTIN(prefPrice, k)
 				if !ok {
 					return fmt.Errorf("%w: price key %q", ErrCorrupt, k)
@@ -564,7 +567,7 @@ func (d *DB) ScanSales(ctx context.Context, fn func(kiosk.Sale) error) error {
 	return d.call("scan sales", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
 			n := 0
-			return scanPrefix(txn, []byte(prefSale), func(k, v []byte) error {
+			return d.scanPrefix(txn, []byte(prefSale), func(k, v []byte) error {
 				if n++; n%1024 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err
@@ -608,7 +611,7 @@ func (d *DB) ScanSalePrices(ctx context.Context, fn func(kiosk.Sale) error) erro
 		return d.view(ctx, func(txn *badger.Txn) error {
 			n := 0
 			var s kiosk.Sale
-			return scanPrefix(txn, []byte(prefSale), func(k, v []byte) error {
+			return d.scanPrefix(txn, []byte(prefSale), func(k, v []byte) error {
 				if n++; n%1024 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err

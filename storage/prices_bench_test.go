@@ -49,7 +49,7 @@ func auditAll(b *testing.B, d *DB) (sales, bad int) {
 // readAllSales is the baseline: every sale's value read, not decoded.
 func readAllSales(b *testing.B, d *DB) (n int) {
 	err := d.view(context.Background(), func(txn *badger.Txn) error {
-		return scanPrefix(txn, []byte(prefSale), func(k, v []byte) error { n++; return nil })
+		return d.scanPrefix(txn, []byte(prefSale), func(k, v []byte) error { n++; return nil })
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -167,7 +167,7 @@ func countKeys(t *testing.T, d *DB, prefix string) int {
 	t.Helper()
 	n := 0
 	err := d.bdb.View(func(txn *badger.Txn) error {
-		return scanPrefix(txn, []byte(prefix), func(k, v []byte) error { n++; return nil })
+		return d.scanPrefix(txn, []byte(prefix), func(k, v []byte) error { n++; return nil })
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func (d *DB) QueuedReceipts(ctx context.Context, kioskID string) ([]kiosk.Queued
 		}
 		prefix := append([]byte(prefQueue+kioskID), 0)
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, prefix, func(k, v []byte) error {
+			return d.scanPrefix(txn, prefix, func(k, v []byte) error {
 				var q kiosk.QueuedReceipt
 				if err := unmarshal(k, v, &q); err != nil {
 					return err

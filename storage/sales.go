@@ -137,7 +137,7 @@ func (d *DB) readPending(ctx context.Context) ([]kiosk.PendingSale, error) {
 	var vs []pendingValue
 	err := d.call("pending", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, []byte(prefPend), func(k, b []byte) error {
+			return d.scanPrefix(txn, []byte(prefPend), func(k, b []byte) error {
 				var v pendingValue
 				if err := unmarshal(k, b, &v); err != nil {
 					return err

@@ -68,6 +68,9 @@ func (d *DB) Signed(ctx context.Context) (bool, error) {
 	var found bool
 	err := d.call("signed", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
+			if err := d.verifyPrefix([]byte(prefSig)); err != nil {
+				return err
+			}
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefSig)})
 			defer it.Close()
 			it.Rewind()

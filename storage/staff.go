@@ -109,7 +109,7 @@ func (d *DB) StaffByBadge(ctx context.Context, badge string) (s kiosk.Staff, err
 func (d *DB) ListStaff(ctx context.Context) (ss []kiosk.Staff, err error) {
 	err = d.call("list staff", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, []byte(prefStaff), func(k, v []byte) error {
+			return d.scanPrefix(txn, []byte(prefStaff), func(k, v []byte) error {
 				var s kiosk.Staff
 				if err := unmarshal(k, v, &s); err != nil {
 					return err

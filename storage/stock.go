@@ -69,15 +69,18 @@ func setMovement(txn *badger.Txn, m kiosk.StockMovement, sub uint16) error {
 }
 
 // mvKeysIterator is an iterator over the movement keys, for nextSub.
-func mvKeysIterator(txn *badger.Txn) *badger.Iterator {
+func (d *DB) mvKeysIterator(txn *badger.Txn) *badger.Iterator {
 	return txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefMv)})
 }
 
 // nextSub is the first free sub from 1 among g's movements at seq; it
 // is an iterator from mvKeysIterator (one for many products: an
 // iterator is dear to make, a seek is not).
-func nextSub(it *badger.Iterator, g kiosk.GTIN, seq uint64) (uint16, error) {
+func (d *DB) nextSub(it *badger.Iterator, g kiosk.GTIN, seq uint64) (uint16, error) {
 	prefix := binary.BigEndian.AppendUint64(mvPrefix(g), seq)
+	if err := d.verifyPrefix(prefix); err != nil {
+		return 0, err
+	}
 	var sub uint16
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		k := it.Item().Key()
@@ -106,7 +109,7 @@ func correction(p kiosk.Product, old kiosk.Product, had bool, seq uint64) (m kio
 
 // putStock is Put's stock bookkeeping in txn: the correction movement of
 // p's stock against the stored product's, at the journal head.
-func putStock(txn *badger.Txn, p kiosk.Product) error {
+func (d *DB) putStock(txn *badger.Txn, p kiosk.Product) error {
 	var old kiosk.Product
 	had, err := getJSON(txn, catKey(p.GTIN), &old)
 	if err != nil {
@@ -120,8 +123,8 @@ func putStock(txn *badger.Txn, p kiosk.Product) error {
 	if !ok {
 		return nil
 	}
-	it := mvKeysIterator(txn)
-	sub, err := nextSub(it, p.GTIN, head.Seq)
+	it := d.mvKeysIterator(txn)
+	sub, err := d.nextSub(it, p.GTIN, head.Seq)
 	it.Close()
 	if err != nil {
 		return err
@@ -146,7 +149,7 @@ func (d *DB) migrateMovements() error {
 			done = b != nil
 			return err
 		}
-		return scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
+		return d.scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
 			var p kiosk.Product
 			if err := json.Unmarshal(v, &p); err != nil {
 				return nil // the catalog calls report it (loadCatalog)
@@ -185,7 +188,7 @@ func (d *DB) migrateMovements() error {
 func (d *DB) Movements(ctx context.Context, g kiosk.GTIN, fn func(kiosk.StockMovement) error) error {
 	return d.call("movements", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, mvPrefix(g), func(k, v []byte) error {
+			return d.scanPrefix(txn, mvPrefix(g), func(k, v []byte) error {
 				var m kiosk.StockMovement
 				if err := unmarshal(k, v, &m); err != nil {
 					return err
@@ -201,7 +204,7 @@ func (d *DB) Movements(ctx context.Context, g kiosk.GTIN, fn func(kiosk.StockMov
 func (d *DB) AllMovements(ctx context.Context, fn func(kiosk.StockMovement) error) error {
 	return d.call("movements", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, []byte(prefMv), func(k, v []byte) error {
+			return d.scanPrefix(txn, []byte(prefMv), func(k, v []byte) error {
 				var m kiosk.StockMovement
 				if err := unmarshal(k, v, &m); err != nil {
 					return err
@@ -356,6 +359,9 @@ func (d *DB) StockOutlook(ctx context.Context, ps []kiosk.Product, o *kiosk.Outl
 					return err
 				}
 				prefix := mvPrefix(p.GTIN)
+				if err := d.verifyPrefix(prefix); err != nil {
+					return err
+				}
 				end := append(bytes.Clone(prefix), 0xff)
 				for it.Seek(end); it.ValidForPrefix(prefix); it.Next() {
 					var m kiosk.StockMovement

@@ -57,6 +57,10 @@ type Options struct {
 	// Clock tells the time of price changes and which scheduled price is
 	// in force (prices.go). Nil: the system clock.
 	Clock kiosk.Clock
+
+	// scrubHold, in tests, holds the background scrub (scrub.go) until
+	// it is closed.
+	scrubHold <-chan struct{}
 }
 
 // ErrNeedsRecovery: a store opened ReadOnly that was not closed cleanly:
@@ -83,6 +87,7 @@ type DB struct {
 	// check is what Open's table check found; Close remembers its
 	// verified tables (verified.go).
 	check dirFiles
+	scrub scrub // the tables Open checked short, read in full (scrub.go)
 
 	readOnly bool // Options.ReadOnly
 
@@ -248,21 +253,27 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, classify(dir, err))
 	}
 	d := &DB{bdb: bdb, dir: dir, log: opts.Logger, check: found, readOnly: opts.ReadOnly}
+	// Before anything scans: the scans check the tables they read first.
+	d.startScrub(found, opts.scrubHold)
 	if err := d.checkSchema(found); err != nil {
+		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if err := d.openAnchor(opts.OpenRolledBack); err != nil {
+		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if err := d.openPrices(opts.Clock); err != nil {
 		d.closeAnchor()
+		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if err := d.migrateMovements(); err != nil {
 		d.closeAnchor()
+		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
@@ -329,6 +340,9 @@ func (d *DB) checkSchema(found dirFiles) error {
 		item, err := txn.Get([]byte(keySchema))
 		switch {
 		case errors.Is(err, badger.ErrKeyNotFound):
+			if err := d.verifyKeys(nil, nil); err != nil {
+				return err
+			}
 			it := txn.NewIterator(badger.IteratorOptions{})
 			defer it.Close()
 			it.Rewind()
@@ -380,6 +394,7 @@ func (d *DB) Close() error {
 	}
 	d.closed = true
 	defer d.closeAnchor()
+	verified := d.stopScrub()
 	if err := d.bdb.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
 	}
@@ -387,8 +402,8 @@ func (d *DB) Close() error {
 		return nil // nothing written, not even what was checked
 	}
 	// Closed cleanly: the tables checked at Open need not be read in full
-	// at the next one.
-	if err := rememberVerified(d.dir, d.check.verified); err != nil {
+	// at the next one; a table the scrub found damaged is, and refused.
+	if err := rememberVerified(d.dir, verified); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
 	}
 	return nil
@@ -431,6 +446,8 @@ func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) err
 // transaction committed, still under commitMu: no other write can have
 // committed since, so committed may put what fn wrote into the in-memory
 // catalog index without reading it back (CompleteSale).
+var PhaseHook func(build, anch, commit, confirm time.Duration)
+
 func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn) error, committed func()) error {
 	d.commitMu.Lock()
 	defer d.commitMu.Unlock()
@@ -438,15 +455,24 @@ func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		t0 := time.Now()
 		txn := d.bdb.NewTransaction(true)
 		if err := fn(txn); err != nil {
 			txn.Discard()
 			return err
 		}
+		t1 := time.Now()
 		anchored := d.anchorCommit(txn)
+		t2 := time.Now()
 		err := txn.Commit()
 		txn.Discard()
-		if aerr := anchored(err == nil); aerr != nil && d.log != nil {
+		t3 := time.Now()
+		aerr := anchored(err == nil)
+		t4 := time.Now()
+		if PhaseHook != nil {
+			PhaseHook(t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t4.Sub(t3))
+		}
+		if aerr != nil && d.log != nil {
 			// The commit stands (or failed on its own); an anchor left
 			// behind only narrows what a later Open can detect.
 			d.log.Error("journal anchor not advanced", "op", op, "err", aerr)

@@ -178,7 +178,7 @@ func (d *DB) ListTotals(ctx context.Context) ([]kiosk.Totals, error) {
 	var out []kiosk.Totals
 	err := d.call("list totals", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
-			return scanPrefix(txn, []byte(prefTot), func(k, b []byte) error {
+			return d.scanPrefix(txn, []byte(prefTot), func(k, b []byte) error {
 				var t kiosk.Totals
 				if err := unmarshal(k, b, &t); err != nil {
 					return err

@@ -1,0 +1,335 @@
+package storage
+
+// The scrub: every table read in full once per Open, the remembered ones
+// after Open, before anything scans their keys.
+//
+// Open checks a remembered table only where Badger reads it at open (its
+// footer and last block, check.go). A block elsewhere that rotted in place
+// since it was verified is caught by its checksum when Badger reads it
+// (options.OnBlockRead), but what Badger does with that error depends on
+// the reader:
+//
+//   - a point read (txn.Get) returns it: ErrCorrupt, a clear error;
+//   - an iterator swallows it: Badger v4.9.6's table iterator stops at the
+//     block (table.Iterator.next sets its err and turns invalid), the merge
+//     goes on without the rest of that table, and badger.Iterator has no
+//     error to ask for. A scan comes back short without an error: the
+//     catalog loads without the products behind the block, a day's sales
+//     or the journal from a number on miss records, an existence check
+//     (Signed) says "none";
+//   - a compaction iterates the same way (levels.go, subcompact: `for
+//     it.Valid()`), writes the table's successor without those keys and
+//     deletes the table: a silent loss, for good.
+//
+// TestRotInARememberedTableIsNeverSilent reproduces the short scan.
+//
+// So the tables Open did not read in full (scrubTable) are read in full
+// and every block's checksum checked:
+//
+//   - before a scan: scans go through DB.verifyKeys with the key range
+//     they will read, which first checks the tables holding keys in it
+//     that are not checked yet, and returns ErrCorrupt if one is damaged
+//     (a scan never comes back short without an error);
+//   - in the background, from Open on, level 0 first (the tables Badger
+//     compacts first), one at a time with a pause between them, so that a
+//     compaction meets a checked table. A compaction that picks a table
+//     the scrub has not reached yet, in the first seconds after Open, is
+//     the window left: Badger offers no hook before it reads.
+//
+// A damaged table makes the store damaged (Damage, Damaged): the kiosk
+// goes out of order once the sale under way has ended (app wiring), the
+// table is not remembered as verified at Close, so the next Open reads it
+// in full and refuses the store with ErrCorrupt, and a technician
+// restores the data dir from its copy.
+//
+// Tables Badger writes after Open (flushes, compactions) come from memory
+// and are not checked: the scrub is against rot in place of what was
+// verified before.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/y"
+)
+
+// scrubPause is the scrub's pause after each table: the checkout keeps
+// the CPU and the card most of the time (a table of 1 MiB is read and
+// checked in about a millisecond from the page cache).
+const scrubPause = 4 * time.Millisecond
+
+// shortTable is a table Open gave only the short check.
+type shortTable struct {
+	id    uint64
+	level int
+	path  string
+	comp  options.CompressionType
+}
+
+// scrubTable is a shortTable the scrub has to read in full.
+type scrubTable struct {
+	shortTable
+	// lo and hi are its smallest and biggest key (without Badger's
+	// version), from Badger's index, which Badger checked at open.
+	lo, hi []byte
+
+	once sync.Once
+	err  error // the check's outcome, after once
+}
+
+// scrub is the state of the tables still to read in full.
+type scrub struct {
+	mu      sync.Mutex
+	pending []*scrubTable // not yet checked, level 0 first
+	// left is len(pending) + len(badTables), read without mu by
+	// verifyKeys: 0 once every table is checked and none is damaged.
+	left atomic.Int64
+
+	damaged     atomic.Pointer[error] // the first damage found
+	damagedOnce sync.Once
+	found       chan struct{} // closed at the first damage
+	bad         map[uint64]bool
+	badTables   []*scrubTable // checked and damaged: scans of their keys fail
+
+	stop chan struct{} // closed by Close
+	done chan struct{} // closed when the background scrub has ended
+	bufs sync.Pool     // *[]byte: table bytes being checked
+	log  func(msg string, args ...any)
+	hold <-chan struct{} // tests: the background scrub waits for it
+}
+
+// startScrub lists the tables the short check passed (found.short) with
+// their key ranges and starts reading them in full in the background.
+func (d *DB) startScrub(found dirFiles, hold <-chan struct{}) {
+	s := &d.scrub
+	s.found = make(chan struct{})
+	s.stop = make(chan struct{})
+	s.done = make(chan struct{})
+	s.bad = map[uint64]bool{}
+	s.hold = hold
+	s.log = func(string, ...any) {}
+	if d.log != nil {
+		s.log = d.log.Error
+	}
+	if len(found.short) == 0 {
+		close(s.done)
+		return
+	}
+	short := make(map[uint64]shortTable, len(found.short))
+	for _, t := range found.short {
+		short[t.id] = t
+	}
+	for _, ti := range d.bdb.Tables() {
+		t, ok := short[ti.ID]
+		if !ok {
+			continue
+		}
+		s.pending = append(s.pending, &scrubTable{shortTable: t,
+			lo: bytes.Clone(y.ParseKey(ti.Left)), hi: bytes.Clone(y.ParseKey(ti.Right))})
+	}
+	sort.Slice(s.pending, func(i, j int) bool {
+		a, b := s.pending[i], s.pending[j]
+		if a.level != b.level {
+			return a.level < b.level
+		}
+		return a.id < b.id
+	})
+	s.left.Store(int64(len(s.pending)))
+	go d.runScrub()
+}
+
+// runScrub checks the pending tables one by one until none is left or
+// Close stops it.
+func (d *DB) runScrub() {
+	s := &d.scrub
+	defer close(s.done)
+	if s.hold != nil {
+		select {
+		case <-s.hold:
+		case <-s.stop:
+			return
+		}
+	}
+	t0 := time.Now()
+	n := 0
+	for {
+		s.mu.Lock()
+		var t *scrubTable
+		if len(s.pending) > 0 {
+			t = s.pending[0]
+		}
+		s.mu.Unlock()
+		if t == nil {
+			break
+		}
+		d.checkScrubbed(t)
+		n++
+		select {
+		case <-s.stop:
+			return
+		case <-time.After(scrubPause):
+		}
+	}
+	if d.log != nil {
+		d.log.Info("tables read in full after open", "tables", n, "took", time.Since(t0).Round(time.Millisecond))
+	}
+}
+
+// checkScrubbed reads t in full, once, takes it off the pending list and
+// marks the store damaged if it is. It returns the check's error.
+func (d *DB) checkScrubbed(t *scrubTable) error {
+	s := &d.scrub
+	t.once.Do(func() {
+		bp, _ := s.bufs.Get().(*[]byte)
+		if bp == nil {
+			bp = new([]byte)
+		}
+		_, t.err = checkTableInto(t.path, t.comp, bp)
+		s.bufs.Put(bp)
+		if errors.Is(t.err, fs.ErrNotExist) {
+			t.err = nil // compacted away since Open: Badger read it whole
+		}
+		s.mu.Lock()
+		for i, p := range s.pending {
+			if p == t {
+				s.pending = append(s.pending[:i], s.pending[i+1:]...)
+				break
+			}
+		}
+		if t.err != nil {
+			s.bad[t.id] = true
+			s.badTables = append(s.badTables, t)
+		}
+		s.left.Store(int64(len(s.pending) + len(s.badTables)))
+		s.mu.Unlock()
+		if t.err != nil {
+			d.markDamaged(t.err)
+		}
+	})
+	return t.err
+}
+
+// markDamaged records the first damage found after Open.
+func (d *DB) markDamaged(err error) {
+	s := &d.scrub
+	s.damagedOnce.Do(func() {
+		e := fmt.Errorf("storage: %s: %w; restore the data dir from its copy", d.dir, err)
+		s.damaged.Store(&e)
+		s.log("stored data damaged", "err", err)
+		close(s.found)
+	})
+}
+
+// verifyKeys checks in full, before a scan, the tables not checked yet
+// that hold keys in [lo, hi) (hi nil: no end). Errors: ErrCorrupt when one
+// of them is damaged.
+func (d *DB) verifyKeys(lo, hi []byte) error {
+	s := &d.scrub
+	if s.left.Load() == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	var todo []*scrubTable
+	for _, ts := range [][]*scrubTable{s.badTables, s.pending} {
+		for _, t := range ts {
+			if (hi == nil || bytes.Compare(t.lo, hi) < 0) && bytes.Compare(t.hi, lo) >= 0 {
+				todo = append(todo, t)
+			}
+		}
+	}
+	s.mu.Unlock()
+	var errs []error
+	for _, t := range todo {
+		if err := d.checkScrubbed(t); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// verifyPrefix is verifyKeys for the keys beginning with prefix.
+func (d *DB) verifyPrefix(prefix []byte) error { return d.verifyKeys(prefix, prefixEnd(prefix)) }
+
+// prefixEnd is the first key after every key beginning with prefix (nil:
+// none, prefix is all 0xff).
+func prefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// Damage returns the damage found in the store's tables after Open (an
+// ErrCorrupt error naming the table), or nil.
+func (d *DB) Damage() error {
+	if e := d.scrub.damaged.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// Damaged is closed when the store is found damaged after Open (Damage
+// says how).
+func (d *DB) Damaged() <-chan struct{} { return d.scrub.found }
+
+// stopScrub ends the background scrub and waits for it, and leaves the
+// damaged tables out of what Close remembers.
+func (d *DB) stopScrub() []verifiedTable {
+	s := &d.scrub
+	if s.stop == nil {
+		return d.check.verified
+	}
+	close(s.stop)
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.bad) == 0 {
+		return d.check.verified
+	}
+	var keep []verifiedTable
+	for _, v := range d.check.verified {
+		if !s.bad[v.ID] {
+			keep = append(keep, v)
+		}
+	}
+	return keep
+}
+
+// checkTableInto is checkTable reading the table into *buf (grown as
+// needed) instead of new memory.
+func checkTableInto(path string, c options.CompressionType, buf *[]byte) (lastBlock, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return lastBlock{}, err
+		}
+		return lastBlock{}, fmt.Errorf("%w: open table %s: %v", ErrUnavailable, filepath.Base(path), err)
+	}
+	fi, err := f.Stat()
+	if err == nil {
+		if cap(*buf) < int(fi.Size()) {
+			*buf = make([]byte, fi.Size())
+		}
+		*buf = (*buf)[:fi.Size()]
+		_, err = io.ReadFull(f, *buf)
+	}
+	f.Close()
+	if err != nil {
+		return lastBlock{}, fmt.Errorf("%w: read table %s: %v", ErrUnavailable, filepath.Base(path), err)
+	}
+	return checkTableData(path, c, *buf)
+}
