@@ -115,6 +115,16 @@ func (k *kioskRun) forwardDeviceEvents(ctx context.Context, co *kiosk.Checkout) 
 	}
 }
 
+// watchDamage takes the kiosk out of order when the store finds its data
+// damaged after it opened (storage's scrub), until ctx ends.
+func watchDamage(ctx context.Context, db *storage.DB, co *kiosk.Checkout) {
+	select {
+	case <-db.Damaged():
+		co.DataDamaged(db.Damage().Error())
+	case <-ctx.Done():
+	}
+}
+
 // prompt queues the terminal's prompt; it never blocks.
 func (k *kioskRun) prompt(nb, en string) {
 	select {
@@ -134,6 +144,7 @@ func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOpti
 	co := newMeteredCheckout(o.ID, o.Shop, o.DB, o.Devices, clk, k.log, m, opts...)
 	m.view = co.View
 	go k.forwardDeviceEvents(ctx, co)
+	go watchDamage(ctx, o.DB, co)
 	go func() {
 		for {
 			select {

@@ -29,6 +29,22 @@ import (
 // journal): below the reserve, the kiosk is out of order with it.
 const DevDisk = "disk full"
 
+// DevData names the store's data in faults: data found damaged while the
+// kiosk runs (a table whose bytes rotted on the card since they were
+// checked), which a restart does not mend.
+const DevData = "stored data"
+
+// DataDamaged marks the store's data as damaged, journaling why (which
+// file, what is wrong) once: the kiosk goes out of order when it is idle,
+// a sale under way finishes first. Nothing clears it but a technician: the
+// store refuses to open on the damage until its data is restored.
+func (c *Checkout) DataDamaged(why string) {
+	c.mu.Lock()
+	c.faultLocked(DevData, "stored data damaged: "+why)
+	c.mu.Unlock()
+	c.notify()
+}
+
 // DefaultDiskReserve is Config.DiskReserve's default: 32 MiB.
 const DefaultDiskReserve = 32 << 20
 

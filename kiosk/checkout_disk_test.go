@@ -154,3 +154,38 @@ func TestDiskUnknownDoesNotStopSales(t *testing.T) {
 		t.Error("the disk was never asked")
 	}
 }
+
+// TestDataDamagedDuringSaleFinishesIt: damage found in the stored data
+// while a customer pays: the sale is completed, then the kiosk goes out
+// of order with "stored data", the reason journaled once, and no sale
+// starts.
+func TestDataDamagedDuringSaleFinishesIt(t *testing.T) {
+	r, _ := diskRig(t, 1<<30)
+	r.co.Scan(soda.GTIN.String())
+	r.wait(kiosk.Shopping)
+	r.must(r.co.Pay())
+	r.co.DataDamaged("table 000007.sst: block checksum mismatch")
+	r.co.DataDamaged("table 000007.sst: block checksum mismatch")
+	r.payApproved()
+	v := r.wait(kiosk.Receipt)
+	if len(r.store.Sales()) != 1 || r.term.Charged() != soda.Price {
+		t.Fatalf("%d sales, charged %v; want the sale done", len(r.store.Sales()), r.term.Charged())
+	}
+	if v.Fault != kiosk.DevData {
+		t.Errorf("View.Fault = %q during the receipt, want %q", v.Fault, kiosk.DevData)
+	}
+	r.must(r.co.FinishReceipt())
+	r.until(func(v kiosk.View) bool { return v.State == kiosk.OutOfOrder && v.Fault == kiosk.DevData }, "out of order after the sale")
+	n := 0
+	for _, rec := range r.store.Records() {
+		if rec.Subtype == kiosk.SubDeviceFault && rec.Text == "stored data damaged: table 000007.sst: block checksum mismatch" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d journal records of the damage, want 1", n)
+	}
+	if err := r.co.Add(soda.GTIN); !errors.Is(err, kiosk.ErrNotNow) {
+		t.Errorf("Add with damaged data = %v, want ErrNotNow", err)
+	}
+}

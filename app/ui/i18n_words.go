@@ -39,9 +39,13 @@ const (
 	mDeclineTech    msg = "decline.tech"
 )
 
-// mDevDisk names the full disk (kiosk.DevDisk) among View.Fault's
-// devices; the others are the staff screen's names (deviceMsgs).
-const mDevDisk msg = "device.disk"
+// mDevDisk and mDevData name the full disk (kiosk.DevDisk) and the
+// damaged data (kiosk.DevData) among View.Fault's devices; the others are
+// the staff screen's names (deviceMsgs).
+const (
+	mDevDisk msg = "device.disk"
+	mDevData msg = "device.data"
+)
 
 var wordsTexts = map[string]map[msg]string{
 	LangNorwegian: {
@@ -63,6 +67,7 @@ var wordsTexts = map[string]map[msg]string{
 		mDeviceUnknown: "En enhet",
 
 		mDevDisk: "Lagringsplassen (full)",
+		mDevData: "Lagrede data (skadet)",
 
 		mDeclineBank:    "banken godkjente ikke betalingen",
 		mDeclineRead:    "kortet kunne ikke leses",
@@ -92,6 +97,7 @@ var wordsTexts = map[string]map[msg]string{
 		mDeviceUnknown: "A device",
 
 		mDevDisk: "Storage (full)",
+		mDevData: "Stored data (damaged)",
 
 		mDeclineBank:    "the card issuer did not approve the payment",
 		mDeclineRead:    "the card could not be read",
@@ -146,8 +152,11 @@ func deviceNames(lang, fault string) string {
 			continue
 		}
 		m, ok := deviceMsgs[d]
-		if d == kiosk.DevDisk {
+		switch d {
+		case kiosk.DevDisk:
 			m, ok = mDevDisk, true
+		case kiosk.DevData:
+			m, ok = mDevData, true
 		}
 		if !ok {
 			m = mDeviceUnknown
