@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,13 @@ func TestSimQuickProducts(t *testing.T) {
 	other := kiosk.Product{GTIN: kiosk.MustGTIN("2999999000000"), Name: "x"}
 	if len(simQuickProducts([]kiosk.Product{other})) != 0 {
 		t.Error("an in-store item without a sample label in the quick list")
+	}
+	many := make([]kiosk.Product, 20000)
+	for i := range many {
+		body := fmt.Sprintf("70%010d", i)
+		many[i] = kiosk.Product{GTIN: kiosk.MustGTIN(body + string(kiosk.CheckDigit(body))), Name: body}
+	}
+	if n := len(simQuickProducts(many)); n != maxSimQuick {
+		t.Errorf("a catalog of %d products: %d quick products, want %d", len(many), n, maxSimQuick)
 	}
 }
