@@ -15,10 +15,22 @@ var _ kiosk.Catalog = (*DB)(nil)
 
 // loadCatalog reads the whole catalog into the index. Errors wrap
 // ErrCorrupt for a product that does not decode.
-func (d *DB) loadCatalog(ctx context.Context) error {
+func (d *DB) loadCatalog(ctx context.Context) error { return d.loadCatalogFrom(ctx, d.scanPrefix) }
+
+// loadCatalogEarly is loadCatalog at Open: its tables are not read in
+// full first but first in the background (scrub.go), so that a catalog of
+// 100 000 products does not add its 40-odd tables to every start-up; a
+// damaged one is found a moment later, and the catalog calls fail from
+// then on (catalogIndex). Nothing is written from what it loads.
+func (d *DB) loadCatalogEarly(ctx context.Context) error {
+	d.scrub.first([]byte(prefCat), prefixEnd([]byte(prefCat)))
+	return d.loadCatalogFrom(ctx, scanPrefixUnchecked)
+}
+
+func (d *DB) loadCatalogFrom(ctx context.Context, scan func(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error) error {
 	n := &catIndex{pos: map[uint64]int32{}}
 	err := d.view(ctx, func(txn *badger.Txn) error {
-		return d.scanPrefix(txn, []byte(prefCat), func(k, v []byte) error {
+		return scan(txn, []byte(prefCat), func(k, v []byte) error {
 			var p kiosk.Product
 			if err := json.Unmarshal(v, &p); err != nil {
 				return fmt.Errorf("storage: load catalog: %w: %s: %v", ErrCorrupt, k, err)
@@ -41,6 +53,9 @@ func (d *DB) loadCatalog(ctx context.Context) error {
 
 // catalogIndex returns the index, loading it first if it is not valid.
 func (d *DB) catalogIndex(ctx context.Context) (*catIndex, error) {
+	if err := d.scrub.catalogDamage(); err != nil {
+		return nil, err
+	}
 	c := &d.cat
 	c.mu.RLock()
 	ok := c.valid
@@ -294,6 +309,12 @@ func (d *DB) scanPrefix(txn *badger.Txn, prefix []byte, fn func(k, v []byte) err
 	if err := d.verifyPrefix(prefix); err != nil {
 		return err
 	}
+	return scanPrefixUnchecked(txn, prefix, fn)
+}
+
+// scanPrefixUnchecked is scanPrefix without reading the tables in full
+// first: only for loadCatalogEarly.
+func scanPrefixUnchecked(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
 	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

@@ -52,16 +52,18 @@ type dirFiles struct {
 //     that.)
 //
 // A table is read and every block's checksum checked (checkTable) the
-// first time it is seen; a clean Close remembers the tables so checked
+// first time it is seen, and at every Open while it is on level 0 or 1
+// (a few MiB); a clean Close remembers the tables so checked
 // (verified.go), and at the next Open a remembered table whose stamp
 // (size, modification time, inode, status-change time) is unchanged gets
 // only the checks of what Badger reads at open and would crash on:
 // its footer and its last block (checkTableTail), a few pages whatever
 // the table's size. Its index Badger checks itself, against the index
 // checksum, before it reads anything the index points to. Start-up thus
-// reads in full only the tables written since the last clean shutdown,
-// and of the others what does not grow with the history (Badger's own
-// reading of the indexes, about 1.5 % of the tables' bytes, does). After
+// reads in full only the tables written since the last clean shutdown
+// and the two top levels, and of the others what does not grow with the
+// history (Badger's own reading of the indexes, about 1.5 % of the
+// tables' bytes, does). After
 // an unclean shutdown (no record of a clean Close) every table is read in
 // full again. The rest of a remembered table the scrub reads in full after
 // Open, and before any scan of its keys (scrub.go): a block that rotted
@@ -73,7 +75,7 @@ type dirFiles struct {
 // cut between writing a table and listing it leaves one, and Badger deletes
 // it. Damaged value logs and memtable logs Badger reports itself, with an
 // error.
-func checkFiles(dir string, readOnly bool) (dirFiles, error) {
+func checkFiles(dir string, readOnly, shortTop bool) (dirFiles, error) {
 	var found dirFiles
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -139,7 +141,11 @@ func checkFiles(dir string, readOnly bool) (dirFiles, error) {
 		}
 		v := &found.verified[i]
 		v.tableStamp = st
-		if last, ok := known[st]; ok {
+		// Levels 0 and 1 are read in full whatever is remembered: they
+		// are what Badger compacts first, possibly at once, and a
+		// compaction passes over a damaged block without an error
+		// (scrub.go). They hold a few MiB whatever the history's size.
+		if last, ok := known[st]; ok && (tm.Level > 1 || shortTop) {
 			found.short = append(found.short, shortTable{id: id, level: int(tm.Level), path: path, comp: tm.Compression})
 			wg.Add(1)
 			sem <- struct{}{}

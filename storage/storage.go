@@ -61,6 +61,9 @@ type Options struct {
 	// scrubHold, in tests, holds the background scrub (scrub.go) until
 	// it is closed.
 	scrubHold <-chan struct{}
+	// shortTop, in tests of the short check, gives remembered tables on
+	// levels 0 and 1 the short check too (a small store has no others).
+	shortTop bool
 }
 
 // ErrNeedsRecovery: a store opened ReadOnly that was not closed cleanly:
@@ -238,7 +241,7 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	} else if held {
 		return nil, fail(errInUse, "another process has it open")
 	}
-	found, err := checkFiles(dir, opts.ReadOnly)
+	found, err := checkFiles(dir, opts.ReadOnly, opts.shortTop)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
@@ -282,7 +285,8 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	// pending sales, which the checkout asks for next, are read
 	// meanwhile.
 	d.readPendingEarly()
-	_ = d.loadCatalog(context.Background())
+	_ = d.loadCatalogEarly(context.Background())
+	d.scrub.kick()
 	// Badger has read every table's index, and the catalog its tables:
 	// pages the kiosk does not need resident (pages.go).
 	d.initPageRelease()

@@ -36,9 +36,12 @@ var (
 
 func mkGTIN(body string) kiosk.GTIN { return kiosk.MustGTIN(body + string(kiosk.CheckDigit(body))) }
 
+// mustOpen opens dir for a test; remembered tables on levels 0 and 1,
+// where a test store keeps everything, get the short check too
+// (Options.shortTop), as on a store with a history.
 func mustOpen(tb testing.TB, dir string) *DB {
 	tb.Helper()
-	d, err := Open(dir, Options{})
+	d, err := Open(dir, Options{shortTop: true})
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
