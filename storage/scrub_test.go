@@ -51,14 +51,47 @@ func rottenStore(t *testing.T, write func(t *testing.T, d *DB)) string {
 	return dir
 }
 
+// numberedGTIN is the i-th of manyProducts' GTINs.
+func numberedGTIN(i int) kiosk.GTIN {
+	body := fmt.Sprintf("70%010d", i)
+	return kiosk.MustGTIN(body + string(kiosk.CheckDigit(body)))
+}
+
+// waitDamaged waits for the scrub to find d damaged, with ErrCorrupt.
+func waitDamaged(t *testing.T, d *DB) {
+	t.Helper()
+	select {
+	case <-d.Damaged():
+	case <-time.After(time.Minute): // a few tables; generous for a loaded machine
+		t.Fatal("the scrub did not find the damaged table")
+	}
+	if err := d.Damage(); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Damage() = %v; want ErrCorrupt", err)
+	}
+}
+
+// closeRefused closes d, found damaged, and checks that the next Open
+// reads the damaged table in full and refuses the store.
+func closeRefused(t *testing.T, d *DB, dir string) {
+	t.Helper()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
+		if err == nil {
+			d.Close()
+		}
+		t.Fatalf("Open after the damage was found: %v; want ErrCorrupt (the table read in full)", err)
+	}
+}
+
 // manyProducts puts n products (a few hundred table blocks).
 func manyProducts(n int) func(t *testing.T, d *DB) {
 	return func(t *testing.T, d *DB) {
 		t.Helper()
 		ctx := context.Background()
 		for i := 0; i < n; i++ {
-			body := fmt.Sprintf("70%010d", i)
-			p := kiosk.Product{GTIN: kiosk.MustGTIN(body + string(kiosk.CheckDigit(body))),
+			p := kiosk.Product{GTIN: numberedGTIN(i),
 				Name:  fmt.Sprintf("Vare %06d med et navn langt nok til å fylle blokker", i),
 				Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: kiosk.Money(1000 + i), Stock: 50}
 			if err := d.Put(ctx, p); err != nil {
@@ -90,30 +123,14 @@ func TestRotInARememberedTableIsNeverSilent(t *testing.T) {
 		t.Fatalf("damage found before the scrub ran: %v; the catalog's tables were meant to wait for it", d.Damage())
 	}
 	close(hold)
-	select {
-	case <-d.Damaged():
-	case <-time.After(time.Minute): // a few tables; generous for a loaded machine
-		t.Fatal("the scrub did not find the damaged table")
-	}
-	if err := d.Damage(); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("Damage() = %v; want ErrCorrupt", err)
-	}
+	waitDamaged(t, d)
 	if ps, err := d.List(ctx); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("List = %d of %d products, %v; want ErrCorrupt", len(ps), n, err)
 	}
-	body := fmt.Sprintf("70%010d", 0)
-	if _, err := d.Lookup(ctx, kiosk.MustGTIN(body+string(kiosk.CheckDigit(body)))); !errors.Is(err, ErrCorrupt) {
+	if _, err := d.Lookup(ctx, numberedGTIN(0)); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Lookup: %v; want ErrCorrupt", err)
 	}
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if d, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
-		if err == nil {
-			d.Close()
-		}
-		t.Fatalf("Open after the damage was found: %v; want ErrCorrupt (the table read in full)", err)
-	}
+	closeRefused(t, d, dir)
 }
 
 // faultRecords appends n journal records (a few hundred table blocks).
@@ -160,26 +177,11 @@ func TestScanChecksItsTablesFirst(t *testing.T) {
 func TestScrubFindsRotNothingScanned(t *testing.T) {
 	dir := rottenStore(t, faultRecords(1500))
 	d := mustOpen(t, dir)
-	select {
-	case <-d.Damaged():
-	case <-time.After(time.Minute): // a few tables; generous for a loaded machine
-		t.Fatal("the background scrub did not find the damaged table")
-	}
-	if err := d.Damage(); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("Damage() = %v; want ErrCorrupt", err)
-	}
+	waitDamaged(t, d)
 	if _, err := kiosk.VerifyJournal(context.Background(), d); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("VerifyJournal: %v; want ErrCorrupt", err)
 	}
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if d, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
-		if err == nil {
-			d.Close()
-		}
-		t.Fatalf("Open after the scrub found the damage: %v; want ErrCorrupt", err)
-	}
+	closeRefused(t, d, dir)
 }
 
 // TestScrubCleanStore: on a store without damage the background scrub
