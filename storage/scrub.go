@@ -78,30 +78,15 @@ import (
 // checked in about a millisecond from the page cache).
 const scrubPause = 4 * time.Millisecond
 
+// scrubDelay is how long after Open the background scrub starts.
+const scrubDelay = time.Second
+
 // shortTable is a table Open gave only the short check.
 type shortTable struct {
 	id    uint64
 	level int
 	path  string
 	comp  options.CompressionType
-}
-
-// scrubDelay is how long after Open the background scrub starts.
-const scrubDelay = time.Second
-
-// wait waits for hold (tests) or else start, and says false when Close
-// came first.
-func (s *scrub) wait(hold, start <-chan struct{}) bool {
-	c := start
-	if hold != nil {
-		c = hold
-	}
-	select {
-	case <-c:
-		return true
-	case <-s.stop:
-		return false
-	}
 }
 
 // scrubTable is a shortTable the scrub has to read in full.
@@ -224,6 +209,21 @@ func (d *DB) runScrub() {
 	}
 	if d.log != nil {
 		d.log.Info("tables read in full after open", "tables", n, "took", time.Since(t0).Round(time.Millisecond))
+	}
+}
+
+// wait waits for hold (tests) or else start, and says false when Close
+// came first.
+func (s *scrub) wait(hold, start <-chan struct{}) bool {
+	c := start
+	if hold != nil {
+		c = hold
+	}
+	select {
+	case <-c:
+		return true
+	case <-s.stop:
+		return false
 	}
 }
 
