@@ -53,7 +53,7 @@ type dirFiles struct {
 //
 // A table is read and every block's checksum checked (checkTable) the
 // first time it is seen, and at every Open while it is on level 0 or 1
-// (a few MiB); a clean Close remembers the tables so checked
+// (a few MiB, at most about 30); a clean Close remembers the tables so checked
 // (verified.go), and at the next Open a remembered table whose stamp
 // (size, modification time, inode, status-change time) is unchanged gets
 // only the checks of what Badger reads at open and would crash on:
@@ -63,13 +63,13 @@ type dirFiles struct {
 // reads in full only the tables written since the last clean shutdown
 // and the two top levels, and of the others what does not grow with the
 // history (Badger's own reading of the indexes, about 1.5 % of the
-// tables' bytes, does). After
-// an unclean shutdown (no record of a clean Close) every table is read in
-// full again. The rest of a remembered table the scrub reads in full after
-// Open, and before any scan of its keys (scrub.go): a block that rotted
-// in place since is caught by its checksum, which Badger checks on every
-// read (options.OnBlockRead) but which its iterators, and so scans and
-// compactions, pass over without an error.
+// tables' bytes, does). After an unclean shutdown (no record of a clean
+// Close) every table is read in full again. The rest of a remembered
+// table the scrub reads in full after Open, and before any scan of its
+// keys (scrub.go): a block that rotted in place since is caught by its
+// checksum, which Badger checks on every read (options.OnBlockRead) but
+// which its iterators, and so scans and compactions, pass over without an
+// error.
 //
 // Tables on disk that the MANIFEST does not list are left alone: a power
 // cut between writing a table and listing it leaves one, and Badger deletes
