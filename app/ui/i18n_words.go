@@ -40,8 +40,8 @@ const (
 )
 
 // mDevDisk and mDevData name the full disk (kiosk.DevDisk) and the
-// damaged data (kiosk.DevData) among View.Fault's devices; the others are
-// the staff screen's names (deviceMsgs).
+// damaged data (kiosk.DevData) among the devices (deviceMsgs), on the
+// customer's out-of-order screen and the staff screen alike.
 const (
 	mDevDisk msg = "device.disk"
 	mDevData msg = "device.data"
@@ -152,12 +152,6 @@ func deviceNames(lang, fault string) string {
 			continue
 		}
 		m, ok := deviceMsgs[d]
-		switch d {
-		case kiosk.DevDisk:
-			m, ok = mDevDisk, true
-		case kiosk.DevData:
-			m, ok = mDevData, true
-		}
 		if !ok {
 			m = mDeviceUnknown
 		}

@@ -790,6 +790,7 @@ var stateMsgs = map[kiosk.State]msg{
 var deviceMsgs = map[string]msg{
 	kiosk.DevScanner: mDevScanner, kiosk.DevPrinter: mDevPrinter, kiosk.DevTerminal: mDevTerminal,
 	kiosk.DevTerminalSetup: mDevTerminalSetup, kiosk.DevCabinet: mDevCabinet, kiosk.DevLight: mDevLight,
+	kiosk.DevDisk: mDevDisk, kiosk.DevData: mDevData,
 }
 
 // detailMsgs translates the device details the kiosk names

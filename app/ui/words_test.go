@@ -540,6 +540,8 @@ func TestFaultNamesTheDeviceInTheScreensLanguage(t *testing.T) {
 		{LangNorwegian, kiosk.DevPrinter, "Feil: Kvitteringsskriver"},
 		{LangEnglish, kiosk.DevPrinter, "Fault: Receipt printer"},
 		{LangNorwegian, kiosk.DevDisk + ", " + kiosk.DevScanner, "Feil: Lagringsplassen (full), Strekkodeleser"},
+		{LangNorwegian, kiosk.DevData, "Feil: Lagrede data (skadet)"},
+		{LangEnglish, kiosk.DevData, "Fault: Stored data (damaged)"},
 		{LangNorwegian, "flux capacitor", "Feil: En enhet"},
 	} {
 		newTestApp(t)
@@ -906,3 +908,23 @@ func TestThemePairsBeyondTheScreens(t *testing.T) {
 
 // RemoveLast is the customer's (the staff-isolation walk checks).
 func init() { customerCommands["RemoveLast"] = true }
+
+// TestOutOfOrderCallNamesTheDevice: the staff screen's call for a kiosk
+// out of order with damaged stored data, or a full disk, names it in the
+// screen's language ("stored data" was English on the Norwegian screen).
+func TestOutOfOrderCallNamesTheDevice(t *testing.T) {
+	d := mustDemo(t)
+	for _, c := range []struct{ lang, device, want string }{
+		{LangNorwegian, kiosk.DevData, "Lagrede data (skadet)"},
+		{LangEnglish, kiosk.DevData, "Stored data (damaged)"},
+		{LangNorwegian, kiosk.DevDisk, "Lagringsplassen (full)"},
+	} {
+		newTestApp(t)
+		v := signedIn(d.views()[kiosk.OutOfOrder], kiosk.RoleSupervisor)
+		v.Calls = append(v.Calls, kiosk.Call{Kind: kiosk.CallOutOfOrder, Kiosk: "kasse-1", Since: at(14, 6), Arg: c.device})
+		_, w := showScreen(t, newFakeKiosk(v), c.lang, size1280)
+		if !hasText(w, c.want) || hasText(w, c.device) {
+			t.Errorf("%s %q: the staff screen shows %q; want the call to name %q", c.lang, c.device, texts(w), c.want)
+		}
+	}
+}
