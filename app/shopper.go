@@ -50,6 +50,9 @@ var demoLabels = map[kiosk.GTIN]struct{ code, what string }{
 	kiosk.MustGTIN(DemoBuns):   {"2410001024901", "kr 24,90"},
 }
 
+// maxSimQuick bounds the simulator's quick-scan list.
+const maxSimQuick = 40
+
 // simQuickProducts is the simulator's quick-scan list: an in-store item
 // is scanned by a sample label (its catalog code, with the value zeroed,
 // is no label), and left out when the demo has none for it. It holds at
@@ -57,9 +60,6 @@ var demoLabels = map[kiosk.GTIN]struct{ code, what string }{
 // 20 000 products spent ten minutes building a row for each before its
 // windows opened (and could not be stopped meanwhile); the others are
 // scanned by typing their code into the simulator.
-// maxSimQuick bounds the simulator's quick-scan list.
-const maxSimQuick = 40
-
 func simQuickProducts(ps []kiosk.Product) []kiosk.Product {
 	out := make([]kiosk.Product, 0, min(len(ps), maxSimQuick))
 	for _, p := range ps {
