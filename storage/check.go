@@ -196,15 +196,12 @@ func replayManifest(path string) (m badger.Manifest, err error) {
 // that a panic on garbage can be recovered. It returns where the table's
 // last block is, for checkTableTail at later starts.
 func checkTable(path string, c options.CompressionType) (last lastBlock, err error) {
-	name := filepath.Base(path)
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return last, fmt.Errorf("%w: table %s listed in the MANIFEST is missing", ErrCorrupt, name)
-	case err != nil:
-		return last, fmt.Errorf("%w: read table %s: %v", ErrUnavailable, name, err)
+	var buf []byte
+	last, err = checkTableInto(path, c, &buf)
+	if errors.Is(err, fs.ErrNotExist) {
+		return last, fmt.Errorf("%w: table %s listed in the MANIFEST is missing", ErrCorrupt, filepath.Base(path))
 	}
-	return checkTableData(path, c, data)
+	return last, err
 }
 
 // checkTableData is checkTable of the table at path read into data.

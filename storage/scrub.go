@@ -65,6 +65,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -118,7 +119,6 @@ type scrub struct {
 	damaged     atomic.Pointer[error] // the first damage found
 	damagedOnce sync.Once
 	found       chan struct{} // closed at the first damage
-	bad         map[uint64]bool
 	badTables   []*scrubTable // checked and damaged: scans of their keys fail
 
 	stop  chan struct{} // closed by Close
@@ -142,7 +142,6 @@ func (d *DB) startScrub(found dirFiles, hold <-chan struct{}) {
 	s.start = make(chan struct{})
 	s.stop = make(chan struct{})
 	s.done = make(chan struct{})
-	s.bad = map[uint64]bool{}
 	s.hold = hold
 	s.log = func(string, ...any) {}
 	if d.log != nil {
@@ -257,7 +256,6 @@ func (d *DB) checkScrubbed(t *scrubTable) error {
 			}
 		}
 		if t.err != nil {
-			s.bad[t.id] = true
 			s.badTables = append(s.badTables, t)
 			if t.overlaps(s.cat[0], s.cat[1]) {
 				e := fmt.Errorf("storage: catalog: %w", t.err)
@@ -384,12 +382,12 @@ func (d *DB) stopScrub() []verifiedTable {
 	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.bad) == 0 {
+	if len(s.badTables) == 0 {
 		return d.check.verified
 	}
 	var keep []verifiedTable
 	for _, v := range d.check.verified {
-		if !s.bad[v.ID] {
+		if !slices.ContainsFunc(s.badTables, func(t *scrubTable) bool { return t.id == v.ID }) {
 			keep = append(keep, v)
 		}
 	}
