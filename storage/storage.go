@@ -450,8 +450,6 @@ func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) err
 // transaction committed, still under commitMu: no other write can have
 // committed since, so committed may put what fn wrote into the in-memory
 // catalog index without reading it back (CompleteSale).
-var PhaseHook func(build, anch, commit, confirm time.Duration)
-
 func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn) error, committed func()) error {
 	d.commitMu.Lock()
 	defer d.commitMu.Unlock()
@@ -459,24 +457,15 @@ func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t0 := time.Now()
 		txn := d.bdb.NewTransaction(true)
 		if err := fn(txn); err != nil {
 			txn.Discard()
 			return err
 		}
-		t1 := time.Now()
 		anchored := d.anchorCommit(txn)
-		t2 := time.Now()
 		err := txn.Commit()
 		txn.Discard()
-		t3 := time.Now()
-		aerr := anchored(err == nil)
-		t4 := time.Now()
-		if PhaseHook != nil {
-			PhaseHook(t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t4.Sub(t3))
-		}
-		if aerr != nil && d.log != nil {
+		if aerr := anchored(err == nil); aerr != nil && d.log != nil {
 			// The commit stands (or failed on its own); an anchor left
 			// behind only narrows what a later Open can detect.
 			d.log.Error("journal anchor not advanced", "op", op, "err", aerr)
