@@ -19,7 +19,8 @@ import (
 
 // rolledBackStore makes the reported case in a new dir: 20 journaled
 // events, a kill -9 (the files copied while the store is open) and 16
-// flipped bytes in the middle of the memtable log, inside a record.
+// flipped bytes in the middle of the memtable log, inside a record, with
+// the commit log no longer holding the records Badger then drops.
 func rolledBackStore(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
@@ -49,6 +50,13 @@ func rolledBackStore(t *testing.T) string {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if e.Name() == storage.CommitLogFile {
+			// The commit log would give the lost records back
+			// (storage.TestCommitLogRestoresWhatBadgerLost); here it
+			// no longer holds them, as after more commits than it
+			// has slots.
+			b = make([]byte, len(b))
 		}
 		if strings.HasSuffix(e.Name(), ".mem") {
 			mem = e.Name()

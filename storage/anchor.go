@@ -16,7 +16,8 @@ package storage
 // nothing in flight.)
 //
 // A commit that moves the journal on (DB.update) writes one slot, after
-// Badger's commit returned: the new head, acknowledged (Prev equals it),
+// the commit went through (its record synced in the commit log,
+// commitlog.go, or Badger's own commit returned): the new head, acknowledged (Prev equals it),
 // in the slot other than the newest. Its fdatasync runs in the
 // background, between this sale and the next: before the next commit
 // that moves the journal is acknowledged, it waits for that sync. So
@@ -226,6 +227,11 @@ func (d *DB) openAnchor(allow bool) error {
 		behind = fmt.Sprintf("the anchor file %s is missing, though this store has had one since journal record %d: whether records were lost cannot be told",
 			AnchorFile, *armed)
 	}
+	if behind == "" {
+		// Commits the commit log had and the store lacks (only with
+		// allow: openCommitLog refuses them otherwise).
+		behind = d.logGap
+	}
 	if behind != "" && !allow {
 		return fmt.Errorf("%w: %s", errRolledBack, behind)
 	}
@@ -379,7 +385,7 @@ func (af *anchorFile) write(a anchor) error {
 // anchorCommit is the commit path's hook (DB.update, under commitMu,
 // after fn built txn and before txn commits): it notes the journal head
 // txn leaves. The returned commit must be called with the outcome of
-// Badger's commit; when the commit stood and moved the head past the
+// the commit (DB.commit); when the commit stood and moved the head past the
 // anchor, it waits for the previous confirmation's sync, writes this
 // commit's confirmation and starts its sync. Errors of the anchor are
 // returned by commit: the Badger commit stands, and an anchor left behind

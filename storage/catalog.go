@@ -289,10 +289,14 @@ func encodeJSON(key []byte, v any) ([]byte, error) {
 	return b, nil
 }
 
+// set and del are how an update's transaction writes: the commit log
+// records what they write (commitlog.go), and a write past them would be
+// missing from it.
 func set(txn *badger.Txn, key, value []byte) error {
 	if err := txn.Set(key, value); err != nil {
 		return fmt.Errorf("storage: write %q: %w", key, err)
 	}
+	record(txn, opSet, key, value)
 	return nil
 }
 
@@ -300,6 +304,7 @@ func del(txn *badger.Txn, key []byte) error {
 	if err := txn.Delete(key); err != nil {
 		return fmt.Errorf("storage: delete %q: %w", key, err)
 	}
+	record(txn, opDel, key, nil)
 	return nil
 }
 

@@ -4,12 +4,14 @@
 // implements kiosk.Catalog, kiosk.SaleStore, kiosk.Journal and
 // kiosk.StaffStore and passes the conformance suites in kiosk/kiosktest.
 //
-// Every write is one Badger transaction, committed with SyncWrites, so it
-// is on disk when the call returns: a completed sale, its stock changes and
-// its journal record are stored together or not at all (so are a change to
-// the staff register and its journal record), as
-// kassasystemforskrifta § 2-7 (1) wants of the journal. The key layout is in
-// keys.go, in one place.
+// Every write is one Badger transaction, and it is on disk when the call
+// returns: its writes are in the commit log (COMMITLOG, commitlog.go),
+// fdatasynced, before Badger commits it in the background with
+// SyncWrites, and Open applies a record Badger does not have. A completed
+// sale, its stock changes and its journal record are stored together or
+// not at all (so are a change to the staff register and its journal
+// record), as kassasystemforskrifta § 2-7 (1) wants of the journal. The
+// key layout is in keys.go, in one place.
 //
 // Open refuses a data dir it cannot trust with a clear error: ErrCorrupt
 // for damaged files (it checks the tables listed in the MANIFEST before

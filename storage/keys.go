@@ -14,6 +14,7 @@ import (
 //	meta/schema                        → schemaVersion as decimal text ("1")
 //	meta/head                          → the last journal record, kiosk.Record.Encode
 //	meta/anchored                      → the journal head when ANCHOR was first written, 8 B BE (anchor.go)
+//	meta/logseq                        → the number of the last COMMITLOG record the store has, 8 B BE (commitlog.go)
 //	cat/<GTIN-14>                      → kiosk.Product, JSON
 //	sale/<kiosk ID> 0x00 <no, 8 B BE>  → kiosk.Sale, JSON
 //	saleid/<sale ID>                   → saleRef (kiosk ID and number), JSON
@@ -58,6 +59,7 @@ const (
 	keyHead    = "meta/head"
 	keyAnchor  = "meta/anchored"
 	keyMoves   = "meta/movements"
+	keyLogSeq  = "meta/logseq"
 	prefCat    = "cat/"
 	prefSale   = "sale/"
 	prefSaleID = "saleid/"

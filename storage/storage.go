@@ -85,6 +85,9 @@ type DB struct {
 	commitMu   sync.Mutex
 	anchor     *anchorFile
 	rolledBack string
+	clog       *commitLog // nil: read-only (commitlog.go)
+	logGap     string     // the commits the log had and the store lacked (Options.OpenRolledBack)
+	failed     atomic.Pointer[error]
 	cat        catIndex    // the catalog in memory (catalog.go)
 	pages      pageRelease // releases of table pages (pages.go)
 	// check is what Open's table check found; Close remembers its
@@ -126,9 +129,12 @@ type DB struct {
 // systemd unit (README, Memory).
 func badgerOptions(dir string, logger *slog.Logger) badger.Options {
 	o := badger.DefaultOptions(dir)
-	// Durability: every commit waits for fsync of the write-ahead log, so
-	// a sale is on disk when CompleteSale returns (kassasystemforskrifta
-	// § 2-7 (1): the journal must not lose events).
+	// Durability: every commit waits for the sync of Badger's memtable
+	// log. DB.update's commits are durable before that, in the commit log
+	// (commitlog.go), so a sale is on disk when CompleteSale returns
+	// (kassasystemforskrifta § 2-7 (1): the journal must not lose
+	// events); Badger's sync, in the background, is what lets the log's
+	// slots be written over.
 	o.SyncWrites = true
 	// Memtables: 4 MiB instead of 64, and two instead of five. A kiosk
 	// writes a few KiB per sale; small memtables bound memory (each is
@@ -258,24 +264,34 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	d := &DB{bdb: bdb, dir: dir, log: opts.Logger, check: found, readOnly: opts.ReadOnly}
 	// Before anything scans: the scans check the tables they read first.
 	d.startScrub(found, opts.scrubHold)
+	// Before anything reads: what was acknowledged and Badger lacks.
+	if err := d.openCommitLog(opts.OpenRolledBack); err != nil {
+		d.stopScrub()
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
 	if err := d.checkSchema(found); err != nil {
+		d.closeCommitLog()
 		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if err := d.openAnchor(opts.OpenRolledBack); err != nil {
+		d.closeCommitLog()
 		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if err := d.openPrices(opts.Clock); err != nil {
 		d.closeAnchor()
+		d.closeCommitLog()
 		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if err := d.migrateMovements(); err != nil {
 		d.closeAnchor()
+		d.closeCommitLog()
 		d.stopScrub()
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
@@ -399,6 +415,7 @@ func (d *DB) Close() error {
 	d.closed = true
 	defer d.closeAnchor()
 	verified := d.stopScrub()
+	d.closeCommitLog()
 	if err := d.bdb.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
 	}
@@ -427,6 +444,9 @@ func (d *DB) call(op string, fn func() error) (err error) {
 	if d.closed {
 		return fmt.Errorf("storage: %s: %w", op, ErrClosed)
 	}
+	if err := d.commitFailed(); err != nil {
+		return fmt.Errorf("storage: %s: %w", op, err)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("storage: %s: %w: badger panicked: %v", op, ErrCorrupt, firstLine(r))
@@ -435,13 +455,18 @@ func (d *DB) call(op string, fn func() error) (err error) {
 	return fn()
 }
 
-// update runs fn in a read-write transaction and commits it durably,
-// retrying the whole transaction when it conflicts with a concurrent
-// writer outside update (badger.ErrConflict). fn's own errors are
-// returned as they are; fn may run several times and must not keep state
-// between runs. Updates are serialized (commitMu): a kiosk writes a few
-// times per sale, and the journal anchor's confirmation, written after
-// Badger's commit, must name the head its own commit left (anchor.go).
+// update runs fn in a read-write transaction and commits it durably
+// (DB.commit: through the commit log). fn writes through set and del,
+// which the commit log records (TestUpdatesWriteThroughSetAndDel). fn's
+// own errors are returned as they are; fn may run several times and must
+// not keep state between runs. Updates are serialized (commitMu): a kiosk
+// writes a few times per sale, and the journal anchor's confirmation,
+// written after the commit, must name the head its own commit left
+// (anchor.go). No other writer runs beside them at a kiosk (the bulk
+// imports hold commitMu or run alone), so they do not conflict; a
+// conflict Badger reports all the same (badger.ErrConflict) retries the
+// transaction where Badger commits it itself, and stops the store where
+// the commit log had acknowledged it (failCommit).
 func (d *DB) update(ctx context.Context, op string, fn func(txn *badger.Txn) error) error {
 	return d.updateThen(ctx, op, fn, nil)
 }
@@ -458,13 +483,13 @@ func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn)
 			return err
 		}
 		txn := d.bdb.NewTransaction(true)
-		if err := fn(txn); err != nil {
+		ops, err := d.build(txn, fn)
+		if err != nil {
 			txn.Discard()
 			return err
 		}
 		anchored := d.anchorCommit(txn)
-		err := txn.Commit()
-		txn.Discard()
+		err = d.commit(txn, ops)
 		if aerr := anchored(err == nil); aerr != nil && d.log != nil {
 			// The commit stands (or failed on its own); an anchor left
 			// behind only narrows what a later Open can detect.
@@ -486,6 +511,18 @@ func (d *DB) updateThen(ctx context.Context, op string, fn func(txn *badger.Txn)
 		}
 		runtime.Gosched()
 	}
+}
+
+// build runs fn on txn, recording what it writes for the commit log.
+func (d *DB) build(txn *badger.Txn, fn func(txn *badger.Txn) error) ([]byte, error) {
+	if d.clog == nil {
+		return nil, fn(txn)
+	}
+	d.clog.ops.reset()
+	recording.Store(txn, &d.clog.ops)
+	defer recording.Delete(txn)
+	err := fn(txn)
+	return d.clog.ops.p, err
 }
 
 // view runs fn in a read-only transaction.
