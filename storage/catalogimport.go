@@ -269,6 +269,9 @@ func (d *DB) makePlan(txn *badger.Txn, in CatalogImport) (importPlan, error) {
 // when all are durable. d.commitMu must be held: the journal records are
 // chained after plan.head. It returns how many records it journaled.
 func (d *DB) writePlan(ctx context.Context, plan importPlan) (recs int, _ error) {
+	if err := d.settleLog(); err != nil {
+		return 0, err
+	}
 	head := plan.head
 	var (
 		wg    sync.WaitGroup

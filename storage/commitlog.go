@@ -421,9 +421,9 @@ func (d *DB) commit(txn *badger.Txn, ops []byte) error {
 		defer txn.Discard()
 		return txn.Commit()
 	}
-	if err := l.settle(); err != nil {
+	if err := d.settleLog(); err != nil {
 		txn.Discard()
-		return d.failCommit(l.seq, err)
+		return err
 	}
 	if len(ops) == 0 {
 		defer txn.Discard()
@@ -480,17 +480,25 @@ func (d *DB) commitFailed() error {
 	return nil
 }
 
+// settleLog waits for the Badger commit in flight, if any, as a writer
+// that commits to Badger itself must (d.commitMu held): its error stops
+// the store (failCommit).
+func (d *DB) settleLog() error {
+	if d.clog == nil {
+		return nil
+	}
+	if err := d.clog.settle(); err != nil {
+		return d.failCommit(d.clog.seq, err)
+	}
+	return nil
+}
+
 // settleCommits waits for the Badger commit and the anchor sync in
 // flight (what a kiosk's next sale, seconds later, finds done).
 func (d *DB) settleCommits() error {
 	d.commitMu.Lock()
 	defer d.commitMu.Unlock()
-	var err error
-	if d.clog != nil {
-		if err = d.clog.settle(); err != nil {
-			err = d.failCommit(d.clog.seq, err)
-		}
-	}
+	err := d.settleLog()
 	if d.anchor != nil {
 		err = errors.Join(err, d.anchor.settle())
 	}
@@ -505,9 +513,7 @@ func (d *DB) closeCommitLog() {
 	if d.clog == nil {
 		return
 	}
-	if err := d.clog.settle(); err != nil {
-		_ = d.failCommit(d.clog.seq, err)
-	}
+	_ = d.settleLog()
 	_ = d.clog.f.Close()
 	d.clog = nil
 }
