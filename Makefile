@@ -131,7 +131,7 @@ bench: deps
 	@awk '/^BenchmarkCompleteSale-/ {a[++na]=$$3} /^BenchmarkNoAnchorCompleteSale-/ {n[++nn]=$$3} \
 	  END { if (na && na == nn) { for (i=1;i<=na;i++) r[i]=a[i]/n[i]; \
 	    for (i=1;i<=na;i++) for (j=i+1;j<=na;j++) if (r[j]<r[i]) {t=r[i]; r[i]=r[j]; r[j]=t}; \
-	    printf "journal anchor (a confirmation pwritten after the Badger commit, synced in the background; sales back to back): sale commit %.2f x without it, min/median/max of %d runs %.2f/%.2f/%.2f, same run\n", r[int((na+1)/2)], na, r[1], r[int((na+1)/2)], r[na] } }' bin/bench-anchor.txt
+	    printf "journal anchor (a confirmation pwritten after the commit, synced in the background; sales back to back): sale commit %.2f x without it, min/median/max of %d runs %.2f/%.2f/%.2f, same run\n", r[int((na+1)/2)], na, r[1], r[int((na+1)/2)], r[na] } }' bin/bench-anchor.txt
 	@$(GO) test -run '^$$' -bench 'ScanToScreen100k|PTYRoundTrip' -benchtime $(SCREENBENCHTIME) ./app/ > bin/bench-screen.txt; \
 	  st=$$?; cat bin/bench-screen.txt; exit $$st
 	@awk '/^BenchmarkScanToScreen100k\/screen/ {for (i=1;i<NF;i++) {if ($$(i+1)=="p50-µs") s50=$$i; if ($$(i+1)=="p99-µs") s99=$$i; if ($$(i+1)=="rev-to-draw-p99-µs") d99=$$i}} \

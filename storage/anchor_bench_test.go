@@ -8,7 +8,7 @@ import (
 
 // BenchmarkNoAnchorCompleteSale is BenchmarkCompleteSale with the journal
 // anchor switched off: the baseline for what the anchor (a confirmation
-// pwritten after Badger's commit, its fdatasync in the background after
+// pwritten after the commit, its fdatasync in the background after
 // the sync of the commit before) costs per sale. Its
 // name does not start with BenchmarkCompleteSale, so `make bench`'s other
 // lines never take it for that one.

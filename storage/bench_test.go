@@ -68,9 +68,10 @@ func saleWriteBytes(b *testing.B, s kiosk.Sale) int {
 	return n
 }
 
-// BenchmarkCompleteSale is one durable commit of a three-line sale:
-// receipt number, sale, stock of three products and the journal record in
-// one fsynced Badger transaction.
+// BenchmarkCompleteSale is one durable commit of a three-line sale,
+// back to back: receipt number, sale, stock of three products and the
+// journal record in one transaction, synced in the commit log and then
+// committed by Badger (commitlog.go).
 func BenchmarkCompleteSale(b *testing.B) { benchCompleteSales(b, benchSaleStore(b)) }
 
 // benchSaleStore opens a store in benchDir with threeLineSale's three

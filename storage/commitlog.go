@@ -24,8 +24,10 @@ package storage
 // The file is logSlots slots of logSlot bytes, zeros written and synced
 // when it is made. A record starts at a slot: "SKC1", its number, the
 // payload's length, a CRC-32C of those and the payload, and the payload
-// is the transaction's writes, each "set key value" or "delete key"
-// (lengths as uvarints). Records follow one another at slot boundaries;
+// is the transaction's writes, each "set key value", "delete key" or
+// "set key to the value of an earlier set in this record" (lengths as
+// uvarints; the journal record, written under its number and as the
+// journal's head, is stored once). Records follow one another at slot boundaries;
 // one that does not fit at the end is written at slot 0, and so is the
 // first record after Open. Only one record is ever ahead of Badger: each
 // write waits for the Badger commit of the one before. Badger keeps the
