@@ -17,14 +17,15 @@ package storage
 //
 // A commit that moves the journal on (DB.update) writes one slot, after
 // the commit went through (its record synced in the commit log,
-// commitlog.go, or Badger's own commit returned): the new head, acknowledged (Prev equals it),
-// in the slot other than the newest. Its fdatasync runs in the
-// background, between this sale and the next: before the next commit
-// that moves the journal is acknowledged, it waits for that sync. So
-// when a commit is acknowledged, the anchor on disk is at least at the
-// head before it, and a moment later (one sync; a kiosk's sales are
-// seconds apart) at the commit itself; the anchor costs the commit a
-// pwrite of one slot, not a second device flush in a row with Badger's.
+// commitlog.go, or Badger's own commit returned): the new head,
+// acknowledged (Prev equals it), in the slot other than the newest. Its
+// fdatasync runs in the background, between this sale and the next:
+// before the next commit that moves the journal is acknowledged, it waits
+// for that sync. So when a commit is acknowledged, the anchor on disk is
+// at least at the head before it, and a moment later (one sync; a kiosk's
+// sales are seconds apart) at the commit itself; the anchor costs the
+// commit a pwrite of one slot, not a second device flush in a row with
+// the commit's.
 // Close waits for the last sync.
 //
 // At Open the store's head must be at the anchor or past it. A store

@@ -87,9 +87,11 @@ type DB struct {
 	rolledBack string
 	clog       *commitLog // nil: read-only (commitlog.go)
 	logGap     string     // the commits the log had and the store lacked (Options.OpenRolledBack)
-	failed     atomic.Pointer[error]
-	cat        catIndex    // the catalog in memory (catalog.go)
-	pages      pageRelease // releases of table pages (pages.go)
+	// failed: a commit acknowledged through the log that Badger did not
+	// take (failCommit); every call fails with it until the next Open.
+	failed atomic.Pointer[error]
+	cat    catIndex    // the catalog in memory (catalog.go)
+	pages  pageRelease // releases of table pages (pages.go)
 	// check is what Open's table check found; Close remembers its
 	// verified tables (verified.go).
 	check dirFiles
