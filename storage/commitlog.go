@@ -465,11 +465,13 @@ func (d *DB) commit(txn *badger.Txn, ops []byte) error {
 
 // failCommit marks the store failed: commit seq was written to the log
 // (or may have been) but Badger does not have it. Every later call fails
-// with the returned error, until the store is opened again.
+// with the returned error, until the store is opened again, and the store
+// reports it as damaged (Damage, Damaged).
 func (d *DB) failCommit(seq uint64, cause error) error {
 	err := fmt.Errorf("%w: commit %d is in %s but not in the store (%v): open the store again to apply it", ErrUnavailable, seq, CommitLogFile, cause)
-	if d.failed.CompareAndSwap(nil, &err) && d.log != nil {
-		d.log.Error("storage: a commit did not reach Badger", "commit", seq, "err", cause)
+	if d.failed.CompareAndSwap(nil, &err) {
+		// The kiosk goes out of order at once, not at its next write.
+		d.markFault(fmt.Errorf("storage: %s: %w", d.dir, err))
 	}
 	return *d.failed.Load()
 }

@@ -344,8 +344,8 @@ func TestLargeTransactionSkipsTheLog(t *testing.T) {
 
 // TestCommitLogWriteFailureStopsTheStore: a record that cannot be
 // written (an I/O error) fails the sale and every call after it with
-// ErrUnavailable, until the store is opened again; nothing of it is
-// applied then, since it was never acknowledged.
+// ErrUnavailable, and marks the store damaged, until the store is opened
+// again; nothing of it is applied then, since it was never acknowledged.
 func TestCommitLogWriteFailureStopsTheStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -360,6 +360,14 @@ func TestCommitLogWriteFailureStopsTheStore(t *testing.T) {
 	}
 	if _, err := d.Head(ctx); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Head after the failure = %v; want ErrUnavailable", err)
+	}
+	select {
+	case <-d.Damaged(): // what takes the kiosk out of order (app.watchDamage)
+		if err := d.Damage(); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), CommitLogFile) {
+			t.Errorf("Damage = %v; want the failed commit", err)
+		}
+	default:
+		t.Error("Damaged is not closed after a failed commit")
 	}
 	d.Close()
 	d2 := mustOpen(t, dir)

@@ -273,11 +273,17 @@ func (d *DB) checkScrubbed(t *scrubTable) error {
 
 // markDamaged records the first damage found after Open.
 func (d *DB) markDamaged(err error) {
+	d.markFault(fmt.Errorf("storage: %s: %w; restore the data dir from its copy", d.dir, err))
+}
+
+// markFault records e as the store's first fault after Open (Damage,
+// Damaged): a damaged table, or a commit Badger did not take
+// (failCommit).
+func (d *DB) markFault(e error) {
 	s := &d.scrub
 	s.damagedOnce.Do(func() {
-		e := fmt.Errorf("storage: %s: %w; restore the data dir from its copy", d.dir, err)
 		s.damaged.Store(&e)
-		s.log("stored data damaged", "err", err)
+		s.log("stored data damaged", "err", e)
 		close(s.found)
 	})
 }
@@ -359,7 +365,9 @@ func prefixEnd(prefix []byte) []byte {
 }
 
 // Damage returns the damage found in the store's tables after Open (an
-// ErrCorrupt error naming the table), or nil.
+// ErrCorrupt error naming the table), or a commit acknowledged through the
+// commit log that Badger did not take (ErrUnavailable, commitlog.go), or
+// nil.
 func (d *DB) Damage() error {
 	if e := d.scrub.damaged.Load(); e != nil {
 		return *e
