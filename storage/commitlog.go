@@ -452,6 +452,9 @@ func (d *DB) commit(txn *badger.Txn, ops []byte) error {
 		return d.failCommit(seq, err)
 	}
 	l.seq = seq
+	if testHookLogged != nil {
+		testHookLogged()
+	}
 	done := make(chan error, 1)
 	l.inflight = done
 	txn.CommitWith(func(err error) {
@@ -462,6 +465,10 @@ func (d *DB) commit(txn *badger.Txn, ops []byte) error {
 	})
 	return nil
 }
+
+// testHookLogged, in tests, runs after a record is synced in the log and
+// before Badger's commit of it starts (TestKillBetweenLogAndBadger).
+var testHookLogged func()
 
 // failCommit marks the store failed: commit seq was written to the log
 // (or may have been) but Badger does not have it. Every later call fails

@@ -9,8 +9,10 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -462,5 +464,43 @@ func TestUpdatesWriteThroughSetAndDel(t *testing.T) {
 				return true
 			})
 		}
+	}
+}
+
+// TestKillBetweenLogAndBadger is the commit log's crash window for real:
+// a child process completes three sales, and is killed (SIGKILL) in the
+// fourth right after its record is synced in the log, before Badger's
+// commit of it starts. The store opened again has all four, with their
+// journal records and stock.
+func TestKillBetweenLogAndBadger(t *testing.T) {
+	if dir := os.Getenv("STORAGE_KILL_CHILD"); dir != "" {
+		d := storeWithProducts(t, dir)
+		completeSales(t, d, "a", 3)
+		testHookLogged = func() { _ = syscall.Kill(os.Getpid(), syscall.SIGKILL); select {} }
+		completeSales(t, d, "killed", 1)
+		t.Fatal("the child outlived its kill")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestKillBetweenLogAndBadger$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "STORAGE_KILL_CHILD="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child: %v; want killed by SIGKILL\n%s", err, out)
+	}
+	d := mustOpen(t, dir)
+	if s, err := d.Sale(ctx, "K1", 4); err != nil || s.ID != "killed-0" {
+		t.Errorf("receipt 4 = %q, %v; want the sale killed after its record", s.ID, err)
+	}
+	head, err := d.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := kiosk.VerifyJournal(ctx, d); err != nil || sum.Records != head.Seq || head.Code != kiosk.CodeCashSale || head.ReceiptNo != 4 {
+		t.Errorf("VerifyJournal = %d records, %v, head %d %s receipt %d; want the fourth sale's record last", sum.Records, err, head.Seq, head.Code, head.ReceiptNo)
+	}
+	if p, err := d.Lookup(ctx, pWater.GTIN); err != nil || p.Stock != pWater.Stock-4 {
+		t.Errorf("water's stock %d, %v; want %d", p.Stock, err, pWater.Stock-4)
 	}
 }
