@@ -47,7 +47,8 @@ package storage
 // are written over.
 //
 // A transaction too large for the log is committed by Badger itself, as
-// before the log, after the record before it is in Badger.
+// before the log, after the record before it is in Badger; the next
+// record starts the log again at slot 0.
 
 import (
 	"bytes"
@@ -441,7 +442,10 @@ func (d *DB) commit(txn *badger.Txn, ops []byte) error {
 		if err := txn.Commit(); err != nil {
 			return err
 		}
-		l.seq = seq
+		// No record has this number: the next one starts the log
+		// again at slot 0, where Open looks for it (everything before
+		// it is in Badger).
+		l.seq, l.slot = seq, 0
 		return nil
 	}
 	if err := l.write(seq, ops); err != nil {
