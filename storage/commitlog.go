@@ -132,16 +132,9 @@ func (b *payload) add(op byte, key, value []byte) {
 
 // eachOp calls fn for each write in payload p, in order, with opSet for
 // a set whose value was stored as a reference (opCopy). The slices are
-// p's. A payload that does not decode is an error, and fn is not called
-// for any of it.
+// p's. A payload that does not decode is an error after fn has seen the
+// writes before the bad one: with fn nil, eachOp only checks p.
 func eachOp(p []byte, fn func(op byte, key, value []byte) error) error {
-	if err := walkOps(p, nil); err != nil {
-		return err
-	}
-	return walkOps(p, fn)
-}
-
-func walkOps(p []byte, fn func(op byte, key, value []byte) error) error {
 	var values [][]byte // by write: a set's value, nil for a delete
 	for n := 0; len(p) > 0; n++ {
 		op := p[0]
@@ -165,10 +158,7 @@ func walkOps(p []byte, fn func(op byte, key, value []byte) error) error {
 			}
 			op, value, rest = opSet, values[i], rest[w:]
 		}
-		values = append(values, value)
-		if op == opSet && value == nil {
-			values[n] = []byte{}
-		}
+		values = append(values, value) // a set's is never nil (cutField)
 		p = rest
 		if fn != nil {
 			if err := fn(op, key, value); err != nil {
@@ -362,13 +352,14 @@ func (d *DB) openCommitLog(allow bool) error {
 		return fmt.Errorf("%w: %s", errRolledBack, gap)
 	case d.readOnly && len(apply) > 0:
 		return fmt.Errorf("%w (%w): %s holds %d commits the store has not applied", ErrNeedsRecovery, ErrUnavailable, CommitLogFile, len(apply))
-	case d.readOnly:
-		d.logGap = gap
-		return nil
 	}
 	d.logGap = gap
+	if d.readOnly {
+		return nil
+	}
 	for _, r := range apply {
 		err := d.bdb.Update(func(txn *badger.Txn) error {
+			// Its writes decode: parseCommitLog checked them.
 			err := eachOp(r.Payload, func(op byte, key, value []byte) error {
 				if op == opDel {
 					return txn.Delete(key)
@@ -378,7 +369,7 @@ func (d *DB) openCommitLog(allow bool) error {
 			if err != nil {
 				return err
 			}
-			return txn.Set([]byte(keyLogSeq), binary.BigEndian.AppendUint64(nil, r.Seq))
+			return txn.Set([]byte(keyLogSeq), encodeUint64(r.Seq))
 		})
 		if err != nil {
 			return fmt.Errorf("%w: apply commit %d from %s: %v", ErrUnavailable, r.Seq, CommitLogFile, err)
@@ -433,7 +424,7 @@ func (d *DB) commit(txn *badger.Txn, ops []byte) error {
 		return txn.Commit()
 	}
 	seq := l.seq + 1
-	if err := txn.Set([]byte(keyLogSeq), binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+	if err := txn.Set([]byte(keyLogSeq), encodeUint64(seq)); err != nil {
 		txn.Discard()
 		return fmt.Errorf("storage: write %s: %w", keyLogSeq, err)
 	}
