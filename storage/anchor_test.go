@@ -54,6 +54,18 @@ func sales(t *testing.T, d *DB, prefix string, n int) {
 	}
 }
 
+// storeWithProducts opens a store in dir with threeLineSale's products.
+func storeWithProducts(t *testing.T, dir string) *DB {
+	t.Helper()
+	d := mustOpen(t, dir)
+	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
+		if err := d.Put(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
 // flipMiddle flips 16 bytes in the middle of the written part of the
 // memtable log in dir, as bit rot on an SD card would.
 func flipMiddle(t *testing.T, dir string) {
@@ -95,12 +107,7 @@ func flipMiddle(t *testing.T, dir string) {
 func TestCorruptMemtableLogIsNotSilent(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	d := mustOpen(t, dir)
-	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
-		if err := d.Put(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	d := storeWithProducts(t, dir)
 	sales(t, d, "sale", 20)
 	head, err := d.Head(ctx)
 	if err != nil {
@@ -174,12 +181,7 @@ func TestCorruptMemtableLogIsNotSilent(t *testing.T) {
 func TestAnchorBehindIsFine(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	d := mustOpen(t, dir)
-	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
-		if err := d.Put(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	d := storeWithProducts(t, dir)
 	sales(t, d, "a", 3)
 	old, err := os.ReadFile(filepath.Join(dir, AnchorFile))
 	if err != nil {

@@ -117,12 +117,6 @@ func TestPayloadStoresARepeatedValueOnce(t *testing.T) {
 	}
 }
 
-// completeSales completes sales prefix-0 … prefix-(n-1) in d.
-func completeSales(t *testing.T, d *DB, prefix string, n int) {
-	t.Helper()
-	sales(t, d, prefix, n)
-}
-
 // withLog copies the commit log (and the anchor) of the live store in
 // dir into image: a store whose Badger files are older than its log, as
 // a power cut between a commit's record and Badger's commit leaves it.
@@ -139,17 +133,6 @@ func withLog(t *testing.T, dir, image string) {
 	}
 }
 
-func storeWithProducts(t *testing.T, dir string) *DB {
-	t.Helper()
-	d := mustOpen(t, dir)
-	for _, p := range []kiosk.Product{pCigs, pSnus, pWater} {
-		if err := d.Put(context.Background(), p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return d
-}
-
 // TestCommitLogAppliesWhatBadgerLacks: the power goes after a sale's
 // record is in the log (the sale acknowledged) and before Badger has it.
 // Open applies it: the sale, its stock and its journal record are there.
@@ -157,12 +140,12 @@ func TestCommitLogAppliesWhatBadgerLacks(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := storeWithProducts(t, dir)
-	completeSales(t, d, "a", 3)
+	sales(t, d, "a", 3)
 	if err := d.settleCommits(); err != nil {
 		t.Fatal(err)
 	}
 	image := crashImage(t, dir) // Badger with three sales
-	completeSales(t, d, "b", 1)
+	sales(t, d, "b", 1)
 	head, err := d.Head(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +193,7 @@ func TestCommitLogRestoresWhatBadgerLost(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := storeWithProducts(t, dir)
-	completeSales(t, d, "sale", 20)
+	sales(t, d, "sale", 20)
 	head, err := d.Head(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -248,17 +231,17 @@ func TestCommitLogGapIsRolledBack(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := storeWithProducts(t, dir)
-	completeSales(t, d, "a", 5)
+	sales(t, d, "a", 5)
 	if err := d.settleCommits(); err != nil {
 		t.Fatal(err)
 	}
 	image := crashImage(t, dir)
-	completeSales(t, d, "b", 10)
+	sales(t, d, "b", 10)
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
 	d = mustOpen(t, dir) // the log starts again at its first slot
-	completeSales(t, d, "c", 3)
+	sales(t, d, "c", 3)
 	withLog(t, dir, image)
 
 	_, err := Open(image, Options{})
@@ -288,7 +271,7 @@ func TestCommitLogWraps(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := storeWithProducts(t, dir)
-	completeSales(t, d, "w", logSlots+20)
+	sales(t, d, "w", logSlots+20)
 	image := crashImage(t, dir)
 	d2, err := Open(image, Options{})
 	if err != nil {
@@ -299,7 +282,7 @@ func TestCommitLogWraps(t *testing.T) {
 	if s, err := d2.Sale(ctx, "K1", logSlots+20); err != nil || s.ID != fmt.Sprintf("w-%d", logSlots+19) {
 		t.Errorf("the last receipt = %q, %v", s.ID, err)
 	}
-	completeSales(t, d2, "x", 2)
+	sales(t, d2, "x", 2)
 	if sum, err := kiosk.VerifyJournal(ctx, d2); err != nil || sum.Records != logSlots+22 {
 		t.Errorf("VerifyJournal = %d records, %v; want %d", sum.Records, err, logSlots+22)
 	}
@@ -335,7 +318,7 @@ func TestLargeTransactionSkipsTheLog(t *testing.T) {
 	image := crashImage(t, dir)
 	// The next commit's record, and Badger without it: Open finds it
 	// after the number the big transaction took.
-	completeSales(t, d, "after", 1)
+	sales(t, d, "after", 1)
 	withLog(t, dir, image)
 	d2, err := Open(image, Options{})
 	if err != nil {
@@ -359,7 +342,7 @@ func TestCommitLogWriteFailureStopsTheStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	d := storeWithProducts(t, dir)
-	completeSales(t, d, "ok", 1)
+	sales(t, d, "ok", 1)
 	d.commitMu.Lock()
 	d.clog.f.Close() // every write fails from here
 	d.commitMu.Unlock()
@@ -383,7 +366,7 @@ func TestCommitLogWriteFailureStopsTheStore(t *testing.T) {
 	if _, err := d2.Sale(ctx, "K1", 2); !errors.Is(err, kiosk.ErrNotFound) {
 		t.Errorf("receipt 2 after reopening = %v; want ErrNotFound", err)
 	}
-	completeSales(t, d2, "again", 1)
+	sales(t, d2, "again", 1)
 }
 
 // TestReadOnlyWithCommitsToApply: a read-only Open of a store whose log
@@ -395,7 +378,7 @@ func TestReadOnlyWithCommitsToApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	image := crashImage(t, dir)
-	completeSales(t, d, "b", 1)
+	sales(t, d, "b", 1)
 	withLog(t, dir, image)
 	_, err := Open(image, Options{ReadOnly: true})
 	if !errors.Is(err, ErrNeedsRecovery) {
@@ -482,9 +465,9 @@ func TestUpdatesWriteThroughSetAndDel(t *testing.T) {
 func TestKillBetweenLogAndBadger(t *testing.T) {
 	if dir := os.Getenv("STORAGE_KILL_CHILD"); dir != "" {
 		d := storeWithProducts(t, dir)
-		completeSales(t, d, "a", 3)
+		sales(t, d, "a", 3)
 		testHookLogged = func() { _ = syscall.Kill(os.Getpid(), syscall.SIGKILL); select {} }
-		completeSales(t, d, "killed", 1)
+		sales(t, d, "killed", 1)
 		t.Fatal("the child outlived its kill")
 	}
 	ctx := context.Background()
