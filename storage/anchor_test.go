@@ -28,18 +28,25 @@ func crashImage(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() == "LOCK" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(image, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
+		if e.Name() != "LOCK" {
+			copyFiles(t, dir, image, e.Name())
 		}
 	}
 	return image
+}
+
+// copyFiles copies the named files from dir from into dir to.
+func copyFiles(t *testing.T, from, to string, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(from, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // sales completes n three-line sales in d, named prefix-0 …

@@ -122,15 +122,7 @@ func TestPayloadStoresARepeatedValueOnce(t *testing.T) {
 // a power cut between a commit's record and Badger's commit leaves it.
 func withLog(t *testing.T, dir, image string) {
 	t.Helper()
-	for _, name := range []string{CommitLogFile, AnchorFile} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(image, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyFiles(t, dir, image, CommitLogFile, AnchorFile)
 }
 
 // TestCommitLogAppliesWhatBadgerLacks: the power goes after a sale's
