@@ -103,6 +103,23 @@ func flipMiddle(t *testing.T, dir string) {
 	}
 }
 
+// rottenMemtableImage is the reported case: 20 sales, a kill -9 (a crash
+// image) and 16 flipped bytes in the middle of the memtable log. It
+// returns the image and the journal head acknowledged before the crash.
+func rottenMemtableImage(t *testing.T) (string, kiosk.Record) {
+	t.Helper()
+	dir := t.TempDir()
+	d := storeWithProducts(t, dir)
+	sales(t, d, "sale", 20)
+	head, err := d.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := crashImage(t, dir)
+	flipMiddle(t, image)
+	return image, head
+}
+
 // TestCorruptMemtableLogIsNotSilent is the reported case: 20 sales, a
 // kill -9, 16 flipped bytes in the middle of the memtable log. Badger
 // replays the log up to the damage and drops the rest, the journal's head
@@ -113,15 +130,7 @@ func flipMiddle(t *testing.T, dir string) {
 // Badger must catch it.
 func TestCorruptMemtableLogIsNotSilent(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	d := storeWithProducts(t, dir)
-	sales(t, d, "sale", 20)
-	head, err := d.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	image := crashImage(t, dir)
-	flipMiddle(t, image)
+	image, head := rottenMemtableImage(t)
 	if err := os.WriteFile(filepath.Join(image, CommitLogFile), make([]byte, logSize), 0o600); err != nil {
 		t.Fatal(err)
 	}

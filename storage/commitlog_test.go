@@ -183,15 +183,7 @@ func TestCommitLogAppliesWhatBadgerLacks(t *testing.T) {
 // the anchor refuses the store (TestCorruptMemtableLogIsNotSilent).
 func TestCommitLogRestoresWhatBadgerLost(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	d := storeWithProducts(t, dir)
-	sales(t, d, "sale", 20)
-	head, err := d.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	image := crashImage(t, dir)
-	flipMiddle(t, image)
+	image, head := rottenMemtableImage(t)
 	control := crashImage(t, image) // a copy
 	if err := os.Remove(filepath.Join(control, CommitLogFile)); err != nil {
 		t.Fatal(err)
