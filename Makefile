@@ -224,6 +224,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckTableTail$$' -fuzztime $(FUZZTIME) ./storage/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCommitLog$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./storage/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseJackEvent$$' -fuzztime $(FUZZTIME) ./devices/speech/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseXauthority$$' -fuzztime $(FUZZTIME) ./app/
+	$(GO) test -run '^$$' -fuzz '^FuzzXSetupReply$$' -fuzztime $(FUZZTIME) ./app/
 
 clean:
 	rm -rf bin

@@ -16,9 +16,12 @@ var ErrNoDisplay = errors.New("no display")
 // message. The check is displayProblem (display_linux.go; an honest stub
 // elsewhere).
 func needDisplay(cmd string) error {
-	if why := displayProblem(); why != "" {
-		return fmt.Errorf("%s: %w: %s; the kiosk's screen needs one: run it on the kiosk's desktop, or start a virtual one "+
-			"(Xvfb :1 & export DISPLAY=:1)", cmd, ErrNoDisplay, why)
+	why, fix := displayProblem()
+	if why == "" {
+		return nil
 	}
-	return nil
+	if fix == "" {
+		fix = "the kiosk's screen needs one: run it on the kiosk's desktop, or start a virtual one (Xvfb :1 & export DISPLAY=:1)"
+	}
+	return fmt.Errorf("%s: %w: %s; %s", cmd, ErrNoDisplay, why, fix)
 }

@@ -3,57 +3,145 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// displayProblem says why no window can be opened, or "" when the X
-// server named by DISPLAY answers a connection. Fyne's GLFW driver (this
+// displayProblem says why no window can be opened, and what to do about
+// it when that is not the usual (a display to start), or "" when the X
+// server named by DISPLAY lets the kiosk in. Fyne's GLFW driver (this
 // build: without the wayland tag) draws through X11 only, so a Wayland
-// session is usable through XWayland, which sets DISPLAY. The X protocol
-// itself (authorisation, screens) is left to the driver: a dial is
-// enough to tell "no display" from a display.
-func displayProblem() string {
-	return xDisplayProblem(os.Getenv, dialX)
+// session is usable through XWayland, which sets DISPLAY. A local server
+// is asked as Xlib asks it, with the cookie of the authority file
+// (xsetup_linux.go): one that refuses the kiosk is a problem too (the
+// driver panicked on it). Of a server over TCP, only that it answers is
+// checked: which of its addresses an authority entry names is the
+// driver's to work out.
+func displayProblem() (why, fix string) {
+	return xProbe{getenv: os.Getenv, dial: dialX, readFile: readAuthority, hostname: os.Hostname}.problem()
 }
 
 // dialX connects to an X server's socket, briefly.
-func dialX(network, addr string) error {
-	c, err := net.DialTimeout(network, addr, 3*time.Second)
-	if err != nil {
-		return err
-	}
-	return c.Close()
+func dialX(network, addr string) (net.Conn, error) {
+	return net.DialTimeout(network, addr, 3*time.Second)
 }
 
-// xDisplayProblem is displayProblem with the environment and the dial
-// given.
-func xDisplayProblem(getenv func(string) string, dial func(network, addr string) error) string {
-	d := getenv("DISPLAY")
+// readAuthority reads an X authority file, at most maxXauthority bytes.
+func readAuthority(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxXauthority))
+}
+
+// xProbe is displayProblem with the environment, the dial, the reading
+// of the authority file and the host's name given.
+type xProbe struct {
+	getenv   func(string) string
+	dial     func(network, addr string) (net.Conn, error)
+	readFile func(path string) ([]byte, error)
+	hostname func() (string, error)
+	wait     time.Duration // for the answer to the setup; 0: xSetupWait
+}
+
+// xSetupWait bounds the wait for the answer to the connection setup; a
+// server slower than that is left to the driver.
+const xSetupWait = 10 * time.Second
+
+func (p xProbe) problem() (why, fix string) {
+	d := p.getenv("DISPLAY")
 	if d == "" {
-		if w := getenv("WAYLAND_DISPLAY"); w != "" {
-			return fmt.Sprintf("DISPLAY is not set (WAYLAND_DISPLAY=%s is, but this build draws through X11: enable XWayland)", w)
+		if w := p.getenv("WAYLAND_DISPLAY"); w != "" {
+			return fmt.Sprintf("DISPLAY is not set (WAYLAND_DISPLAY=%s is, but this build draws through X11: enable XWayland)", w), ""
 		}
-		return "DISPLAY is not set"
+		return "DISPLAY is not set", ""
 	}
 	addrs := xAddrs(d)
 	if len(addrs) == 0 {
-		return "" // a form this check does not know: the driver will say
+		return "", "" // a form this check does not know: the driver will say
 	}
 	var last error // of the socket file, for a local display: the clearest
 	for _, a := range addrs {
-		err := dial(a[0], a[1])
-		if err == nil {
-			return ""
+		c, err := p.dial(a[0], a[1])
+		if err != nil {
+			last = err
+			continue
 		}
-		last = err
+		err = p.setup(c, a)
+		c.Close()
+		var refused *xRefused
+		switch {
+		case errors.As(err, &refused):
+			return fmt.Sprintf("the X server of DISPLAY=%s does not let the kiosk in (it says: %s)", d, refused.reason),
+				"the kiosk needs that display's cookie: set XAUTHORITY to the authority file its X server was started with " +
+					"(-auth), or run the kiosk as the desktop's user"
+		case err != nil:
+			return fmt.Sprintf("the X server of DISPLAY=%s does not answer as an X server (%v)", d, err), ""
+		}
+		return "", ""
 	}
-	return fmt.Sprintf("the X server of DISPLAY=%s does not answer (%v)", d, last)
+	return fmt.Sprintf("the X server of DISPLAY=%s does not answer (%v)", d, last), ""
 }
+
+// setup asks the local X server on c, dialled at addr, to let the kiosk
+// in, with the cookie Xlib would send. A server over TCP, one whose
+// authority entry is of another protocol, and one that does not answer
+// in p.wait are not asked, or not held against it: nil.
+func (p xProbe) setup(c net.Conn, addr [2]string) error {
+	if addr[0] != "unix" {
+		return nil
+	}
+	number := strings.TrimPrefix(strings.TrimPrefix(addr[1], "@"), xSocketDir+"X")
+	var entries []xAuthEntry
+	if path := p.authorityPath(); path != "" {
+		if b, err := p.readFile(path); err == nil {
+			// Of a damaged file, the entries before the damage, as Xau
+			// reads it.
+			entries, _ = parseXauthority(b)
+		}
+	}
+	host, _ := p.hostname()
+	name, data, ok := xAuthFor(entries, host, number)
+	if !ok {
+		return nil
+	}
+	wait := p.wait
+	if wait == 0 {
+		wait = xSetupWait
+	}
+	if err := c.SetDeadline(time.Now().Add(wait)); err != nil {
+		return nil
+	}
+	err := xSetup(c, name, data)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil
+	}
+	return err
+}
+
+// authorityPath is the authority file Xlib reads: $XAUTHORITY, else
+// .Xauthority in $HOME; "" for none.
+func (p xProbe) authorityPath() string {
+	if x := p.getenv("XAUTHORITY"); x != "" {
+		return x
+	}
+	if h := p.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".Xauthority")
+	}
+	return ""
+}
+
+// xSocketDir holds the local X servers' sockets.
+const xSocketDir = "/tmp/.X11-unix/"
 
 // xAddrs are the sockets an X client tries for the display name d,
 // [host]:number[.screen] (X(7), "Display names"): a local one is the
@@ -82,7 +170,7 @@ func xAddrs(d string) [][2]string {
 	}
 	switch {
 	case proto == "" && (host == "" || host == "unix"), proto == "unix" && (host == "" || host == "localhost"):
-		path := "/tmp/.X11-unix/X" + strconv.Itoa(n)
+		path := xSocketDir + "X" + strconv.Itoa(n)
 		return [][2]string{{"unix", "@" + path}, {"unix", path}}
 	case (proto == "" || proto == "tcp" || proto == "inet" || proto == "inet6") && host != "" && host != "unix":
 		return [][2]string{{"tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n))}}

@@ -5,4 +5,4 @@ package app
 // displayProblem is an honest stub here: on macOS and Windows a desktop
 // session always has a display, and the Wayland build's GLFW reports its
 // own errors; there is nothing checked ahead of the driver.
-func displayProblem() string { return "" }
+func displayProblem() (why, fix string) { return "", "" }
