@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"selvkasse/kiosk"
 )
@@ -22,11 +23,12 @@ const minBasketRows = 2
 // and with the unknown barcode's choices (2.4–4.0 lines). A window of
 // 1280×800 at the same pixel size (a 10-inch panel), where the
 // accessibility key joins the row of buttons (keyInShopping), shows
-// minBasketRows with no banner and one line under "added" (2.2–2.6 and
-// 1.2–1.7; before, 1.0–1.6 with no banner, and in large text under the
-// unknown barcode's choices the screen was taller than the window);
-// under those choices it shows what is left (0.4–1.4 lines), the rest by
-// scrolling, with nothing over anything (TestNothingOverlaps).
+// minBasketRows with no banner, and one line under "added" or under the
+// unknown barcode's choices (2.2–2.6, 1.2–1.7 and 1.1–1.6; before, 1.0–1.6
+// with no banner, and 0.4–1.4 under those choices, which in large text
+// made the screen taller than the window), the rest by scrolling, with
+// nothing over anything (TestNothingOverlaps) and nothing outside the
+// window (TestScreenFitsTheWindow).
 func TestBasketRoom(t *testing.T) {
 	d := mustDemo(t)
 	lines := []kiosk.Line{{Product: d.cola, Qty: 2}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1}, {Product: d.choc, Qty: 1}}
@@ -46,7 +48,7 @@ func TestBasketRoom(t *testing.T) {
 		min  map[string]float32 // by case; a case left out: no minimum
 	}{
 		{panel, map[string]float32{"plain": minBasketRows, "added": minBasketRows, "unknown": minBasketRows}},
-		{size1280, map[string]float32{"plain": minBasketRows, "added": 1}},
+		{size1280, map[string]float32{"plain": minBasketRows, "added": 1, "unknown": 1}},
 	} {
 		t.Run(fmt.Sprintf("%.0fx%.0f", at.size.Width, at.size.Height), func(t *testing.T) {
 			walkCases(t, cases, LangNorwegian, at.size, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
@@ -194,5 +196,65 @@ func TestBannerMakesRoom(t *testing.T) {
 	banner, body, footer := box(s.bannerBox), box(s.body), box(s.footer)
 	if banner.y1 <= banner.y0 || body.y0 < banner.y1 || body.y1 > footer.y0 {
 		t.Errorf("the banner lies at %.0f–%.0f, the body at %.0f–%.0f, and the footer begins at %.0f", banner.y0, banner.y1, body.y0, body.y1, footer.y0)
+	}
+}
+
+// TestScreenFitsTheWindow: every button and text of the Shopping screen
+// lies inside the window, top to bottom, in normal and large text, at
+// 1280×800 and on the appliance's panel, also with the "added"
+// confirmation and the unknown barcode's choices on screen at once (a
+// known item scanned, then an unknown one), and the basket still shows
+// a line. Before, that case in large text at 1280×800 was 63 units taller
+// than the window: the row with Pay was cut off at the screen's foot, and
+// the basket showed 0.4 of a line.
+func TestScreenFitsTheWindow(t *testing.T) {
+	d := mustDemo(t)
+	lines := []kiosk.Line{{Product: d.cola, Qty: 2}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1}, {Product: d.choc, Qty: 1}}
+	added := func(t *testing.T, s *Screen, w fyne.Window) {
+		s.confirmAdded(d.snus.GTIN, d.snus.Name)
+		s.shop = nil
+		s.redraw()
+	}
+	cases := []customerCase{
+		{"plain", d.basketView(lines...), nil},
+		{"added", d.basketView(lines...), added},
+		{"unknown", unknownCode(d.basketView(lines...)), nil},
+		{"added_unknown", unknownCode(d.basketView(lines...)), added},
+	}
+	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
+	for _, sz := range []fyne.Size{size1280, panel} {
+		t.Run(fmt.Sprintf("%.0fx%.0f", sz.Width, sz.Height), func(t *testing.T) {
+			walkCases(t, cases, LangNorwegian, sz, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
+				win := w.Canvas().Size()
+				for _, o := range drawOrder(w) {
+					var name string
+					switch x := o.o.(type) {
+					case *widget.Button:
+						name = "button " + x.Text
+					case *widget.Label:
+						name = "text " + x.Text
+					case *container.Scroll:
+						name = "a scroll"
+					default:
+						continue
+					}
+					if o.clip != (rect{0, 0, win.Width, win.Height}) {
+						continue // in a scroll, which is checked itself
+					}
+					if y1 := o.pos.Y + o.o.Size().Height; o.pos.Y < -0.5 || y1 > win.Height+0.5 {
+						t.Errorf("%s at y %.0f–%.0f: outside the %v window", name, o.pos.Y, y1, win)
+					}
+				}
+				scroll := basketScroll(w, s.shop.lines)
+				if scroll == nil {
+					t.Fatal("no scroll around the basket's lines")
+				}
+				row := s.shop.lines.Objects[0].MinSize().Height
+				if scroll.Size().Height < row {
+					t.Errorf("the basket shows %.1f lines", scroll.Size().Height/row)
+				}
+				t.Logf("the basket shows %.1f lines", scroll.Size().Height/row)
+			})
+		})
 	}
 }

@@ -224,7 +224,7 @@ func (s *Screen) noticeBanners() []fyne.CanvasObject {
 	if n == "" || !s.noticeShown() || s.view.State == kiosk.PaymentDeclined {
 		return nil
 	}
-	if s.view.Notice != kiosk.NoticeUnknownCode || (s.view.State != kiosk.Idle && s.view.State != kiosk.Shopping) {
+	if !s.unknownChoicesShown() {
 		return []fyne.CanvasObject{banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)}
 	}
 	choices := []fyne.CanvasObject{
@@ -245,6 +245,13 @@ func (s *Screen) noticeBanners() []fyne.CanvasObject {
 	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
 	return []fyne.CanvasObject{pill(theme.Color(theme.ColorNameWarning),
 		container.NewBorder(nil, nil, nil, container.NewCenter(targets(choices...)), text))}
+}
+
+// unknownChoicesShown reports whether the banner of an unknown barcode,
+// with its choices, is on the screen (noticeBanners).
+func (s *Screen) unknownChoicesShown() bool {
+	return s.view.Notice == kiosk.NoticeUnknownCode && s.noticeShown() && viewNoticeText(s.lang, s.view) != "" &&
+		(s.view.State == kiosk.Idle || s.view.State == kiosk.Shopping)
 }
 
 // confirmBanner says what was just added.

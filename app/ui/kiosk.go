@@ -277,11 +277,16 @@ func (s *Screen) redraw() {
 	if s.failed {
 		bs = append(bs, banner(s.t(mActionFailed), theme.ColorNameError, theme.ColorNameForegroundOnError))
 	}
-	if c := s.confirmBanner(); c != nil {
+	// One message at a time, the newest: a notice (an unknown barcode
+	// after a known one, say) takes the place of "added", whose line
+	// stays marked in the basket. Both at once, in large text at
+	// 1280×800, left the basket no room (TestScreenFitsTheWindow).
+	// On PaymentDeclined the notice is the reason, shown in the body.
+	if ns := s.noticeBanners(); len(ns) > 0 {
+		bs = append(bs, ns...)
+	} else if c := s.confirmBanner(); c != nil {
 		bs = append(bs, c)
 	}
-	// On PaymentDeclined the notice is the reason, shown in the body.
-	bs = append(bs, s.noticeBanners()...)
 	if !s.view.Help.IsZero() {
 		bs = append(bs, s.helpPanel())
 	}
