@@ -87,6 +87,13 @@ func customerCases(t *testing.T) []customerCase {
 			s.redraw()
 		}},
 		{"shopping_unknown", unknown, nil},
+		// A known item, then an unknown barcode: the notice takes the
+		// confirmation's place.
+		{"shopping_added_unknown", unknownCode(added), func(t *testing.T, s *Screen, w fyne.Window) {
+			s.confirmAdded(d.snus.GTIN, d.snus.Name)
+			s.shop = nil
+			s.redraw()
+		}},
 		{"shopping_help", withHelp(v[kiosk.Shopping]), nil},
 		{"shopping_cancel", v[kiosk.Shopping], tap("Avbryt handelen")},
 		{"search", v[kiosk.Shopping], func(t *testing.T, s *Screen, w fyne.Window) {
