@@ -19,8 +19,9 @@ const minBasketRows = 2
 
 // TestBasketRoom: on DefaultPanel in full screen (1920×1080, the
 // appliance) the basket shows at least minBasketRows whole lines in
-// normal and large text, with no banner, with the "added" confirmation
-// and with the unknown barcode's choices (2.4–4.0 lines). A window of
+// normal and large text, with no banner, with the "added" confirmation,
+// with the unknown barcode's choices, and with both (basketCases;
+// 2.4–4.0 lines). A window of
 // 1280×800 at the same pixel size (a 10-inch panel), where the
 // accessibility key joins the row of buttons (keyInShopping), shows
 // minBasketRows with no banner, and one line under "added" or under the
@@ -30,25 +31,14 @@ const minBasketRows = 2
 // nothing over anything (TestNothingOverlaps) and nothing outside the
 // window (TestScreenFitsTheWindow).
 func TestBasketRoom(t *testing.T) {
-	d := mustDemo(t)
-	lines := []kiosk.Line{{Product: d.cola, Qty: 2}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1}, {Product: d.choc, Qty: 1}}
-	added := func(t *testing.T, s *Screen, w fyne.Window) {
-		s.confirmAdded(d.snus.GTIN, d.snus.Name)
-		s.shop = nil
-		s.redraw()
-	}
-	cases := []customerCase{
-		{"plain", d.basketView(lines...), nil},
-		{"added", d.basketView(lines...), added},
-		{"unknown", unknownCode(d.basketView(lines...)), nil},
-	}
+	cases := basketCases(t)
 	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
 	for _, at := range []struct {
 		size fyne.Size
 		min  map[string]float32 // by case; a case left out: no minimum
 	}{
-		{panel, map[string]float32{"plain": minBasketRows, "added": minBasketRows, "unknown": minBasketRows}},
-		{size1280, map[string]float32{"plain": minBasketRows, "added": 1, "unknown": 1}},
+		{panel, map[string]float32{"plain": minBasketRows, "added": minBasketRows, "unknown": minBasketRows, "added_unknown": minBasketRows}},
+		{size1280, map[string]float32{"plain": minBasketRows, "added": 1, "unknown": 1, "added_unknown": 1}},
 	} {
 		t.Run(fmt.Sprintf("%.0fx%.0f", at.size.Width, at.size.Height), func(t *testing.T) {
 			walkCases(t, cases, LangNorwegian, at.size, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
@@ -65,6 +55,30 @@ func TestBasketRoom(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// basketCases are a basket of four lines: plain, with the "added"
+// confirmation, under the unknown barcode's choices, and with both (a
+// known item scanned, then an unknown one).
+func basketCases(t *testing.T) []customerCase {
+	d := mustDemo(t)
+	lines := []kiosk.Line{{Product: d.cola, Qty: 2}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1}, {Product: d.choc, Qty: 1}}
+	return []customerCase{
+		{"plain", d.basketView(lines...), nil},
+		{"added", d.basketView(lines...), addedSnus(d)},
+		{"unknown", unknownCode(d.basketView(lines...)), nil},
+		{"added_unknown", unknownCode(d.basketView(lines...)), addedSnus(d)},
+	}
+}
+
+// addedSnus is a customerCase's set-up: the snus was just added, with
+// its confirmation.
+func addedSnus(d demo) func(t *testing.T, s *Screen, w fyne.Window) {
+	return func(t *testing.T, s *Screen, w fyne.Window) {
+		s.confirmAdded(d.snus.GTIN, d.snus.Name)
+		s.shop = nil
+		s.redraw()
 	}
 }
 
@@ -208,19 +222,7 @@ func TestBannerMakesRoom(t *testing.T) {
 // than the window: the row with Pay was cut off at the screen's foot, and
 // the basket showed 0.4 of a line.
 func TestScreenFitsTheWindow(t *testing.T) {
-	d := mustDemo(t)
-	lines := []kiosk.Line{{Product: d.cola, Qty: 2}, {Product: d.cigs, Qty: 1}, {Product: d.snus, Qty: 1}, {Product: d.choc, Qty: 1}}
-	added := func(t *testing.T, s *Screen, w fyne.Window) {
-		s.confirmAdded(d.snus.GTIN, d.snus.Name)
-		s.shop = nil
-		s.redraw()
-	}
-	cases := []customerCase{
-		{"plain", d.basketView(lines...), nil},
-		{"added", d.basketView(lines...), added},
-		{"unknown", unknownCode(d.basketView(lines...)), nil},
-		{"added_unknown", unknownCode(d.basketView(lines...)), added},
-	}
+	cases := basketCases(t)
 	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
 	for _, sz := range []fyne.Size{size1280, panel} {
 		t.Run(fmt.Sprintf("%.0fx%.0f", sz.Width, sz.Height), func(t *testing.T) {

@@ -81,19 +81,11 @@ func customerCases(t *testing.T) []customerCase {
 		{"idle_cabinet", v[kiosk.Idle], tap("Tobakk og snus")},
 		{"shopping", v[kiosk.Shopping], nil},
 		{"shopping_long", longBasket(d), nil},
-		{"shopping_added", added, func(t *testing.T, s *Screen, w fyne.Window) {
-			s.confirmAdded(d.snus.GTIN, d.snus.Name)
-			s.shop = nil
-			s.redraw()
-		}},
+		{"shopping_added", added, addedSnus(d)},
 		{"shopping_unknown", unknown, nil},
 		// A known item, then an unknown barcode: the notice takes the
 		// confirmation's place.
-		{"shopping_added_unknown", unknownCode(added), func(t *testing.T, s *Screen, w fyne.Window) {
-			s.confirmAdded(d.snus.GTIN, d.snus.Name)
-			s.shop = nil
-			s.redraw()
-		}},
+		{"shopping_added_unknown", unknownCode(added), addedSnus(d)},
 		{"shopping_help", withHelp(v[kiosk.Shopping]), nil},
 		{"shopping_cancel", v[kiosk.Shopping], tap("Avbryt handelen")},
 		{"search", v[kiosk.Shopping], func(t *testing.T, s *Screen, w fyne.Window) {
