@@ -19,6 +19,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestXAddrs(t *testing.T) {
@@ -319,7 +320,7 @@ func FuzzXSetupReply(f *testing.F) {
 			t.Fatalf("answer % x: %v", b, err)
 		}
 		var refused *xRefused
-		if errors.As(err, &refused) && strings.ContainsFunc(refused.reason, func(r rune) bool { return r < ' ' }) {
+		if errors.As(err, &refused) && strings.ContainsFunc(refused.reason, unicode.IsControl) {
 			t.Fatalf("the reason %q has control characters", refused.reason)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // The X11 connection setup, as far as a client needs it to learn whether
@@ -144,7 +145,8 @@ func readXSetupReply(r io.Reader) error {
 		rest = rest[:h[1]]
 	}
 	reason := strings.TrimSpace(strings.TrimRight(string(rest), "\x00"))
-	reason = strings.Join(strings.FieldsFunc(reason, func(r rune) bool { return r < ' ' || r == 0x7f }), " ")
+	// On one line, without what a terminal would act on.
+	reason = strings.Join(strings.FieldsFunc(reason, unicode.IsControl), " ")
 	if reason == "" {
 		reason = "no reason given"
 	}
