@@ -260,3 +260,48 @@ func TestScreenFitsTheWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestCabinetListRoom: the tobacco list shows at least minBasketRows
+// products whole in a 1280×800 window and on the appliance's panel, in
+// normal and large text, in Norwegian and English, with the basket empty
+// or not, and the screen is no wider than the window. In a 1280×800
+// window the accessibility key is in the list's row of buttons
+// (keyInRow), with the summary above the buttons where the row would be
+// too wide: with the key in a row of its own under the list it left
+// 1.5–2.3 products here (2.1–3.5 now), and 1.1 in large text in the demo.
+func TestCabinetListRoom(t *testing.T) {
+	d := mustDemo(t)
+	v := d.views()
+	open := func(t *testing.T, s *Screen, w fyne.Window) { s.openCabinet(true) }
+	cases := []customerCase{{"idle", v[kiosk.Idle], open}, {"shopping", v[kiosk.Shopping], open}}
+	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
+	for _, at := range []struct {
+		lang string
+		sz   fyne.Size
+	}{{LangNorwegian, size1280}, {LangEnglish, size1280}, {LangNorwegian, panel}, {LangEnglish, panel}} {
+		t.Run(fmt.Sprintf("%s_%.0fx%.0f", at.lang, at.sz.Width, at.sz.Height), func(t *testing.T) {
+			walkCases(t, cases, at.lang, at.sz, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
+				if need := w.Content().MinSize().Width; need > at.sz.Width {
+					t.Errorf("the screen needs %.0f units of width, the window has %.0f", need, at.sz.Width)
+				}
+				var scroll *container.Scroll
+				for _, o := range drawOrder(w) {
+					if sc, ok := o.o.(*container.Scroll); ok {
+						if rows, ok := sc.Content.(*fyne.Container); ok && len(rows.Objects) > 0 {
+							if _, ok := rows.Objects[0].(*productRow); ok {
+								scroll = sc
+							}
+						}
+					}
+				}
+				if scroll == nil {
+					t.Fatal("no list of products")
+				}
+				row := scroll.Content.(*fyne.Container).Objects[0].MinSize().Height
+				if got := scroll.Size().Height; got < minBasketRows*row {
+					t.Errorf("the list shows %.1f products", got/row)
+				}
+			})
+		})
+	}
+}

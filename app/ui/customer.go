@@ -115,9 +115,9 @@ func (s *Screen) after(d time.Duration, f func()) {
 // a11yButton is the accessibility key: large text on or off.
 func (s *Screen) a11yButton() fyne.CanvasObject { return s.a11yKey(false) }
 
-// a11yKey is the accessibility key; inRow: in the Shopping screen's
-// row of buttons (keyInShopping), its label on two lines in either text
-// size, so that the row fits a 1280-unit window.
+// a11yKey is the accessibility key; inRow: in the row of buttons of the
+// Shopping screen or the cabinet list (keyInRow), its label on two lines
+// in either text size, so that the row fits a 1280-unit window.
 func (s *Screen) a11yKey(inRow bool) fyne.CanvasObject {
 	text := s.t(mLargeTextOn)
 	if s.large {
@@ -548,7 +548,7 @@ func (s *Screen) redrawFooter() {
 		s.langBox.Layout = l
 		s.langBox.Refresh()
 	}
-	if s.staffPhase() != 0 || s.searchShown() || s.keyInShopping() {
+	if s.staffPhase() != 0 || s.searchShown() || s.keyInRow() {
 		s.footer.Objects = nil
 		s.footer.Hide()
 		return
@@ -619,27 +619,30 @@ const twoLineMin = 12
 // did not fit 1280.
 const narrowWidth = 1600
 
-// shortHeight is the window height under which the Shopping screen
-// takes the accessibility key into its row of buttons instead of under
-// it, in a row of its own: a 10-inch panel's 1280×800 window had room for
-// 1.6 basket lines in normal text and 1.0 in large text, and in large
-// text under the unknown barcode's choices the screen was taller than the
-// window and its parts lay over each other. The demo's 1200×1100 window
-// and the appliance's 1920×1080 panel keep the key's own row.
+// shortHeight is the window height under which the Shopping screen and
+// the cabinet list take the accessibility key into their row of buttons
+// instead of under it, in a row of its own: a 10-inch panel's 1280×800
+// window had room for 1.6 basket lines in normal text and 1.0 in large
+// text, and in large text under the unknown barcode's choices the screen
+// was taller than the window and its parts lay over each other; the
+// cabinet list showed 1.1 products in large text. The demo's 1200×1100
+// window and the appliance's 1920×1080 panel keep the key's own row.
 const shortHeight = 1000
 
-// keyInShopping reports whether the accessibility key is in the
-// Shopping screen's row of buttons: the Shopping screen is shown, in a
-// window lower than shortHeight.
-func (s *Screen) keyInShopping() bool {
+// keyInRow reports whether the accessibility key is in the row of
+// buttons at the foot of the Shopping screen or of the cabinet list: one
+// of them is shown, in a window lower than shortHeight.
+func (s *Screen) keyInRow() bool {
 	h := s.root.Size().Height
-	return h > 0 && h < shortHeight && s.staffPhase() == 0 && !s.askingCancel && !s.searchShown() &&
-		s.view.State == kiosk.Shopping && !s.cabinet
+	if h <= 0 || h >= shortHeight || s.staffPhase() != 0 || s.askingCancel || s.searchShown() {
+		return false
+	}
+	return s.view.State == kiosk.Shopping || s.cabinet && s.view.State == kiosk.Idle
 }
 
 // resized redraws the screen when its window changed across
 // narrowWidth or shortHeight: what is built depends on the window's size
-// (twoLineLabels, keyInShopping).
+// (twoLineLabels, keyInRow).
 func (s *Screen) resized(old, now fyne.Size) {
 	kind := func(sz fyne.Size) [2]bool {
 		return [2]bool{sz.Width > 0 && sz.Width < narrowWidth, sz.Height > 0 && sz.Height < shortHeight}
@@ -651,11 +654,11 @@ func (s *Screen) resized(old, now fyne.Size) {
 
 // twoLineLabels reports whether btext breaks long labels: once the
 // screen was laid out in a window narrower than narrowWidth, in large
-// text, and on the Shopping screen in a window lower than shortHeight
-// (keyInShopping), where the row of buttons has one more.
+// text, and on the Shopping screen or the cabinet list in a window lower
+// than shortHeight (keyInRow), where the row of buttons has one more.
 func (s *Screen) twoLineLabels() bool {
 	w := s.root.Size().Width
-	return (s.large || s.keyInShopping()) && w > 0 && w < narrowWidth
+	return (s.large || s.keyInRow()) && w > 0 && w < narrowWidth
 }
 
 // payText is the Pay button's label with the total.

@@ -102,7 +102,8 @@ func keyScreens(t *testing.T) []struct {
 		shop = append(shop, line(l)...)
 	}
 	// In the 1280×800 window the accessibility key is in the row of
-	// buttons, before Pay (keyInShopping).
+	// buttons, before Pay (keyInRow), on the Shopping screen and in the
+	// cabinet list.
 	shop = append(shop, "Avbryt handelen", "Hjelp", "Tobakk og snus", "A+ Større tekst", "Betal kr 249,70")
 	snus, cigs := d.snus.Name+", kr 124,50", d.cigs.Name+", kr 159,00"
 	return []struct {
@@ -113,9 +114,10 @@ func keyScreens(t *testing.T) []struct {
 		order   []string
 	}{
 		{"idle", v[kiosk.Idle], nil, "Tobakk og snus", []string{"English", "Tobakk og snus", "Søk etter navn", "Hjelp", "A+ Større tekst"}},
+		// The cabinet list too has the key in its row, before Pay.
 		{"idle_cabinet", v[kiosk.Idle], openList, snus, []string{"English", snus, cigs, "Lukk listen", "A+ Større tekst"}},
 		{"shopping", v[kiosk.Shopping], nil, "Betal kr 249,70", shop},
-		{"shopping_cabinet", v[kiosk.Shopping], openList, snus, []string{"English", snus, cigs, "Lukk listen", "Betal kr 249,70", "A+ Større tekst"}},
+		{"shopping_cabinet", v[kiosk.Shopping], openList, snus, []string{"English", snus, cigs, "Lukk listen", "A+ Større tekst", "Betal kr 249,70"}},
 		{"shopping_help", withHelp(v[kiosk.Shopping]), nil, "Betal kr 249,70", nil},
 		{"cancel_question", v[kiosk.Shopping], askCancel, "Nei, fortsett", []string{"English", "Nei, fortsett", "Ja, avbryt", "A+ Større tekst"}},
 		{"timeoutwarning", v[kiosk.TimeoutWarning], nil, "Jeg trenger mer tid", []string{"English", "Jeg trenger mer tid", "Hjelp", "Avbryt handelen", "A+ Større tekst"}},

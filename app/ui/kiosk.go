@@ -567,9 +567,23 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 		summary = s.t(mInBasket, itemCount(s.lang, v.Count), v.Total.String())
 		pay = s.payButton()
 	}
-	closeList := tbutton(s.t(mCabinetClose), widget.MediumImportance, 240, CustomerTouch, func() { s.openCabinet(false) })
-	bottom := container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, leftLabel(summary, theme.SizeNameText, true), targets(closeList, pay)))
+	closeList := func(w float32) fyne.CanvasObject {
+		return tbutton(s.t(mCabinetClose), widget.MediumImportance, w, CustomerTouch, func() { s.openCabinet(false) })
+	}
+	sum := leftLabel(summary, theme.SizeNameText, true)
+	var row fyne.CanvasObject = container.NewBorder(nil, nil, sum, targets(closeList(240), pay))
+	if s.keyInRow() {
+		// In a low window the accessibility key joins the buttons, before
+		// Pay as on the Shopping screen, and the list has the key's row.
+		// The summary goes above the buttons when the row would be wider
+		// than the window (large text, with Pay).
+		buttons := targets(closeList(0), s.a11yKey(true), pay)
+		row = container.NewBorder(nil, nil, sum, buttons)
+		if row.MinSize().Width > s.root.Size().Width-4*theme.Padding() {
+			row = container.NewVBox(sum, container.NewBorder(nil, nil, nil, buttons))
+		}
+	}
+	bottom := container.NewVBox(widget.NewSeparator(), row)
 	return container.NewBorder(top, bottom, nil, nil, list)
 }
 

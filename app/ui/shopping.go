@@ -25,7 +25,7 @@ type shopScreen struct {
 	help  bool   // a help call was open when built (the Help button is disabled)
 	large bool   // built in large text (sizes taken from the theme)
 	split bool   // built with long labels on two lines (btext)
-	key   bool   // built with the accessibility key in the row of buttons (keyInShopping)
+	key   bool   // built with the accessibility key in the row of buttons (keyInRow)
 	// unknown: built under the unknown barcode's choices
 	// (unknownChoicesShown), without the basket's own row of tools.
 	unknown bool
@@ -68,7 +68,7 @@ type lineKey struct {
 // Shopping: the basket, its total and what to do next.
 func (s *Screen) shopping() fyne.CanvasObject {
 	if sh := s.shop; sh == nil || sh.lang != s.lang || sh.help != !s.view.Help.IsZero() || sh.large != s.large || sh.split != s.twoLineLabels() ||
-		sh.key != s.keyInShopping() || sh.unknown != s.unknownChoicesShown() {
+		sh.key != s.keyInRow() || sh.unknown != s.unknownChoicesShown() {
 		s.shop = s.newShopScreen()
 	}
 	s.shop.update(s)
@@ -76,7 +76,7 @@ func (s *Screen) shopping() fyne.CanvasObject {
 }
 
 func (s *Screen) newShopScreen() *shopScreen {
-	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), large: s.large, split: s.twoLineLabels(), key: s.keyInShopping(),
+	sh := &shopScreen{lang: s.lang, help: !s.view.Help.IsZero(), large: s.large, split: s.twoLineLabels(), key: s.keyInRow(),
 		unknown: s.unknownChoicesShown(), rows: map[lineKey]shopRow{}}
 	sh.count = rightLabel("", theme.SizeNameText, false)
 	// The basket's tools: check a price, search by name, take the last
