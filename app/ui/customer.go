@@ -240,7 +240,14 @@ func (s *Screen) noticeBanners() []fyne.CanvasObject {
 		choices = append(choices, tbutton(s.btext(s.t(mCallStaff), ""), widget.MediumImportance, 0, CustomerTouch, func() { s.run(s.k.Help) }))
 	}
 	// The choices sit in the strip, beside the text, as the help panel's
-	// do: the basket keeps its room.
+	// do: the basket keeps its room. Calling staff is one of them, so the
+	// text does not say to ask staff (in English, in large text at
+	// 1280×800, that took a third line and the basket's last whole line;
+	// TestScreenFitsTheWindow).
+	n = s.t(mUnknownCodeChoices)
+	if s.view.NoticeArg != "" {
+		n = s.t(mUnknownCodeChoicesArg, s.view.NoticeArg)
+	}
 	text := colouredText(n, theme.ColorNameForegroundOnWarning, theme.SizeNameText)
 	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
 	return []fyne.CanvasObject{pill(theme.Color(theme.ColorNameWarning),

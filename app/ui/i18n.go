@@ -95,8 +95,13 @@ const (
 
 // Notices: a bare form, and one with the argument where the notice has one.
 const (
-	mNoticeUnknownCode     msg = "notice.UnknownCode"
-	mNoticeUnknownCodeArg  msg = "notice.UnknownCode.arg"
+	mNoticeUnknownCode    msg = "notice.UnknownCode"
+	mNoticeUnknownCodeArg msg = "notice.UnknownCode.arg"
+	// The unknown barcode beside its choices (noticeBanners), one of
+	// which calls staff: what the notice says without "ask staff", so
+	// that the strip is short enough for the basket to keep its room.
+	mUnknownCodeChoices    msg = "notice.UnknownCode.choices"
+	mUnknownCodeChoicesArg msg = "notice.UnknownCode.choices.arg"
 	mNoticeBadCode         msg = "notice.BadCode"
 	mNoticeBadCodeArg      msg = "notice.BadCode.arg"
 	mNoticeOutOfStock      msg = "notice.OutOfStock"
@@ -246,6 +251,8 @@ var catalog = map[string]map[msg]string{
 
 		mNoticeUnknownCode:     "Ukjent strekkode. Spør en ansatt.",
 		mNoticeUnknownCodeArg:  "Ukjent strekkode: %s. Spør en ansatt.",
+		mUnknownCodeChoices:    "Ukjent strekkode.",
+		mUnknownCodeChoicesArg: "Ukjent strekkode: %s.",
 		mNoticeBadCode:         "Strekkoden kunne ikke leses. Prøv igjen.",
 		mNoticeBadCodeArg:      "Strekkoden kunne ikke leses: %s. Prøv igjen.",
 		mNoticeOutOfStock:      "Varen er utsolgt.",
@@ -363,6 +370,8 @@ var catalog = map[string]map[msg]string{
 
 		mNoticeUnknownCode:     "Unknown barcode. Please ask a member of staff.",
 		mNoticeUnknownCodeArg:  "Unknown barcode: %s. Please ask a member of staff.",
+		mUnknownCodeChoices:    "Unknown barcode.",
+		mUnknownCodeChoicesArg: "Unknown barcode: %s.",
 		mNoticeBadCode:         "The barcode could not be read. Please try again.",
 		mNoticeBadCodeArg:      "The barcode could not be read: %s. Please try again.",
 		mNoticeOutOfStock:      "This item is sold out.",
