@@ -65,7 +65,7 @@ func (p xProbe) problem() (why, fix string) {
 		}
 		return "DISPLAY is not set", ""
 	}
-	addrs := xAddrs(d)
+	addrs, number := xAddrs(d)
 	if len(addrs) == 0 {
 		return "", "" // a form this check does not know: the driver will say
 	}
@@ -76,7 +76,7 @@ func (p xProbe) problem() (why, fix string) {
 			last = err
 			continue
 		}
-		err = p.setup(c, a)
+		err = p.setup(c, a[0], number)
 		c.Close()
 		var refused *xRefused
 		switch {
@@ -92,15 +92,14 @@ func (p xProbe) problem() (why, fix string) {
 	return fmt.Sprintf("the X server of DISPLAY=%s does not answer (%v)", d, last), ""
 }
 
-// setup asks the local X server on c, dialled at addr, to let the kiosk
-// in, with the cookie Xlib would send. A server over TCP, one whose
-// authority entry is of another protocol, and one that does not answer
-// in p.wait are not asked, or not held against it: nil.
-func (p xProbe) setup(c net.Conn, addr [2]string) error {
-	if addr[0] != "unix" {
+// setup asks the X server of display number on c, dialled over network,
+// to let the kiosk in, with the cookie Xlib would send. A server over
+// TCP, one whose authority entry is of another protocol, and one that
+// does not answer in p.wait are not asked, or not held against it: nil.
+func (p xProbe) setup(c net.Conn, network, number string) error {
+	if network != "unix" {
 		return nil
 	}
-	number := strings.TrimPrefix(strings.TrimPrefix(addr[1], "@"), xSocketDir+"X")
 	var entries []xAuthEntry
 	if path := p.authorityPath(); path != "" {
 		if b, err := p.readFile(path); err == nil {
@@ -146,36 +145,38 @@ const xSocketDir = "/tmp/.X11-unix/"
 // xAddrs are the sockets an X client tries for the display name d,
 // [host]:number[.screen] (X(7), "Display names"): a local one is the
 // abstract socket @/tmp/.X11-unix/X<n>, then the file of that name; a
-// host is TCP port 6000+n. Nil for a name it does not know (a launchd
-// path, a protocol prefix other than unix/tcp).
-func xAddrs(d string) [][2]string {
+// host is TCP port 6000+n. number is n in decimal, as authority entries
+// name the display. Nil for a name it does not know (a launchd path, a
+// protocol prefix other than unix/tcp).
+func xAddrs(d string) (addrs [][2]string, number string) {
 	proto := ""
 	if p, rest, ok := strings.Cut(d, "/"); ok && !strings.HasPrefix(d, "/") {
 		proto, d = p, rest
 	}
 	i := strings.LastIndex(d, ":")
 	if i < 0 {
-		return nil
+		return nil, ""
 	}
 	host, num := d[:i], d[i+1:]
 	if strings.HasSuffix(host, ":") || strings.Contains(host, "/") { // DECnet "host::n", a socket path
-		return nil
+		return nil, ""
 	}
 	if s, _, ok := strings.Cut(num, "."); ok {
 		num = s
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil || n < 0 || n > 59535 {
-		return nil
+		return nil, ""
 	}
+	number = strconv.Itoa(n)
 	switch {
 	case proto == "" && (host == "" || host == "unix"), proto == "unix" && (host == "" || host == "localhost"):
-		path := xSocketDir + "X" + strconv.Itoa(n)
-		return [][2]string{{"unix", "@" + path}, {"unix", path}}
+		path := xSocketDir + "X" + number
+		return [][2]string{{"unix", "@" + path}, {"unix", path}}, number
 	case (proto == "" || proto == "tcp" || proto == "inet" || proto == "inet6") && host != "" && host != "unix":
-		return [][2]string{{"tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n))}}
+		return [][2]string{{"tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n))}}, number
 	case proto == "tcp" && host == "":
-		return [][2]string{{"tcp", net.JoinHostPort("localhost", strconv.Itoa(6000+n))}}
+		return [][2]string{{"tcp", net.JoinHostPort("localhost", strconv.Itoa(6000+n))}}, number
 	}
-	return nil
+	return nil, ""
 }

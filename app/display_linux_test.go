@@ -29,23 +29,25 @@ func TestXAddrs(t *testing.T) {
 	for _, c := range []struct {
 		display string
 		want    [][2]string
+		number  string
 	}{
-		{":0", local("0")},
-		{":1.0", local("1")},
-		{"unix:12", local("12")},
-		{"unix/:3", local("3")},
-		{"localhost:10.0", [][2]string{{"tcp", "localhost:6010"}}},
-		{"10.0.0.5:1", [][2]string{{"tcp", "10.0.0.5:6001"}}},
-		{"[::1]:2", [][2]string{{"tcp", "[::1]:6002"}}},
-		{"tcp/kiosk:0", [][2]string{{"tcp", "kiosk:6000"}}},
-		{"/private/tmp/com.apple.launchd.x/org.xquartz:0", nil},
-		{"host::0", nil},
-		{"nonsense", nil},
-		{":x", nil},
-		{":-1", nil},
+		{":0", local("0"), "0"},
+		{":1.0", local("1"), "1"},
+		{"unix:12", local("12"), "12"},
+		{"unix/:3", local("3"), "3"},
+		{":07", local("7"), "7"},
+		{"localhost:10.0", [][2]string{{"tcp", "localhost:6010"}}, "10"},
+		{"10.0.0.5:1", [][2]string{{"tcp", "10.0.0.5:6001"}}, "1"},
+		{"[::1]:2", [][2]string{{"tcp", "[::1]:6002"}}, "2"},
+		{"tcp/kiosk:0", [][2]string{{"tcp", "kiosk:6000"}}, "0"},
+		{"/private/tmp/com.apple.launchd.x/org.xquartz:0", nil, ""},
+		{"host::0", nil, ""},
+		{"nonsense", nil, ""},
+		{":x", nil, ""},
+		{":-1", nil, ""},
 	} {
-		if got := xAddrs(c.display); !slices.Equal(got, c.want) {
-			t.Errorf("xAddrs(%q) = %v, want %v", c.display, got, c.want)
+		if got, n := xAddrs(c.display); !slices.Equal(got, c.want) || n != c.number {
+			t.Errorf("xAddrs(%q) = %v, %q; want %v, %q", c.display, got, n, c.want, c.number)
 		}
 	}
 }
