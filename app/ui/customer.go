@@ -220,13 +220,26 @@ var idleNoticeGoes = map[kiosk.Notice]bool{
 // noticeBanners is the notice as a banner; an unknown barcode comes
 // with what the customer can do: try again, search by name, call staff.
 func (s *Screen) noticeBanners() []fyne.CanvasObject {
+	if s.unknownChoicesShown() {
+		return []fyne.CanvasObject{s.unknownChoices()}
+	}
 	n := viewNoticeText(s.lang, s.view)
 	if n == "" || !s.noticeShown() || s.view.State == kiosk.PaymentDeclined {
 		return nil
 	}
-	if !s.unknownChoicesShown() {
-		return []fyne.CanvasObject{banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)}
-	}
+	return []fyne.CanvasObject{banner(n, theme.ColorNameWarning, theme.ColorNameForegroundOnWarning)}
+}
+
+// unknownChoicesShown reports whether the banner of an unknown barcode,
+// with its choices, is on the screen (noticeBanners).
+func (s *Screen) unknownChoicesShown() bool {
+	return s.view.Notice == kiosk.NoticeUnknownCode && s.noticeShown() &&
+		(s.view.State == kiosk.Idle || s.view.State == kiosk.Shopping)
+}
+
+// unknownChoices is the unknown barcode's strip: what it is, and the
+// choices.
+func (s *Screen) unknownChoices() fyne.CanvasObject {
 	choices := []fyne.CanvasObject{
 		tbutton(s.t(mRetry), widget.MediumImportance, 0, CustomerTouch, func() {
 			s.noticeGone = true
@@ -244,21 +257,11 @@ func (s *Screen) noticeBanners() []fyne.CanvasObject {
 	// text does not say to ask staff (in English, in large text at
 	// 1280×800, that took a third line and the basket's last whole line;
 	// TestScreenFitsTheWindow).
-	n = s.t(mUnknownCodeChoices)
-	if s.view.NoticeArg != "" {
-		n = s.t(mUnknownCodeChoicesArg, s.view.NoticeArg)
-	}
+	n := trArg(s.lang, [2]msg{mUnknownCodeChoices, mUnknownCodeChoicesArg}, s.view.NoticeArg)
 	text := colouredText(n, theme.ColorNameForegroundOnWarning, theme.SizeNameText)
 	text.Segments[0].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
-	return []fyne.CanvasObject{pill(theme.Color(theme.ColorNameWarning),
-		container.NewBorder(nil, nil, nil, container.NewCenter(targets(choices...)), text))}
-}
-
-// unknownChoicesShown reports whether the banner of an unknown barcode,
-// with its choices, is on the screen (noticeBanners).
-func (s *Screen) unknownChoicesShown() bool {
-	return s.view.Notice == kiosk.NoticeUnknownCode && s.noticeShown() && viewNoticeText(s.lang, s.view) != "" &&
-		(s.view.State == kiosk.Idle || s.view.State == kiosk.Shopping)
+	return pill(theme.Color(theme.ColorNameWarning),
+		container.NewBorder(nil, nil, nil, container.NewCenter(targets(choices...)), text))
 }
 
 // confirmBanner says what was just added.

@@ -471,6 +471,12 @@ func noticeText(lang string, n kiosk.Notice, arg string) string {
 	if !ok {
 		return "!" + n.String()
 	}
+	return trArg(lang, m, arg)
+}
+
+// trArg is m[1] with arg when there is an arg and m takes one, else the
+// bare m[0].
+func trArg(lang string, m [2]msg, arg string) string {
 	if arg != "" && m[1] != "" {
 		return tr(lang, m[1], arg)
 	}
