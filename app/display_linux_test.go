@@ -399,23 +399,10 @@ func TestNoDisplay(t *testing.T) {
 // without its cookie. It returns the display's name.
 func mustRefusingX(tb testing.TB) string {
 	tb.Helper()
-	l, err := net.Listen("unix", "@"+xSocketDir+"X59532")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { l.Close() })
 	refuse := fakeX{answer: func(xSetupRequest) []byte {
 		return xAnswer(0, "Authorization required, but no authorization protocol specified\n")
 	}}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go refuse.serve(c)
-		}
-	}()
+	mustServe(tb, "unix", "@"+xSocketDir+"X59532", refuse.serve)
 	return ":59532"
 }
 

@@ -12,7 +12,23 @@ import (
 // (needDisplay asks for a display before anything else). It speaks no X.
 func mustFakeXDisplay(tb testing.TB) {
 	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l := mustServe(tb, "tcp", "127.0.0.1:0", func(c net.Conn) { c.Close() })
+	port := l.Addr().(*net.TCPAddr).Port
+	if port < 6000 {
+		tb.Fatalf("loopback port %d is below X's 6000", port)
+	}
+	tb.Setenv("DISPLAY", fmt.Sprintf("127.0.0.1:%d", port-6000))
+	tb.Setenv("WAYLAND_DISPLAY", "")
+	if err := needDisplay("test"); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// mustServe listens on network and addr for the rest of tb and hands
+// every connection to serve, in a goroutine of its own.
+func mustServe(tb testing.TB, network, addr string, serve func(net.Conn)) net.Listener {
+	tb.Helper()
+	l, err := net.Listen(network, addr)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -23,16 +39,8 @@ func mustFakeXDisplay(tb testing.TB) {
 			if err != nil {
 				return
 			}
-			c.Close()
+			go serve(c)
 		}
 	}()
-	port := l.Addr().(*net.TCPAddr).Port
-	if port < 6000 {
-		tb.Fatalf("loopback port %d is below X's 6000", port)
-	}
-	tb.Setenv("DISPLAY", fmt.Sprintf("127.0.0.1:%d", port-6000))
-	tb.Setenv("WAYLAND_DISPLAY", "")
-	if err := needDisplay("test"); err != nil {
-		tb.Fatal(err)
-	}
+	return l
 }
