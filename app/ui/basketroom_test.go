@@ -249,11 +249,8 @@ func TestScreenFitsTheWindow(t *testing.T) {
 						default:
 							continue
 						}
-						if o.clip != (rect{0, 0, win.Width, win.Height}) {
-							continue // in a scroll, which is checked itself
-						}
-						if y1 := o.pos.Y + o.o.Size().Height; o.pos.Y < -0.5 || y1 > win.Height+0.5 {
-							t.Errorf("%s at y %.0f–%.0f: outside the %v window", name, o.pos.Y, y1, win)
+						if o.belowOrAbove(win) {
+							t.Errorf("%s at y %.0f–%.0f: outside the %v window", name, o.pos.Y, o.pos.Y+o.o.Size().Height, win)
 						}
 					}
 					scroll := basketScroll(w, s.shop.lines)

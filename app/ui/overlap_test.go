@@ -40,7 +40,7 @@ func TestNothingOverlaps(t *testing.T) {
 						if d.pos.X < -0.5 || d.pos.X+size.Width > win.Width+0.5 {
 							t.Errorf("%q at x %.0f–%.0f reaches out of the %v window", o.Text, d.pos.X, d.pos.X+size.Width, win)
 						}
-						if d.clip == (rect{0, 0, win.Width, win.Height}) && (d.pos.Y < -0.5 || d.pos.Y+size.Height > win.Height+0.5) {
+						if d.belowOrAbove(win) {
 							t.Errorf("%q at y %.0f–%.0f reaches out of the %v window", o.Text, d.pos.Y, d.pos.Y+size.Height, win)
 						}
 					case *widget.Label:

@@ -145,6 +145,13 @@ type drawn struct {
 	clip rect // the part a scroll lets show
 }
 
+// belowOrAbove reports whether d, not in a scroll (whose own box is
+// checked instead), reaches above or below a window of size win.
+func (d drawn) belowOrAbove(win fyne.Size) bool {
+	y0, y1 := d.pos.Y, d.pos.Y+d.o.Size().Height
+	return d.clip == (rect{0, 0, win.Width, win.Height}) && (y0 < -0.5 || y1 > win.Height+0.5)
+}
+
 // rect is an absolute rectangle.
 type rect struct{ x0, y0, x1, y1 float32 }
 
