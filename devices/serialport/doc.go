@@ -47,6 +47,19 @@
 // errors.Is(err, os.ErrDeadlineExceeded) and net.Error's Timeout: the
 // inter-byte gap of a line-framing driver. See Port.Read.
 //
+// # Many open files
+//
+// go.bug.st/serial waits for input with select(2), which takes only file
+// descriptors below FD_SETSIZE (1 024); on a higher one the library's Read
+// panics. The kiosk's store holds a file open per table, thousands of
+// them after a few years of sales, and the kernel gives a new open the
+// lowest free fd. So the package takes fds below 1 024 in reserve when the
+// program starts, before any store is opened, and opens every device in
+// them (lowfd_unix.go); a closed device's fds go back into the reserve.
+// Should the reserve ever be used up, a Read on a high fd reports the
+// device lost (the library's panic, recovered, is the reason) and Port
+// reopens it, into a low fd once one is free.
+//
 // # Platforms
 //
 // go.bug.st/serial runs on Linux, Windows and macOS, and so does this

@@ -243,14 +243,15 @@ func Open(cfg Config, opts ...Option) (*Port, error) {
 	return p, nil
 }
 
-// openSerial opens and sets up the device once.
+// openSerial opens and sets up the device once, in fds the library's
+// select can wait on (openLow).
 func openSerial(cfg Config) (serial.Port, error) {
-	sp, err := serial.Open(cfg.Path, cfg.mode())
+	sp, err := openLow(func() (serial.Port, error) { return serial.Open(cfg.Path, cfg.mode()) })
 	if err != nil {
 		return nil, err
 	}
 	if err := sp.SetReadTimeout(cfg.timeout()); err != nil {
-		sp.Close()
+		closeSerial(sp)
 		return nil, fmt.Errorf("set read timeout %v: %w", cfg.ReadTimeout, err)
 	}
 	return sp, nil
@@ -331,7 +332,7 @@ func (p *Port) Read(b []byte) (int, error) {
 		p.last = h
 		p.mu.Unlock()
 
-		n, err := h.sp.Read(b)
+		n, err := readSerial(h.sp, b)
 		switch {
 		case err == nil && n > 0:
 			return n, nil
@@ -353,6 +354,23 @@ func (p *Port) Read(b []byte) (int, error) {
 		}
 		return 0, p.closedErr()
 	}
+}
+
+// errLibrary is the cause of a read in which go.bug.st/serial panicked.
+var errLibrary = errors.New("serialport: the serial library failed")
+
+// readSerial is sp.Read with a panic of the library turned into an error,
+// so that Port takes it as the loss of the device and reopens it, instead
+// of the kiosk going down. The one known is an fd at or above FD_SETSIZE
+// (lowfd_unix.go), which only an exhausted reserve lets through: the
+// reopen gets a low fd once one is free.
+func readSerial(sp serial.Port, b []byte) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("%w: %v", errLibrary, r)
+		}
+	}()
+	return sp.Read(b)
 }
 
 // Write writes all of b, or fails. It does not wait for a device that is
@@ -416,7 +434,15 @@ func (h *handle) close() error {
 	}
 	h.dead = true
 	h.mu.Unlock()
-	return h.sp.Close()
+	return closeSerial(h.sp)
+}
+
+// closeSerial closes an open of the device and puts the fds it freed back
+// into the reserve of low fds (lowfd_unix.go).
+func closeSerial(sp serial.Port) error {
+	err := sp.Close()
+	keepLow()
+	return err
 }
 
 // lose handles an error from h. If Port was closed it returns nil.
@@ -467,7 +493,7 @@ func (p *Port) reconnect() {
 		if p.closed {
 			p.mu.Unlock()
 			if sp != nil {
-				sp.Close()
+				closeSerial(sp)
 			}
 			return
 		}
