@@ -179,18 +179,66 @@ var ErrCorruptRecord = errors.New("kiosk: corrupt journal record")
 
 // DecodeRecord reads a stored record. It does not check the hash: that is
 // VerifyChain's job, so that a tampered record can be reported by number.
+//
+// A record in the form Encode writes, {"body":BODY,"hash":"HEX"}, has its
+// body decoded without first parsing the whole record as JSON (a full
+// scan of the journal, for a verify or an export, spent half its time
+// decoding, and that parse a third of it); anything else, or a body that
+// does not decode so, is parsed as JSON, with the same result and the
+// same error as without the short cut.
 func DecodeRecord(b []byte) (Record, error) {
+	if body, h, ok := splitWire(b); ok {
+		if r, err := decodeBody(body); err == nil {
+			r.Hash = h
+			return r, nil
+		}
+	}
 	var w wireRecord
 	if err := json.Unmarshal(b, &w); err != nil {
 		return Record{}, fmt.Errorf("%w: %v", ErrCorruptRecord, err)
 	}
-	var r Record
-	dec := json.NewDecoder(bytes.NewReader(w.Body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
+	r, err := decodeBody(w.Body)
+	if err != nil {
 		return Record{}, fmt.Errorf("%w: %v", ErrCorruptRecord, err)
 	}
 	r.Hash = w.Hash
+	return r, nil
+}
+
+// The stored form's fixed parts around the body (wireRecord, encoded).
+const (
+	wireHead = `{"body":`
+	wireTail = `,"hash":"` // then 64 hex digits and `"}`
+)
+
+// splitWire returns the body and the hash of b when b has the exact
+// shape Encode writes; ok is false otherwise. The body is not checked.
+func splitWire(b []byte) (body []byte, h Hash, ok bool) {
+	tail := len(wireTail) + 2*len(h) + len(`"}`)
+	if len(b) < len(wireHead)+tail || string(b[:len(wireHead)]) != wireHead ||
+		string(b[len(b)-tail:len(b)-tail+len(wireTail)]) != wireTail || string(b[len(b)-2:]) != `"}` {
+		return nil, Hash{}, false
+	}
+	if err := h.UnmarshalText(b[len(b)-tail+len(wireTail) : len(b)-2]); err != nil {
+		return nil, Hash{}, false
+	}
+	return b[len(wireHead) : len(b)-tail], h, true
+}
+
+// decodeBody decodes one JSON object, and nothing but white space after
+// it, into a Record, refusing fields a Record does not have.
+func decodeBody(body []byte) (Record, error) {
+	var r Record
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return Record{}, err
+	}
+	for _, c := range body[dec.InputOffset():] {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' { // JSON's white space (RFC 8259 § 2)
+			return Record{}, errors.New("more after the record's body")
+		}
+	}
 	return r, nil
 }
 
