@@ -157,38 +157,43 @@ func (s *Screen) stockSection(out *fyne.Container) {
 	if st == nil {
 		return
 	}
-	out.Add(section(s.t(mStock)))
+	// The lines go into out at once (addAll): the low and recount lists
+	// have a line per product.
+	var lines []fyne.CanvasObject
+	add := func(o fyne.CanvasObject) { lines = append(lines, o) }
+	defer func() { addAll(out, lines...) }()
+	add(section(s.t(mStock)))
 	switch {
 	case st.Err != "":
 		l := small(s.t(mStockErr, st.Err))
 		l.Importance = widget.DangerImportance
-		out.Add(l)
+		add(l)
 		return
 	case st.Status == nil:
-		out.Add(small(s.t(mStockReading)))
+		add(small(s.t(mStockReading)))
 		return
 	}
 	ss := st.Status
 	for _, p := range ss.Recount {
 		l := small(s.t(mStockRecount, p.Name, p.Stock))
 		l.TextStyle.Bold = true
-		out.Add(l)
+		add(l)
 	}
 	for _, p := range ss.Low {
-		out.Add(small(s.t(mStockLow, p.Name, p.Stock, p.LowStock)))
+		add(small(s.t(mStockLow, p.Name, p.Stock, p.LowStock)))
 	}
 	if len(ss.Outlook) > 0 {
-		out.Add(small(s.t(mStockOutlookHead)))
+		add(small(s.t(mStockOutlookHead)))
 	}
 	for _, r := range ss.Outlook {
 		days := r.DaysLeft()
 		if s.Lang() == LangNorwegian {
 			days = strings.Replace(days, ".", ",", 1) // a decimal comma
 		}
-		out.Add(small(s.t(mStockOutlook, r.Name, days, r.Order)))
+		add(small(s.t(mStockOutlook, r.Name, days, r.Order)))
 	}
 	if len(ss.Recount) == 0 && len(ss.Low) == 0 && len(ss.Outlook) == 0 {
-		out.Add(small(s.t(mStockAllOK)))
+		add(small(s.t(mStockAllOK)))
 	}
 }
 

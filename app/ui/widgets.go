@@ -223,3 +223,14 @@ func (t *touchArea) Tapped(*fyne.PointEvent) {
 func (t *touchArea) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }
+
+// addAll adds objs to c with one layout. Container.Add lays c out again
+// for each object it adds, which makes a list built by Add quadratic in
+// its length.
+func addAll(c *fyne.Container, objs ...fyne.CanvasObject) {
+	if len(objs) == 0 {
+		return
+	}
+	c.Objects = append(c.Objects, objs...)
+	c.Refresh()
+}
