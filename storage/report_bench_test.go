@@ -211,29 +211,17 @@ func scanDay(ctx context.Context, d *DB, kioskID string, from uint64) (kiosk.Tot
 // decoded, the table pages released on the way. Its baseline, in the same
 // run, is BenchmarkJournalIterate1M.
 func BenchmarkJournalScan1M(b *testing.B) {
-	dir, _, _ := buildHistory1M(b)
-	d := mustOpen(b, dir)
-	ctx := context.Background()
-	b.ResetTimer()
-	for range b.N {
-		n := 0
-		if err := d.Scan(ctx, 0, func(kiosk.Record) error { n++; return nil }); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(n), "records")
-	}
+	benchJournal1M(b, func(ctx context.Context, d *DB) (n int, err error) {
+		err = d.Scan(ctx, 0, func(kiosk.Record) error { n++; return nil })
+		return n, err
+	})
 }
 
 // BenchmarkJournalIterate1M is the least a scan of the journal does: one
 // Badger iterator over its keys, each value copied out, nothing decoded.
 func BenchmarkJournalIterate1M(b *testing.B) {
-	dir, _, _ := buildHistory1M(b)
-	d := mustOpen(b, dir)
-	ctx := context.Background()
-	b.ResetTimer()
-	for range b.N {
-		n := 0
-		err := d.view(ctx, func(txn *badger.Txn) error {
+	benchJournal1M(b, func(ctx context.Context, d *DB) (n int, err error) {
+		err = d.view(ctx, func(txn *badger.Txn) error {
 			prefix := []byte(prefJrnl)
 			it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
 			defer it.Close()
@@ -245,6 +233,19 @@ func BenchmarkJournalIterate1M(b *testing.B) {
 			}
 			return nil
 		})
+		return n, err
+	})
+}
+
+// benchJournal1M times read on the 1 M-sale history, reporting how many
+// records it read.
+func benchJournal1M(b *testing.B, read func(context.Context, *DB) (int, error)) {
+	dir, _, _ := buildHistory1M(b)
+	d := mustOpen(b, dir)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		n, err := read(ctx, d)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,12 +6,10 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"selvkasse/devices/serialport"
-	"selvkasse/kiosk/kiosktest"
 )
 
 // heldFDs are fds open on /dev/null that a test holds.
@@ -79,12 +77,7 @@ func TestManyOpenFilesNoReserve(t *testing.T) {
 	serialport.DrainFDReserve()
 	held := mustHoldFDs(t, 1100)
 	m, slave := mustPTY(t)
-	clk := kiosktest.NewClock(t0)
-	ev := make(events, 16)
-	p := mustOpen(t, serialport.Config{Path: slave},
-		serialport.WithClock(clk),
-		serialport.WithBackoff(100*time.Millisecond, 300*time.Millisecond),
-		serialport.WithEvents(ev.record))
+	p, clk, ev := mustOpenWatched(t, slave)
 
 	mustWrite(t, m, "x")
 	got := recv(t, goRead(p, 64), "Read on an fd above FD_SETSIZE")

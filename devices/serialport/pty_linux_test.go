@@ -142,6 +142,19 @@ func mustWrite(tb testing.TB, w io.Writer, s string) {
 	}
 }
 
+// mustOpenWatched opens path with a fake clock, a back-off of 100 ms to
+// 300 ms, and its events recorded.
+func mustOpenWatched(tb testing.TB, path string) (*serialport.Port, *kiosktest.Clock, events) {
+	tb.Helper()
+	clk := kiosktest.NewClock(t0)
+	ev := make(events, 16)
+	p := mustOpen(tb, serialport.Config{Path: path},
+		serialport.WithClock(clk),
+		serialport.WithBackoff(100*time.Millisecond, 300*time.Millisecond),
+		serialport.WithEvents(ev.record))
+	return p, clk, ev
+}
+
 // events records a Port's events on a channel.
 type events chan serialport.Event
 
@@ -221,12 +234,7 @@ func TestUnplugAndReopen(t *testing.T) {
 	link := filepath.Join(dir, "selvkasse-scanner")
 	m1, slave1 := mustPTY(t)
 	mustLink(t, slave1, link)
-	clk := kiosktest.NewClock(t0)
-	ev := make(events, 16)
-	p := mustOpen(t, serialport.Config{Path: link},
-		serialport.WithClock(clk),
-		serialport.WithBackoff(100*time.Millisecond, 300*time.Millisecond),
-		serialport.WithEvents(ev.record))
+	p, clk, ev := mustOpenWatched(t, link)
 
 	mustWrite(t, m1, "4006381333931\r")
 	if got := mustReadFull(t, p, 14); got != "4006381333931\r" {
