@@ -174,13 +174,19 @@ func (s *Screen) stockSection(out *fyne.Container) {
 		return
 	}
 	ss := st.Status
-	for _, p := range ss.Recount {
+	for _, p := range firstOf(ss.Recount) {
 		l := small(s.t(mStockRecount, p.Name, p.Stock))
 		l.TextStyle.Bold = true
 		add(l)
 	}
-	for _, p := range ss.Low {
+	if n := len(ss.Recount) - stockLines; n > 0 {
+		add(small(s.t(mStockMore, n)))
+	}
+	for _, p := range firstOf(ss.Low) {
 		add(small(s.t(mStockLow, p.Name, p.Stock, p.LowStock)))
+	}
+	if n := len(ss.Low) - stockLines; n > 0 {
+		add(small(s.t(mStockMore, n)))
 	}
 	if len(ss.Outlook) > 0 {
 		add(small(s.t(mStockOutlookHead)))
@@ -197,7 +203,18 @@ func (s *Screen) stockSection(out *fyne.Container) {
 	}
 }
 
+// stockLines is how many products of each list (to recount, running
+// low) the staff screen names; a line then says how many more there are.
+// A shop that imported its catalog without counts has every shelf product
+// it sold to recount: a line each would push the rest of the screen out
+// of reach.
+const stockLines = 5
+
+// firstOf is the first stockLines of ps.
+func firstOf(ps []kiosk.Product) []kiosk.Product { return ps[:min(len(ps), stockLines)] }
+
 const (
+	mStockMore        msg = "stock.more"
 	mStock            msg = "stock"
 	mStockReading     msg = "stock.reading"
 	mStockErr         msg = "stock.err"
@@ -224,6 +241,7 @@ var stockTexts = map[string]map[msg]string{
 		mStockOutlookHead: "Går tom innen leveringstiden:",
 		mStockOutlook:     "%s – %s dager igjen, bestill %d",
 		mStockAllOK:       "Ingenting går tomt.",
+		mStockMore:        "… og %d til",
 		mRecvHint:         "Skann varen, tast antallet og trykk OK. Tilbake når du er ferdig.",
 		mRecvScan:         "Skann varen som er mottatt",
 		mRecvStockNow:     "%s · på lager nå: %d",
@@ -240,6 +258,7 @@ var stockTexts = map[string]map[msg]string{
 		mStockOutlookHead: "Runs out within the lead time:",
 		mStockOutlook:     "%s – %s days left, order %d",
 		mStockAllOK:       "Nothing is running out.",
+		mStockMore:        "… and %d more",
 		mRecvHint:         "Scan the product, type the quantity and press OK. Back when you are done.",
 		mRecvScan:         "Scan the product received",
 		mRecvStockNow:     "%s · in stock now: %d",

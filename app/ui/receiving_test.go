@@ -171,9 +171,39 @@ func TestStaffStockStatus(t *testing.T) {
 			}
 		})
 	}
+	// A shop that imported its catalog without counts: 40 products to
+	// recount and 12 running low. The screen names the first five of
+	// each, says how many more, and still fits the window.
+	var recount, low []kiosk.Product
+	for i := range 40 {
+		p := paper
+		p.Name = fmt.Sprintf("Avis %02d", i)
+		recount = append(recount, p)
+		if i < 12 {
+			c := cola
+			c.Name = fmt.Sprintf("Brus %02d", i)
+			low = append(low, c)
+		}
+	}
+	newTestApp(t)
+	_, w := showScreen(t, newFakeKiosk(receivingView(d, &kiosk.StaffStock{Status: &kiosk.StockStatus{Recount: recount, Low: low}})),
+		LangNorwegian, size1280)
+	settle(w)
+	for _, want := range []string{"Tell opp: Avis 04 (systemet sier -2)", "… og 35 til", "Lite igjen: Brus 04 – 4 (varsel ved 6)", "… og 7 til"} {
+		if !hasText(w, want) {
+			t.Errorf("screen does not show %q; it shows %q", want, texts(w))
+		}
+	}
+	for _, not := range []string{"Tell opp: Avis 05 (systemet sier -2)", "Lite igjen: Brus 05 – 4 (varsel ved 6)"} {
+		if hasText(w, not) {
+			t.Errorf("screen shows %q, beyond the first five", not)
+		}
+	}
+	assertFits(t, w)
+
 	// Without a stock store: no stock section.
 	newTestApp(t)
-	_, w := showScreen(t, newFakeKiosk(receivingView(d, nil)), LangNorwegian, size1280)
+	_, w = showScreen(t, newFakeKiosk(receivingView(d, nil)), LangNorwegian, size1280)
 	if hasText(w, "Lager") {
 		t.Errorf("a stock section without stock: %q", texts(w))
 	}
