@@ -591,8 +591,7 @@ type cabinetRows struct {
 	goods  []kiosk.Product
 	lang   string
 	large  bool
-	rows   []*productRow
-	scroll *container.Scroll
+	scroll *container.Scroll // of a column of *productRow, one per product
 }
 
 func (c *cabinetRows) same(goods []kiosk.Product, lang string, large bool) bool {
@@ -606,13 +605,13 @@ func (c *cabinetRows) same(goods []kiosk.Product, lang string, large bool) bool 
 func (s *Screen) cabinetScroll(goods []kiosk.Product) *container.Scroll {
 	c := &s.cabRows
 	if c.same(goods, s.lang, s.large) {
-		col := c.scroll.Content.(*fyne.Container)
+		rows := c.scroll.Content.(*fyne.Container).Objects
 		for i, p := range goods {
-			if old := c.rows[i]; old.highlight != (p.GTIN == s.added) {
+			if old := rows[i].(*productRow); old.highlight != (p.GTIN == s.added) {
 				r := s.cabinetRow(p)
 				r.Resize(old.Size())
 				r.Move(old.Position())
-				c.rows[i], col.Objects[i] = r, r
+				rows[i] = r
 			}
 		}
 		return c.scroll
@@ -620,14 +619,12 @@ func (s *Screen) cabinetScroll(goods []kiosk.Product) *container.Scroll {
 	// The rows go into the column at once: Add lays the column out again
 	// each time, which made the list's build quadratic (2 000 products
 	// took 13 s).
-	rows := make([]*productRow, len(goods))
-	objs := make([]fyne.CanvasObject, len(goods))
+	rows := make([]fyne.CanvasObject, len(goods))
 	for i, p := range goods {
 		rows[i] = s.cabinetRow(p)
-		objs[i] = rows[i]
 	}
-	*c = cabinetRows{goods: goods, lang: s.lang, large: s.large, rows: rows,
-		scroll: container.NewVScroll(container.New(gapColumn, objs...))}
+	*c = cabinetRows{goods: goods, lang: s.lang, large: s.large,
+		scroll: container.NewVScroll(container.New(gapColumn, rows...))}
 	return c.scroll
 }
 
