@@ -84,9 +84,9 @@ func (s *Screen) newShopScreen() *shopScreen {
 	// name among them) they wait, and the basket has their room: in large
 	// text at 1280×800 it showed 0.8 of a line under those choices
 	// (TestScreenFitsTheWindow).
-	right := fyne.CanvasObject(container.NewHBox(sh.count, targets(s.priceCheckButton(CustomerTouch), s.searchButton(), s.removeLastButton())))
-	if sh.unknown {
-		right = sh.count
+	var right fyne.CanvasObject = sh.count
+	if !sh.unknown {
+		right = container.NewHBox(sh.count, targets(s.priceCheckButton(CustomerTouch), s.searchButton(), s.removeLastButton()))
 	}
 	top := container.NewBorder(nil, nil, leftLabel(s.t(mBasket), theme.SizeNameSubHeadingText, true), right)
 	sh.lines = container.NewVBox()
