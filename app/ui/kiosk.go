@@ -92,7 +92,9 @@ type Screen struct {
 	headerExtra *fyne.Container // the staff screen's Log out
 	langBtn     *widget.Button
 	banners     *fyne.Container
-	bannerBox   *fyne.Container // banners with padding; hidden when empty
+	bannerBox   *fyne.Container // banners with padding; hidden when empty and no room is held
+	strip       *stripLayout    // bannerBox's layout: the room it holds (show)
+	stripOf     stripKey        // the screen the room is held for
 	body        *fyne.Container
 
 	shop  *shopScreen // the Shopping screen, updated in place (shopping.go)
@@ -135,7 +137,8 @@ func NewScreen(k Kiosk, lang string) *Screen {
 			container.NewHBox(s.headerExtra, s.langBox), s.title)),
 	)
 	s.banners = container.NewVBox()
-	s.bannerBox = container.NewPadded(s.banners)
+	s.strip = &stripLayout{}
+	s.bannerBox = container.New(s.strip, container.NewPadded(s.banners))
 	s.body = container.NewStack()
 	s.footer = container.NewVBox()
 	top := container.NewVBox(header, s.bannerBox)
@@ -291,7 +294,7 @@ func (s *Screen) redraw() {
 	if !s.view.Help.IsZero() {
 		bs = append(bs, s.helpPanel())
 	}
-	s.show(bs, s.build())
+	s.show(s.stripKey(), bs, s.build())
 	s.hookActivity() // every tap reports the customer's activity (timers.go)
 }
 
@@ -316,12 +319,31 @@ func (s *Screen) setHeaderExtra(objs ...fyne.CanvasObject) {
 // until the banner went (TestBannerMakesRoom). Laying out moves and
 // sizes the header, the body and the footer; one whose size did not
 // change is not laid out anew.
-func (s *Screen) show(bs []fyne.CanvasObject, b fyne.CanvasObject) {
+//
+// On the screen key names, a banner that goes leaves its room behind
+// (stripKey says which screens hold it): "added" and a notice go by
+// themselves, on timers, and the basket or the cabinet list under them
+// would move up as a finger came down on a row, and the tap land on the
+// row below (TestTimedBannerKeepsTheListInPlace). A banner's coming
+// moves the body, once: it answers the customer's scan or tap. Another
+// screen lays the strip out afresh.
+func (s *Screen) show(key stripKey, bs []fyne.CanvasObject, b fyne.CanvasObject) {
 	defer s.refocus()
 	defer s.root.Layout.Layout(s.root.Objects, s.root.Size())
+	switch {
+	case key != s.stripOf || !key.holds():
+		s.strip.held = 0
+	case s.bannerBox.Visible():
+		// The room the strip takes on the screen now: where the body
+		// under it is. (Its banners' own height would be measured anew,
+		// and a word-wrapped text measured before its last layout is
+		// higher than it is shown.)
+		s.strip.held = max(s.strip.held, s.bannerBox.Size().Height)
+	}
+	s.stripOf = key
 	s.banners.Objects = bs
 	s.banners.Refresh()
-	if len(bs) == 0 {
+	if len(bs) == 0 && s.strip.held == 0 {
 		s.bannerBox.Hide()
 	} else {
 		s.bannerBox.Show()
@@ -382,6 +404,60 @@ func (s *Screen) build() fyne.CanvasObject {
 	}
 	// A state this screen does not know: say so rather than show nothing.
 	return s.outOfOrder()
+}
+
+// stripLayout lays out the banner strip (show): the banners at the top of
+// it, and no less high than held.
+type stripLayout struct{ held float32 }
+
+func (l *stripLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := objs[0].MinSize()
+	m.Height = max(m.Height, l.held)
+	return m
+}
+
+func (l *stripLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.Position{})
+	objs[0].Resize(size)
+}
+
+// stripKey is a screen as the banner strip's held room knows it (show):
+// the screen build shows, in the language and text size it is shown in.
+type stripKey struct {
+	lang  string
+	large bool
+	state kiosk.State
+	// body: which of the state's screens; the Shopping screen with and
+	// without the unknown barcode's choices are two, laid out apart
+	// (its row of tools waits while they are up).
+	body string
+}
+
+// holds reports whether the screen keeps a banner's room once the
+// banner went. The welcome screen does not: its buttons stand at its
+// foot, where the strip above does not move them, and it is what the
+// next customer sees. Nor does the staff screen (its banners are
+// problems, which go when staff act).
+func (k stripKey) holds() bool {
+	return k.body != "" && k.body != "staff"
+}
+
+// stripKey is the customer's screen, as build picks it.
+func (s *Screen) stripKey() stripKey {
+	k := stripKey{lang: s.lang, large: s.large, state: s.view.State}
+	switch {
+	case s.askingCancel:
+		k.body = "cancel"
+	case s.searchShown():
+		k.body = "search"
+	case s.cabinet && (k.state == kiosk.Idle || k.state == kiosk.Shopping):
+		k.body = "cabinet"
+	case k.state == kiosk.Shopping && s.unknownChoicesShown():
+		k.body = "shopping, unknown barcode"
+	case k.state != kiosk.Idle:
+		k.body = k.state.String()
+	}
+	return k
 }
 
 // Buttons shared by several screens.

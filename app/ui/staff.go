@@ -126,7 +126,7 @@ func (s *Screen) redrawStaff() {
 	for _, p := range s.staffProblems() {
 		bs = append(bs, banner(p, theme.ColorNameError, theme.ColorNameForegroundOnError))
 	}
-	s.show(bs, b)
+	s.show(stripKey{body: "staff"}, bs, b)
 }
 
 // staffProblems is why the last staff step did not work: the role may
