@@ -11,10 +11,12 @@ package kiosk
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,8 +110,8 @@ type StockStore interface {
 
 // StockStatus is the stock as the supervisor screen shows it.
 type StockStatus struct {
-	Low     []Product    // at or below their LowStock threshold, by name
-	Recount []Product    // shelf products sold at no stock: count them
+	Low     []Product    // at or below their LowStock threshold, most urgent first (LowAndRecount)
+	Recount []Product    // shelf products sold at no stock: count them; most urgent first
 	Outlook []OutlookRow // the first of the stock-out outlook (StatusOutlookRows)
 }
 
@@ -120,7 +122,11 @@ const StatusOutlookRows = 5
 func (p Product) IsLow() bool { return p.LowStock > 0 && p.Stock <= p.LowStock }
 
 // LowAndRecount picks the products at or below their threshold and those
-// flagged for a recount, each in ps's order.
+// flagged for a recount, the most urgent first (the staff screen names
+// only the first few): low, by the share of the threshold left (none or
+// less first: a product of 0 at a threshold of 2 before one of 1 at 10);
+// to recount, by stock (the most sold beyond the count first). Products
+// as urgent keep ps's order.
 func LowAndRecount(ps []Product) (low, recount []Product) {
 	for _, p := range ps {
 		if p.IsLow() {
@@ -130,6 +136,12 @@ func LowAndRecount(ps []Product) (low, recount []Product) {
 			recount = append(recount, p)
 		}
 	}
+	// Stock/LowStock compared without division: both thresholds are
+	// above 0 for a low product.
+	slices.SortStableFunc(low, func(a, b Product) int {
+		return cmp.Compare(int64(a.Stock)*int64(b.LowStock), int64(b.Stock)*int64(a.LowStock))
+	})
+	slices.SortStableFunc(recount, func(a, b Product) int { return cmp.Compare(a.Stock, b.Stock) })
 	return low, recount
 }
 

@@ -51,6 +51,8 @@ func TestLowAndRecount(t *testing.T) {
 		mk("e", 0, 0, true),   // recount only
 		mk("f", 0, 0, false),  // nothing
 		mk("g", 1, 10, false), // below
+		mk("h", -5, 0, true),  // sold most beyond its count
+		mk("i", 0, 2, false),  // none left
 	}
 	low, rec := LowAndRecount(ps)
 	names := func(ps []Product) string {
@@ -60,11 +62,12 @@ func TestLowAndRecount(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	if got := names(low); got != "b,d,g" {
-		t.Errorf("low = %s, want b,d,g", got)
+	// The most urgent first: below nothing, none, a tenth, all of it.
+	if got := names(low); got != "d,i,g,b" {
+		t.Errorf("low = %s, want d,i,g,b", got)
 	}
-	if got := names(rec); got != "d,e" {
-		t.Errorf("recount = %s, want d,e", got)
+	if got := names(rec); got != "h,d,e" {
+		t.Errorf("recount = %s, want h,d,e", got)
 	}
 }
 

@@ -387,7 +387,8 @@ func (d *DB) StockOutlook(ctx context.Context, ps []kiosk.Product, o *kiosk.Outl
 }
 
 // StockStatus implements kiosk.StockStore: the catalog's products at or
-// below their threshold and those to recount, by name, and the first
+// below their threshold and those to recount, the most urgent first
+// (kiosk.LowAndRecount), and the first
 // kiosk.StatusOutlookRows of the outlook p at now.
 func (d *DB) StockStatus(ctx context.Context, now time.Time, p kiosk.OutlookParams) (kiosk.StockStatus, error) {
 	ps, err := d.List(ctx)
