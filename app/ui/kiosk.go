@@ -422,10 +422,12 @@ func (l *stripLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // stripKey is a screen as the banner strip's held room knows it (show):
-// the screen build shows, in the language and text size it is shown in.
+// the screen build shows, in the language, text size and window width it
+// is shown in.
 type stripKey struct {
 	lang  string
 	large bool
+	width float32 // the window's: a banner's text wraps by it
 	state kiosk.State
 	// body: which of the state's screens; the Shopping screen with and
 	// without the unknown barcode's choices are two, laid out apart
@@ -444,7 +446,7 @@ func (k stripKey) holds() bool {
 
 // stripKey is the customer's screen, as build picks it.
 func (s *Screen) stripKey() stripKey {
-	k := stripKey{lang: s.lang, large: s.large, state: s.view.State}
+	k := stripKey{lang: s.lang, large: s.large, width: s.root.Size().Width, state: s.view.State}
 	switch {
 	case s.askingCancel:
 		k.body = "cancel"
