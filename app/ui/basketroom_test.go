@@ -270,7 +270,8 @@ func TestScreenFitsTheWindow(t *testing.T) {
 // TestCabinetListRoom: the tobacco list shows at least minBasketRows
 // products whole in a 1280×800 window and on the appliance's panel, in
 // normal and large text, in Norwegian and English, with the basket empty
-// or not, and the screen fits the window (assertFits). In a 1280×800
+// or not, also under the "added" banner of a product just picked, and
+// the screen fits the window (assertFits). In a 1280×800
 // window the accessibility key is in the list's row of buttons
 // (keyInRow), with the summary above the buttons where the row would be
 // too wide: with the key in a row of its own under the list it left
@@ -279,7 +280,14 @@ func TestCabinetListRoom(t *testing.T) {
 	d := mustDemo(t)
 	v := d.views()
 	open := func(t *testing.T, s *Screen, w fyne.Window) { s.openCabinet(true) }
-	cases := []customerCase{{"idle", v[kiosk.Idle], open}, {"shopping", v[kiosk.Shopping], open}}
+	// A product just picked: "added" over the list, whose room the list
+	// keeps once it goes (show).
+	picked := func(t *testing.T, s *Screen, w fyne.Window) {
+		s.openCabinet(true)
+		s.confirmAdded(d.snus.GTIN, d.snus.Name)
+		s.redraw()
+	}
+	cases := []customerCase{{"idle", v[kiosk.Idle], open}, {"shopping", v[kiosk.Shopping], open}, {"picked", v[kiosk.Shopping], picked}}
 	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
 	for _, at := range []struct {
 		lang string

@@ -620,7 +620,12 @@ func (s *Screen) basketLine(l kiosk.Line) fyne.CanvasObject {
 // row, no pictures or logos (tobakksskadeloven § 25). A tap adds one.
 func (s *Screen) cabinetList() fyne.CanvasObject {
 	v := s.view
-	top := container.NewVBox(
+	// The title and its two lines close together, as one paragraph (the
+	// labels' own padding, above and below each, spaced them as three):
+	// on the appliance's 1280×800 window the list under them showed
+	// about two and a half rows, and under a banner's room (show) one
+	// row less.
+	top := container.New(layout.NewCustomPaddedVBoxLayout(4-2*theme.InnerPadding()),
 		leftLabel(s.t(mCabinet), theme.SizeNameSubHeadingText, true),
 		leftLabel(s.t(mCabinetHint), theme.SizeNameText, false),
 		leftLabel(s.t(mCabinetNote), theme.SizeNameCaptionText, false))
@@ -648,9 +653,18 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 		// Pay as on the Shopping screen, and the list has the key's row.
 		// The summary goes above the buttons when the row would be wider
 		// than the window (large text, with Pay).
+		// Before that, the summary says the count alone ("4 varer", as
+		// the Shopping screen's corner does), since Pay says the total: a
+		// line above the buttons was the list's second row (large text
+		// at 1280×800, under the "added" banner).
 		buttons := targets(closeList(0), s.a11yKey(true), pay)
 		row = container.NewBorder(nil, nil, sum, buttons)
-		if row.MinSize().Width > s.root.Size().Width-4*theme.Padding() {
+		room := s.root.Size().Width - 4*theme.Padding()
+		if row.MinSize().Width > room && v.Count > 0 {
+			sum = leftLabel(itemCount(s.lang, v.Count), theme.SizeNameText, true)
+			row = container.NewBorder(nil, nil, sum, buttons)
+		}
+		if row.MinSize().Width > room {
 			row = container.NewVBox(sum, container.NewBorder(nil, nil, nil, buttons))
 		}
 	}
