@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -350,28 +351,18 @@ func (s *Screen) search() fyne.CanvasObject {
 	query := pill(theme.Color(theme.ColorNameInputBackground), leftLabel(shown+"▏", theme.SizeNameSubHeadingText, q != ""))
 	var results fyne.CanvasObject = layout.NewSpacer()
 	if q != "" {
-		list := container.NewVBox()
 		found, err := s.k.(Finder).Search(context.Background(), q, searchMax)
 		switch {
 		case err != nil:
 			if s.onError != nil {
 				s.onError(err)
 			}
-			list.Add(body(s.t(mSearchFailed)))
+			results = container.NewVScroll(body(s.t(mSearchFailed)))
 		case len(found) == 0:
-			list.Add(body(s.t(mSearchNone)))
+			results = container.NewVScroll(body(s.t(mSearchNone)))
+		default:
+			results = s.searchScroll(q, found)
 		}
-		for _, p := range found {
-			g, name, price := p.GTIN, p.Name, p.Price.String()
-			if p.Restricted() {
-				name = s.t(mAdult) + "  " + name
-			}
-			r := newProductRow(name, price, func() { s.pickItem(g, p.Name) })
-			r.customer = true
-			r.highlight = g == s.added
-			list.Add(r)
-		}
-		results = container.NewVScroll(list)
 	}
 	note := leftLabel(s.t(mSearchAgeNote), theme.SizeNameCaptionText, false)
 	note.Wrapping = fyne.TextWrapWord
@@ -391,6 +382,66 @@ func (s *Screen) search() fyne.CanvasObject {
 	)))
 	top := container.NewBorder(nil, nil, leftLabel(s.t(mSearchTitle), theme.SizeNameSubHeadingText, true), nil, query)
 	return container.NewBorder(top, container.NewVBox(note, keys), nil, nil, results)
+}
+
+// searchRows is the search's results as last built (searchScroll). While
+// the search shows the same query's same products, in the same language
+// and text size, a redraw (a pick makes two, "added" going a third)
+// keeps them and their scroll, as the cabinet list does (cabinetRows):
+// built anew, they began at their top again, and the row just tapped
+// went out of view under the finger (TestSearchKeepsItsPlace).
+type searchRows struct {
+	query  string
+	lang   string
+	large  bool
+	found  []kiosk.Product
+	scroll *container.Scroll // of a VBox of *productRow, one per product found
+}
+
+func (c *searchRows) same(query string, found []kiosk.Product, lang string, large bool) bool {
+	return c.scroll != nil && query == c.query && lang == c.lang && large == c.large &&
+		slices.EqualFunc(found, c.found, func(a, b kiosk.Product) bool {
+			return a.GTIN == b.GTIN && a.Name == b.Name && a.Price == b.Price && a.Restricted() == b.Restricted()
+		})
+}
+
+// searchScroll is the results of query, found: a tap adds one. A row
+// whose highlight changed since the last build is made anew, in its
+// place; the others and the scroll stay.
+func (s *Screen) searchScroll(query string, found []kiosk.Product) *container.Scroll {
+	c := &s.searchRows
+	if c.same(query, found, s.lang, s.large) {
+		rows := c.scroll.Content.(*fyne.Container).Objects
+		for i, p := range found {
+			if old := rows[i].(*productRow); old.highlight != (p.GTIN == s.added) {
+				r := s.searchRow(p)
+				r.Resize(old.Size())
+				r.Move(old.Position())
+				rows[i] = r
+			}
+		}
+		return c.scroll
+	}
+	rows := make([]fyne.CanvasObject, len(found))
+	for i, p := range found {
+		rows[i] = s.searchRow(p)
+	}
+	*c = searchRows{query: query, lang: s.lang, large: s.large, found: found,
+		scroll: container.NewVScroll(container.NewVBox(rows...))}
+	return c.scroll
+}
+
+// searchRow is one product found: its name (tobacco marked 18+) and
+// price, text only; lit while just added.
+func (s *Screen) searchRow(p kiosk.Product) *productRow {
+	g, name := p.GTIN, p.Name
+	if p.Restricted() {
+		name = s.t(mAdult) + "  " + name
+	}
+	r := newProductRow(name, p.Price.String(), func() { s.pickItem(g, p.Name) })
+	r.customer = true
+	r.highlight = g == s.added
+	return r
 }
 
 // pickItem adds g from the cabinet list or the search, and shows it was.

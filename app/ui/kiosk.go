@@ -106,6 +106,7 @@ type Screen struct {
 	clock        kiosk.Clock     // the screen's own timers; nil: none
 	large        bool            // large text now
 	cabRows      cabinetRows     // the cabinet list as last built (cabinetScroll)
+	searchRows   searchRows      // the search's results as last built (searchScroll)
 	baseLarge    bool            // large text at the start of each sale (config)
 	footer       *fyne.Container // the accessibility key, under every customer screen
 	langBox      *fyne.Container // the language button's touch size
@@ -358,16 +359,21 @@ func (s *Screen) show(key stripKey, bs []fyne.CanvasObject, b fyne.CanvasObject)
 // build makes the customer's body for the current view.
 func (s *Screen) build() fyne.CanvasObject {
 	v := s.view
-	listShown := false
+	listShown, searchShown := false, false
 	defer func() {
-		if !listShown { // the next opening starts at the top, built afresh
+		// The next opening starts at the top, built afresh.
+		if !listShown {
 			s.cabRows = cabinetRows{}
+		}
+		if !searchShown {
+			s.searchRows = searchRows{}
 		}
 	}()
 	if s.askingCancel {
 		return s.cancelQuestion()
 	}
 	if s.searchShown() {
+		searchShown = true
 		return s.search()
 	}
 	switch v.State {
