@@ -411,16 +411,7 @@ func (c *searchRows) same(query string, found []kiosk.Product, lang string, larg
 func (s *Screen) searchScroll(query string, found []kiosk.Product) *container.Scroll {
 	c := &s.searchRows
 	if c.same(query, found, s.lang, s.large) {
-		rows := c.scroll.Content.(*fyne.Container).Objects
-		for i, p := range found {
-			if old := rows[i].(*productRow); old.highlight != (p.GTIN == s.added) {
-				r := s.searchRow(p)
-				r.Resize(old.Size())
-				r.Move(old.Position())
-				rows[i] = r
-			}
-		}
-		return c.scroll
+		return s.relight(c.scroll, found, s.searchRow)
 	}
 	rows := make([]fyne.CanvasObject, len(found))
 	for i, p := range found {

@@ -703,16 +703,7 @@ func (c *cabinetRows) same(goods []kiosk.Product, lang string, large bool) bool 
 func (s *Screen) cabinetScroll(goods []kiosk.Product) *container.Scroll {
 	c := &s.cabRows
 	if c.same(goods, s.lang, s.large) {
-		rows := c.scroll.Content.(*fyne.Container).Objects
-		for i, p := range goods {
-			if old := rows[i].(*productRow); old.highlight != (p.GTIN == s.added) {
-				r := s.cabinetRow(p)
-				r.Resize(old.Size())
-				r.Move(old.Position())
-				rows[i] = r
-			}
-		}
-		return c.scroll
+		return s.relight(c.scroll, goods, s.cabinetRow)
 	}
 	// The rows go into the column at once: Add lays the column out again
 	// each time, which made the list's build quadratic (2 000 products
@@ -724,6 +715,23 @@ func (s *Screen) cabinetScroll(goods []kiosk.Product) *container.Scroll {
 	*c = cabinetRows{goods: goods, lang: s.lang, large: s.large,
 		scroll: container.NewVScroll(container.New(gapColumn, rows...))}
 	return c.scroll
+}
+
+// relight makes anew each row of sc's column (one per product of goods,
+// made by row) whose highlight is no longer what was just added, in the
+// old row's place and size; the other rows, and the scroll, stay as they
+// are. It returns sc.
+func (s *Screen) relight(sc *container.Scroll, goods []kiosk.Product, row func(kiosk.Product) *productRow) *container.Scroll {
+	rows := sc.Content.(*fyne.Container).Objects
+	for i, p := range goods {
+		if old := rows[i].(*productRow); old.highlight != (p.GTIN == s.added) {
+			r := row(p)
+			r.Resize(old.Size())
+			r.Move(old.Position())
+			rows[i] = r
+		}
+	}
+	return sc
 }
 
 // cabinetRow is one product of the cabinet list.
