@@ -321,13 +321,13 @@ func (s *Screen) setHeaderExtra(objs ...fyne.CanvasObject) {
 // sizes the header, the body and the footer; one whose size did not
 // change is not laid out anew.
 //
-// On the screen key names, a banner that goes leaves its room behind
-// (stripKey says which screens hold it): "added" and a notice go by
-// themselves, on timers, and the basket or the cabinet list under them
-// would move up as a finger came down on a row, and the tap land on the
-// row below (TestTimedBannerKeepsTheListInPlace). A banner's coming
-// moves the body, once: it answers the customer's scan or tap. Another
-// screen lays the strip out afresh.
+// On a screen that holds it (key, stripKey.holds), a banner that goes
+// leaves its room behind: "added" and a notice go by themselves, on
+// timers, and the basket or the cabinet list under them would move up as
+// a finger came down on a row, and the tap land on the row below
+// (TestTimedBannerKeepsTheListInPlace). A banner's coming moves the
+// body, once: it answers the customer's scan or tap. Another screen lays
+// the strip out afresh.
 func (s *Screen) show(key stripKey, bs []fyne.CanvasObject, b fyne.CanvasObject) {
 	defer s.refocus()
 	defer s.root.Layout.Layout(s.root.Objects, s.root.Size())
@@ -628,9 +628,8 @@ func (s *Screen) cabinetList() fyne.CanvasObject {
 	v := s.view
 	// The title and its two lines close together, as one paragraph (the
 	// labels' own padding, above and below each, spaced them as three):
-	// on the appliance's 1280×800 window the list under them showed
-	// about two and a half rows, and under a banner's room (show) one
-	// row less.
+	// in the demo's 1280×800 window the list under them showed about two
+	// and a half rows, and under a banner's room (show) one row less.
 	top := container.New(layout.NewCustomPaddedVBoxLayout(4-2*theme.InnerPadding()),
 		leftLabel(s.t(mCabinet), theme.SizeNameSubHeadingText, true),
 		leftLabel(s.t(mCabinetHint), theme.SizeNameText, false),
