@@ -315,3 +315,48 @@ func TestCabinetListRoom(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchRoom: the search shows at least one product found whole
+// above its keyboard in a 1280×800 window, and minBasketRows on the
+// appliance's panel, in normal and large text, in Norwegian and English,
+// and the screen fits the window (assertFits). In a 1280×800 window
+// its keyboard left the results 0.6 of a product, 0.4 in large text (2.1
+// and 1.7 now; 3.8 and 3.6 on the panel).
+func TestSearchRoom(t *testing.T) {
+	d := mustDemo(t)
+	searchable = cabinetGoods(t, 10)
+	typed := func(t *testing.T, s *Screen, w fyne.Window) {
+		s.openSearch()
+		for _, r := range "tind" {
+			s.TypedRune(r)
+		}
+	}
+	cases := []customerCase{{"search", d.views()[kiosk.Idle], typed}}
+	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
+	for _, at := range []struct {
+		lang string
+		sz   fyne.Size
+		rows float32
+	}{{LangNorwegian, size1280, 1}, {LangEnglish, size1280, 1}, {LangNorwegian, panel, minBasketRows}, {LangEnglish, panel, minBasketRows}} {
+		t.Run(fmt.Sprintf("%s_%.0fx%.0f", at.lang, at.sz.Width, at.sz.Height), func(t *testing.T) {
+			walkCases(t, cases, at.lang, at.sz, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
+				assertFits(t, w)
+				scroll := scrollOf(w, func(c fyne.CanvasObject) bool {
+					rows, ok := c.(*fyne.Container)
+					if !ok || len(rows.Objects) == 0 {
+						return false
+					}
+					_, ok = rows.Objects[0].(*productRow)
+					return ok
+				})
+				if scroll == nil {
+					t.Fatalf("no products found: %q", texts(w))
+				}
+				row := scroll.Content.(*fyne.Container).Objects[0].MinSize().Height
+				if got := scroll.Size().Height; got < at.rows*row {
+					t.Errorf("the search shows %.1f products, want %.0f", got/row, at.rows)
+				}
+			})
+		})
+	}
+}

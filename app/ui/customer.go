@@ -365,23 +365,51 @@ func (s *Screen) search() fyne.CanvasObject {
 		}
 	}
 	note := leftLabel(s.t(mSearchAgeNote), theme.SizeNameCaptionText, false)
-	note.Wrapping = fyne.TextWrapWord
+	title := leftLabel(s.t(mSearchTitle), theme.SizeNameSubHeadingText, true)
+	closeKey := tbutton(s.t(mSearchClose), widget.DangerImportance, 0, CustomerTouch, s.closeSearch)
+	space := tbutton(s.t(mSearchSpace), widget.MediumImportance, 280, CustomerTouch, func() { s.typeKey(' ') })
+	erase := tbutton("⌫ "+s.t(mSearchErase), widget.MediumImportance, 0, CustomerTouch, func() { s.typeKey('\b') })
+	// In a window lower than shortHeight the keyboard left the results
+	// less than one product (TestSearchRoom): there the keyboard has no
+	// row of its own for its other keys. The accessibility key (which
+	// stays in the lower half) and erase flank the letters' last row;
+	// space and Close stand at the top right, beside what was typed, and
+	// the age note comes right under them. (Space beside the letters
+	// made their row wider than the window.)
+	low := s.lowWindow()
 	keys := container.New(gapColumn)
-	for _, row := range keyRows {
+	for i, row := range keyRows {
 		var ks []fyne.CanvasObject
+		last := low && i == len(keyRows)-1
+		if last {
+			ks = append(ks, s.a11yKey(true))
+		}
 		for _, r := range row {
 			ks = append(ks, tbutton(string(r), widget.MediumImportance, CustomerTouch, CustomerTouch, func() { s.typeKey(r) }))
 		}
+		if last {
+			ks = append(ks, erase)
+		}
 		keys.Add(container.NewCenter(targets(ks...)))
 	}
-	keys.Add(container.NewCenter(targets(
-		s.a11yButton(),
-		tbutton(s.t(mSearchClose), widget.DangerImportance, 0, CustomerTouch, s.closeSearch),
-		tbutton(s.t(mSearchSpace), widget.MediumImportance, 280, CustomerTouch, func() { s.typeKey(' ') }),
-		tbutton("⌫ "+s.t(mSearchErase), widget.MediumImportance, 0, CustomerTouch, func() { s.typeKey('\b') }),
-	)))
-	top := container.NewBorder(nil, nil, leftLabel(s.t(mSearchTitle), theme.SizeNameSubHeadingText, true), nil, query)
+	note.Wrapping = fyne.TextWrapWord
+	if low {
+		// The note 4 units under the buttons: its label's own padding
+		// above its text is taken off the gap.
+		top := container.New(layout.NewCustomPaddedVBoxLayout(4-theme.InnerPadding()),
+			container.NewBorder(nil, nil, title, targets(space, closeKey), query), note)
+		return container.NewBorder(top, keys, nil, nil, results)
+	}
+	keys.Add(container.NewCenter(targets(s.a11yButton(), closeKey, space, erase)))
+	top := container.NewBorder(nil, nil, title, nil, query)
 	return container.NewBorder(top, container.NewVBox(note, keys), nil, nil, results)
+}
+
+// lowWindow reports whether the screen is laid out in a window lower
+// than shortHeight (resized redraws it when that changes).
+func (s *Screen) lowWindow() bool {
+	h := s.root.Size().Height
+	return h > 0 && h < shortHeight
 }
 
 // searchRows is the search's results as last built (searchScroll). While
