@@ -374,8 +374,9 @@ func (s *Screen) search() fyne.CanvasObject {
 	// row of its own for its other keys. The accessibility key (which
 	// stays in the lower half) and erase flank the letters' last row;
 	// space and Close stand at the top right, beside what was typed, and
-	// the age note comes right under them. (Space beside the letters
-	// made their row wider than the window.)
+	// the age note comes right under them, and the title goes into the
+	// header. (Space beside the letters made their row wider than the
+	// window.)
 	low := s.lowWindow()
 	keys := container.New(gapColumn)
 	for i, row := range keyRows {
@@ -396,9 +397,16 @@ func (s *Screen) search() fyne.CanvasObject {
 	if low {
 		// The note 4 units under the buttons: its label's own padding
 		// above its text is taken off the gap.
+		// The title goes into the header, in the app's title's place
+		// (redraw sets that again for every other screen): beside what
+		// was typed, with the hint in large text, it made the row wider
+		// than the window, and over it it took the results' room.
+		s.title.SetText(s.t(mSearchTitle))
 		top := container.New(layout.NewCustomPaddedVBoxLayout(4-theme.InnerPadding()),
-			container.NewBorder(nil, nil, title, targets(space, closeKey), query), note)
-		return container.NewBorder(top, keys, nil, nil, results)
+			container.NewBorder(nil, nil, nil, targets(space, closeKey), query), note)
+		// TouchGap between the results and the keys, as the note made it.
+		bottom := container.NewVBox(atLeast(layout.NewSpacer(), 0, TouchGap-2*theme.Padding()), keys)
+		return container.NewBorder(top, bottom, nil, nil, results)
 	}
 	keys.Add(container.NewCenter(targets(s.a11yButton(), closeKey, space, erase)))
 	top := container.NewBorder(nil, nil, title, nil, query)
