@@ -98,6 +98,19 @@ func scrollOf(w fyne.Window, is func(content fyne.CanvasObject) bool) *container
 	return nil
 }
 
+// productScroll finds the first scroll on w of a column of product rows
+// (the cabinet list, the search's results); nil if none.
+func productScroll(w fyne.Window) *container.Scroll {
+	return scrollOf(w, func(c fyne.CanvasObject) bool {
+		rows, ok := c.(*fyne.Container)
+		if !ok || len(rows.Objects) == 0 {
+			return false
+		}
+		_, ok = rows.Objects[0].(*productRow)
+		return ok
+	})
+}
+
 // TestNewestLineInView: in a basket longer than the screen, the line of
 // an item just scanned is brought wholly into view, whether it is new (at
 // the foot of the basket) or one already there, scanned again (at the
@@ -296,14 +309,7 @@ func TestCabinetListRoom(t *testing.T) {
 		t.Run(fmt.Sprintf("%s_%.0fx%.0f", at.lang, at.sz.Width, at.sz.Height), func(t *testing.T) {
 			walkCases(t, cases, at.lang, at.sz, func(t *testing.T, c customerCase, large bool, s *Screen, w fyne.Window) {
 				assertFits(t, w)
-				scroll := scrollOf(w, func(c fyne.CanvasObject) bool {
-					rows, ok := c.(*fyne.Container)
-					if !ok || len(rows.Objects) == 0 {
-						return false
-					}
-					_, ok = rows.Objects[0].(*productRow)
-					return ok
-				})
+				scroll := productScroll(w)
 				if scroll == nil {
 					t.Fatal("no list of products")
 				}
@@ -347,14 +353,7 @@ func TestSearchRoom(t *testing.T) {
 				if c.name == "nothing typed" {
 					return
 				}
-				scroll := scrollOf(w, func(c fyne.CanvasObject) bool {
-					rows, ok := c.(*fyne.Container)
-					if !ok || len(rows.Objects) == 0 {
-						return false
-					}
-					_, ok = rows.Objects[0].(*productRow)
-					return ok
-				})
+				scroll := productScroll(w)
 				if scroll == nil {
 					t.Fatalf("no products found: %q", texts(w))
 				}
