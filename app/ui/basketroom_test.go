@@ -284,11 +284,13 @@ func TestScreenFitsTheWindow(t *testing.T) {
 // products whole in a 1280×800 window and on the appliance's panel, in
 // normal and large text, in Norwegian and English, with the basket empty
 // or not, also under the "added" banner of a product just picked, and
-// the screen fits the window (assertFits). In a 1280×800
-// window the accessibility key is in the list's row of buttons
-// (keyInRow), with the summary above the buttons where the row would be
-// too wide: with the key in a row of its own under the list it left
-// 1.5–2.3 products here (2.1–3.5 now), and 1.1 in large text in the demo.
+// the screen fits the window (assertFits). In a 1280×800 window the
+// accessibility key is in the list's row of buttons (keyInRow), with the
+// summary above the buttons where the row would be too wide: with the
+// key in a row of its own under the list it left 1.5–2.3 products here
+// (2.1–3.5 after that), and 1.1 in large text in the demo. Under the
+// banner it showed 0.7 in large text (before the summary shrank to the
+// count and the title and its lines came closer together).
 func TestCabinetListRoom(t *testing.T) {
 	d := mustDemo(t)
 	v := d.views()
@@ -326,9 +328,9 @@ func TestCabinetListRoom(t *testing.T) {
 // above its keyboard in a 1280×800 window, and minBasketRows on the
 // appliance's panel, in normal and large text, in Norwegian and English,
 // and the screen fits the window (assertFits), also before anything is
-// typed. In a 1280×800 window
-// its keyboard left the results 0.6 of a product, 0.4 in large text (2.0
-// and 1.6 now; 3.8 and 3.6 on the panel).
+// typed. In a 1280×800 window its keyboard left the results 0.6 of a
+// product, 0.4 in large text (2.0 and 1.6 now; 3.8 and 3.6 on the
+// panel).
 func TestSearchRoom(t *testing.T) {
 	d := mustDemo(t)
 	searchable = cabinetGoods(t, 10)

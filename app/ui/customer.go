@@ -365,18 +365,19 @@ func (s *Screen) search() fyne.CanvasObject {
 		}
 	}
 	note := leftLabel(s.t(mSearchAgeNote), theme.SizeNameCaptionText, false)
-	title := leftLabel(s.t(mSearchTitle), theme.SizeNameSubHeadingText, true)
+	note.Wrapping = fyne.TextWrapWord
 	closeKey := tbutton(s.t(mSearchClose), widget.DangerImportance, 0, CustomerTouch, s.closeSearch)
 	space := tbutton(s.t(mSearchSpace), widget.MediumImportance, 280, CustomerTouch, func() { s.typeKey(' ') })
 	erase := tbutton("⌫ "+s.t(mSearchErase), widget.MediumImportance, 0, CustomerTouch, func() { s.typeKey('\b') })
 	// In a window lower than shortHeight the keyboard left the results
-	// less than one product (TestSearchRoom): there the keyboard has no
-	// row of its own for its other keys. The accessibility key (which
-	// stays in the lower half) and erase flank the letters' last row;
-	// space and Close stand at the top right, beside what was typed, and
-	// the age note comes right under them, and the title goes into the
-	// header. (Space beside the letters made their row wider than the
-	// window.)
+	// less than one product (TestSearchRoom). There its other keys have
+	// no row of their own: the accessibility key (which stays in the
+	// lower half) and erase flank the letters' last row (space there
+	// made it wider than the window); space and Close stand at the top
+	// right, beside what was typed, with the age note under them; and
+	// the title goes into the header (beside the query's hint, in large
+	// text, it made the row wider than the window; over it, it took the
+	// results' room).
 	low := s.lowWindow()
 	keys := container.New(gapColumn)
 	for i, row := range keyRows {
@@ -393,15 +394,10 @@ func (s *Screen) search() fyne.CanvasObject {
 		}
 		keys.Add(container.NewCenter(targets(ks...)))
 	}
-	note.Wrapping = fyne.TextWrapWord
 	if low {
+		s.title.SetText(s.t(mSearchTitle)) // redraw sets the app's title again for every other screen
 		// The note 4 units under the buttons: its label's own padding
 		// above its text is taken off the gap.
-		// The title goes into the header, in the app's title's place
-		// (redraw sets that again for every other screen): beside what
-		// was typed, with the hint in large text, it made the row wider
-		// than the window, and over it it took the results' room.
-		s.title.SetText(s.t(mSearchTitle))
 		top := container.New(layout.NewCustomPaddedVBoxLayout(4-theme.InnerPadding()),
 			container.NewBorder(nil, nil, nil, targets(space, closeKey), query), note)
 		// TouchGap between the results and the keys, as the note made it.
@@ -409,7 +405,7 @@ func (s *Screen) search() fyne.CanvasObject {
 		return container.NewBorder(top, bottom, nil, nil, results)
 	}
 	keys.Add(container.NewCenter(targets(s.a11yButton(), closeKey, space, erase)))
-	top := container.NewBorder(nil, nil, title, nil, query)
+	top := container.NewBorder(nil, nil, leftLabel(s.t(mSearchTitle), theme.SizeNameSubHeadingText, true), nil, query)
 	return container.NewBorder(top, container.NewVBox(note, keys), nil, nil, results)
 }
 
@@ -721,8 +717,7 @@ const shortHeight = 1000
 // buttons at the foot of the Shopping screen or of the cabinet list: one
 // of them is shown, in a window lower than shortHeight.
 func (s *Screen) keyInRow() bool {
-	h := s.root.Size().Height
-	if h <= 0 || h >= shortHeight || s.staffPhase() != 0 || s.askingCancel || s.searchShown() {
+	if !s.lowWindow() || s.staffPhase() != 0 || s.askingCancel || s.searchShown() {
 		return false
 	}
 	return s.view.State == kiosk.Shopping || s.cabinet && s.view.State == kiosk.Idle
