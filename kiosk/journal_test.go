@@ -100,18 +100,6 @@ func FuzzDecodeRecord(f *testing.F) {
 	})
 }
 
-// decodeRecordJSON is DecodeRecord without its short cut: the whole
-// record parsed as JSON.
-func decodeRecordJSON(b []byte) (Record, error) {
-	var w wireRecord
-	if err := json.Unmarshal(b, &w); err != nil {
-		return Record{}, err
-	}
-	r, err := decodeBody(w.Body)
-	r.Hash = w.Hash
-	return r, err
-}
-
 // memJournal is a minimal Journal for VerifyJournal's test.
 type memJournal struct {
 	recs []Record
