@@ -123,11 +123,7 @@ func TestCabinetListKeepsItsPlace(t *testing.T) {
 	sc.ScrollToOffset(fyne.NewPos(0, 900))
 	at := sc.Offset
 
-	picked := idle.Cabinet[12]
-	s.pickItem(picked.GTIN, picked.Name)
-	v := d.basketView(kiosk.Line{Product: picked, Qty: 1})
-	v.Cabinet = idle.Cabinet
-	s.Render(v)
+	s.Render(pickedFrom(s, d, idle.Cabinet[12], idle.Cabinet))
 	settle(w)
 
 	sc = list()
@@ -144,6 +140,16 @@ func TestCabinetListKeepsItsPlace(t *testing.T) {
 	if off := list().Offset; off.Y != 0 {
 		t.Errorf("the list opened again at %v, want its top", off)
 	}
+}
+
+// pickedFrom picks p on s as a tap on its row in a list does, and
+// returns the kiosk's view after it: a basket of p alone, with p just
+// added, and goods still the cabinet's.
+func pickedFrom(s *Screen, d demo, p kiosk.Product, goods []kiosk.Product) kiosk.View {
+	s.pickItem(p.GTIN, p.Name)
+	v := d.basketView(kiosk.Line{Product: p, Qty: 1})
+	v.Rev, v.LastAdded, v.Cabinet = 1, p.GTIN, goods
+	return v
 }
 
 // assertOnlyLit checks a list's rows after a pick: row lit is lit and
@@ -204,11 +210,7 @@ func TestSearchKeepsItsPlace(t *testing.T) {
 		t.Fatal("the results did not scroll: the test proves nothing")
 	}
 
-	picked := goods[9]
-	s.pickItem(picked.GTIN, picked.Name)
-	v := d.basketView(kiosk.Line{Product: picked, Qty: 1})
-	v.Rev, v.LastAdded, v.Cabinet = 1, picked.GTIN, goods
-	k.set(v)
+	k.set(pickedFrom(s, d, goods[9], goods))
 	settle(w)
 	sc = results()
 	if sc.Offset != at {
