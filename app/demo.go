@@ -65,6 +65,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	k := newKioskRun(log)
 	k.start.mark("store")
+	k.start.noteTables(db)
 	devs, err := openDemoDevices(kiosk.SystemClock{}, log, k.deviceEvent, 0)
 	if err != nil {
 		return err

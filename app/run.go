@@ -104,6 +104,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 
 	k := newKioskRun(log)
 	k.start.mark("store")
+	k.start.noteTables(db)
 	clk := kiosk.SystemClock{}
 	serial, err := openSerialDevices(cfg.Devices, clk, log, k.deviceEvent)
 	if err != nil {

@@ -53,18 +53,18 @@ type dirFiles struct {
 //
 // A table is read and every block's checksum checked (checkTable) the
 // first time it is seen, and at every Open while it is on level 0 or 1
-// (a few MiB, at most about 30); a clean Close remembers the tables so checked
-// (verified.go), and at the next Open a remembered table whose stamp
-// (size, modification time, inode, status-change time) is unchanged gets
-// only the checks of what Badger reads at open and would crash on:
-// its footer and its last block (checkTableTail), a few pages whatever
-// the table's size. Its index Badger checks itself, against the index
-// checksum, before it reads anything the index points to. Start-up thus
-// reads in full only the tables written since the last clean shutdown
-// and the two top levels, and of the others what does not grow with the
-// history (Badger's own reading of the indexes, about 1.5 % of the
-// tables' bytes, does). After an unclean shutdown (no record of a clean
-// Close) every table is read in full again. The rest of a remembered
+// (a few MiB, at most about 30). The store remembers the tables so
+// checked (verified.go: soon after Open, and at a clean Close), and at
+// the next Open a remembered table whose stamp (size, modification time,
+// inode, status-change time) is unchanged gets only the checks of what
+// Badger reads at open and would crash on: its footer and its last block
+// (checkTableTail), a few pages whatever the table's size. Its index
+// Badger checks itself, against the index checksum, before it reads
+// anything the index points to. Start-up thus reads in full only the
+// tables written since the last Open and the two top levels, and of the
+// others what does not grow with the history (Badger's own reading of the
+// indexes, about 1.5 % of the tables' bytes, does), after a clean Close
+// as after a power cut or a killed process. The rest of a remembered
 // table the scrub reads in full after Open, and before any scan of its
 // keys (scrub.go): a block that rotted in place since is caught by its
 // checksum, which Badger checks on every read (options.OnBlockRead) but
@@ -75,7 +75,7 @@ type dirFiles struct {
 // cut between writing a table and listing it leaves one, and Badger deletes
 // it. Damaged value logs and memtable logs Badger reports itself, with an
 // error.
-func checkFiles(dir string, readOnly, shortTop bool) (dirFiles, error) {
+func checkFiles(dir string, shortTop bool) (dirFiles, error) {
 	var found dirFiles
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -94,13 +94,7 @@ func checkFiles(dir string, readOnly, shortTop bool) (dirFiles, error) {
 			others = append(others, name)
 		}
 	}
-	// Whatever happens next, the memory of verified tables is used up:
-	// only a clean Close writes it again, so a crash from here on means
-	// a full check next time.
-	known, err := readVerified(dir, !readOnly)
-	if err != nil {
-		return found, err
-	}
+	known := readVerified(dir)
 	if !found.manifest {
 		if len(others) > 0 {
 			sort.Strings(others)

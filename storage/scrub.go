@@ -49,9 +49,9 @@ package storage
 
 // A damaged table makes the store damaged (Damage, Damaged): the kiosk
 // goes out of order once the sale under way has ended (app wiring), the
-// table is not remembered as verified at Close, so the next Open reads it
-// in full and refuses the store with ErrCorrupt, and a technician
-// restores the data dir from its copy.
+// list of verified tables is removed at once and the table left out of it
+// at Close, so the next Open reads it in full and refuses the store with
+// ErrCorrupt, and a technician restores the data dir from its copy.
 //
 // Tables Badger writes after Open (flushes, compactions) come from memory
 // and are not checked: the scrub is against rot in place of what was
@@ -271,8 +271,18 @@ func (d *DB) checkScrubbed(t *scrubTable) error {
 	return t.err
 }
 
-// markDamaged records the first damage found after Open.
+// markDamaged records the first damage found after Open, and forgets
+// the list of verified tables, which names the damaged one (verified.go):
+// the next Open reads every table in full, finds it and refuses the
+// store, even after a power cut.
 func (d *DB) markDamaged(err error) {
+	if !d.readOnly {
+		d.vmu.Lock()
+		if ferr := forgetVerified(d.dir); ferr != nil && d.log != nil {
+			d.log.Error("the damaged table is still listed as verified", "err", ferr)
+		}
+		d.vmu.Unlock()
+	}
 	d.markFault(fmt.Errorf("storage: %s: %w; restore the data dir from its copy", d.dir, err))
 }
 
@@ -379,15 +389,21 @@ func (d *DB) Damage() error {
 // says how).
 func (d *DB) Damaged() <-chan struct{} { return d.scrub.found }
 
-// stopScrub ends the background scrub and waits for it, and leaves the
-// damaged tables out of what Close remembers.
+// stopScrub ends the background scrub and waits for it, and returns
+// what Close remembers (verifiedNow).
 func (d *DB) stopScrub() []verifiedTable {
 	s := &d.scrub
-	if s.stop == nil {
-		return d.check.verified
+	if s.stop != nil {
+		close(s.stop)
+		<-s.done
 	}
-	close(s.stop)
-	<-s.done
+	return d.verifiedNow()
+}
+
+// verifiedNow is the tables Open checked, less those the scrub has found
+// damaged since.
+func (d *DB) verifiedNow() []verifiedTable {
+	s := &d.scrub
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.badTables) == 0 {

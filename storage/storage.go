@@ -92,9 +92,13 @@ type DB struct {
 	failed atomic.Pointer[error]
 	cat    catIndex    // the catalog in memory (catalog.go)
 	pages  pageRelease // releases of table pages (pages.go)
-	// check is what Open's table check found; Close remembers its
-	// verified tables (verified.go).
+	// check is what Open's table check found; its verified tables are
+	// remembered soon after Open and at Close (verified.go).
 	check dirFiles
+	// vmu orders the writes of the verified list; vdone is closed when
+	// the one soon after Open has ended (nil: read-only).
+	vmu   sync.Mutex
+	vdone chan struct{}
 	scrub scrub // the tables Open checked short, read in full (scrub.go)
 
 	readOnly bool // Options.ReadOnly
@@ -249,7 +253,7 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	} else if held {
 		return nil, fail(errInUse, "another process has it open")
 	}
-	found, err := checkFiles(dir, opts.ReadOnly, opts.shortTop)
+	found, err := checkFiles(dir, opts.shortTop)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
@@ -309,7 +313,28 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	// pages the kiosk does not need resident (pages.go).
 	d.initPageRelease()
 	d.releaseSoon()
+	if !opts.ReadOnly {
+		d.vdone = make(chan struct{})
+		go d.rememberAtOpen()
+	}
 	return d, nil
+}
+
+// Checked says how many tables the store had at Open and how many of them
+// Open read in full (check.go): the others it had checked before
+// (verified.go) and gave the short check.
+func (d *DB) Checked() (tables, readInFull int) { return len(d.check.verified), d.check.read }
+
+// rememberAtOpen writes the list of the tables Open checked (verified.go)
+// right after Open, so that a power cut or a kill from then on costs the
+// next Open a full read of only the tables written since.
+func (d *DB) rememberAtOpen() {
+	defer close(d.vdone)
+	d.vmu.Lock()
+	defer d.vmu.Unlock()
+	if err := rememberVerified(d.dir, d.verifiedNow()); err != nil && d.log != nil {
+		d.log.Warn("the tables checked at open are not remembered: a crash would mean reading them in full again", "err", err)
+	}
 }
 
 // errInUse matches both ErrInUse and ErrUnavailable.
@@ -404,10 +429,11 @@ func (d *DB) checkSchema(found dirFiles) error {
 }
 
 // Close closes the store and, when Badger closed cleanly, remembers which
-// tables Open checked in full, so that the next Open reads only the tables
-// written since (check.go). Calls after the first return nil; calls of
-// other methods after Close return ErrClosed. An error from remembering
-// (disk full, say) costs only a full table check at the next Open.
+// tables Open checked in full that are still there, so that the next Open
+// reads only the tables written since (check.go). Calls after the first
+// return nil; calls of other methods after Close return ErrClosed. An
+// error from remembering (disk full, say) costs only a full table check
+// at the next Open.
 func (d *DB) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -417,6 +443,9 @@ func (d *DB) Close() error {
 	d.closed = true
 	defer d.closeAnchor()
 	verified := d.stopScrub()
+	if d.vdone != nil {
+		<-d.vdone
+	}
 	d.closeCommitLog()
 	if err := d.bdb.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
@@ -424,8 +453,10 @@ func (d *DB) Close() error {
 	if d.readOnly {
 		return nil // nothing written, not even what was checked
 	}
-	// Closed cleanly: the tables checked at Open need not be read in full
-	// at the next one; a table the scrub found damaged is, and refused.
+	// The tables checked at Open need not be read in full at the next
+	// one; a table the scrub found damaged is, and refused.
+	d.vmu.Lock()
+	defer d.vmu.Unlock()
 	if err := rememberVerified(d.dir, verified); err != nil {
 		return fmt.Errorf("storage: close %s: %w", d.dir, err)
 	}

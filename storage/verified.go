@@ -13,11 +13,18 @@ import (
 )
 
 // verifiedFile, in the data dir, lists the tables that were checked in
-// full (checkFiles) and were still unchanged when the store was last
-// closed cleanly. It exists only between a clean Close and the next
-// Open: Open removes it before Badger runs, so an unclean shutdown leaves
-// none and the next Open checks every table again. Badger ignores files it
-// does not know.
+// full (checkFiles) and are unchanged since. It is written soon after
+// each Open (rememberAtOpen), with the tables that Open found, and again
+// at a clean Close, without those compacted away; it is removed when the
+// scrub finds one of them damaged (forgetVerified). So a power cut or a
+// killed process leaves the list of the last Open: the next Open reads in
+// full only the tables written since, as after a clean Close, and not the
+// whole history. What a crash can leave behind in a table file is a table
+// being written, which is new and not listed (Badger syncs a table before
+// the MANIFEST lists it). Damage to a listed table's bytes (rot on the
+// card, a write torn by the power cut somewhere else on it) is caught as
+// after a clean Close: by the short check where Badger reads at open, by
+// the scrub elsewhere (scrub.go). Badger ignores files it does not know.
 const verifiedFile = "selvkasse-verified-tables.json"
 
 // tableStamp names one table file as it was checked: a table rewritten,
@@ -70,44 +77,41 @@ func stampTable(id uint64, path string) (tableStamp, error) {
 	return stampOf(id, fi), nil
 }
 
-// takeVerified reads and removes verifiedFile, and returns the tables it
-// names, with where their last block is (zero: not known). A missing
-// file, or one that does not decode (it is only a shortcut), remembers
-// nothing. Errors wrap ErrUnavailable when the file cannot be removed: a
-// dir where it cannot be removed cannot hold a store either.
-func takeVerified(dir string) (map[tableStamp]lastBlock, error) { return readVerified(dir, true) }
-
-// readVerified reads verifiedFile and, with take, removes it
-// (takeVerified); without, the data dir is left as it is (a read-only
-// Open).
-func readVerified(dir string, take bool) (map[tableStamp]lastBlock, error) {
-	path := filepath.Join(dir, verifiedFile)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// readVerified reads verifiedFile and returns the tables it names, with
+// where their last block is (zero: not known). A missing file, or one
+// that does not decode (it is only a shortcut), remembers nothing. The
+// file stays: it goes on naming tables that were checked, whatever
+// happens to this Open (verifiedFile).
+func readVerified(dir string) map[tableStamp]lastBlock {
+	b, err := os.ReadFile(filepath.Join(dir, verifiedFile))
+	if err != nil {
+		return nil
 	}
 	known := map[tableStamp]lastBlock{}
 	var l verifiedList
-	if err == nil && json.Unmarshal(b, &l) == nil && l.Version == verifiedVersion {
+	if json.Unmarshal(b, &l) == nil && l.Version == verifiedVersion {
 		for _, t := range l.Tables {
 			known[t.tableStamp] = t.Last
 		}
 	}
-	if !take {
-		return known, nil
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: remove %s: %v", ErrUnavailable, verifiedFile, err)
+	return known
+}
+
+// forgetVerified removes verifiedFile, so that the next Open reads every
+// table in full: one of them was found damaged after it was listed.
+func forgetVerified(dir string) error {
+	if err := os.Remove(filepath.Join(dir, verifiedFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("storage: forget verified tables: %w", err)
 	}
 	if err := z.SyncDir(dir); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("storage: forget verified tables: %w", err)
 	}
-	return known, nil
+	return nil
 }
 
 // rememberVerified writes verifiedFile atomically (a temporary file,
 // fsync, rename, fsync of the dir) with those of ts whose file is still
-// unchanged. It runs after Badger has closed cleanly.
+// unchanged: soon after Open, and after Badger has closed cleanly.
 func rememberVerified(dir string, ts []verifiedTable) error {
 	l := verifiedList{Version: verifiedVersion, Tables: []verifiedTable{}}
 	for _, t := range ts {
