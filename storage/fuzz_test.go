@@ -64,12 +64,12 @@ func FuzzCheckTable(f *testing.F) {
 }
 
 // FuzzCheckTableTail feeds damaged table files to the short check of a
-// remembered table (checkTableTail), both with the place of the last
-// block remembered (as the good table has it) and without: it must answer
-// with an error, never crash; and a file it passes must open in Badger's
-// table reader, set up as Badger opens a table (options.OnBlockRead),
-// without a panic: an error (an index that fails its checksum, say) is
-// Badger's to report.
+// remembered table (checkTableTail): without the place of the last block,
+// with the good table's, and with wrong places, as a garbled list of
+// verified tables would name. It must answer with an error, never crash;
+// and a file it passes must open in Badger's table reader, set up as
+// Badger opens a table (options.OnBlockRead), without a panic: an error
+// (an index that fails its checksum, say) is Badger's to report.
 func FuzzCheckTableTail(f *testing.F) {
 	good := fuzzTable(f)
 	goodLast, err := tableTail(good)
@@ -85,9 +85,11 @@ func FuzzCheckTableTail(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		for _, last := range []lastBlock{{}, goodLast} {
+		wrong := []lastBlock{{Off: goodLast.Off + 1, Len: goodLast.Len - 1}, {Off: 1 << 31, Len: 8},
+			{Off: 0, Len: goodLast.Off + goodLast.Len}, {Off: uint32(len(b)), Len: 1}}
+		for i, last := range append([]lastBlock{{}, goodLast}, wrong...) {
 			_, err := checkTableTail(path, options.None, last)
-			if string(b) == string(good) && err != nil {
+			if string(b) == string(good) && err != nil && i < 2 {
 				t.Fatalf("the good table fails the check (last block %v): %v", last, err)
 			}
 			if err != nil {
