@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,9 @@ import (
 
 // crashImage copies the files of the open store in dir into a new dir, as
 // a kill -9 or a power cut leaves them: the newest records only in the
-// memtable log (.mem).
+// memtable log (.mem). A file gone between the listing and its copy (the
+// list of verified tables' temporary file, renamed meanwhile) is left
+// out, as a power cut at that moment would.
 func crashImage(t *testing.T, dir string) string {
 	t.Helper()
 	image := t.TempDir()
@@ -28,8 +31,18 @@ func crashImage(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() != "LOCK" {
-			copyFiles(t, dir, image, e.Name())
+		if e.Name() == "LOCK" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(image, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
 	return image
