@@ -47,7 +47,7 @@ func agecheckCmd(args []string, stdout io.Writer) error {
 	if to.Before(from) {
 		return usageError("agecheck export: --to is before --from")
 	}
-	db, err := storage.Open(*data, storage.Options{})
+	db, err := storage.Open(*data, storage.Options{ScanWorkers: journalReaders()})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"time"
 
@@ -76,7 +77,7 @@ func journalVerify(args []string, stdout io.Writer) error {
 	}
 	ctx := context.Background()
 	// Read-only: checking the evidence writes nothing to it.
-	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true, ReadOnly: true})
+	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true, ReadOnly: true, ScanWorkers: journalReaders()})
 	switch {
 	case errors.Is(err, storage.ErrInUse):
 		// The kiosk runs on it: it checks its own store, read-only.
@@ -90,7 +91,7 @@ func journalVerify(args []string, stdout io.Writer) error {
 		}
 		defer os.RemoveAll(copyDir)
 		fmt.Fprintf(stdout, "(the store was not closed cleanly: checked on a recovered copy, the data dir is left as it is)\n")
-		db, err = storage.Open(copyDir, storage.Options{OpenRolledBack: true})
+		db, err = storage.Open(copyDir, storage.Options{OpenRolledBack: true, ScanWorkers: journalReaders()})
 	}
 	if err != nil {
 		return err
@@ -98,6 +99,11 @@ func journalVerify(args []string, stdout io.Writer) error {
 	defer db.Close()
 	return verifyStore(ctx, db, *data, stdout)
 }
+
+// journalReaders is how many goroutines decode the journal for the
+// commands that read it whole with the kiosk stopped
+// (storage.Options.ScanWorkers): every core the process may use.
+func journalReaders() int { return runtime.GOMAXPROCS(0) }
 
 // copyStore copies the store's own files in dataDir (not its lock, not the
 // keys) into a new temporary directory.

@@ -54,7 +54,7 @@ func journalExport(args []string, stdout io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*data, "MANIFEST")); err != nil {
 		return fmt.Errorf("journal export: %s holds no journal (no Badger MANIFEST): %w", *data, ErrNoJournal)
 	}
-	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true})
+	db, err := storage.Open(*data, storage.Options{OpenRolledBack: true, ScanWorkers: journalReaders()})
 	if errors.Is(err, storage.ErrInUse) {
 		return fmt.Errorf("journal export: %w: the kiosk runs on %s; stop it, or export from a copy of the data dir", err, *data)
 	}

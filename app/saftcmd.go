@@ -113,7 +113,7 @@ func runSAFTExport(ctx context.Context, req saftRequest, now func() time.Time, s
 	if _, err := os.Stat(filepath.Join(req.DataDir, "MANIFEST")); err != nil {
 		return "", fmt.Errorf("%s holds no journal (no Badger MANIFEST): %w", req.DataDir, ErrNoJournal)
 	}
-	db, err := openStopped(req.DataDir)
+	db, err := openStoppedWith(req.DataDir, storage.Options{ScanWorkers: journalReaders()})
 	if errors.Is(err, storage.ErrRolledBack) {
 		return "", openDataErr(req.DataDir, err)
 	}

@@ -95,8 +95,11 @@ func (c staffCLI) open() (*storage.DB, error) { return openStopped(c.data) }
 
 // openStopped opens the data dir for a command that changes it with the
 // kiosk stopped, saying what to do when the kiosk has it.
-func openStopped(dir string) (*storage.DB, error) {
-	db, err := storage.Open(dir, storage.Options{})
+func openStopped(dir string) (*storage.DB, error) { return openStoppedWith(dir, storage.Options{}) }
+
+// openStoppedWith is openStopped with opts.
+func openStoppedWith(dir string, opts storage.Options) (*storage.DB, error) {
+	db, err := storage.Open(dir, opts)
 	if errors.Is(err, storage.ErrInUse) {
 		return nil, fmt.Errorf("%w (the kiosk is running on it: stop it first, e.g. systemctl stop selvkasse)", err)
 	}

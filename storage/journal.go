@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -156,7 +157,9 @@ const scanReleaseAfter = 16 * scanBatch
 
 // Scan implements kiosk.Journal. It reads the records in batches and calls
 // fn outside any lock or transaction, so fn may call the DB (and records it
-// appends may be scanned too).
+// appends may be scanned too). With Options.ScanWorkers above 1 the
+// records are read ahead and decoded on that many goroutines while fn
+// runs (scanAhead).
 func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error) error {
 	if from == 0 {
 		from = 1
@@ -171,14 +174,24 @@ func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error)
 			d.releaseSoon()
 		}
 	}()
+	if d.scanWorkers > 1 {
+		next, err := d.scanAhead(ctx, from, fn, &unreleased)
+		if err != nil {
+			return err
+		}
+		// On from the journal's end as the reading found it: what fn
+		// appended meanwhile.
+		from = next
+	}
 	for {
 		if unreleased >= scanReleaseEvery {
 			d.releaseTablePagesNow()
 			unreleased = 0
 		}
 		// On a bad record, the records before it still go to fn first.
-		batch, next, readErr := d.readRecords(ctx, from, scanBatch)
-		unreleased += len(batch)
+		raw, next, readErr := d.readRaw(ctx, from, scanBatch)
+		unreleased += len(raw)
+		batch, decErr := decodeRaw(raw)
 		for _, r := range batch {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -187,21 +200,136 @@ func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error)
 				return err
 			}
 		}
+		if decErr != nil {
+			return decErr
+		}
 		if readErr != nil {
 			return readErr
 		}
-		if len(batch) < scanBatch || next == 0 {
+		if len(raw) < scanBatch || next == 0 {
 			return nil
 		}
 		from = next
 	}
 }
 
-// readRecords reads up to max records from key from on, and the key to go
-// on from. On an error it returns the records before the bad one too. A
-// record whose key and number disagree is returned as it is: the chain
+// scanAhead is Scan's reading with workers: one goroutine reads the
+// batches of raw records in order, d.scanWorkers goroutines decode them,
+// and fn gets them in order on the caller's goroutine. It returns the
+// number after the last record the reading found, or the first error,
+// after the records before it went to fn. Nothing it started runs on
+// after it returns.
+func (d *DB) scanAhead(ctx context.Context, from uint64, fn func(kiosk.Record) error, unreleased *int) (uint64, error) {
+	type batch struct {
+		raw     []storedRecord
+		readErr error
+		recs    []kiosk.Record
+		decErr  error
+		done    chan struct{}
+	}
+	stop := make(chan struct{})
+	ordered := make(chan *batch, 2*d.scanWorkers)
+	work := make(chan *batch, 2*d.scanWorkers)
+	var wg sync.WaitGroup
+	wg.Add(1 + d.scanWorkers)
+	var end uint64
+	go func() {
+		defer wg.Done()
+		defer close(ordered)
+		defer close(work)
+		for {
+			if *unreleased >= scanReleaseEvery {
+				d.releaseTablePagesNow()
+				*unreleased = 0
+			}
+			raw, next, err := d.readRaw(ctx, from, scanBatch)
+			*unreleased += len(raw)
+			b := &batch{raw: raw, readErr: err, done: make(chan struct{})}
+			select {
+			case ordered <- b:
+			case <-stop:
+				return
+			}
+			select {
+			case work <- b:
+			case <-stop:
+				return
+			}
+			if len(raw) > 0 {
+				from = next
+			}
+			if err != nil || len(raw) < scanBatch {
+				end = from
+				if testHookScanAheadEnd != nil {
+					testHookScanAheadEnd()
+				}
+				return
+			}
+		}
+	}()
+	for range d.scanWorkers {
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				b.recs, b.decErr = decodeRaw(b.raw)
+				close(b.done)
+			}
+		}()
+	}
+	finish := func(err error) (uint64, error) {
+		close(stop)
+		wg.Wait()
+		return end, err
+	}
+	for b := range ordered {
+		<-b.done
+		for _, r := range b.recs {
+			if err := ctx.Err(); err != nil {
+				return finish(err)
+			}
+			if err := fn(r); err != nil {
+				return finish(err)
+			}
+		}
+		if b.decErr != nil {
+			return finish(b.decErr)
+		}
+		if b.readErr != nil {
+			return finish(b.readErr)
+		}
+	}
+	return finish(nil)
+}
+
+// testHookScanAheadEnd, in tests, runs when scanAhead's reading has
+// found the journal's end.
+var testHookScanAheadEnd func()
+
+// storedRecord is a journal record as stored, not decoded yet.
+type storedRecord struct {
+	seq uint64
+	b   []byte
+}
+
+// decodeRaw decodes raw in order; on a bad record it returns the records
+// before it and the error.
+func decodeRaw(raw []storedRecord) ([]kiosk.Record, error) {
+	out := make([]kiosk.Record, 0, len(raw))
+	for _, rr := range raw {
+		r, err := kiosk.DecodeRecord(rr.b)
+		if err != nil {
+			return out, fmt.Errorf("storage: scan journal: record %d: %w", rr.seq, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// readRaw reads up to max stored records from key from on, and the key to
+// go on from. On an error it returns the records before the bad one too.
+// A record whose key and number disagree is returned as it is: the chain
 // check reports it.
-func (d *DB) readRecords(ctx context.Context, from uint64, max int) (out []kiosk.Record, next uint64, err error) {
+func (d *DB) readRaw(ctx context.Context, from uint64, max int) (out []storedRecord, next uint64, err error) {
 	err = d.call("scan journal", func() error {
 		return d.view(ctx, func(txn *badger.Txn) error {
 			prefix := []byte(prefJrnl)
@@ -220,17 +348,24 @@ func (d *DB) readRecords(ctx context.Context, from uint64, max int) (out []kiosk
 				if err != nil {
 					return fmt.Errorf("storage: scan journal: read record %d: %w", seq, err)
 				}
-				r, err := kiosk.DecodeRecord(b)
-				if err != nil {
-					return fmt.Errorf("storage: scan journal: record %d: %w", seq, err)
-				}
-				out = append(out, r)
+				out = append(out, storedRecord{seq: seq, b: b})
 				next = seq + 1
 			}
 			return nil
 		})
 	})
 	return out, next, err
+}
+
+// readRecords is readRaw, decoded: up to max records from key from on, and
+// the key to go on from; on an error, the records before the bad one too.
+func (d *DB) readRecords(ctx context.Context, from uint64, max int) ([]kiosk.Record, uint64, error) {
+	raw, next, err := d.readRaw(ctx, from, max)
+	recs, decErr := decodeRaw(raw)
+	if decErr != nil {
+		return recs, next, decErr
+	}
+	return recs, next, err
 }
 
 // Head implements kiosk.Journal.

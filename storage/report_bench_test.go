@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -210,17 +211,22 @@ func scanDay(ctx context.Context, d *DB, kioskID string, from uint64) (kiosk.Tot
 // with Scan, as `journal verify` and the exports do: every record
 // decoded, the table pages released on the way. Its baseline, in the same
 // run, is BenchmarkJournalIterate1M.
-func BenchmarkJournalScan1M(b *testing.B) {
-	benchJournal1M(b, func(ctx context.Context, d *DB) (n int, err error) {
-		err = d.Scan(ctx, 0, func(kiosk.Record) error { n++; return nil })
-		return n, err
-	})
+func BenchmarkJournalScan1M(b *testing.B) { benchJournal1M(b, 0, scanAll) }
+
+// BenchmarkJournalScanAhead1M is BenchmarkJournalScan1M with the store
+// opened as those commands open it (Options.ScanWorkers: every core).
+func BenchmarkJournalScanAhead1M(b *testing.B) { benchJournal1M(b, runtime.GOMAXPROCS(0), scanAll) }
+
+// scanAll scans the whole journal of d and counts its records.
+func scanAll(ctx context.Context, d *DB) (n int, err error) {
+	err = d.Scan(ctx, 0, func(kiosk.Record) error { n++; return nil })
+	return n, err
 }
 
 // BenchmarkJournalIterate1M is the least a scan of the journal does: one
 // Badger iterator over its keys, each value copied out, nothing decoded.
 func BenchmarkJournalIterate1M(b *testing.B) {
-	benchJournal1M(b, func(ctx context.Context, d *DB) (n int, err error) {
+	benchJournal1M(b, 0, func(ctx context.Context, d *DB) (n int, err error) {
 		err = d.view(ctx, func(txn *badger.Txn) error {
 			prefix := []byte(prefJrnl)
 			it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
@@ -237,11 +243,15 @@ func BenchmarkJournalIterate1M(b *testing.B) {
 	})
 }
 
-// benchJournal1M times read on the 1 M-sale history, reporting how many
-// records it read.
-func benchJournal1M(b *testing.B, read func(context.Context, *DB) (int, error)) {
+// benchJournal1M times read on the 1 M-sale history, opened with
+// Options.ScanWorkers workers, reporting how many records it read.
+func benchJournal1M(b *testing.B, workers int, read func(context.Context, *DB) (int, error)) {
 	dir, _, _ := buildHistory1M(b)
-	d := mustOpen(b, dir)
+	d, err := Open(dir, Options{shortTop: true, ScanWorkers: workers})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
 	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {

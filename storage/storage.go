@@ -57,6 +57,12 @@ type Options struct {
 	// Clock tells the time of price changes and which scheduled price is
 	// in force (prices.go). Nil: the system clock.
 	Clock kiosk.Clock
+	// ScanWorkers, above 1, has Scan read the journal ahead of its caller
+	// and decode it on that many goroutines: for the commands that read
+	// the whole journal with the kiosk stopped (journal verify and
+	// export, the SAF-T and age check exports), on every core. The kiosk
+	// leaves it 0: its checkout keeps the other cores.
+	ScanWorkers int
 
 	// scrubHold, in tests, holds the background scrub (scrub.go) until
 	// it is closed.
@@ -101,7 +107,8 @@ type DB struct {
 	vdone chan struct{}
 	scrub scrub // the tables Open checked short, read in full (scrub.go)
 
-	readOnly bool // Options.ReadOnly
+	readOnly    bool // Options.ReadOnly
+	scanWorkers int  // Options.ScanWorkers
 
 	// The signing of cash transactions (sign.go): nil until SetSigner,
 	// and CompleteSale refuses.
@@ -267,7 +274,7 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, classify(dir, err))
 	}
-	d := &DB{bdb: bdb, dir: dir, log: opts.Logger, check: found, readOnly: opts.ReadOnly}
+	d := &DB{bdb: bdb, dir: dir, log: opts.Logger, check: found, readOnly: opts.ReadOnly, scanWorkers: opts.ScanWorkers}
 	// Before anything scans: the scans check the tables they read first.
 	d.startScrub(found, opts.scrubHold)
 	// Before anything reads: what was acknowledged and Badger lacks.
