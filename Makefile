@@ -195,7 +195,8 @@ bench-data: build
 	  fi; done
 
 # Cold start (storage.Open + the checkout's Start) on the empty dir (the
-# baseline) and both histories, 3 runs each; steady RSS after 500 whole
+# baseline) and both histories, 3 runs each, with the page cache kept and,
+# as after a boot, with the data dir dropped from it; steady RSS after 500 whole
 # sales, each in a process of its own under the appliance's GOMEMLIMIT.
 # The cold start's first, untimed, Open of the fresh copy reads every
 # table in full once (first-open-ms); the memory runs then find them
@@ -209,7 +210,8 @@ bench-start: deps bench-data
 	  st=$$?; grep -v -i 'fyne\|cause:\|at: ' bin/bench-start.txt; exit $$st
 	@awk '/^BenchmarkColdStart\// {n=$$1; sub(/-[0-9]+$$/, "", n); sub(/.*\//, "", n); for (i=1;i<NF;i++) {if ($$(i+1)=="min-ms") mn[n]=$$i; if ($$(i+1)=="median-ms") md[n]=$$i; if ($$(i+1)=="max-ms") mx[n]=$$i}} \
 	  END { for (k in md) if (k != "empty" && md["empty"]) printf "cold start to the idle screen (storage.Open, the checkout started, the screen built and laid out in the Fyne test driver), %s + 100k products: min/median/max %.0f/%.0f/%.0f ms = %.1f x the empty data dir (%.0f ms median), same run; goal <= 1500 ms\n", k, mn[k], md[k], mx[k], md[k]/md["empty"], md["empty"]; \
-	    if (md["sales=1M"] && md["sales=100k"]) { r = md["sales=1M"]/md["sales=100k"]; printf "cold start, 1M sales / 100k sales: %.2f x; goal: independent of the number of sales (about 1; the ratio moves by about 0.1 from run to run, so <= 1.1): %s\n", r, (r <= 1.1 ? "met" : "NOT met") } }' bin/bench-start.txt
+	    if (md["sales=1M"] && md["sales=100k"]) { r = md["sales=1M"]/md["sales=100k"]; printf "cold start, 1M sales / 100k sales: %.2f x; goal: independent of the number of sales (about 1; the ratio moves by about 0.1 from run to run, so <= 1.1): %s\n", r, (r <= 1.1 ? "met" : "NOT met") }; \
+	    if (md["sales=1M,after-boot"] && md["sales=100k,after-boot"]) printf "cold start after a boot (the data dir dropped from the page cache before each start), 1M sales / 100k sales: %.2f x (medians %.0f and %.0f ms; %.2f x the same start with the page cache kept, at 1M)\n", md["sales=1M,after-boot"]/md["sales=100k,after-boot"], md["sales=1M,after-boot"], md["sales=100k,after-boot"], md["sales=1M,after-boot"]/md["sales=1M"] }' bin/bench-start.txt
 	@for d in "" p100k-s1M; do \
 	  GOMEMLIMIT=$(BENCH_GOMEMLIMIT) SELVKASSE_BENCH_DATA=$(BENCH_WORK) SELVKASSE_BENCH_MEM_DATA=$$d \
 	    $(GO) test -run '^$$' -bench 'SteadyMemory' -benchtime $(MEMSALES) -timeout 30m ./app/ | grep '^BenchmarkSteadyMemory' | sed "s/^/$${d:-empty} /"; \
