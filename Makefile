@@ -83,12 +83,14 @@ JOURNALBENCHTIME ?= 1x
 CATALOGBENCHTIME ?= 3x
 bench: deps
 	@mkdir -p bin
-	@$(GO) test -run '^$$' -bench '^Benchmark(CompleteSale|RawAppendFdatasync|Lookup100k)$$' -benchmem -benchtime $(BENCHTIME) ./storage/ > bin/bench-storage.txt; \
+	@$(GO) test -run '^$$' -bench '^Benchmark(CompleteSale|RawAppendFdatasync|Lookup100k|Search100k|SearchList100k)$$' -benchmem -benchtime $(BENCHTIME) ./storage/ > bin/bench-storage.txt; \
 	  st=$$?; cat bin/bench-storage.txt; exit $$st
 	@$(GO) test -run '^$$' -bench '^BenchmarkOpen100k$$' -benchmem -benchtime $(OPENBENCHTIME) ./storage/ > bin/bench-open.txt; \
 	  st=$$?; grep '^Benchmark' bin/bench-open.txt; exit $$st
 	@awk '/^BenchmarkCompleteSale/ {s=$$3} /^BenchmarkRawAppendFdatasync/ {r=$$3} \
 	  END { if (s && r) printf "durable sale commit: %.0f ns = %.2f x raw append+fdatasync (%.0f ns), same run\n", s, s/r, r }' bin/bench-storage.txt
+	@awk '/^BenchmarkSearch100k/ {f=$$3; fb=$$5} /^BenchmarkSearchList100k/ {l=$$3; lb=$$5} \
+	  END { if (f && l) printf "search by name as typed, 100k products (every name read): %.1f ms and %.0f KiB allocated = %.2f x listing the catalog and lower-casing each name (%.1f ms, %.0f KiB), same run\n", f/1e6, fb/1024, f/l, l/1e6, lb/1024 }' bin/bench-storage.txt
 	@$(GO) test -run '^$$' -bench 'SaleCommitTail' -benchtime $(BENCHTIME) -count 3 ./storage/ > bin/bench-commit.txt; \
 	  st=$$?; cat bin/bench-commit.txt; exit $$st
 	@awk 'function med(a, n,  i, j, t) { for (i=1;i<=n;i++) for (j=i+1;j<=n;j++) if (a[j]<a[i]) {t=a[i]; a[i]=a[j]; a[j]=t}; return a[int((n+1)/2)] } \
@@ -226,6 +228,7 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseGTIN -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime $(FUZZTIME) ./kiosk/
+	$(GO) test -run '^$$' -fuzz FuzzContainsLower -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzParseMoney -fuzztime $(FUZZTIME) ./kiosk/
 	$(GO) test -run '^$$' -fuzz FuzzEncodeText -fuzztime $(FUZZTIME) ./kiosk/saft/
 	$(GO) test -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME) ./devices/escpos/

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	rtmetrics "runtime/metrics"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -224,6 +225,67 @@ func BenchmarkLookup100k(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// searchQuery is what a customer typed into the search: of its eleven
+// matches ten are at the end of the 100 000-product catalog's order
+// ("Vare 099990" on), so a search reads every name.
+const searchQuery = "vare 09999"
+
+// BenchmarkSearch100k is the search by name, as kiosk.Checkout.Search
+// makes it for each letter typed (at most 20 results, as the screen asks),
+// in the 100 000-product catalog:
+// FindNames with kiosk.NameMatch's test. Its baseline in the same run,
+// BenchmarkSearchList100k, is the search as it was before FindNames.
+func BenchmarkSearch100k(b *testing.B) {
+	ctx := context.Background()
+	dir, _ := buildCatalog100k(b)
+	d := mustOpen(b, dir)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		match, _ := kiosk.NameMatch(searchQuery)
+		ps, err := d.FindNames(ctx, match, 20)
+		if err != nil || len(ps) != 11 {
+			b.Fatalf("FindNames = %d products, %v; want 11", len(ps), err)
+		}
+	}
+}
+
+// BenchmarkSearchList100k is the search before FindNames: the whole
+// catalog listed, each name lower-cased and searched for each word.
+func BenchmarkSearchList100k(b *testing.B) {
+	ctx := context.Background()
+	dir, _ := buildCatalog100k(b)
+	d := mustOpen(b, dir)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		words := strings.Fields(strings.ToLower(searchQuery))
+		all, err := d.List(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ps []kiosk.Product
+		for _, p := range all {
+			name := strings.ToLower(p.Name)
+			hit := true
+			for _, w := range words {
+				if !strings.Contains(name, w) {
+					hit = false
+					break
+				}
+			}
+			if hit {
+				if ps = append(ps, p); len(ps) == 20 {
+					break
+				}
+			}
+		}
+		if len(ps) != 11 {
+			b.Fatalf("the search found %d products; want 11", len(ps))
+		}
+	}
 }
 
 // BenchmarkOpen100k is the cost of Open, which reads and checks every table,

@@ -11,7 +11,10 @@ import (
 	"selvkasse/kiosk"
 )
 
-var _ kiosk.Catalog = (*DB)(nil)
+var (
+	_ kiosk.Catalog    = (*DB)(nil)
+	_ kiosk.NameFinder = (*DB)(nil)
+)
 
 // loadCatalog reads the whole catalog into the index. Errors wrap
 // ErrCorrupt for a product that does not decode.
@@ -188,6 +191,23 @@ func (d *DB) List(ctx context.Context) (ps []kiosk.Product, err error) {
 			return err
 		}
 		ps = idx.products(false)
+		d.inForceAll(ps)
+		return nil
+	})
+	return ps, err
+}
+
+// FindNames implements kiosk.NameFinder from the catalog index: only the
+// products that match are copied (List copies all of them; with 100 000
+// products that was 20 MB and 29 ms for every letter typed into the
+// search).
+func (d *DB) FindNames(ctx context.Context, match func(name string) bool, max int) (ps []kiosk.Product, err error) {
+	err = d.call("find names", func() error {
+		idx, err := d.catalogIndex(ctx)
+		if err != nil {
+			return err
+		}
+		ps = idx.find(match, max)
 		d.inForceAll(ps)
 		return nil
 	})

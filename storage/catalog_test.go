@@ -180,6 +180,33 @@ func TestCatIndexMatchesModel(t *testing.T) {
 					t.Fatalf("round %d op %d: get(%q) = %+v, %v; want %+v, %v", round, op, g, got, ok, p, wantOK)
 				}
 			}
+			// find: products(false)'s matches, as many as asked for, in
+			// the same order (ties in name and GTIN in either).
+			for _, match := range []func(string) bool{
+				func(string) bool { return true },
+				func(n string) bool { return strings.Contains(n, "a") },
+				func(n string) bool { return n == "Farris" },
+			} {
+				var all []kiosk.Product
+				for _, p := range c.products(false) {
+					if match(p.Name) {
+						all = append(all, p)
+					}
+				}
+				for _, max := range []int{0, 1, 3} {
+					got, want := c.find(match, max), all
+					if max > 0 && len(want) > max {
+						want = want[:max]
+					}
+					key := func(p kiosk.Product) string { return p.Name + "\x00" + string(p.GTIN) }
+					if !slices.Equal(mapKeys(got, key), mapKeys(want, key)) {
+						t.Fatalf("round %d op %d: find(max %d) =\n%+v\nwant\n%+v", round, op, max, got, want)
+					}
+					if max == 0 && !slices.Equal(total(got), total(want)) {
+						t.Fatalf("round %d op %d: find =\n%+v\nwant\n%+v", round, op, got, want)
+					}
+				}
+			}
 			for _, cabinet := range []bool{false, true} {
 				got := c.products(cabinet)
 				if !slices.IsSortedFunc(got, byNameGTIN) {
@@ -191,6 +218,15 @@ func TestCatIndexMatchesModel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mapKeys is key of each of ps.
+func mapKeys(ps []kiosk.Product, key func(kiosk.Product) string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = key(p)
+	}
+	return out
 }
 
 // TestCatalogKeepsOddProducts: products in the store that Put would not

@@ -291,6 +291,43 @@ func (c *catIndex) sorted(keep func(*catItem) bool) []int32 {
 	return is
 }
 
+// find returns copies of the products whose name match accepts, as
+// products(false) gives them and in its order, at most max (max ≤ 0:
+// all): only the matches are copied.
+func (c *catIndex) find(match func(name string) bool, max int) []kiosk.Product {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.order == nil {
+		c.order = c.sorted(func(*catItem) bool { return true })
+	}
+	ps := []kiosk.Product{}
+	for _, i := range c.order {
+		if max > 0 && len(ps) == max {
+			break
+		}
+		if it := &c.items[i]; match(it.name) {
+			ps = append(ps, c.withInfo(it.product(gtinString(it.gtin))))
+		}
+	}
+	// The odd products go into the order too: the first max of all the
+	// matches are among the first max of the items' and every odd one.
+	odd := false
+	for _, p := range c.odd {
+		if match(p.Name) {
+			ps, odd = append(ps, p), true
+		}
+	}
+	if odd {
+		slices.SortFunc(ps, func(a, b kiosk.Product) int {
+			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.GTIN), string(b.GTIN)))
+		})
+		if max > 0 && len(ps) > max {
+			ps = ps[:max]
+		}
+	}
+	return ps
+}
+
 // products returns copies of the products (all, or those in the cabinet)
 // by name, then GTIN, sorting the order first when a write invalidated
 // it.

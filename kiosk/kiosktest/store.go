@@ -16,6 +16,7 @@ import (
 
 var (
 	_ kiosk.Catalog     = (*Store)(nil)
+	_ kiosk.NameFinder  = (*Store)(nil)
 	_ kiosk.SaleStore   = (*Store)(nil)
 	_ kiosk.Journal     = (*Store)(nil)
 	_ kiosk.ReportStore = (*Store)(nil)
@@ -224,6 +225,25 @@ func (s *Store) List(ctx context.Context) ([]kiosk.Product, error) {
 	}
 	s.mu.Unlock()
 	storeSortProducts(out)
+	return out, nil
+}
+
+// FindNames implements kiosk.NameFinder: List's products whose name
+// match accepts, at most max.
+func (s *Store) FindNames(ctx context.Context, match func(name string) bool, max int) ([]kiosk.Product, error) {
+	ps, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []kiosk.Product{}
+	for _, p := range ps {
+		if max > 0 && len(out) == max {
+			break
+		}
+		if match(p.Name) {
+			out = append(out, p)
+		}
+	}
 	return out, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -212,6 +213,50 @@ func TestCatalog(t *testing.T, open func(t *testing.T) kiosk.Catalog) {
 		for _, p := range cab {
 			if !p.Cabinet {
 				t.Errorf("Cabinet lists %s, which is not a cabinet product", p.Name)
+			}
+		}
+	})
+
+	t.Run("find names gives what List gives", func(t *testing.T) {
+		c := open(t)
+		f, ok := c.(kiosk.NameFinder)
+		if !ok {
+			t.Skip("not a kiosk.NameFinder")
+		}
+		twin := prodLight
+		twin.GTIN, twin.Name = storeGTIN("704000000000"), prodCola.Name
+		off := prodChoc
+		off.Inactive = true
+		for _, p := range []kiosk.Product{prodLight, prodCigs, prodCola, twin, off, prodSnus, prodPaper} {
+			storeMustPut(t, c, p)
+		}
+		list := storeMustList(t, c)
+		for _, m := range []struct {
+			name  string
+			match func(string) bool
+		}{
+			{"all", func(string) bool { return true }},
+			{"none", func(string) bool { return false }},
+			{"with an o", func(n string) bool { return strings.Contains(n, "o") }},
+			{"the twins", func(n string) bool { return n == prodCola.Name }},
+		} {
+			for _, max := range []int{0, 1, 2, 100} {
+				var want []kiosk.Product
+				for _, p := range list {
+					if m.match(p.Name) && (max <= 0 || len(want) < max) {
+						want = append(want, p)
+					}
+				}
+				got, err := f.FindNames(ctx, m.match, max)
+				if err != nil {
+					t.Fatalf("FindNames(%s, %d): %v", m.name, max, err)
+				}
+				if len(got) != len(want) {
+					t.Fatalf("FindNames(%s, %d) gave %d products, List %d", m.name, max, len(got), len(want))
+				}
+				for i := range got {
+					storeSameJSON(t, fmt.Sprintf("FindNames(%s, %d)[%d]", m.name, max, i), got[i], want[i])
+				}
 			}
 		}
 	})
