@@ -232,17 +232,23 @@ func BenchmarkLookup100k(b *testing.B) {
 // ("Vare 099990" on), so a search reads every name.
 const searchQuery = "vare 09999"
 
+// searchStore opens the 100 000-product catalog for the search
+// benchmarks, their timer reset.
+func searchStore(b *testing.B) (context.Context, *DB) {
+	dir, _ := buildCatalog100k(b)
+	d := mustOpen(b, dir)
+	b.ReportAllocs()
+	b.ResetTimer()
+	return context.Background(), d
+}
+
 // BenchmarkSearch100k is the search by name, as kiosk.Checkout.Search
 // makes it for each letter typed (at most 20 results, as the screen asks),
 // in the 100 000-product catalog:
 // FindNames with kiosk.NameMatch's test. Its baseline in the same run,
 // BenchmarkSearchList100k, is the search as it was before FindNames.
 func BenchmarkSearch100k(b *testing.B) {
-	ctx := context.Background()
-	dir, _ := buildCatalog100k(b)
-	d := mustOpen(b, dir)
-	b.ReportAllocs()
-	b.ResetTimer()
+	ctx, d := searchStore(b)
 	for b.Loop() {
 		match, _ := kiosk.NameMatch(searchQuery)
 		ps, err := d.FindNames(ctx, match, 20)
@@ -255,11 +261,7 @@ func BenchmarkSearch100k(b *testing.B) {
 // BenchmarkSearchList100k is the search before FindNames: the whole
 // catalog listed, each name lower-cased and searched for each word.
 func BenchmarkSearchList100k(b *testing.B) {
-	ctx := context.Background()
-	dir, _ := buildCatalog100k(b)
-	d := mustOpen(b, dir)
-	b.ReportAllocs()
-	b.ResetTimer()
+	ctx, d := searchStore(b)
 	for b.Loop() {
 		words := strings.Fields(strings.ToLower(searchQuery))
 		all, err := d.List(ctx)

@@ -136,9 +136,6 @@ func TestCatIndexMatchesModel(t *testing.T) {
 		}
 		return g, p
 	}
-	byNameGTIN := func(a, b kiosk.Product) int {
-		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.GTIN), string(b.GTIN)))
-	}
 	// Products under other keys may share a name and a GTIN, in either
 	// order: compare in a total order after checking the partial one.
 	total := func(ps []kiosk.Product) []kiosk.Product {

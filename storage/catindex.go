@@ -318,14 +318,17 @@ func (c *catIndex) find(match func(name string) bool, max int) []kiosk.Product {
 		}
 	}
 	if odd {
-		slices.SortFunc(ps, func(a, b kiosk.Product) int {
-			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.GTIN), string(b.GTIN)))
-		})
+		slices.SortFunc(ps, byNameGTIN)
 		if max > 0 && len(ps) > max {
 			ps = ps[:max]
 		}
 	}
 	return ps
+}
+
+// byNameGTIN is the order of List and Cabinet: by name, then GTIN.
+func byNameGTIN(a, b kiosk.Product) int {
+	return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.GTIN), string(b.GTIN)))
 }
 
 // products returns copies of the products (all, or those in the cabinet)
@@ -354,9 +357,7 @@ func (c *catIndex) products(cabinet bool) []kiosk.Product {
 				ps = append(ps, p)
 			}
 		}
-		slices.SortFunc(ps, func(a, b kiosk.Product) int {
-			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.GTIN), string(b.GTIN)))
-		})
+		slices.SortFunc(ps, byNameGTIN)
 	}
 	return ps
 }

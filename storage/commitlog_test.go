@@ -441,6 +441,20 @@ func TestUpdatesWriteThroughSetAndDel(t *testing.T) {
 	}
 }
 
+// runKilledChild runs test in this test binary again as a child with env
+// added, and fails unless the child ended killed by SIGKILL (as it kills
+// itself at the moment the test wants a crash).
+func runKilledChild(t *testing.T, test, env string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child: %v; want killed by SIGKILL\n%s", err, out)
+	}
+}
+
 // TestKillBetweenLogAndBadger is the commit log's crash window for real:
 // a child process completes three sales, and is killed (SIGKILL) in the
 // fourth right after its record is synced in the log, before Badger's
@@ -456,13 +470,7 @@ func TestKillBetweenLogAndBadger(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run", "^TestKillBetweenLogAndBadger$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "STORAGE_KILL_CHILD="+dir)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("child: %v; want killed by SIGKILL\n%s", err, out)
-	}
+	runKilledChild(t, "TestKillBetweenLogAndBadger", "STORAGE_KILL_CHILD="+dir)
 	d := mustOpen(t, dir)
 	if s, err := d.Sale(ctx, "K1", 4); err != nil || s.ID != "killed-0" {
 		t.Errorf("receipt 4 = %q, %v; want the sale killed after its record", s.ID, err)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"syscall"
@@ -79,13 +78,7 @@ func TestPowerCutReadsOnlyNewTables(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := verifiedStore(t)
-	cmd := exec.Command(os.Args[0], "-test.run", "^TestPowerCutReadsOnlyNewTables$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "STORAGE_POWERCUT_CHILD="+dir)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("child: %v; want killed by SIGKILL\n%s", err, out)
-	}
+	runKilledChild(t, "TestPowerCutReadsOnlyNewTables", "STORAGE_POWERCUT_CHILD="+dir)
 	known := readVerified(dir)
 	if len(known) == 0 {
 		t.Fatal("no list of verified tables after the kill: the next Open reads every table in full")
