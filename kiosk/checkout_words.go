@@ -124,7 +124,7 @@ func NameMatch(q string) (match func(name string) bool, ok bool) {
 // NameFinder is a Catalog that finds products by name without handing
 // out the whole catalog (storage.DB: with 100 000 products, List copied
 // 20 MB for every letter typed into the search, and the search took
-// 29 ms). FindNames returns the products whose Name match accepts, as
+// 20–29 ms here). FindNames returns the products whose Name match accepts, as
 // List gives them and in its order, at most max (max ≤ 0: all). match
 // must not block: the catalog may call it under its lock. Errors: the
 // catalog's.
