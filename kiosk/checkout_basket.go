@@ -27,6 +27,9 @@ func (c *Checkout) Scan(code string) {
 	if err != nil {
 		c.Touch() // a scan is the customer's activity (checkout_timers.go)
 		c.journal(c.entry(CodeOther, SubScanError, err.Error()))
+		if c.stockUnknown(code) {
+			return
+		}
 		c.setNotice(NoticeBadCode, code)
 		return
 	}
@@ -36,6 +39,9 @@ func (c *Checkout) Scan(code string) {
 		e := c.entry(CodePriceLookup, SubLookupMiss, "unknown code "+code)
 		e.Data = map[string]string{"code": code}
 		c.journal(e)
+		if c.stockUnknown(code) {
+			return
+		}
 		c.setNotice(NoticeUnknownCode, code)
 		return
 	}

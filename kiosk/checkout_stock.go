@@ -27,6 +27,10 @@ type StockReceipt struct {
 type StaffStock struct {
 	Receiving bool     // scans go to receiving
 	Scanned   *Product // the product scanned while receiving, as looked up
+	// Unknown is the last code scanned while receiving that is no
+	// product of the catalog (or no barcode at all), until a product is
+	// scanned: the staff member is told so where they look.
+	Unknown string
 	// Received is the last product booked in this session and Qty how
 	// many; nil: none yet.
 	Received *Product
@@ -39,6 +43,7 @@ type StaffStock struct {
 type stockSession struct {
 	receiving bool
 	scanned   *Product
+	unknown   string
 	received  *Product
 	qty       int
 	status    *StockStatus
@@ -96,7 +101,7 @@ func stockViewLocked(st *staffState) *StaffStock {
 	if ss == nil {
 		return nil
 	}
-	return &StaffStock{Receiving: ss.receiving, Scanned: ss.scanned, Received: ss.received, Qty: ss.qty, Status: ss.status, Err: ss.err}
+	return &StaffStock{Receiving: ss.receiving, Scanned: ss.scanned, Unknown: ss.unknown, Received: ss.received, Qty: ss.qty, Status: ss.status, Err: ss.err}
 }
 
 // StaffReceiving opens (on) or closes receiving on the staff screen: while
@@ -142,7 +147,25 @@ func (c *Checkout) stockScan(p Product) bool {
 		c.mu.Unlock()
 		return false
 	}
-	st.stock.scanned = &p
+	st.stock.scanned, st.stock.unknown = &p, ""
+	c.touchStaffLocked()
+	c.mu.Unlock()
+	c.notify()
+	return true
+}
+
+// stockUnknown takes code, which is no product (or no barcode), when
+// staff are receiving goods: the receiving step says so, instead of the
+// customer's notice "ask a staff member" beside it. It reports whether
+// it took the code.
+func (c *Checkout) stockUnknown(code string) bool {
+	c.mu.Lock()
+	st := c.staff
+	if st == nil || st.phase != StaffSignedIn || st.stock == nil || !st.stock.receiving {
+		c.mu.Unlock()
+		return false
+	}
+	st.stock.scanned, st.stock.unknown = nil, code
 	c.touchStaffLocked()
 	c.mu.Unlock()
 	c.notify()

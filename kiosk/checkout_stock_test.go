@@ -57,6 +57,31 @@ func TestStaffReceivesStock(t *testing.T) {
 	v = r.until(func(v kiosk.View) bool { return v.Staff == nil && v.Count == 1 }, "the customer's sale")
 }
 
+// A code that is no product, scanned while receiving, is the receiving
+// step's to report (it was the customer's notice "unknown code, ask a
+// staff member", beside the staff screen), still journaled; a garbled
+// scan the same; a product scanned after it is the one received.
+func TestStaffReceivingUnknownCode(t *testing.T) {
+	r := mustRig(t)
+	r.signIn("ola")
+	r.must(r.co.StaffReceiving(true))
+	for _, c := range []struct{ code, sub string }{{"7039990000991", kiosk.SubLookupMiss}, {"12345", kiosk.SubScanError}} {
+		r.co.Scan(c.code)
+		v := r.until(func(v kiosk.View) bool { s := staffStock(v); return s != nil && s.Unknown == c.code }, "the unknown code "+c.code)
+		if v.Notice != kiosk.NoticeNone || v.Staff.Stock.Scanned != nil || v.Staff.Phase != kiosk.StaffSignedIn || v.Count != 0 {
+			t.Errorf("after %s: notice %v, scanned %v, staff %v, %d items; want only the receiving step's word", c.code, v.Notice, v.Staff.Stock.Scanned, v.Staff.Phase, v.Count)
+		}
+		if len(r.journaled(c.sub)) == 0 {
+			t.Errorf("%s not journaled as %s", c.code, c.sub)
+		}
+	}
+	r.co.Scan("7039990000113")
+	v := r.until(func(v kiosk.View) bool { s := staffStock(v); return s != nil && s.Scanned != nil }, "the scanned product")
+	if v.Staff.Stock.Unknown != "" || v.Staff.Stock.Scanned.GTIN != soda.GTIN {
+		t.Errorf("after the soda: unknown %q, scanned %v", v.Staff.Stock.Unknown, v.Staff.Stock.Scanned)
+	}
+}
+
 func TestStaffReceivingRefused(t *testing.T) {
 	t.Run("technician", func(t *testing.T) {
 		r := mustRig(t)

@@ -74,6 +74,12 @@ func (s *Screen) receivingPanel() fyne.CanvasObject {
 	}
 	if st == nil || st.Scanned == nil {
 		out.Add(leftLabel(s.t(mRecvScan), theme.SizeNameSubHeadingText, true))
+		if st != nil && st.Unknown != "" {
+			l := leftLabel(s.t(mRecvUnknown, st.Unknown), theme.SizeNameText, true)
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.DangerImportance
+			out.Add(l)
+		}
 		return s.step(title, s.t(mRecvHint), out)
 	}
 	p := st.Scanned
@@ -229,6 +235,7 @@ const (
 	mRecvQty          msg = "recv.qty"
 	mRecvClear        msg = "recv.clear"
 	mRecvDone         msg = "recv.done"
+	mRecvUnknown      msg = "recv.unknown"
 )
 
 var stockTexts = map[string]map[msg]string{
@@ -248,6 +255,7 @@ var stockTexts = map[string]map[msg]string{
 		mRecvQty:          "Antall mottatt",
 		mRecvClear:        "Tøm",
 		mRecvDone:         "Mottatt: %d × %s – på lager nå %d",
+		mRecvUnknown:      "Strekkoden %s er ingen vare i katalogen. Legg varen inn i katalogen, og skann den igjen.",
 	},
 	LangEnglish: {
 		mStock:            "Stock",
@@ -265,6 +273,7 @@ var stockTexts = map[string]map[msg]string{
 		mRecvQty:          "Quantity received",
 		mRecvClear:        "Clear",
 		mRecvDone:         "Received: %d × %s – in stock now %d",
+		mRecvUnknown:      "The barcode %s is no product in the catalog. Add the product to the catalog, and scan it again.",
 	},
 }
 

@@ -42,6 +42,13 @@ func TestStaffReceiving(t *testing.T) {
 	if !hasText(w, "Skann varen som er mottatt") {
 		t.Fatalf("receiving shows %q", texts(w))
 	}
+	// A code that is no product is said where the staff member looks.
+	k.set(receivingView(d, &kiosk.StaffStock{Receiving: true, Unknown: "7039990000991"}))
+	if !hasText(w, "Strekkoden 7039990000991 er ingen vare i katalogen. Legg varen inn i katalogen, og skann den igjen.") ||
+		!hasText(w, "Skann varen som er mottatt") {
+		t.Fatalf("an unknown code while receiving shows %q", texts(w))
+	}
+	assertFits(t, w)
 	cola := d.cola
 	k.set(receivingView(d, &kiosk.StaffStock{Receiving: true, Scanned: &cola}))
 	if !hasText(w, "Cola 0,5 l") || !hasText(w, cola.GTIN.Short()+" · på lager nå: 50") || !findButton(t, w, "OK").Disabled() {
