@@ -119,7 +119,7 @@ func (c *Checkout) StaffReceiving(on bool) error {
 	}
 	if !on {
 		if st.stock != nil {
-			st.stock.receiving, st.stock.scanned = false, nil
+			st.stock.receiving, st.stock.scanned, st.stock.unknown = false, nil, ""
 		}
 		c.touchStaffLocked()
 		return nil

@@ -80,6 +80,14 @@ func TestStaffReceivingUnknownCode(t *testing.T) {
 	if v.Staff.Stock.Unknown != "" || v.Staff.Stock.Scanned.GTIN != soda.GTIN {
 		t.Errorf("after the soda: unknown %q, scanned %v", v.Staff.Stock.Unknown, v.Staff.Stock.Scanned)
 	}
+	// Closing receiving forgets the code too: opened again, it asks anew.
+	r.co.Scan("7039990000991")
+	r.until(func(v kiosk.View) bool { s := staffStock(v); return s != nil && s.Unknown != "" }, "the unknown code again")
+	r.must(r.co.StaffReceiving(false))
+	r.must(r.co.StaffReceiving(true))
+	if s := staffStock(r.co.View()); s == nil || s.Unknown != "" || s.Scanned != nil {
+		t.Errorf("receiving opened again: %+v; want nothing scanned", s)
+	}
 }
 
 func TestStaffReceivingRefused(t *testing.T) {
