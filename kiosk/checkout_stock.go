@@ -140,32 +140,24 @@ func (c *Checkout) StaffReceiving(on bool) error {
 
 // stockScan takes product p scanned while receiving is open, and reports
 // whether it did (the scan is then no customer's).
-func (c *Checkout) stockScan(p Product) bool {
-	c.mu.Lock()
-	st := c.staff
-	if st == nil || st.phase != StaffSignedIn || st.stock == nil || !st.stock.receiving {
-		c.mu.Unlock()
-		return false
-	}
-	st.stock.scanned, st.stock.unknown = &p, ""
-	c.touchStaffLocked()
-	c.mu.Unlock()
-	c.notify()
-	return true
-}
+func (c *Checkout) stockScan(p Product) bool { return c.stockTake(&p, "") }
 
 // stockUnknown takes code, which is no product (or no barcode), when
 // staff are receiving goods: the receiving step says so, instead of the
 // customer's notice "ask a staff member" beside it. It reports whether
 // it took the code.
-func (c *Checkout) stockUnknown(code string) bool {
+func (c *Checkout) stockUnknown(code string) bool { return c.stockTake(nil, code) }
+
+// stockTake makes p, or the unknown code, the receiving step's scan when
+// receiving is open, and reports whether it is.
+func (c *Checkout) stockTake(p *Product, unknown string) bool {
 	c.mu.Lock()
 	st := c.staff
 	if st == nil || st.phase != StaffSignedIn || st.stock == nil || !st.stock.receiving {
 		c.mu.Unlock()
 		return false
 	}
-	st.stock.scanned, st.stock.unknown = nil, code
+	st.stock.scanned, st.stock.unknown = p, unknown
 	c.touchStaffLocked()
 	c.mu.Unlock()
 	c.notify()
