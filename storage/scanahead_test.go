@@ -123,6 +123,20 @@ func TestScanAhead(t *testing.T) {
 				t.Fatalf("Scan = %v; want fn's error", err)
 			}
 			wantRun(t, seqs, 1, 3*scanBatch+5)
+			// A context cancelled by fn stops the scan at the next record.
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var got []uint64
+			err = d.Scan(ctx, 1, func(r kiosk.Record) error {
+				if got = append(got, r.Seq); r.Seq == 2*scanBatch+1 {
+					cancel()
+				}
+				return nil
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Scan with its context cancelled = %v; want context.Canceled", err)
+			}
+			wantRun(t, got, 1, 2*scanBatch+1)
 			// fn appends one record while the reading ahead has found
 			// the end: the new record comes last, as without workers.
 			appendWhileAhead(t, d, workers)
