@@ -184,13 +184,8 @@ func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error)
 		from = next
 	}
 	for {
-		if unreleased >= scanReleaseEvery {
-			d.releaseTablePagesNow()
-			unreleased = 0
-		}
 		// On a bad record, the records before it still go to fn first.
-		raw, next, readErr := d.readRaw(ctx, from, scanBatch)
-		unreleased += len(raw)
+		raw, next, readErr := d.readBatch(ctx, from, &unreleased)
 		batch, decErr := decodeRaw(raw)
 		for _, r := range batch {
 			if err := ctx.Err(); err != nil {
@@ -238,12 +233,7 @@ func (d *DB) scanAhead(ctx context.Context, from uint64, fn func(kiosk.Record) e
 		defer close(ordered)
 		defer close(work)
 		for {
-			if *unreleased >= scanReleaseEvery {
-				d.releaseTablePagesNow()
-				*unreleased = 0
-			}
-			raw, next, err := d.readRaw(ctx, from, scanBatch)
-			*unreleased += len(raw)
+			raw, next, err := d.readBatch(ctx, from, unreleased)
 			b := &batch{raw: raw, readErr: err, done: make(chan struct{})}
 			select {
 			case ordered <- b:
@@ -301,6 +291,19 @@ func (d *DB) scanAhead(ctx context.Context, from uint64, fn func(kiosk.Record) e
 	return finish(nil)
 }
 
+// readBatch is Scan's next batch (readRaw of scanBatch records from
+// from), after releasing the table pages when *unreleased records were
+// read since the last release; it counts the batch into *unreleased.
+func (d *DB) readBatch(ctx context.Context, from uint64, unreleased *int) ([]storedRecord, uint64, error) {
+	if *unreleased >= scanReleaseEvery {
+		d.releaseTablePagesNow()
+		*unreleased = 0
+	}
+	raw, next, err := d.readRaw(ctx, from, scanBatch)
+	*unreleased += len(raw)
+	return raw, next, err
+}
+
 // testHookScanAheadEnd, in tests, runs when scanAhead's reading has
 // found the journal's end.
 var testHookScanAheadEnd func()
@@ -355,17 +358,6 @@ func (d *DB) readRaw(ctx context.Context, from uint64, max int) (out []storedRec
 		})
 	})
 	return out, next, err
-}
-
-// readRecords is readRaw, decoded: up to max records from key from on, and
-// the key to go on from; on an error, the records before the bad one too.
-func (d *DB) readRecords(ctx context.Context, from uint64, max int) ([]kiosk.Record, uint64, error) {
-	raw, next, err := d.readRaw(ctx, from, max)
-	recs, decErr := decodeRaw(raw)
-	if decErr != nil {
-		return recs, next, decErr
-	}
-	return recs, next, err
 }
 
 // Head implements kiosk.Journal.

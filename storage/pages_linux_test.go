@@ -229,7 +229,7 @@ func TestWriteReleasesAfterTablesChange(t *testing.T) {
 }
 
 // TestLongScanReleases: a Scan of scanReleaseAfter records or more
-// releases the table pages it read; readRecords alone leaves them
+// releases the table pages it read; readRaw alone leaves them
 // resident.
 func TestLongScanReleases(t *testing.T) {
 	dir := t.TempDir()
@@ -255,7 +255,7 @@ func TestLongScanReleases(t *testing.T) {
 	}
 	d = mustOpen(t, dir)
 	for from := uint64(1); from <= n; from += scanBatch {
-		if _, _, err := d.readRecords(ctx, from, scanBatch); err != nil {
+		if _, _, err := d.readRaw(ctx, from, scanBatch); err != nil {
 			t.Fatal(err)
 		}
 	}
