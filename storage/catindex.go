@@ -295,35 +295,7 @@ func (c *catIndex) sorted(keep func(*catItem) bool) []int32 {
 // products(false) gives them and in its order, at most max (max ≤ 0:
 // all): only the matches are copied.
 func (c *catIndex) find(match func(name string) bool, max int) []kiosk.Product {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.order == nil {
-		c.order = c.sorted(func(*catItem) bool { return true })
-	}
-	ps := []kiosk.Product{}
-	for _, i := range c.order {
-		if max > 0 && len(ps) == max {
-			break
-		}
-		if it := &c.items[i]; match(it.name) {
-			ps = append(ps, c.withInfo(it.product(gtinString(it.gtin))))
-		}
-	}
-	// The odd products go into the order too: the first max of all the
-	// matches are among the first max of the items' and every odd one.
-	odd := false
-	for _, p := range c.odd {
-		if match(p.Name) {
-			ps, odd = append(ps, p), true
-		}
-	}
-	if odd {
-		slices.SortFunc(ps, byNameGTIN)
-		if max > 0 && len(ps) > max {
-			ps = ps[:max]
-		}
-	}
-	return ps
+	return c.collect(false, match, max)
 }
 
 // byNameGTIN is the order of List and Cabinet: by name, then GTIN.
@@ -332,9 +304,14 @@ func byNameGTIN(a, b kiosk.Product) int {
 }
 
 // products returns copies of the products (all, or those in the cabinet)
-// by name, then GTIN, sorting the order first when a write invalidated
-// it.
-func (c *catIndex) products(cabinet bool) []kiosk.Product {
+// by name, then GTIN.
+func (c *catIndex) products(cabinet bool) []kiosk.Product { return c.collect(cabinet, nil, 0) }
+
+// collect returns copies of the products (all, or those in the cabinet)
+// whose name match accepts (nil: every one), by name, then GTIN, at most
+// max (max ≤ 0: all), sorting the order first when a write invalidated
+// it. Only the products returned are copied.
+func (c *catIndex) collect(cabinet bool, match func(name string) bool, max int) []kiosk.Product {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	order := &c.order
@@ -346,18 +323,33 @@ func (c *catIndex) products(cabinet bool) []kiosk.Product {
 	if *order == nil {
 		*order = c.sorted(keep)
 	}
-	ps := make([]kiosk.Product, 0, len(*order)+len(c.odd))
-	for _, i := range *order {
-		it := &c.items[i]
-		ps = append(ps, c.withInfo(it.product(gtinString(it.gtin))))
+	matches := func(name string) bool { return match == nil || match(name) }
+	n := 0
+	if match == nil {
+		n = len(*order) + len(c.odd)
 	}
-	if len(c.odd) > 0 {
-		for _, p := range c.odd {
-			if !cabinet || p.Cabinet && !p.Inactive {
-				ps = append(ps, p)
-			}
+	ps := make([]kiosk.Product, 0, n)
+	for _, i := range *order {
+		if max > 0 && len(ps) == max {
+			break
 		}
+		if it := &c.items[i]; matches(it.name) {
+			ps = append(ps, c.withInfo(it.product(gtinString(it.gtin))))
+		}
+	}
+	// The odd products go into the order too: the first max of all the
+	// products are among the first max of the items' and every odd one.
+	odd := false
+	for _, p := range c.odd {
+		if (!cabinet || p.Cabinet && !p.Inactive) && matches(p.Name) {
+			ps, odd = append(ps, p), true
+		}
+	}
+	if odd {
 		slices.SortFunc(ps, byNameGTIN)
+		if max > 0 && len(ps) > max {
+			ps = ps[:max]
+		}
 	}
 	return ps
 }
