@@ -30,16 +30,35 @@ type Line struct {
 	// Grams is the weight a weight code sold; Product.Price is then per kg
 	// and Qty is 1. 0 on every other line.
 	Grams int `json:",omitempty"`
+	// Pant is the deposit (pant) charged per unit, on top of the price:
+	// the product's Deposit when the line was made (NewLine). It is the
+	// line's own, so that a sale reads the same however the catalog's
+	// deposit changes later, and 0 on the lines of sales made before
+	// the kiosk charged pant, which charged none. Pant is part of what
+	// the customer pays for the goods, so it is in the VAT base at the
+	// goods' rate (merverdiavgiftsloven § 4-2 (1): every cost of the
+	// sale, whether in the price or charged apart).
+	Pant Money `json:",omitempty"`
 }
 
-// Total is the line's price, VAT included: a weight line's weight at its
-// price per kg, rounded to the øre (WeightAmount).
-func (l Line) Total() Money {
+// NewLine is qty of p as a basket line: at p's price, with p's deposit
+// (Line.Pant) on each unit.
+func NewLine(p Product, qty int) Line { return Line{Product: p, Qty: qty, Pant: p.Deposit} }
+
+// Goods is the line's price without its pant, VAT included: a weight
+// line's weight at its price per kg, rounded to the øre (WeightAmount).
+func (l Line) Goods() Money {
 	if l.Grams != 0 {
 		return WeightAmount(l.Product.Price, l.Grams) * Money(l.Qty)
 	}
 	return l.Product.Price * Money(l.Qty)
 }
+
+// PantTotal is the line's pant: Pant on each unit.
+func (l Line) PantTotal() Money { return l.Pant * Money(l.Qty) }
+
+// Total is what the line costs, VAT included: Goods and PantTotal.
+func (l Line) Total() Money { return l.Goods() + l.PantTotal() }
 
 // Basket is a customer's basket. The zero value is empty and ready to use.
 // Lines keep the order in which products were first added.
@@ -70,7 +89,7 @@ func (b *Basket) Add(p Product) error {
 		if p.Cabinet && p.Stock < 1 {
 			return fmt.Errorf("%w: %s", ErrOutOfStock, p.Name)
 		}
-		b.Lines = append(b.Lines, Line{Product: p, Qty: 1})
+		b.Lines = append(b.Lines, NewLine(p, 1))
 		return nil
 	}
 	return b.SetQty(p.GTIN, b.Lines[i].Qty+1)

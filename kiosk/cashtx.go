@@ -63,7 +63,27 @@ type TxLine struct {
 	// weight line, whose Price is per kg (instore.go); empty and 0 on others.
 	Code  GTIN `json:"code,omitempty"`
 	Grams int  `json:"grams,omitempty"`
+	// Pant: the line is the pant (deposit) of the goods on the line
+	// before it. It has their GTIN, group, VAT rate and quantity, Name
+	// PantName, and Price the pant per unit (Line.Pant).
+	Pant bool `json:"pant,omitempty"`
 }
+
+// txLines are the cash transaction's lines of a basket line, sign 1 for a
+// sale and -1 for a return: the goods, and their pant on a line of its
+// own when the line has any.
+func txLines(l Line, sign int) []TxLine {
+	p := l.Product
+	out := []TxLine{{GTIN: p.GTIN, Name: p.Name, Group: p.Group, VAT: p.VAT, Price: p.Price, Qty: sign * l.Qty, Amount: Money(sign) * l.Goods(), Code: l.Code, Grams: l.Grams}}
+	if l.Pant != 0 {
+		out = append(out, TxLine{GTIN: p.GTIN, Name: PantName, Group: p.Group, VAT: p.VAT, Price: l.Pant, Qty: sign * l.Qty, Amount: Money(sign) * l.PantTotal(), Pant: true})
+	}
+	return out
+}
+
+// PantName names a pant line on the receipt, in the journal and in the
+// SAF-T file.
+const PantName = "Pant"
 
 // want is what l's amount must be.
 func (l TxLine) want() Money {
@@ -96,8 +116,7 @@ type TxPayment struct {
 func NewCashTx(s Sale) CashTx {
 	t := CashTx{Nr: s.No, Time: s.Completed.UTC(), AmountIn: s.Total, Training: s.Training}
 	for _, l := range s.Lines {
-		p := l.Product
-		t.Lines = append(t.Lines, TxLine{GTIN: p.GTIN, Name: p.Name, Group: p.Group, VAT: p.VAT, Price: p.Price, Qty: l.Qty, Amount: l.Total(), Code: l.Code, Grams: l.Grams})
+		t.Lines = append(t.Lines, txLines(l, 1)...)
 	}
 	for _, v := range s.VAT {
 		t.VAT = append(t.VAT, TxVAT{Rate: v.Rate, Gross: v.Gross, Net: v.Net, VAT: v.VAT})

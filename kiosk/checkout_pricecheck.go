@@ -42,6 +42,9 @@ type PriceInfo struct {
 	// Amount is what the scanned item costs: Price, or the weight's
 	// price (WeightAmount).
 	Amount Money
+	// Pant is the deposit charged on top of Amount (Line.Pant); 0 for
+	// goods without one.
+	Pant Money
 	// TextOnly: tobacco, shown as its name and price only, never a
 	// picture (tobakksskadeloven § 25: tobacco is kept out of view).
 	TextOnly bool
@@ -157,7 +160,7 @@ func (c *Checkout) lookupScan(s Scan) (info PriceInfo, ok bool) {
 			return PriceInfo{}, false
 		}
 		return PriceInfo{GTIN: l.Product.GTIN, Code: s.Code, Name: l.Product.Name, Group: l.Product.Group,
-			Price: l.Product.Price, Grams: l.Grams, Amount: l.Total()}, true
+			Price: l.Product.Price, Grams: l.Grams, Amount: l.Goods(), Pant: l.Pant}, true
 	}
 	g, err := ParseGTIN(s.Code)
 	if err != nil {
@@ -170,7 +173,7 @@ func (c *Checkout) lookupScan(s Scan) (info PriceInfo, ok bool) {
 		return PriceInfo{}, false
 	}
 	return PriceInfo{GTIN: p.GTIN, Code: s.Code, Name: p.Name, Group: p.Group, Price: p.Price, Amount: p.Price,
-		TextOnly: p.Group == GroupTobacco, ByKg: p.Unit == UnitKg}, true
+		Pant: NewLine(p, 1).Pant, TextOnly: p.Group == GroupTobacco, ByKg: p.Unit == UnitKg}, true
 }
 
 // lookup finds g in the catalog, as Scan does: an unknown code is

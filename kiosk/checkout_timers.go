@@ -163,11 +163,16 @@ func (c *Checkout) abandonLocked() bool {
 }
 
 // basketLines lists b's lines for the journal: "2 x 7039990000113 Cola
-// 0,5 l 32,90 = 65,80", separated by "; ".
+// 0,5 l 32,90 = 65,80" (with pant: "2 x … 32,90 + pant kr 2,00 = 69,80"),
+// separated by "; ".
 func basketLines(b Basket) string {
 	out := make([]string, 0, len(b.Lines))
 	for _, l := range b.Lines {
-		out = append(out, fmt.Sprintf("%d x %s %s %s = %s", l.Qty, l.Product.GTIN, l.Product.Name, l.Product.Price, l.Total()))
+		pant := ""
+		if l.Pant != 0 {
+			pant = " + pant " + l.Pant.String()
+		}
+		out = append(out, fmt.Sprintf("%d x %s %s %s%s = %s", l.Qty, l.Product.GTIN, l.Product.Name, l.Product.Price, pant, l.Total()))
 	}
 	return strings.Join(out, "; ")
 }

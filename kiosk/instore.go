@@ -169,8 +169,9 @@ func (l Line) key() GTIN {
 func (l Line) Key() GTIN { return l.key() }
 
 // InStoreLine is the basket line that the in-store code code (as scanned)
-// with value v sells of p: a price code one item at the label's price, a
-// weight code the label's weight at p's price per kg. Errors:
+// with value v sells of p: a price code one item at the label's price
+// and p's pant, a weight code the label's weight at p's price per kg.
+// Errors:
 // ErrBadInStore (wrapped) for a code v.Validate refuses, a code that is
 // not v's item with a value, or a price per kg beyond MaxPricePerKg;
 // ErrInStoreTobacco for tobacco.
@@ -191,7 +192,9 @@ func InStoreLine(p Product, code string, v InStoreValue) (Line, error) {
 	l := Line{Product: p, Qty: 1, Code: c}
 	switch v.Kind {
 	case InStorePrice:
-		l.Product.Price = v.Price
+		// The label prices the goods; their pant is owed as on any
+		// other line (a reduced drink still has its bottle).
+		l.Product.Price, l.Pant = v.Price, p.Deposit
 	case InStoreWeight:
 		if p.Price <= 0 || p.Price > MaxPricePerKg {
 			return Line{}, fmt.Errorf("%w: price per kg %s out of range", ErrBadInStore, p.Price)

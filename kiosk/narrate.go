@@ -84,9 +84,9 @@ func Narrate(prev, next View, lang string) Narration {
 			tone(ToneAccepted)
 			n.Cut = true
 			if l.Qty > 1 {
-				add(say(lang, sItemQty, l.Product.Name, SpokenMoney(l.Product.Price, lang), l.Qty))
+				add(say(lang, sItemQty, l.Product.Name, spokenPrice(l.Product.Price, l.Pant, lang), l.Qty))
 			} else {
-				add(say(lang, sItem, l.Product.Name, SpokenMoney(l.Product.Price, lang)))
+				add(say(lang, sItem, l.Product.Name, spokenPrice(l.Product.Price, l.Pant, lang)))
 			}
 		}
 	}
@@ -209,7 +209,7 @@ func Prompt(v View, lang string) Phrase {
 		} else if pc != nil && pc.ByKg {
 			parts = append(parts, say(lang, sPriceOfKg, pc.Name, SpokenMoney(pc.Price, lang)))
 		} else if pc != nil {
-			parts = append(parts, say(lang, sPriceOf, pc.Name, SpokenMoney(pc.Amount, lang)))
+			parts = append(parts, say(lang, sPriceOf, pc.Name, spokenPrice(pc.Amount, pc.Pant, lang)))
 		}
 		parts = append(parts, say(lang, sPriceCheck))
 	}

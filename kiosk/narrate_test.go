@@ -10,6 +10,7 @@ import (
 var (
 	nrSnus = Product{GTIN: MustGTIN("7038010009457"), Name: "Snus", Group: GroupTobacco, VAT: VAT25, Price: 8900, MinAge: 18, Cabinet: true, Compartment: 3, Stock: 10}
 	nrCola = Product{GTIN: MustGTIN("7039990000113"), Name: "Cola", Group: GroupSoftDrink, VAT: VAT15, Price: 3250, Stock: 10}
+	nrCan  = Product{GTIN: MustGTIN("7039990000175"), Name: "Solo", Group: GroupSoftDrink, VAT: VAT15, Price: 2490, Deposit: 200, Stock: 10}
 )
 
 // nrView is a customer view in state s with lines, its basket revision
@@ -168,6 +169,12 @@ func TestNarrate(t *testing.T) {
 		{"warning: no more time", shop1, warnView(20*time.Second, 0), "en", ToneAttention,
 			[]string{"Are you still there? Press I need more time, or anywhere on the screen, to continue. No more time can be given now. Press Help if you need a member of staff."},
 			"Are you still there? Press I need more time, or anywhere on the screen, to continue. No more time can be given now. Press Help if you need a member of staff."},
+		{"an item with pant: the pant is said with the price", shop1, nrView(Shopping, 2, Line{Product: nrSnus, Qty: 1}, NewLine(nrCan, 1)), "nb", ToneAccepted,
+			[]string{"Solo, 24 kroner og 90 øre pluss pant 2 kroner.", "Totalt 115 kroner og 90 øre."},
+			"Totalt 115 kroner og 90 øre. Skann flere varer, eller trykk Betal."},
+		{"price check: an item with pant", nrView(PriceCheck, 1), pcView(PriceInfo{Name: "Solo", Price: 2490, Amount: 2490, Pant: 200}), "en", ToneAccepted,
+			[]string{"Solo costs 24 kroner and 90 øre plus a deposit of 2 kroner. Price check. Scan an item to see its price. It is not added to your basket."},
+			"Solo costs 24 kroner and 90 øre plus a deposit of 2 kroner. Price check. Scan an item to see its price. It is not added to your basket."},
 		{"unknown language is Norwegian", shop1, nrView(Idle, 2), "de", 0,
 			[]string{"Fjernet: Snus.", "Velkommen! Skann en vare for å starte."}, "Velkommen! Skann en vare for å starte."},
 	}

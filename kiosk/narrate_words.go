@@ -62,6 +62,7 @@ const (
 	sPriceOf       spoken = "priceOf"
 	sPriceOfWeight spoken = "priceOfWeight"
 	sPriceOfKg     spoken = "priceOfKg"
+	sPlusPant      spoken = "plusPant"
 )
 
 var speechWords = map[string]map[spoken]string{
@@ -101,6 +102,7 @@ var speechWords = map[string]map[spoken]string{
 		sPriceOf:       "%s koster %s.",
 		sPriceOfWeight: "%s, %s gram, koster %s. Kilopris %s.",
 		sPriceOfKg:     "%s koster %s per kilo. Varen selges etter vekt: vei den og skann etiketten fra vekten.",
+		sPlusPant:      "%s pluss pant %s",
 	},
 	SpeechEnglish: {
 		sSpeechOn:      "Speech is on. Press repeat to hear it again, and stop for silence.",
@@ -138,6 +140,7 @@ var speechWords = map[string]map[spoken]string{
 		sPriceOf:       "%s costs %s.",
 		sPriceOfWeight: "%s, %s grams, costs %s. Price per kilo %s.",
 		sPriceOfKg:     "%s costs %s per kilo. It is sold by weight: weigh it and scan the label from the scale.",
+		sPlusPant:      "%s plus a deposit of %s",
 	},
 }
 
@@ -228,6 +231,15 @@ func noticeSpoken(lang string, n Notice, arg string) string {
 		return fmt.Sprintf(w[1], arg)
 	}
 	return w[0]
+}
+
+// spokenPrice is a price as spoken, with the pant charged on top of it
+// when there is any: "32 kroner og 90 øre pluss pant 2 kroner".
+func spokenPrice(price, pant Money, lang string) string {
+	if pant == 0 {
+		return SpokenMoney(price, lang)
+	}
+	return say(lang, sPlusPant, SpokenMoney(price, lang), SpokenMoney(pant, lang))
 }
 
 // SpokenMoney is m as a speech synthesiser reads it well in lang: "89

@@ -79,13 +79,19 @@ type Product struct {
 	Barcodes BarcodeList `json:",omitempty"` // more barcodes besides GTIN
 	NameEN   string      `json:",omitempty"` // the English name; "": Name
 	Unit     Unit        `json:",omitempty"` // 0: UnitPiece
-	Deposit  Money       `json:",omitempty"` // pant per unit, VAT free, not in Price
+	Deposit  Money       `json:",omitempty"` // pant per unit, charged on top of Price (Line.Pant)
 	Inactive bool        `json:",omitempty"` // not sold: Lookup does not find it
 	// PriceFrom is when Price took effect: the price version a sale line
 	// records (prices.go). Zero: in force since forever (a store that
 	// kept no history). The store sets it; Put ignores what it is given.
 	PriceFrom time.Time `json:",omitzero"`
 }
+
+// MaxDeposit bounds Product.Deposit: Norway's pant on a bottle or a can
+// is a few kroner (Infinitum, since 2018: 2 kr up to 0,5 l, 3 kr above),
+// on a crate some more; a deposit above 100 kr is a price typed into the
+// wrong column.
+const MaxDeposit Money = 100_00
 
 // MaxCompartment bounds Product.Compartment.
 const MaxCompartment = 99

@@ -130,6 +130,10 @@ func (p Product) validateInfo() error {
 		return bad("unknown unit")
 	case p.Deposit < 0:
 		return bad("deposit must not be negative")
+	case p.Deposit > MaxDeposit:
+		return bad(fmt.Sprintf("deposit %s is above %s: a deposit is in kroner and øre, per unit", p.Deposit.Decimal(), MaxDeposit.Decimal()))
+	case p.Deposit != 0 && p.Unit == UnitKg:
+		return bad("a product sold by the kg has no deposit")
 	}
 	return nil
 }

@@ -88,16 +88,7 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 	d.Pair("Kasse", s.Kiosk, Style{})
 	d.Rule()
 	for _, l := range s.Lines {
-		name := l.Product.Name
-		if l.Product.Restricted() {
-			name += " (18+)"
-		}
-		d.Pair(name, l.Total().Plain(), Style{})
-		if l.Grams != 0 {
-			d.Text("  "+WeightText(l.Grams, l.Product.Price), Style{})
-			continue
-		}
-		d.Text(fmt.Sprintf("  %d x %s", l.Qty, l.Product.Price.Plain()), Style{})
+		receiptLine(&d, l, 1)
 	}
 	d.Rule()
 	d.Pair("TOTALT NOK", s.Total.Plain(), Style{Bold: true, DoubleHeight: true})
@@ -134,6 +125,27 @@ func buildReceipt(shop Shop, s Sale, kind receiptKind, at time.Time) Document {
 		d.Text(CopyMark, CopyStyle)
 	}
 	return d
+}
+
+// receiptLine adds basket line l to a receipt, its amounts times sign (1
+// on a sales receipt, -1 on a return receipt): the item with its 18+ mark
+// and amount, its quantity and unit price (a weight line: the weight at
+// the price per kg), and its pant, when it has any, on a line of its own
+// with its own amount, so that the amounts add up to the total.
+func receiptLine(d *Document, l Line, sign int) {
+	name := l.Product.Name
+	if l.Product.Restricted() {
+		name += " (18+)"
+	}
+	d.Pair(name, (Money(sign) * l.Goods()).Plain(), Style{})
+	if l.Grams != 0 {
+		d.Text("  "+WeightText(l.Grams, l.Product.Price), Style{})
+	} else {
+		d.Text(fmt.Sprintf("  %d x %s", sign*l.Qty, l.Product.Price.Plain()), Style{})
+	}
+	if l.Pant != 0 {
+		d.Pair(fmt.Sprintf("  %s %d x %s", PantName, sign*l.Qty, l.Pant.Plain()), (Money(sign) * l.PantTotal()).Plain(), Style{})
+	}
 }
 
 // payment adds how s was paid: the card, its number masked, the

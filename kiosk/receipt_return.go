@@ -23,12 +23,7 @@ func BuildReturnReceipt(shop Shop, r Return) Document {
 	d.Pair("Opprinnelig kvittering nr.", fmt.Sprint(r.Original), Style{Bold: true})
 	d.Rule()
 	for _, l := range r.Lines {
-		name := l.Product.Name
-		if l.Product.Restricted() {
-			name += " (18+)"
-		}
-		d.Pair(name, (-l.Total()).Plain(), Style{})
-		d.Text(fmt.Sprintf("  %d x %s", -l.Qty, l.Product.Price.Plain()), Style{})
+		receiptLine(&d, l, -1)
 	}
 	d.Rule()
 	d.Pair("TOTALT NOK", (-r.Total).Plain(), Style{Bold: true, DoubleHeight: true})

@@ -167,12 +167,13 @@ func NewReturn(s Sale, returned map[GTIN]int, want []ReturnLine) (Return, error)
 	}
 	sold := map[GTIN]int{}
 	prod := map[GTIN]Product{}
+	pant := map[GTIN]Money{}   // what the sale charged: the pant paid is paid back
 	inStore := map[GTIN]bool{} // sold by in-store code (instore.go): priced per label, not returned here
 	for _, l := range s.Lines {
 		inStore[l.Product.GTIN] = inStore[l.Product.GTIN] || l.InStore()
 		sold[l.Product.GTIN] += l.Qty
 		if _, ok := prod[l.Product.GTIN]; !ok {
-			prod[l.Product.GTIN] = l.Product
+			prod[l.Product.GTIN], pant[l.Product.GTIN] = l.Product, l.Pant
 		}
 	}
 	gross := map[VATRate]Money{}
@@ -187,7 +188,7 @@ func NewReturn(s Sale, returned map[GTIN]int, want []ReturnLine) (Return, error)
 		if left := sold[g] - returned[g]; asked[g] > left {
 			return Return{}, fmt.Errorf("%w: %d × %s asked, %d sold, %d returned already", ErrOverReturn, asked[g], p.Name, sold[g], returned[g])
 		}
-		l := Line{Product: p, Qty: asked[g]}
+		l := Line{Product: p, Qty: asked[g], Pant: pant[g]}
 		r.Lines = append(r.Lines, l)
 		r.Total += l.Total()
 		gross[p.VAT] += l.Total()
@@ -221,9 +222,8 @@ func NewReturnTx(r Return) CashTx {
 	t := CashTx{Nr: r.No, Time: r.Time.UTC(), AmountIn: -r.Total, Original: r.Original}
 	gross := map[VATRate]Money{}
 	for _, l := range r.Lines {
-		p := l.Product
-		t.Lines = append(t.Lines, TxLine{GTIN: p.GTIN, Name: p.Name, Group: p.Group, VAT: p.VAT, Price: p.Price, Qty: -l.Qty, Amount: -l.Total()})
-		gross[p.VAT] -= l.Total()
+		t.Lines = append(t.Lines, txLines(l, -1)...)
+		gross[l.Product.VAT] -= l.Total()
 	}
 	for _, v := range VATBreakdown(gross) {
 		t.VAT = append(t.VAT, TxVAT{Rate: v.Rate, Gross: v.Gross, Net: v.Net, VAT: v.VAT})
