@@ -684,11 +684,20 @@ func (m *saftMapper) transaction(r kiosk.Record) (saft.CashTransaction, error) {
 	for i, l := range tx.Lines {
 		m.rates[l.VAT] = true
 		group := m.articleGroup(l.Group)
-		art := l.GTIN.String()
-		if _, ok := m.articles[art]; !ok {
+		art, desc := l.GTIN.String(), l.Name
+		if l.Pant {
+			// The pant of the line before (kiosk.TxLine.Pant): one
+			// article for all pant, grouped as where it was first
+			// charged; each line keeps its goods' group and rate.
+			art, desc = pantArticle, "Pant (deposit on beverage packaging)"
+		}
+		_, seen := m.articles[art]
+		if !seen {
 			m.artOrder = append(m.artOrder, art)
 		}
-		m.articles[art] = saft.Article{ID: art, Since: m.installed(), GroupID: group, Desc: orDefault(l.Name, art)}
+		if !seen || !l.Pant {
+			m.articles[art] = saft.Article{ID: art, Since: m.installed(), GroupID: group, Desc: orDefault(desc, art)}
+		}
 		v := vats[i]
 		t.Lines = append(t.Lines, saft.Line{Type: lineType, GroupID: group, ArtID: art, Qty: int64(l.Qty), Grams: int64(l.Grams),
 			AmountIn: l.Amount, AmountEx: l.Amount - v, UnitPrice: l.Price, Desc: l.Name,
@@ -715,6 +724,9 @@ func (m *saftMapper) transaction(r kiosk.Record) (saft.CashTransaction, error) {
 	}
 	return t, nil
 }
+
+// pantArticle is the SAF-T article of pant lines (kiosk.TxLine.Pant).
+const pantArticle = "PANT"
 
 // lineVAT is each line's share of t's VAT: VATOf its amount, the last
 // line of each rate taking what the rate's VAT, computed once over the

@@ -962,6 +962,81 @@ func TestSAFTMapping(t *testing.T) {
 	}
 }
 
+// TestSAFTPant: a sale's pant is a line of its own after its goods, of
+// the one article PANT, in the goods' group (two groups here) and at
+// their rate; the file validates against the SAF-T schema.
+func TestSAFTPant(t *testing.T) {
+	zone, err := signingZone()
+	if err != nil {
+		t.Skip(err)
+	}
+	day := time.Date(2026, 12, 4, 0, 0, 0, 0, zone)
+	can := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000175"), Name: "Solo 0,33 l boks", Group: kiosk.GroupSoftDrink, VAT: kiosk.VAT15, Price: 2490, Deposit: 200, Stock: 9}
+	coffee := kiosk.Product{GTIN: kiosk.MustGTIN("7039990000182"), Name: "Iskaffe 0,25 l flaske", Group: kiosk.GroupFood, VAT: kiosk.VAT15, Price: 3490, Deposit: 200, Stock: 9}
+	f := &fakeJournal{}
+	for i, ps := range [][]kiosk.Product{{can, can}, {coffee}} {
+		var b kiosk.Basket
+		for _, p := range ps {
+			if err := b.Add(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		at := day.Add(time.Duration(9+i) * time.Hour)
+		s := kiosk.NewSale(kiosk.PendingSale{ID: fmt.Sprintf("K1-%d", i), Kiosk: "K1", Lines: b.Lines, Amount: b.Total(),
+			Result: &kiosk.PaymentResult{Approved: true, CardType: "Visa"}}, at)
+		s.No = uint64(i + 1)
+		tx := kiosk.NewCashTx(s)
+		tx.Signature, tx.KeyVersion = fmt.Sprintf("SIG-%d", i), 1
+		f.add(kiosk.Entry{Code: kiosk.CodeCashSale, Time: at, Kiosk: "K1", SaleID: s.ID, ReceiptNo: s.No, Amount: s.Total, Tx: &tx})
+	}
+	sc, err := scanJournal(context.Background(), f, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := buildSAFT(sc, nil, saftExport{Shop: testShop, From: day, To: day, Created: day.Add(23 * time.Hour),
+		SystemID: strings.Repeat("0f", 16), Zone: zone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Doc.Validate(); err != nil {
+		t.Fatalf("the mapped document does not validate: %v", err)
+	}
+	txs := res.Doc.Locations[0].Registers[0].Transactions
+	if len(txs) != 2 || len(txs[0].Lines) != 2 || len(txs[1].Lines) != 2 || txs[0].Lines[0].GroupID == txs[1].Lines[0].GroupID {
+		t.Fatalf("transactions %+v", txs)
+	}
+	for i, want := range []struct {
+		group   string
+		rate    kiosk.VATRate
+		in      kiosk.Money
+		perUnit kiosk.Money
+	}{{txs[0].Lines[0].GroupID, kiosk.VAT15, 400, 200}, {txs[1].Lines[0].GroupID, kiosk.VAT15, 200, 200}} {
+		l := txs[i].Lines[1]
+		if l.ArtID != pantArticle || l.GroupID != want.group || l.VAT.Rate != want.rate || l.AmountIn != want.in || l.UnitPrice != want.perUnit ||
+			l.AmountEx+l.VAT.Amount != l.AmountIn {
+			t.Errorf("transaction %d's pant line %+v", i+1, l)
+		}
+	}
+	var pants int
+	for _, a := range res.Doc.Articles {
+		if a.ID == pantArticle {
+			pants++
+		}
+	}
+	if pants != 1 {
+		t.Errorf("%d PANT articles in %+v", pants, res.Doc.Articles)
+	}
+	file := filepath.Join(t.TempDir(), "pant.xml")
+	var buf bytes.Buffer
+	if err := saft.Encode(&buf, res.Doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	xmllintCheck(t, file)
+}
+
 func TestParseShopAddress(t *testing.T) {
 	for in, want := range map[string]*saft.Address{
 		"":                              nil,
