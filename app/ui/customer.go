@@ -433,7 +433,7 @@ type searchRows struct {
 func (c *searchRows) same(query string, found []kiosk.Product, lang string, large bool) bool {
 	return c.scroll != nil && query == c.query && lang == c.lang && large == c.large &&
 		slices.EqualFunc(found, c.found, func(a, b kiosk.Product) bool {
-			return a.GTIN == b.GTIN && a.Name == b.Name && a.Price == b.Price && a.Restricted() == b.Restricted()
+			return a.GTIN == b.GTIN && a.Name == b.Name && a.Price == b.Price && a.Deposit == b.Deposit && a.Restricted() == b.Restricted()
 		})
 }
 
@@ -461,7 +461,7 @@ func (s *Screen) searchRow(p kiosk.Product) *productRow {
 	if p.Restricted() {
 		name = s.t(mAdult) + "  " + name
 	}
-	r := newProductRow(name, p.Price.String(), func() { s.pickItem(g, p.Name) })
+	r := newProductRow(name, s.withPant(p.Price.String(), kiosk.NewLine(p, 1).Pant), func() { s.pickItem(g, p.Name) })
 	r.customer = true
 	r.highlight = g == s.added
 	return r

@@ -56,6 +56,8 @@ const (
 	mBasketEmpty    msg = "basketEmpty"
 	mAdult          msg = "adult"
 	mEach           msg = "each"
+	mPlusPant       msg = "plusPant"
+	mPantOnTop      msg = "pantOnTop"
 	mRemove         msg = "remove"
 	mTotal          msg = "total"
 	mVATIncluded    msg = "vatIncluded"
@@ -213,6 +215,8 @@ var catalog = map[string]map[msg]string{
 		mBasketEmpty:    "Handlekurven er tom",
 		mAdult:          "18+",
 		mEach:           "%s per stk.",
+		mPlusPant:       "%s + pant %s",
+		mPantOnTop:      "+ pant %s",
 		mRemove:         "Fjern",
 		mTotal:          "Totalt",
 		mVATIncluded:    "Alle priser er inkludert mva.",
@@ -332,6 +336,8 @@ var catalog = map[string]map[msg]string{
 		mBasketEmpty:    "Your basket is empty",
 		mAdult:          "18+",
 		mEach:           "%s each",
+		mPlusPant:       "%s + %s deposit",
+		mPantOnTop:      "+ %s deposit",
 		mRemove:         "Remove",
 		mTotal:          "Total",
 		mVATIncluded:    "All prices include VAT.",

@@ -562,6 +562,16 @@ func (s *Screen) lineName(text, info string) (name, detail fyne.CanvasObject) {
 	return container.New(layout.NewCustomPaddedVBoxLayout(4-2*theme.InnerPadding()), n, d), nil
 }
 
+// withPant is a price as the customer reads it ("kr 24,90", "kr 24,90
+// per stk."), with the pant charged on top of it when there is any:
+// "kr 24,90 per stk. + pant kr 2,00".
+func (s *Screen) withPant(price string, pant kiosk.Money) string {
+	if pant == 0 {
+		return price
+	}
+	return s.t(mPlusPant, price, pant.String())
+}
+
 // vatNote says prices include VAT, and how much VAT per rate.
 func (s *Screen) vatNote() string {
 	note := s.t(mVATIncluded)
@@ -606,7 +616,7 @@ func (s *Screen) basketLine(l kiosk.Line) fyne.CanvasObject {
 		s.interacted()
 		s.run(func() error { return s.k.Remove(g) })
 	})
-	name, each := s.lineName(l.Product.Name, s.t(mEach, l.Product.Price.String()))
+	name, each := s.lineName(l.Product.Name, s.withPant(s.t(mEach, l.Product.Price.String()), l.Pant))
 	right := container.NewHBox(
 		targets(minus, atLeast(container.NewCenter(count), 64, PrimaryTouch), plus),
 		atLeast(container.NewCenter(rightLabel(l.Total().String(), theme.SizeNameText, true)), 180, PrimaryTouch),

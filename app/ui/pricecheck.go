@@ -64,6 +64,9 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 			objs = append(objs, label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true), weighs)
 		} else {
 			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
+			if pc.Pant != 0 {
+				objs = append(objs, label(s.t(mPantOnTop, pc.Pant.String()), theme.SizeNameSubHeadingText, false))
+			}
 		}
 		// One paragraph, so the price and the way back stay in view.
 		note := mPriceCheckNotes
@@ -81,7 +84,7 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 // − and +; the line is named by its label (kiosk.Line.Key).
 func (s *Screen) inStoreBasketLine(l kiosk.Line) fyne.CanvasObject {
 	key := l.Key()
-	detail := s.t(mEach, l.Product.Price.String())
+	detail := s.withPant(s.t(mEach, l.Product.Price.String()), l.Pant)
 	if l.Grams != 0 {
 		detail = s.t(mWeightLine, kiosk.FormatKg(l.Grams), l.Product.Price.Plain())
 	}

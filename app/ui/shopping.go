@@ -57,6 +57,7 @@ type lineKey struct {
 	gtin       kiosk.GTIN
 	name       string
 	price      kiosk.Money
+	pant       kiosk.Money
 	qty        int
 	restricted bool
 	code       kiosk.GTIN // an in-store line's label
@@ -128,7 +129,7 @@ func (sh *shopScreen) update(s *Screen) {
 	var seen map[lineKey]int // in-store lines, the only ones that repeat
 	var newestRow fyne.CanvasObject
 	for _, l := range v.Lines {
-		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams,
+		k := lineKey{gtin: l.Product.GTIN, name: l.Product.Name, price: l.Product.Price, pant: l.Pant, qty: l.Qty, restricted: l.Product.Restricted(), code: l.Code, grams: l.Grams,
 			newest: l.Product.GTIN == s.added}
 		if l.InStore() {
 			if seen == nil {

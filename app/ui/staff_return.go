@@ -55,7 +55,7 @@ func (r *returnPick) total() (n int, m kiosk.Money) {
 	for _, l := range r.sale.Lines {
 		q := r.qty[l.Line.Product.GTIN]
 		n += q
-		m += l.Line.Product.Price * kiosk.Money(q)
+		m += (l.Line.Product.Price + l.Line.Pant) * kiosk.Money(q) // the pant paid goes back with the goods
 	}
 	return n, m
 }
