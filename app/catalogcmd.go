@@ -26,8 +26,10 @@ bad one (line, field, why); with any bad line nothing is imported unless
 --skip-bad. Without --map the header names the columns gtin, name, price,
 vat, group, age_limit (one of vat and group is enough) and optionally
 barcodes (several: "|" or space between), name_en, unit (piece or kg),
-deposit, compartment, cabinet, active, in any order; --map (or "catalog":
-{"map": {...}} in the config file) names the file's own columns:
+deposit (the pant per unit, in kroner: charged on top of the price, at
+the goods' VAT rate), compartment, cabinet, active, in any order; --map
+(or "catalog": {"map": {...}} in the config file) names the file's own
+columns:
 --map "gtin=EAN,name=Varetekst,price=Pris inkl. mva". A product whose
 data is unchanged is left alone; every change is journaled (a price as
 13021, anything else as 13999 master-data, with the old and new value).

@@ -35,6 +35,10 @@ func DemoCatalog() []kiosk.Product {
 		pr.Compartment = compartment
 		return pr
 	}
+	withPant := func(pant kiosk.Money, pr kiosk.Product) kiosk.Product {
+		pr.Deposit = pant
+		return pr
+	}
 	return []kiosk.Product{
 		// Cabinet: chosen from a text-only list, never shown as pictures.
 		in(1, p("7039990000014", "Nordlys Snus Original Portion 24 g", kiosk.GroupTobacco, kiosk.VAT25, 12900, 40)),
@@ -49,6 +53,8 @@ func DemoCatalog() []kiosk.Product {
 		p("7039990000144", "Dagsavisen (avis)", kiosk.GroupPress, kiosk.VAT0, 4500, 15),
 		p("7039990000151", "Lighter", kiosk.GroupOther, kiosk.VAT25, 1990, 50),
 		p("7039990000168", "Tyggegummi Peppermynte", kiosk.GroupFood, kiosk.VAT15, 2490, 30),
+		// A can with pant (Deposit), charged on top of the price.
+		withPant(200, p("7039990000175", "Solo 0,33 l boks", kiosk.GroupSoftDrink, kiosk.VAT15, 2490, 48)),
 		// In-store price and weight labels (app/shopper.go).
 		demoInStoreProducts()[0], demoInStoreProducts()[1],
 	}
