@@ -86,7 +86,7 @@ func (s *Screen) returnPanel() fyne.CanvasObject {
 	for _, l := range r.sale.Lines {
 		g, left := l.Line.Product.GTIN, l.Left()
 		q := r.qty[g]
-		list.Add(small(s.t(mStaffReturnLine, l.Line.Qty, l.Line.Product.Name, l.Line.Product.Price.String(), l.Returned)))
+		list.Add(small(s.t(mStaffReturnLine, l.Line.Qty, l.Line.Product.Name, s.withPant(l.Line.Product.Price.String(), l.Line.Pant), l.Returned)))
 		minus := button("−", widget.MediumImportance, 80, MinTouch, func() { s.returnQty(g, -1, left) })
 		plus := button("+", widget.MediumImportance, 80, MinTouch, func() { s.returnQty(g, 1, left) })
 		if q == 0 {
@@ -99,7 +99,7 @@ func (s *Screen) returnPanel() fyne.CanvasObject {
 	}
 	n, total := r.total()
 	list.Add(widget.NewSeparator())
-	list.Add(leftLabel(s.t(mStaffReturnTotal, n, total.String()), theme.SizeNameText, true))
+	list.Add(leftLabel(s.t(mStaffReturnTotal, itemCount(s.Lang(), n), total.String()), theme.SizeNameText, true))
 	card := button(s.t(mStaffRefundCard), widget.HighImportance, 0, MinTouch, func() { s.returnMethod(kiosk.RefundCard) })
 	counter := button(s.t(mStaffRefundCounter), widget.MediumImportance, 0, MinTouch, func() { s.returnMethod(kiosk.RefundCounter) })
 	if n == 0 || !ok || !rk.CanRefundToCard() {
@@ -139,7 +139,7 @@ const (
 	mStaffReturnPickLines   msg = "staff.returnPickLines"
 	mStaffReturnLine        msg = "staff.returnLine"  // sold, name, price, returned already
 	mStaffReturnQty         msg = "staff.returnQty"   // chosen, left
-	mStaffReturnTotal       msg = "staff.returnTotal" // items, amount
+	mStaffReturnTotal       msg = "staff.returnTotal" // itemCount, amount
 	mStaffRefundCard        msg = "staff.refundCard"
 	mStaffRefundCounter     msg = "staff.refundCounter"
 	mStaffOverReturn        msg = "staff.overReturn"
@@ -156,7 +156,7 @@ var returnTexts = map[string]map[msg]string{
 		mStaffReturnPickLines:   "Velg varene som leveres tilbake",
 		mStaffReturnLine:        "%d × %s à %s (%d levert tilbake før)",
 		mStaffReturnQty:         "Tilbake: %d av %d",
-		mStaffReturnTotal:       "%d varer, %s tilbake",
+		mStaffReturnTotal:       "%s, %s tilbake",
 		mStaffRefundCard:        "Tilbake til kortet",
 		mStaffRefundCounter:     "Betalt ut i kassen",
 		mStaffOverReturn:        "Så mange ble ikke kjøpt.",
@@ -171,7 +171,7 @@ var returnTexts = map[string]map[msg]string{
 		mStaffReturnPickLines:   "Choose the goods brought back",
 		mStaffReturnLine:        "%d × %s at %s (%d returned before)",
 		mStaffReturnQty:         "Back: %d of %d",
-		mStaffReturnTotal:       "%d items, %s back",
+		mStaffReturnTotal:       "%s, %s back",
 		mStaffRefundCard:        "Back to the card",
 		mStaffRefundCounter:     "Paid out at the counter",
 		mStaffOverReturn:        "Not that many were bought.",
