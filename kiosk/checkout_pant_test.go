@@ -41,6 +41,7 @@ func TestSaleChargesPant(t *testing.T) {
 	} else if err := rec.Tx.Check(); err != nil {
 		t.Error(err)
 	}
+	r.waitRecord("the receipt printed", isPrinted(no)) // journaled after the printer took it
 	d, ok := r.printer.Last()
 	if !ok {
 		t.Fatal("no receipt printed")

@@ -71,6 +71,10 @@ func (r Report) Document() Document {
 	for _, g := range p.Groups {
 		d.Pair(fmt.Sprintf("%s %s %d stk", g.Group.SAFTArticleGroup(), groupNameNO(g.Group), g.Qty), g.Amount.Plain(), Style{})
 	}
+	if p.Pant.Num != 0 {
+		// In the groups' amounts above; the shop books it apart.
+		d.Pair(fmt.Sprintf("  herav pant %d stk", p.Pant.Num), p.Pant.Amount.Plain(), Style{})
+	}
 
 	// Per VAT rate, with the VAT.
 	d.Rule()

@@ -450,7 +450,7 @@ func TestReportGolden(t *testing.T) {
 	ctx := context.Background()
 	g.sell(t, "a", kiosk.Line{Product: snus, Qty: 1}, kiosk.Line{Product: soda, Qty: 2}, kiosk.Line{Product: avis, Qty: 1})
 	g.clock.Advance(5 * time.Minute)
-	g.sell(t, "b", kiosk.Line{Product: cigs, Qty: 2}, kiosk.Line{Product: lighter, Qty: 1})
+	g.sell(t, "b", kiosk.Line{Product: cigs, Qty: 2}, kiosk.Line{Product: lighter, Qty: 1}, kiosk.NewLine(can, 2)) // pant: "herav pant"
 	for _, e := range []kiosk.Entry{
 		{Code: kiosk.CodeOther, Subtype: kiosk.SubSaleCancelled, Time: g.clock.Now(), Kiosk: "K1", Amount: 3290},
 		{Code: kiosk.CodeOther, Subtype: kiosk.SubLineVoided, Time: g.clock.Now(), Kiosk: "K1", Amount: 2990},

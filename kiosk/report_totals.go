@@ -56,8 +56,11 @@ type PeriodTotals struct {
 	FirstSale    time.Time `json:"first_sale,omitzero"`
 	LastSale     time.Time `json:"last_sale,omitzero"`
 
-	Sales    Count          `json:"sales"` // sales receipts and their total
-	Groups   []GroupTotal   `json:"groups,omitempty"`
+	Sales  Count        `json:"sales"` // sales receipts and their total
+	Groups []GroupTotal `json:"groups,omitempty"`
+	// Pant is the pant the sales charged (Line.Pant), already in the
+	// groups' amounts: Num the units it was charged on.
+	Pant     Count          `json:"pant,omitzero"`
 	VAT      []VATLine      `json:"vat,omitempty"` // summed from each sale's own VAT lines, as printed
 	Payments []PaymentTotal `json:"payments,omitempty"`
 
@@ -188,6 +191,10 @@ func (t *Totals) AddSale(s Sale) {
 		g := p.group(l.Product.Group)
 		g.Qty += int64(l.Qty)
 		g.Amount += l.Total()
+		if l.Pant != 0 {
+			p.Pant.Num += uint64(l.Qty)
+			p.Pant.Amount += l.PantTotal()
+		}
 	}
 	for _, v := range s.VAT {
 		x := p.vat(v.Rate)
