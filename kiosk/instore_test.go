@@ -218,9 +218,15 @@ func mustWeightSale(t *testing.T) Sale {
 	if err := b.Add(cola); err != nil {
 		t.Fatal(err)
 	}
-	p := PendingSale{ID: "K1-w", Kiosk: "K1", Lines: b.Lines, Amount: b.Total(),
+	return cardSale(b, "K1-w", "", time.Date(2026, 11, 26, 15, 12, 0, 0, time.UTC))
+}
+
+// cardSale is basket b sold as sale id, receipt 18, paid by Visa at at,
+// its age checked by ageBy (none: "").
+func cardSale(b Basket, id, ageBy string, at time.Time) Sale {
+	p := PendingSale{ID: id, Kiosk: "K1", Lines: b.Lines, Amount: b.Total(), AgeCheckBy: ageBy,
 		Result: &PaymentResult{Approved: true, CardType: "Visa", MaskedPAN: "************4242", TerminalID: "SIM00001", Trace: "000043"}}
-	s := NewSale(p, time.Date(2026, 11, 26, 15, 12, 0, 0, time.UTC))
+	s := NewSale(p, at)
 	s.No = 18
 	return s
 }

@@ -29,11 +29,7 @@ func mustPantSale(tb testing.TB) Sale {
 			tb.Fatal(err)
 		}
 	}
-	p := PendingSale{ID: "K1-p", Kiosk: "K1", Lines: b.Lines, Amount: b.Total(), AgeCheckBy: "ola",
-		Result: &PaymentResult{Approved: true, CardType: "Visa", MaskedPAN: "************4242", TerminalID: "SIM00001", Trace: "000043"}}
-	s := NewSale(p, time.Date(2026, 12, 4, 14, 5, 9, 0, time.UTC))
-	s.No = 18
-	return s
+	return cardSale(b, "K1-p", "ola", time.Date(2026, 12, 4, 14, 5, 9, 0, time.UTC))
 }
 
 // TestPantCharged: a product with a deposit adds its pant to each unit
