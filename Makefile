@@ -182,7 +182,7 @@ BENCH_DATA ?= $(CURDIR)/bin/bench-data
 BENCH_WORK ?= $(CURDIR)/bin/bench-work
 # The appliance's memory limit (image/rootfs/etc/systemd/system/selvkasse.service).
 BENCH_GOMEMLIMIT ?= 120MiB
-COLDSTARTRUNS ?= 3x
+COLDSTARTRUNS ?= 5x
 MEMSALES ?= 500x
 
 .PHONY: bench-data bench-start
@@ -197,8 +197,9 @@ bench-data: build
 	  fi; done
 
 # Cold start (storage.Open + the checkout's Start) on the empty dir (the
-# baseline) and both histories, 3 runs each, with the page cache kept and,
-# as after a boot, with the data dir dropped from it; steady RSS after 500 whole
+# baseline) and both histories, 5 runs each, with the page cache kept and,
+# as after a boot, with the data dir dropped from it, and the two
+# histories started in turns (the goal's ratio); steady RSS after 500 whole
 # sales, each in a process of its own under the appliance's GOMEMLIMIT.
 # The cold start's first, untimed, Open of the fresh copy reads every
 # table in full once (first-open-ms); the memory runs then find them
@@ -211,8 +212,10 @@ bench-start: deps bench-data
 	@SELVKASSE_BENCH_DATA=$(BENCH_WORK) $(GO) test -run '^$$' -bench 'ColdStart' -benchtime $(COLDSTARTRUNS) -timeout 30m ./app/ > bin/bench-start.txt; \
 	  st=$$?; grep -v -i 'fyne\|cause:\|at: ' bin/bench-start.txt; exit $$st
 	@awk '/^BenchmarkColdStart\// {n=$$1; sub(/-[0-9]+$$/, "", n); sub(/.*\//, "", n); for (i=1;i<NF;i++) {if ($$(i+1)=="min-ms") mn[n]=$$i; if ($$(i+1)=="median-ms") md[n]=$$i; if ($$(i+1)=="max-ms") mx[n]=$$i}} \
+	  /^BenchmarkColdStart\/1M-vs-100k,alternating/ {alt=1; altn=$$2; for (i=1;i<NF;i++) {if ($$(i+1)=="ratio-median") ar=$$i; if ($$(i+1)=="ratio-min") amin=$$i; if ($$(i+1)=="ratio-max") amax=$$i; if ($$(i+1)=="1M-median-ms") a1m=$$i; if ($$(i+1)=="100k-median-ms") a100k=$$i}} \
 	  END { for (k in md) if (k != "empty" && md["empty"]) printf "cold start to the idle screen (storage.Open, the checkout started, the screen built and laid out in the Fyne test driver), %s + 100k products: min/median/max %.0f/%.0f/%.0f ms = %.1f x the empty data dir (%.0f ms median), same run; goal <= 1500 ms\n", k, mn[k], md[k], mx[k], md[k]/md["empty"], md["empty"]; \
-	    if (md["sales=1M"] && md["sales=100k"]) { r = md["sales=1M"]/md["sales=100k"]; printf "cold start, 1M sales / 100k sales: %.2f x; goal: independent of the number of sales (about 1; the ratio moves by about 0.1 from run to run, so <= 1.1): %s\n", r, (r <= 1.1 ? "met" : "NOT met") }; \
+	    if (md["sales=1M"] && md["sales=100k"]) printf "cold start, 1M sales / 100k sales, one set of starts after the other: %.2f x (the ratio of the medians above; drift between the sets moves it by up to 0.4)\n", md["sales=1M"]/md["sales=100k"]; \
+	    if (alt) printf "cold start, 1M sales / 100k sales, started in turns: median of %d turns %.2f x (min %.2f, max %.2f; medians %.0f and %.0f ms); goal: independent of the number of sales (<= 1.1): %s\n", altn, ar, amin, amax, a1m, a100k, (ar <= 1.1 ? "met" : "NOT met"); \
 	    if (md["sales=1M,after-boot"] && md["sales=100k,after-boot"]) printf "cold start after a boot (the data dir dropped from the page cache before each start), 1M sales / 100k sales: %.2f x (medians %.0f and %.0f ms; %.2f x the same start with the page cache kept, at 1M)\n", md["sales=1M,after-boot"]/md["sales=100k,after-boot"], md["sales=1M,after-boot"], md["sales=100k,after-boot"], md["sales=1M,after-boot"]/md["sales=1M"] }' bin/bench-start.txt
 	@for d in "" p100k-s1M; do \
 	  GOMEMLIMIT=$(BENCH_GOMEMLIMIT) SELVKASSE_BENCH_DATA=$(BENCH_WORK) SELVKASSE_BENCH_MEM_DATA=$$d \
