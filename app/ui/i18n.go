@@ -57,7 +57,6 @@ const (
 	mAdult          msg = "adult"
 	mEach           msg = "each"
 	mPlusPant       msg = "plusPant"
-	mPantOnTop      msg = "pantOnTop"
 	mRemove         msg = "remove"
 	mTotal          msg = "total"
 	mVATIncluded    msg = "vatIncluded"
@@ -216,7 +215,6 @@ var catalog = map[string]map[msg]string{
 		mAdult:          "18+",
 		mEach:           "%s per stk.",
 		mPlusPant:       "%s + pant %s",
-		mPantOnTop:      "+ pant %s",
 		mRemove:         "Fjern",
 		mTotal:          "Totalt",
 		mVATIncluded:    "Alle priser er inkludert mva.",
@@ -337,7 +335,6 @@ var catalog = map[string]map[msg]string{
 		mAdult:          "18+",
 		mEach:           "%s each",
 		mPlusPant:       "%s + %s deposit",
-		mPantOnTop:      "+ %s deposit",
 		mRemove:         "Remove",
 		mTotal:          "Total",
 		mVATIncluded:    "All prices include VAT.",

@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"selvkasse/kiosk"
 )
@@ -18,25 +22,29 @@ func TestPantShown(t *testing.T) {
 	for _, tc := range []struct {
 		lang, each, onTop string
 	}{
-		{LangNorwegian, "kr 24,90 per stk. + pant kr 2,00", "+ pant kr 2,00"},
-		{LangEnglish, "kr 24,90 each + kr 2,00 deposit", "+ kr 2,00 deposit"},
+		{LangNorwegian, "kr 24,90 per stk. + pant kr 2,00", "kr 24,90 + pant kr 2,00"},
+		{LangEnglish, "kr 24,90 each + kr 2,00 deposit", "kr 24,90 + kr 2,00 deposit"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			newTestApp(t)
 			k := priceFake{newFakeKiosk(d.basketView(kiosk.NewLine(can, 2), kiosk.Line{Product: d.cola, Qty: 1}))}
 			_, w := showScreen(t, k, tc.lang, size1280)
 			for _, want := range []string{tc.each, "kr 53,80", "kr 86,70"} { // 2 × (24,90 + 2,00); + 32,90
-				if !hasText(w, want) {
+				if !hasExactText(w, want) {
 					t.Errorf("the basket does not show %q; it shows %q", want, texts(w))
 				}
 			}
 			assertFits(t, w)
 
-			k.set(kiosk.View{State: kiosk.PriceCheck, PriceCheck: &kiosk.PriceInfo{GTIN: can.GTIN, Code: can.GTIN.Short(), Name: can.Name,
-				Group: can.Group, Price: can.Price, Amount: can.Price, Pant: 200}})
-			if !hasText(w, tc.onTop) || !hasText(w, "kr 24,90") {
+			pc := priceFake{newFakeKiosk(kiosk.View{State: kiosk.PriceCheck, PriceCheck: &kiosk.PriceInfo{GTIN: can.GTIN,
+				Code: can.GTIN.Short(), Name: can.Name, Group: can.Group, Price: can.Price, Amount: can.Price, Pant: 200}})}
+			_, w = showScreen(t, pc, tc.lang, size1280)
+			if !hasExactText(w, tc.onTop) || !hasText(w, tr(tc.lang, mPriceCheckNotes)) {
 				t.Errorf("the price check: %q", texts(w))
 			}
+			// The price, and the paragraph under it, in view: a line
+			// more for the pant pushed it under the scroll's edge.
+			assertWhole(t, w, tr(tc.lang, mPriceCheckNotes))
 		})
 	}
 
@@ -51,7 +59,7 @@ func TestPantShown(t *testing.T) {
 		for _, key := range []string{"S", "O", "L"} {
 			test.Tap(findButton(t, w, key))
 		}
-		if !hasText(w, "kr 24,90 + pant kr 2,00") {
+		if !hasExactText(w, "kr 24,90 + pant kr 2,00") {
 			t.Errorf("the search: %q", texts(w))
 		}
 	})
@@ -74,4 +82,35 @@ func TestStaffReturnPaysPantBack(t *testing.T) {
 			t.Errorf("the return shows %q, want %q", texts(w), want)
 		}
 	}
+}
+
+// hasExactText reports whether the window shows a text that is s, whole.
+func hasExactText(w fyne.Window, s string) bool {
+	return slices.Contains(texts(w), s)
+}
+
+// assertWhole checks that the label or rich text whose text contains s is
+// shown whole: not cut off by the edge of a scroll it lies in.
+func assertWhole(t *testing.T, w fyne.Window, s string) {
+	t.Helper()
+	for _, d := range drawOrder(w) {
+		var text string
+		switch x := d.o.(type) {
+		case *widget.Label:
+			text = x.Text
+		case *widget.RichText:
+			text = x.String()
+		default:
+			continue
+		}
+		if !strings.Contains(text, s) {
+			continue
+		}
+		sz := d.o.Size()
+		if d.pos.Y < d.clip.y0 || d.pos.Y+sz.Height > d.clip.y1 {
+			t.Errorf("%q lies at %.0f–%.0f, the scroll shows %.0f–%.0f", s, d.pos.Y, d.pos.Y+sz.Height, d.clip.y0, d.clip.y1)
+		}
+		return
+	}
+	t.Errorf("no %q on the screen: %q", s, texts(w))
 }

@@ -63,10 +63,9 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 			}
 			objs = append(objs, label(s.t(mPriceCheckPerKg, pc.Price.Plain()), theme.SizeNameHeadingText, true), weighs)
 		} else {
-			objs = append(objs, label(pc.Amount.String(), theme.SizeNameHeadingText, true))
-			if pc.Pant != 0 {
-				objs = append(objs, label(s.t(mPantOnTop, pc.Pant.String()), theme.SizeNameSubHeadingText, false))
-			}
+			// The pant on the price's own line: a line more would push
+			// the paragraph below out of view at 1280×800.
+			objs = append(objs, label(s.withPant(pc.Amount.String(), pc.Pant), theme.SizeNameHeadingText, true))
 		}
 		// One paragraph, so the price and the way back stay in view.
 		note := mPriceCheckNotes
