@@ -88,16 +88,23 @@ func (c *Checkout) Search(ctx context.Context, q string, max int) ([]Product, er
 	if err != nil {
 		return nil, fmt.Errorf("checkout: search: %w", err)
 	}
+	return FindNamesIn(all, match, max), nil
+}
+
+// FindNamesIn is NameFinder.FindNames over ps, a whole catalog as List
+// gives it: the products whose Name match accepts, in ps's order, at most
+// max (max ≤ 0: all); nil when none does.
+func FindNamesIn(ps []Product, match func(name string) bool, max int) []Product {
 	var out []Product
-	for _, p := range all {
+	for _, p := range ps {
+		if max > 0 && len(out) == max {
+			break
+		}
 		if match(p.Name) {
 			out = append(out, p)
-			if max > 0 && len(out) == max {
-				break
-			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // NameMatch returns the test of Search: whether a name holds every word

@@ -235,16 +235,7 @@ func (s *Store) FindNames(ctx context.Context, match func(name string) bool, max
 	if err != nil {
 		return nil, err
 	}
-	out := []kiosk.Product{}
-	for _, p := range ps {
-		if max > 0 && len(out) == max {
-			break
-		}
-		if match(p.Name) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return kiosk.FindNamesIn(ps, match, max), nil
 }
 
 // storeSortProducts sorts ps the way Catalog.Cabinet and Catalog.List return
