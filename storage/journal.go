@@ -187,19 +187,8 @@ func (d *DB) Scan(ctx context.Context, from uint64, fn func(kiosk.Record) error)
 		// On a bad record, the records before it still go to fn first.
 		raw, next, readErr := d.readBatch(ctx, from, &unreleased)
 		batch, decErr := decodeRaw(raw)
-		for _, r := range batch {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if decErr != nil {
-			return decErr
-		}
-		if readErr != nil {
-			return readErr
+		if err := deliver(ctx, batch, decErr, readErr, fn); err != nil {
+			return err
 		}
 		if len(raw) < scanBatch || next == 0 {
 			return nil
@@ -273,22 +262,29 @@ func (d *DB) scanAhead(ctx context.Context, from uint64, fn func(kiosk.Record) e
 	}
 	for b := range ordered {
 		<-b.done
-		for _, r := range b.recs {
-			if err := ctx.Err(); err != nil {
-				return finish(err)
-			}
-			if err := fn(r); err != nil {
-				return finish(err)
-			}
-		}
-		if b.decErr != nil {
-			return finish(b.decErr)
-		}
-		if b.readErr != nil {
-			return finish(b.readErr)
+		if err := deliver(ctx, b.recs, b.decErr, b.readErr, fn); err != nil {
+			return finish(err)
 		}
 	}
 	return finish(nil)
+}
+
+// deliver hands a batch's records to fn in order, and then its decoding
+// error and its reading error, the records before a bad one first; it
+// stops at fn's first error or when ctx is done.
+func deliver(ctx context.Context, recs []kiosk.Record, decErr, readErr error, fn func(kiosk.Record) error) error {
+	for _, r := range recs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if decErr != nil {
+		return decErr
+	}
+	return readErr
 }
 
 // readBatch is Scan's next batch (readRaw of scanBatch records from
