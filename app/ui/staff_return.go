@@ -53,9 +53,10 @@ func (r *returnPick) fill(o *kiosk.Override) {
 
 func (r *returnPick) total() (n int, m kiosk.Money) {
 	for _, l := range r.sale.Lines {
-		q := r.qty[l.Line.Product.GTIN]
-		n += q
-		m += (l.Line.Product.Price + l.Line.Pant) * kiosk.Money(q) // the pant paid goes back with the goods
+		back := l.Line // at the sale's price and pant, as the return pays back
+		back.Qty = r.qty[l.Line.Product.GTIN]
+		n += back.Qty
+		m += back.Total()
 	}
 	return n, m
 }
