@@ -714,13 +714,16 @@ const narrowWidth = 1600
 const shortHeight = 1000
 
 // keyInRow reports whether the accessibility key is in the row of
-// buttons at the foot of the Shopping screen or of the cabinet list: one
-// of them is shown, in a window lower than shortHeight.
+// buttons at the foot of the Shopping screen, of the cabinet list or of
+// the price check: one of them is shown, in a window lower than
+// shortHeight. (The price check's paragraph under the price lay under
+// its scroll's edge in large text at 1280×800 with the key in a row of
+// its own.)
 func (s *Screen) keyInRow() bool {
 	if !s.lowWindow() || s.staffPhase() != 0 || s.askingCancel || s.searchShown() {
 		return false
 	}
-	return s.view.State == kiosk.Shopping || s.cabinet && s.view.State == kiosk.Idle
+	return s.view.State == kiosk.Shopping || s.view.State == kiosk.PriceCheck || s.cabinet && s.view.State == kiosk.Idle
 }
 
 // resized redraws the screen when its window changed across

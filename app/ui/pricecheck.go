@@ -74,7 +74,11 @@ func (s *Screen) priceCheck() fyne.CanvasObject {
 		}
 		objs = append(objs, body(s.t(note)))
 	}
-	return bottomed(targetRow(tbutton(s.t(back), widget.HighImportance, 320, PrimaryTouch, func() { s.run(done) })), objs...)
+	row := []fyne.CanvasObject{tbutton(s.t(back), widget.HighImportance, 320, PrimaryTouch, func() { s.run(done) })}
+	if s.keyInRow() {
+		row = append(row, s.a11yKey(true))
+	}
+	return bottomed(targetRow(row...), objs...)
 }
 
 // inStoreBasketLine is the basket row of a line sold by an in-store

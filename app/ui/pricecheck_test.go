@@ -186,3 +186,65 @@ func TestWeightLinesInBasket(t *testing.T) {
 		})
 	}
 }
+
+// TestPriceCheckInLargeText: in large text the price check shows its
+// heading, the item, its price and the paragraph under them whole, on a
+// 1280×800 panel as on the appliance's, for each kind of item, with the
+// way back and the accessibility key on the screen. At 1280×800 the
+// paragraph lay under the scroll's edge: the accessibility key had a row
+// of its own under the way back.
+func TestPriceCheckInLargeText(t *testing.T) {
+	d := mustDemo(t)
+	sweets := weighed(t, 452)
+	can := kiosk.PriceInfo{GTIN: mustGTIN(t, "702000000007"), Code: "702000000007", Name: "Solo 0,33 l boks",
+		Group: kiosk.GroupSoftDrink, Price: 2490, Amount: 2490, Pant: 200}
+	tobacco := kiosk.PriceInfo{GTIN: d.snus.GTIN, Code: d.snus.GTIN.Short(), Name: d.snus.Name, Group: d.snus.Group,
+		Price: d.snus.Price, Amount: d.snus.Price, TextOnly: true}
+	label := kiosk.PriceInfo{GTIN: sweets.Product.GTIN, Code: string(sweets.Code)[1:], Name: sweets.Product.Name,
+		Group: kiosk.GroupFood, Price: 18900, Grams: 452, Amount: 8543}
+	byKg := kiosk.PriceInfo{GTIN: sweets.Product.GTIN, Code: sweets.Product.GTIN.Short(), Name: sweets.Product.Name,
+		Group: kiosk.GroupFood, Price: 18900, Amount: 18900, ByKg: true}
+	panel := fyne.NewSize(float32(DefaultPanel.WidthPx), float32(DefaultPanel.HeightPx))
+	for _, tc := range []struct {
+		name   string
+		pc     *kiosk.PriceInfo
+		basket bool
+		whole  []msg // shown whole, in the language's words
+		texts  []string
+	}{
+		{"wait", nil, false, []msg{mPriceCheckTitle, mPriceCheckNote}, nil},
+		{"pant", &can, false, []msg{mPriceCheckNotes}, []string{"kr 24,90 + "}},
+		{"tobacco", &tobacco, true, []msg{mPriceCheckNotesTobacco}, []string{"kr 124,50"}},
+		{"label", &label, false, []msg{mPriceCheckNotes}, []string{"189,00 kr/kg"}},
+		{"kg", &byKg, false, []msg{mPriceCheckNotes, mNoticeSoldByWeight}, []string{"189,00 kr/kg"}},
+	} {
+		for _, lang := range []string{LangNorwegian, LangEnglish} {
+			for _, size := range []fyne.Size{size1280, panel} {
+				t.Run(fmt.Sprintf("%s_%s_%.0fx%.0f", tc.name, lang, size.Width, size.Height), func(t *testing.T) {
+					newTestApp(t)
+					v := kiosk.View{State: kiosk.PriceCheck, PriceCheck: tc.pc}
+					if tc.basket {
+						v = d.shopping()
+						v.State, v.PriceCheck = kiosk.PriceCheck, tc.pc
+					}
+					_, w := showScreen(t, priceFake{newFakeKiosk(v)}, lang, size)
+					test.Tap(findButton(t, w, tr(lang, mLargeTextOn)))
+					settle(w)
+					if !hasText(w, tr(lang, mLargeTextOff)) {
+						t.Fatalf("large text is not on: %q", texts(w))
+					}
+					for _, m := range tc.whole {
+						assertWhole(t, w, tr(lang, m))
+					}
+					for _, s := range tc.texts {
+						assertWhole(t, w, s)
+					}
+					if tc.pc != nil {
+						assertWhole(t, w, tc.pc.Name)
+					}
+					assertFits(t, w)
+				})
+			}
+		}
+	}
+}
