@@ -117,8 +117,9 @@ func (s *Screen) after(d time.Duration, f func()) {
 func (s *Screen) a11yButton() fyne.CanvasObject { return s.a11yKey(false) }
 
 // a11yKey is the accessibility key; inRow: in the row of buttons of the
-// Shopping screen or the cabinet list (keyInRow), its label on two lines
-// in either text size, so that the row fits a 1280-unit window.
+// Shopping screen, the cabinet list or the price check (keyInRow), its
+// label on two lines in either text size, so that the row fits a
+// 1280-unit window.
 func (s *Screen) a11yKey(inRow bool) fyne.CanvasObject {
 	text := s.t(mLargeTextOn)
 	if s.large {
@@ -703,13 +704,15 @@ const twoLineMin = 12
 // did not fit 1280.
 const narrowWidth = 1600
 
-// shortHeight is the window height under which the Shopping screen and
-// the cabinet list take the accessibility key into their row of buttons
-// instead of under it, in a row of its own: a 10-inch panel's 1280×800
-// window had room for 1.6 basket lines in normal text and 1.0 in large
-// text, and in large text under the unknown barcode's choices the screen
-// was taller than the window and its parts lay over each other; the
-// cabinet list showed 1.1 products in large text. The demo's 1200×1100
+// shortHeight is the window height under which the Shopping screen, the
+// cabinet list and the price check take the accessibility key into
+// their row of buttons instead of under it, in a row of its own: a
+// 10-inch panel's 1280×800 window had room for 1.6 basket lines in
+// normal text and 1.0 in large text, and in large text under the
+// unknown barcode's choices the screen was taller than the window and
+// its parts lay over each other; the cabinet list showed 1.1 products
+// in large text; the price check's paragraph lay under its scroll's
+// edge in large text. The demo's 1200×1100
 // window and the appliance's 1920×1080 panel keep the key's own row.
 const shortHeight = 1000
 
