@@ -366,9 +366,10 @@ func adminPriceAudit(ctx context.Context, env adminEnv, _ kiosk.Staff, params js
 	return res, nil
 }
 
-// labelUnit is the unit a shelf label prices by.
-// TODO(lead, after merging catalog): the product's own unit (piece or kg).
-func labelUnit(kiosk.Product) string { return "piece" }
+// labelUnit is the unit a shelf label prices by: the product's own,
+// "piece" or "kg" (weighed goods are labelled with their price per
+// kilogram, prisopplysningsforskriften).
+func labelUnit(p kiosk.Product) string { return p.Unit.String() }
 
 // shelfLabel is one shelf label: a price change.
 type shelfLabel struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -313,4 +314,39 @@ func FuzzParseEffective(f *testing.F) {
 			t.Fatalf("parseEffective(%q) = %v; printed and read again: %v, %v", s, tm, again, err)
 		}
 	})
+}
+
+// TestPriceLabelsUnit: the shelf label of goods sold by the kg says the
+// price is per kg, and a piece's per piece (prisopplysningsforskriften:
+// weighed goods show their price per kilogram). Every label said
+// "piece" before.
+func TestPriceLabelsUnit(t *testing.T) {
+	ctx := context.Background()
+	db := mustSeededDB(t, t.TempDir())
+	defer db.Close()
+	sweets := kiosk.Product{GTIN: kiosk.MustGTIN("2312345000002"), Name: "Smågodt i løsvekt", Group: kiosk.GroupFood,
+		VAT: kiosk.VAT15, Price: 18900, Stock: 100, Unit: kiosk.UnitKg}
+	if err := db.Put(ctx, sweets); err != nil {
+		t.Fatal(err)
+	}
+	from := time.Now().Add(time.Hour).Truncate(time.Second)
+	for _, c := range []struct {
+		g     kiosk.GTIN
+		price kiosk.Money
+	}{{sweets.GTIN, 19900}, {kiosk.MustGTIN(demoCola), 3490}} {
+		if _, err := priceSet(ctx, db, c.g, c.price, from, "ola"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ls, err := priceLabels(ctx, db, priceLabelsParams{Since: from.Add(-time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[kiosk.GTIN]string{}
+	for _, l := range ls {
+		units[l.GTIN] = l.Unit
+	}
+	if want := map[kiosk.GTIN]string{sweets.GTIN: "kg", kiosk.MustGTIN(demoCola): "piece"}; !maps.Equal(units, want) {
+		t.Errorf("label units %v, want %v", units, want)
+	}
 }
