@@ -29,7 +29,7 @@ type kioskOptions struct {
 	Lang       string
 	Fullscreen bool
 	AppID      string       // Fyne's application id (its preferences and cache)
-	SystemID   string       // the data dir's unique system id (SYSTEMID), on the staff screen
+	SystemID   string       // the data dir's unique system id (SYSTEMID), on the staff screen and the X and Z reports
 	Sim        *demoDevices // the demo's simulators: /sim endpoints and the Simulator window; nil in `run`
 	SimWindow  bool         // show the Simulator window
 	Speech     SpeechConfig // speaking to the customer
@@ -137,7 +137,7 @@ func (k *kioskRun) prompt(nb, en string) {
 func (k *kioskRun) run(ctx context.Context, stop context.CancelFunc, o kioskOptions) error {
 	clk := kiosk.SystemClock{}
 	m := newMetrics(o.DataDir)
-	var opts []func(*kiosk.Config)
+	opts := []func(*kiosk.Config){func(c *kiosk.Config) { c.SystemID = o.SystemID }}
 	if o.Checkout != nil {
 		opts = append(opts, o.Checkout)
 	}

@@ -81,7 +81,13 @@ func runReport(ctx context.Context, cfg Config, withTerminal, z bool, clk kiosk.
 			return err
 		}
 	}
-	r := kiosk.Reports{Store: db, Journal: db, Clock: clk, KioskID: cfg.KioskID, Shop: cfg.Shop, System: systemName}
+	// The system id goes on the report (§ 2-8-2 (1) d); a data dir from
+	// before ids gets its id now, journaled, as the kiosk's start does.
+	sysID, err := ensureSystemID(ctx, db, cfg.DataDir, cfg.KioskID, clk.Now())
+	if err != nil {
+		return err
+	}
+	r := kiosk.Reports{Store: db, Journal: db, Clock: clk, KioskID: cfg.KioskID, Shop: cfg.Shop, System: systemName, SystemID: sysID}
 	if cfg.Shop.Name == "" {
 		fmt.Fprintln(stderr, "report: no shop given (--config FILE names it): the report names none")
 	}

@@ -59,9 +59,18 @@ func TestReportCommand(t *testing.T) {
 		!strings.Contains(out, "X report of kiosk K1 journaled as record") {
 		t.Fatalf("report x = %v\n%s", err, out)
 	}
+	// The system id, made by the first report for a data dir without
+	// one, is on both (§ 2-8-2 (1) d).
+	id, err := readSystemID(dir)
+	if err != nil || !hasPair(out, "System-ID", id) {
+		t.Errorf("report x names system id %q (%v):\n%s", id, err, out)
+	}
 	out, err = run("z", "--data", dir)
 	if err != nil || !strings.Contains(out, "Z-RAPPORT nr. 1") || !hasPair(out, "Differanse", "ukjent") {
 		t.Fatalf("report z = %v\n%s", err, out)
+	}
+	if !hasPair(out, "System-ID", id) {
+		t.Errorf("report z does not name system id %q:\n%s", id, out)
 	}
 	if _, err := run("z", "--data", dir); err == nil || !strings.Contains(err.Error(), "already run") {
 		t.Fatalf("a second report z today = %v", err)

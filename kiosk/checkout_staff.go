@@ -645,7 +645,7 @@ func (c *Checkout) doOverride(o Override, sess Session) (string, error) {
 func (c *Checkout) report(z bool, sess Session) (string, error) {
 	te, _ := c.d.Terminal.(TerminalEndOfDay)
 	r := Reports{Store: c.d.Reports, Journal: c.d.Journal, Clock: c.d.Clock, KioskID: c.cfg.KioskID,
-		Shop: c.cfg.Shop, System: c.cfg.System, Terminal: te}
+		Shop: c.cfg.Shop, System: c.cfg.System, SystemID: c.cfg.SystemID, Terminal: te}
 	run := r.X
 	if z {
 		run = r.Z

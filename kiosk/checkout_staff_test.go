@@ -613,7 +613,8 @@ func TestStaffZReportOnScreen(t *testing.T) {
 	r.must(r.override("kari", kiosk.Override{Kind: kiosk.OvZReport}))
 	d, ok := r.printer.Last()
 	text := d.PlainText(kiosk.ReportColumns)
-	if !ok || !strings.Contains(text, "Z-RAPPORT nr. 1") || !strings.Contains(text, "Tatt ut av                            kari") {
+	if !ok || !strings.Contains(text, "Z-RAPPORT nr. 1") || !strings.Contains(text, "Tatt ut av                            kari") ||
+		!strings.Contains(text, "\nSystem-ID "+rigSystemID+"\n") {
 		t.Fatalf("printed:\n%s", text)
 	}
 	var zs []kiosk.Record

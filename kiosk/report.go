@@ -130,11 +130,14 @@ type Report struct {
 	No     uint64     `json:"no,omitempty"` // the Z number; 0 on an X report
 	Kiosk  string     `json:"kiosk"`        // the till (kassapunkt)
 	System string     `json:"system,omitempty"`
-	Shop   Shop       `json:"shop"`
-	Time   time.Time  `json:"time"`          // when it was made
-	From   time.Time  `json:"from,omitzero"` // the period's start: the last Z report; zero: installation
-	LastZ  uint64     `json:"last_z,omitempty"`
-	By     string     `json:"by,omitempty"` // who asked for it
+	// SystemID is the system's unique id, printed under its name
+	// (kassasystemforskrifta § 2-8-2 (1) d).
+	SystemID string    `json:"system_id,omitempty"`
+	Shop     Shop      `json:"shop"`
+	Time     time.Time `json:"time"`          // when it was made
+	From     time.Time `json:"from,omitzero"` // the period's start: the last Z report; zero: installation
+	LastZ    uint64    `json:"last_z,omitempty"`
+	By       string    `json:"by,omitempty"` // who asked for it
 
 	Period       PeriodTotals   `json:"period"`
 	GrandSales   Money          `json:"grand_sales"`
@@ -226,6 +229,9 @@ type Reports struct {
 	KioskID string
 	Shop    Shop
 	System  string // the cash register system's name and version, printed
+	// SystemID is the system's unique id, printed under its name
+	// (§ 2-8-2 (1) d); "": not printed.
+	SystemID string
 	// Terminal closes the card terminal's day before a Z report; nil:
 	// there is none to close, and the difference is unknown.
 	Terminal TerminalEndOfDay
@@ -296,7 +302,7 @@ func (r Reports) Z(ctx context.Context, by string) (Report, Record, error) {
 }
 
 func (r Reports) fill(rep Report, by string) Report {
-	rep.Kiosk, rep.Shop, rep.System, rep.By = r.KioskID, r.Shop, r.System, by
+	rep.Kiosk, rep.Shop, rep.System, rep.SystemID, rep.By = r.KioskID, r.Shop, r.System, r.SystemID, by
 	return rep
 }
 

@@ -41,6 +41,9 @@ func (r Report) Document() Document {
 	if r.System != "" {
 		d.Pair("Kassasystem", r.System, Style{})
 	}
+	if r.SystemID != "" {
+		d.Pair("System-ID", r.SystemID, Style{}) // § 2-8-2 (1) d: 41 of the 42 columns
+	}
 	if r.From.IsZero() {
 		d.Pair("Periode fra", "installasjon", Style{})
 	} else {

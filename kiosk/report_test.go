@@ -208,7 +208,7 @@ func newReportRig(t *testing.T) *reportRig {
 	g := &reportRig{store: kiosktest.NewStore(), term: kiosktest.NewPaymentTerminal(clk), clock: clk}
 	g.r = kiosk.Reports{Store: g.store, Journal: g.store, Clock: clk, KioskID: "K1",
 		Shop:   kiosk.Shop{Name: "Selvkasse Demo Tobakk", OrgNo: "999 999 999", Address: "Karl Johans gate 1, 0154 Oslo"},
-		System: "selvkasse test", Terminal: g.term}
+		System: "selvkasse test", SystemID: "0123456789abcdef0123456789abcdef", Terminal: g.term}
 	return g
 }
 

@@ -16,6 +16,10 @@ type Config struct {
 	KioskID string // cash register id, unique in the shop; on receipts and in the journal
 	Shop    Shop
 	System  string // the cash register system's name and version, on X and Z reports
+	// SystemID is the system's unique id (the data dir's SYSTEMID,
+	// kassasystemlova § 2 f), on X and Z reports (§ 2-8-2 (1) d); "":
+	// not printed.
+	SystemID string
 
 	IdleWarn       time.Duration // inactivity in Shopping or on the declined screen before the warning (default 60 s)
 	IdleTimeout    time.Duration // the warning before the sale is given up (default 30 s, at least MinWarning)

@@ -74,6 +74,9 @@ type rig struct {
 	changed chan struct{}      // a view was published
 }
 
+// rigSystemID is the rig's system id, on its X and Z reports.
+const rigSystemID = "00112233445566778899aabbccddeeff"
+
 func mustRig(t *testing.T) *rig {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -116,7 +119,7 @@ func (r *rig) start() {
 	}
 	var ctx context.Context
 	ctx, r.kill = context.WithCancel(r.ctx)
-	r.co = kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: kiosk.Shop{Name: "Test", OrgNo: "999999999"}}, kiosk.Deps{
+	r.co = kiosk.NewCheckout(kiosk.Config{KioskID: "K1", Shop: kiosk.Shop{Name: "Test", OrgNo: "999999999"}, SystemID: rigSystemID}, kiosk.Deps{
 		Catalog: r.store, Sales: r.store, Journal: r.store, Scanner: r.scanner, Terminal: r.term,
 		Printer: r.printer, Cabinet: r.cab, Staff: r.staff, Clock: r.clock, Light: r.light, Reports: r.store,
 		Login:    kiosk.NewStaffLogin("K1", r.reg, r.pins, r.store, r.clock, kiosk.LoginConfig{}),
