@@ -87,7 +87,7 @@ func runReport(ctx context.Context, cfg Config, withTerminal, z bool, clk kiosk.
 	if err != nil {
 		return err
 	}
-	r := kiosk.Reports{Store: db, Journal: db, Clock: clk, KioskID: cfg.KioskID, Shop: cfg.Shop, System: systemName, SystemID: sysID}
+	r := kiosk.Reports{Store: db, Journal: db, Clock: clk, KioskID: cfg.KioskID, Shop: cfg.Shop, System: systemName(), SystemID: sysID}
 	if cfg.Shop.Name == "" {
 		fmt.Fprintln(stderr, "report: no shop given (--config FILE names it): the report names none")
 	}

@@ -176,3 +176,22 @@ func hasPair(text, left, right string) bool {
 	}
 	return false
 }
+
+// TestReportNamesSystemAndVersion: the X and Z reports name the system
+// with its version (the product declaration is for a version), in the
+// report's width.
+func TestReportNamesSystemAndVersion(t *testing.T) {
+	name := systemName()
+	if !strings.HasPrefix(name, "Selvkasse ") || !strings.Contains(name, softwareVersion()) {
+		t.Errorf("system name %q, want Selvkasse and version %q", name, softwareVersion())
+	}
+	if n := len("Kassasystem") + 1 + len("Selvkasse ") + 20; n > kiosk.ReportColumns {
+		t.Errorf("the longest system name takes %d columns, the report has %d", n, kiosk.ReportColumns)
+	}
+	dir := t.TempDir()
+	reportSales(t, dir, false, "K1")
+	var out, errOut strings.Builder
+	if code := Main([]string{"report", "x", "--data", dir}, &out, &errOut); code != 0 || !hasPair(out.String(), "Kassasystem", name) {
+		t.Errorf("report x (%d, %s):\n%s", code, errOut.String(), out.String())
+	}
+}

@@ -8,8 +8,10 @@ import (
 	"selvkasse/storage"
 )
 
-// systemName is the cash register system as its X and Z reports name it.
-const systemName = "selvkasse"
+// systemName is the cash register system as its X and Z reports name
+// it: its name and version, "Selvkasse 0.1.0+e5ada86" (at most 30
+// characters, so that «Kassasystem» and it fit the report's 42 columns).
+func systemName() string { return productName + " " + softwareVersion() }
 
 // Devices are one kiosk's device ports: simulated in the demo, real
 // drivers in `selvkasse run`, fakes in tests.
@@ -40,7 +42,7 @@ func newMeteredCheckout(kioskID string, shop kiosk.Shop, db *storage.DB, d Devic
 	if m != nil {
 		sales, journal = timedSales{db, m, clk}, timedJournal{db, m, clk}
 	}
-	cfg := kiosk.Config{KioskID: kioskID, Shop: shop, System: systemName, Log: log, DiskReserve: storage.DiskReserve}
+	cfg := kiosk.Config{KioskID: kioskID, Shop: shop, System: systemName(), Log: log, DiskReserve: storage.DiskReserve}
 	for _, o := range opts { // the config file's settings (Config.checkout)
 		o(&cfg)
 	}
