@@ -712,8 +712,8 @@ const narrowWidth = 1600
 // unknown barcode's choices the screen was taller than the window and
 // its parts lay over each other; the cabinet list showed 1.1 products
 // in large text; the price check's paragraph lay under its scroll's
-// edge in large text. The demo's 1200×1100
-// window and the appliance's 1920×1080 panel keep the key's own row.
+// edge in large text. The demo's 1200×1100 window and the appliance's
+// 1920×1080 panel keep the key's own row.
 const shortHeight = 1000
 
 // keyInRow reports whether the accessibility key is in the row of
