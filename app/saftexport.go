@@ -484,7 +484,8 @@ var subtypeDesc = map[string]string{
 	kiosk.SubStaffPINSet: "Employee PIN set", kiosk.SubStaffDisabled: "Employee disabled in the staff register",
 	kiosk.SubLoginFailed: "Employee log-in failed", kiosk.SubLoginLocked: "Employee badge locked after wrong PINs",
 	kiosk.SubOverride: "Staff override", kiosk.SubOverrideRefused: "Staff override refused",
-	kiosk.SubLineVoided: "Basket line voided by staff", kiosk.SubDoorForced: "Cabinet compartment opened without being unlocked",
+	kiosk.SubLineVoided: "Basket line voided by staff", kiosk.SubLineReduced: "Basket line reduced before payment",
+	kiosk.SubDoorForced:   "Cabinet compartment opened without being unlocked",
 	kiosk.SubDoorLeftOpen: "Cabinet compartment left open", kiosk.SubRollbackAccepted: "Loss of journal records accepted by a technician",
 	kiosk.SubSigningKeyCreated: "Signing key made", kiosk.SubSigningKeyRotated: "Signing key rotated",
 	kiosk.SubClockBehind: "Z report refused: the clock was behind", kiosk.SubSystemIDCreated: "System id made",
@@ -638,7 +639,10 @@ func (m *saftMapper) report(r kiosk.Record, kr kiosk.Report) *saft.Report {
 		sr.VAT = append(sr.VAT, saft.VATTotal{Code: v.Rate.OwnTaxCode(), Rate: v.Rate, Base: v.Net, VAT: v.VAT})
 	}
 	if c := p.LineCorrections; c.Num > 0 || c.Amount != 0 {
-		sr.CorrLines = []saft.TypedCount{{Type: "Line voided by staff", Count: count(c)}}
+		// One kind: a line voided by staff or reduced by the customer
+		// before payment, «feilslag» (kassasystemforskrifta § 2-8-2 (1)
+		// s), as the X and Z reports print it.
+		sr.CorrLines = []saft.TypedCount{{Type: "Feilslag (before payment)", Count: count(c)}}
 	}
 	for _, l := range p.PriceLookups {
 		typ := "Unknown code"

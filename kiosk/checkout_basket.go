@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -162,9 +163,16 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 	if err == nil {
 		c.clearNotice()
 		if c.basket.Empty() {
-			c.journal(Entry{Code: CodeOther, Subtype: SubSaleCancelled, SaleID: c.saleID, Text: "basket emptied"})
+			// The line taken out was all the basket held: the sale is
+			// cancelled, with its amount, as Cancel does.
+			e := c.entry(CodeOther, SubSaleCancelled, "basket emptied")
+			e.SaleID, e.Amount = c.saleID, before.Total()
+			c.journal(e)
 			c.basketEmptiedLocked()
 		} else {
+			if qty < before.Qty {
+				c.journalReductionLocked(before, qty)
+			}
 			c.fire(EvTouch)
 			c.armTimer()
 		}
@@ -172,6 +180,23 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 	c.mu.Unlock()
 	c.notify()
 	return err
+}
+
+// journalReductionLocked journals line l reduced to qty (0: taken out)
+// before payment: a line correction of the kind «feilslag»
+// (kassasystemforskrifta § 2-8-2 (1) s). Skatteetaten counts a
+// reduction only, once per line corrected, with the amount taken off;
+// the X and Z reports count it with the lines staff voided.
+func (c *Checkout) journalReductionLocked(l Line, qty int) {
+	after := l
+	after.Qty = qty
+	removed := l.Qty - qty
+	e := c.entry(CodeOther, SubLineReduced, fmt.Sprintf("line reduced before payment: %d × %s, %d left", removed, l.Product.Name, qty))
+	e.SaleID, e.Amount = c.saleID, l.Total()-after.Total()
+	e.Data = map[string]string{"gtin": string(l.Product.GTIN), "qty": strconv.Itoa(removed), "left": strconv.Itoa(qty)}
+	inStoreData(e.Data, l)
+	markTraining(&e, c.trn.on)
+	c.journal(e)
 }
 
 // basketEmptiedLocked ends the sale whose basket was emptied: back to the

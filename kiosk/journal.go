@@ -73,6 +73,7 @@ const (
 	SubOverride         = "override"         // a staff override: staff, role, override, reason
 	SubOverrideRefused  = "override-refused" // an override the role may not do
 	SubLineVoided       = "line-voided"      // a basket line staff took out
+	SubLineReduced      = "line-reduced"     // a basket line reduced or taken out on the customer's screen before paying
 	SubDoorForced       = "door-forced"      // a compartment opened that the kiosk did not unlock
 	SubDoorLeftOpen     = "door-left-open"   // a compartment stayed open too long
 	// SubRollbackAccepted: a technician accepted that the store lost

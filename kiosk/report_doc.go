@@ -62,7 +62,7 @@ func (r Report) Document() Document {
 	// Sales in total.
 	d.Rule()
 	d.Pair("Kontantsalg", countText(p.Sales), Style{})
-	d.Pair("Returer", countText(p.Returns), Style{})
+	d.Pair("Returer", negCountText(p.Returns), Style{})
 	d.Pair("SALG NETTO", p.Net().Plain(), head)
 
 	// § 2-8-2 (1) f: per main product group.
@@ -105,10 +105,13 @@ func (r Report) Document() Document {
 	d.Rule()
 	d.Pair("Salgskvitteringer", strconv.FormatUint(p.Sales.Num, 10), Style{})
 	d.Pair("Kopikvitteringer", countText(p.Copies), Style{})
-	d.Pair("Returkvitteringer", countText(p.Returns), Style{})         // § 2-8-2 (1) p
-	d.Pair("Rabatter", countText(p.Discounts), Style{})                // § 2-8-2 (1) q
-	d.Pair("Annullerte salg", countText(p.Voids), Style{})             //
-	d.Pair("Linjekorreksjoner", countText(p.LineCorrections), Style{}) // § 2-8-2 (1) s
+	d.Pair("Returkvitteringer", negCountText(p.Returns), Style{}) // § 2-8-2 (1) p
+	d.Pair("Rabatter", countText(p.Discounts), Style{})           // § 2-8-2 (1) q
+	d.Pair("Annullerte salg", countText(p.Voids), Style{})        //
+	// § 2-8-2 (1) s: by type. Every correction the kiosk has is a
+	// «feilslag» (a line reduced or taken out before payment), the
+	// example Skattedirektoratet gives.
+	d.Pair("Linjekorreksjoner feilslag", negCountText(p.LineCorrections), Style{})
 	if len(p.PriceLookups) == 0 {
 		d.Pair("Prisoppslag", countText(Count{}), Style{}) // § 2-8-2 (1) t
 	}
@@ -162,6 +165,12 @@ func (r Report) Document() Document {
 
 // countText is a count and its amount on one line: "3  123,00".
 func countText(c Count) string { return fmt.Sprintf("%d  %s", c.Num, c.Amount.Plain()) }
+
+// negCountText is countText of what takes money off the sales, returns
+// and line corrections, with its amount negative, as Skatteetaten's
+// examples print them («feilslag antall: 1, beløp kr -120»). The totals
+// keep these amounts positive.
+func negCountText(c Count) string { return fmt.Sprintf("%d  %s", c.Num, (-c.Amount).Plain()) }
 
 // groupNameNO is a product group's name on a report.
 func groupNameNO(g Group) string {

@@ -69,7 +69,7 @@ type PeriodTotals struct {
 	CardRefunds     Count         `json:"card_refunds,omitzero"` // of Returns, those refunded to the card (AddReturn)
 	Training        Count         `json:"training"`              // training receipts, never in Sales
 	Voids           Count         `json:"voids"`                 // sales cancelled or voided before they completed
-	LineCorrections Count         `json:"line_corrections"`      // basket lines staff took out (§ 2-8-2 (1) s)
+	LineCorrections Count         `json:"line_corrections"`      // basket lines staff voided or the customer reduced before paying: «feilslag» (§ 2-8-2 (1) s)
 	Discounts       Count         `json:"discounts"`             // manual discounts (§ 2-8-2 (1) q): the kiosk gives none
 	PriceLookups    []LookupTotal `json:"price_lookups,omitempty"`
 }
@@ -223,7 +223,7 @@ func (t *Totals) AddEntry(e Entry) bool {
 		p.Copies.add(amount)
 	case e.Code == CodeVoidReceipt, e.Code == CodeOther && e.Subtype == SubSaleCancelled:
 		p.Voids.add(amount)
-	case e.Code == CodeOther && e.Subtype == SubLineVoided:
+	case e.Code == CodeOther && (e.Subtype == SubLineVoided || e.Subtype == SubLineReduced):
 		p.LineCorrections.add(amount)
 	case e.Code == CodePriceLookup:
 		var g Group // 0: a code not in the catalog
