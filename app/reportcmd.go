@@ -81,8 +81,9 @@ func runReport(ctx context.Context, cfg Config, withTerminal, z bool, clk kiosk.
 			return err
 		}
 	}
-	// The system id goes on the report (§ 2-8-2 (1) d); a data dir from
-	// before ids gets its id now, journaled, as the kiosk's start does.
+	// The system id goes on the report (kassasystemlova § 2 f); a data
+	// dir from before ids gets its id now, journaled, as the kiosk's
+	// start does.
 	sysID, err := ensureSystemID(ctx, db, cfg.DataDir, cfg.KioskID, clk.Now())
 	if err != nil {
 		return err

@@ -60,7 +60,8 @@ func TestReportCommand(t *testing.T) {
 		t.Fatalf("report x = %v\n%s", err, out)
 	}
 	// The system id, made by the first report for a data dir without
-	// one, is on both (§ 2-8-2 (1) d).
+	// one, is on both (kassasystemlova § 2 f; the till, § 2-8-2 (1) d,
+	// was there before).
 	id, err := readSystemID(dir)
 	if err != nil || !hasPair(out, "System-ID", id) {
 		t.Errorf("report x names system id %q (%v):\n%s", id, err, out)

@@ -130,8 +130,9 @@ type Report struct {
 	No     uint64     `json:"no,omitempty"` // the Z number; 0 on an X report
 	Kiosk  string     `json:"kiosk"`        // the till (kassapunkt)
 	System string     `json:"system,omitempty"`
-	// SystemID is the system's unique id, printed under its name
-	// (kassasystemforskrifta § 2-8-2 (1) d).
+	// SystemID is the system's unique id (kassasystemlova § 2 f),
+	// printed under its name. (§ 2-8-2 (1) d asks for the till's id:
+	// Kiosk.)
 	SystemID string    `json:"system_id,omitempty"`
 	Shop     Shop      `json:"shop"`
 	Time     time.Time `json:"time"`          // when it was made
@@ -229,8 +230,8 @@ type Reports struct {
 	KioskID string
 	Shop    Shop
 	System  string // the cash register system's name and version, printed
-	// SystemID is the system's unique id, printed under its name
-	// (§ 2-8-2 (1) d); "": not printed.
+	// SystemID is the system's unique id (kassasystemlova § 2 f),
+	// printed under its name; "": not printed.
 	SystemID string
 	// Terminal closes the card terminal's day before a Z report; nil:
 	// there is none to close, and the difference is unknown.

@@ -42,7 +42,7 @@ func (r Report) Document() Document {
 		d.Pair("Kassasystem", r.System, Style{})
 	}
 	if r.SystemID != "" {
-		d.Pair("System-ID", r.SystemID, Style{}) // § 2-8-2 (1) d: 41 of the 42 columns
+		d.Pair("System-ID", r.SystemID, Style{}) // kassasystemlova § 2 f: 41 of the 42 columns
 	}
 	if r.From.IsZero() {
 		d.Pair("Periode fra", "installasjon", Style{})

@@ -17,8 +17,8 @@ type Config struct {
 	Shop    Shop
 	System  string // the cash register system's name and version, on X and Z reports
 	// SystemID is the system's unique id (the data dir's SYSTEMID,
-	// kassasystemlova § 2 f), on X and Z reports (§ 2-8-2 (1) d); "":
-	// not printed.
+	// kassasystemlova § 2 f), on X and Z reports under the system's
+	// name; "": not printed.
 	SystemID string
 
 	IdleWarn       time.Duration // inactivity in Shopping or on the declined screen before the warning (default 60 s)
