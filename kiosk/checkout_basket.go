@@ -165,9 +165,7 @@ func (c *Checkout) SetQty(g GTIN, qty int) error {
 		if c.basket.Empty() {
 			// The line taken out was all the basket held: the sale is
 			// cancelled, with its amount, as Cancel does.
-			e := c.entry(CodeOther, SubSaleCancelled, "basket emptied")
-			e.SaleID, e.Amount = c.saleID, before.Total()
-			c.journal(e)
+			c.journalCancelLocked("basket emptied", before.Total())
 			c.basketEmptiedLocked()
 		} else {
 			if qty < before.Qty {
@@ -248,13 +246,19 @@ func (c *Checkout) Cancel() error {
 	return nil
 }
 
+// journalCancelLocked journals the open sale cancelled for why, with
+// amount, what its basket held.
+func (c *Checkout) journalCancelLocked(why string, amount Money) {
+	e := c.entry(CodeOther, SubSaleCancelled, why)
+	e.SaleID, e.Amount = c.saleID, amount
+	c.journal(e)
+}
+
 // cancelSaleLocked journals the end of an unpaid sale and clears it.
 func (c *Checkout) cancelSaleLocked(why string) {
 	c.stopAgeCheckLocked()
 	if !c.basket.Empty() {
-		e := c.entry(CodeOther, SubSaleCancelled, why)
-		e.SaleID, e.Amount = c.saleID, c.basket.Total()
-		c.journal(e)
+		c.journalCancelLocked(why, c.basket.Total())
 	}
 	c.basket = Basket{}
 	c.saleID, c.ageBy, c.attempt, c.pending = "", "", 0, nil
